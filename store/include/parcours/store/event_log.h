@@ -1,0 +1,115 @@
+// The event log: an append-only, durable, ordered log of events grouped in
+// streams, kept in one embedded RocksDB database. It knows nothing of the
+// domain: events are (type, opaque payload) with metadata.
+//
+// Threads: every method may be called from any thread. Appends are serialized
+// by one writer thread (group commit); reads never wait for it.
+//
+// Durability: with Options::sync (the default) an append returns only once
+// its events are on disk (fsync). Readers only ever see events up to the
+// durable head, so nobody observes an event that a crash could take back.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parcours/store/result.h"
+#include "parcours/store/table.h"
+#include "parcours/store/types.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace parcours::store {
+
+struct Options {
+  // Directory of the RocksDB database; created when missing.
+  std::string path;
+  // true: every acknowledged append is on disk (fsync), nothing acknowledged
+  // is lost through kill -9 or power loss. false (bulk imports only): appends
+  // are acknowledged once in the operating system's cache; a power loss may
+  // lose the last acknowledged appends (a kill -9 loses nothing).
+  bool sync = true;
+  // RocksDB block cache for reads, in bytes.
+  std::size_t blockCacheBytes = 64u << 20;
+};
+
+// Called, on the writer's sync thread, each time the durable head moves.
+// Must be quick and must not call back into the log: wake someone up.
+using HeadListener = std::function<void(Position durableHead)>;
+
+// Keeps a HeadListener registered; unregisters when destroyed.
+class HeadSubscription {
+ public:
+  virtual ~HeadSubscription() = default;
+};
+
+class EventLog {
+ public:
+  // Opens (or creates) the log at options.path. Fails with IoError when the
+  // directory cannot be used, Corruption when the database does not recover.
+  static Result<std::unique_ptr<EventLog>> open(const Options& options,
+                                                std::shared_ptr<spdlog::logger> logger);
+
+  // Waits for in-flight appends, then closes the database.
+  virtual ~EventLog() = default;
+
+  // Appends atomically to one or more streams. Each stream's expected version
+  // is checked against its current version; any mismatch fails the whole
+  // request with Conflict (naming stream, expected and actual) and nothing is
+  // written. Blocks until the events are durable (see Options::sync).
+  // Errors: InvalidInput (empty request, a limit exceeded, a stream named
+  // twice), Conflict, IoError (the disk failed: the log turns read-only).
+  virtual Result<AppendResult> append(AppendRequest request) = 0;
+
+  // Shorthand for an append to a single stream.
+  Result<AppendResult> append(std::string streamId, ExpectedVersion expected,
+                              std::vector<NewEvent> events, AppendContext context);
+
+  // Reads up to `limit` events of one stream. Forward: versions from `from`
+  // upwards (from = 1 reads from the start). Backward: versions from `from`
+  // downwards; from = 0 starts at the end of the stream. An unknown stream
+  // reads as empty.
+  virtual Result<std::vector<RecordedEvent>> readStream(std::string_view streamId,
+                                                        StreamVersion from, Direction direction,
+                                                        std::size_t limit) const = 0;
+
+  // Reads up to `limit` events of the global log with positions >= from, in
+  // order, never past the durable head.
+  virtual Result<std::vector<RecordedEvent>> readAll(Position from, std::size_t limit) const = 0;
+
+  // The durable head: the position of the last event a reader may see.
+  virtual Position head() const = 0;
+
+  // The current (durable) version of a stream; 0 when it does not exist.
+  virtual Result<StreamVersion> streamVersion(std::string_view streamId) const = 0;
+
+  // The recorded result of an earlier append with this command id, if any.
+  virtual Result<std::optional<AppendResult>> findCommand(std::string_view commandId) const = 0;
+
+  // Blocks until the durable head passes `after` or the timeout expires;
+  // returns the durable head then.
+  virtual Position waitForHead(Position after, std::chrono::milliseconds timeout) const = 0;
+
+  // Registers a listener told of each new durable head (no polling).
+  virtual std::unique_ptr<HeadSubscription> subscribeHead(HeadListener listener) = 0;
+
+  // Tables: named key-value stores kept in the same database, each in its own
+  // column family, for projections (see table.h). Opening creates.
+  virtual Result<std::shared_ptr<Table>> openTable(std::string_view name) = 0;
+  // Deletes a table and its rows. Callers must hold no other reference to it.
+  virtual Status dropTable(std::string_view name) = 0;
+  virtual std::vector<std::string> listTables() const = 0;
+
+  // True once a disk failure made the log refuse appends; reads still work.
+  virtual bool readOnly() const = 0;
+};
+
+}  // namespace parcours::store

@@ -1,0 +1,61 @@
+#include "log_families.h"
+
+#include <memory>
+
+#include "envelope_codec.h"
+#include "keys.h"
+#include "rocks_status.h"
+
+namespace parcours::store {
+
+Result<StreamTip> readStreamTip(const LogFamilies& log, std::string_view streamId,
+                                Position visibleHead) {
+  const std::string lower = keys::streamKey(streamId, 0);
+  const std::string upper = keys::streamUpperBound(streamId);
+  rocksdb::Slice upperSlice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upperSlice;
+  std::unique_ptr<rocksdb::Iterator> it(log.db->NewIterator(options, log.streams));
+  for (it->SeekToLast(); it->Valid() && it->key().compare(lower) >= 0; it->Prev()) {
+    std::string_view key(it->key().data(), it->key().size());
+    auto version = keys::parseStreamKey(key, streamId);
+    if (!version) {
+      return Error::corruption("streams family holds a malformed key for stream \"" +
+                               std::string(streamId) + "\"");
+    }
+    std::string where = "streams/" + std::string(streamId) + "@" + std::to_string(*version);
+    auto event = codec::decodeEnvelope({it->value().data(), it->value().size()}, where);
+    if (!event) return std::move(event).takeError();
+    if (event->streamVersion != *version || event->streamId != streamId) {
+      return Error::corruption("stored value at " + where + " holds " + event->streamId + "@" +
+                               std::to_string(event->streamVersion));
+    }
+    if (event->position <= visibleHead) return StreamTip{*version, event->position};
+  }
+  if (!it->status().ok()) return fromRocks(it->status(), "reading stream " + std::string(streamId));
+  return StreamTip{};
+}
+
+Result<std::optional<AppendResult>> readCommandRecord(const LogFamilies& log,
+                                                      std::string_view commandId) {
+  std::string value;
+  const std::string key = keys::commandKey(commandId);
+  rocksdb::Status s = log.db->Get(rocksdb::ReadOptions(), log.meta, key, &value);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok()) return fromRocks(s, "reading command record " + std::string(commandId));
+  auto record = codec::decodeCommandRecord(value, "meta/" + key);
+  if (!record) return std::move(record).takeError();
+  return std::optional<AppendResult>(std::move(record).value());
+}
+
+Result<Position> readLastPosition(const LogFamilies& log) {
+  std::unique_ptr<rocksdb::Iterator> it(log.db->NewIterator(rocksdb::ReadOptions(), log.events));
+  it->SeekToLast();
+  if (!it->status().ok()) return fromRocks(it->status(), "finding the last event");
+  if (!it->Valid()) return Position{0};
+  auto position = keys::parseEventKey({it->key().data(), it->key().size()});
+  if (!position) return Error::corruption("events family holds a key that is not 8 bytes");
+  return *position;
+}
+
+}  // namespace parcours::store

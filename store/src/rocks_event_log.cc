@@ -1,0 +1,350 @@
+// EventLog on RocksDB: opening, reads and tables. Appends are AppendWriter's.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+
+#include "append_writer.h"
+#include "envelope_codec.h"
+#include "head_notifier.h"
+#include "keys.h"
+#include "log_families.h"
+#include "parcours/store/event_log.h"
+#include "parcours/store/limits.h"
+#include "request_validation.h"
+#include "rocks_status.h"
+#include "rocks_table.h"
+
+namespace parcours::store {
+namespace {
+
+constexpr std::string_view eventsFamily = "events";
+constexpr std::string_view streamsFamily = "streams";
+constexpr std::string_view metaFamily = "meta";
+constexpr std::string_view tableFamilyPrefix = "table:";
+
+rocksdb::ColumnFamilyOptions familyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  options.write_buffer_size = 64u << 20;
+  return options;
+}
+
+Result<RecordedEvent> decodeAt(std::string_view bytes, const std::string& where,
+                               Position expectedPosition) {
+  auto event = codec::decodeEnvelope(bytes, where);
+  if (!event) return event;
+  if (expectedPosition != 0 && event->position != expectedPosition) {
+    return Error::corruption("stored value at " + where + " claims position " +
+                             std::to_string(event->position));
+  }
+  return event;
+}
+
+class RocksEventLog final : public EventLog {
+ public:
+  RocksEventLog(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                std::vector<std::string> names, std::shared_ptr<rocksdb::Cache> cache,
+                Options options, std::shared_ptr<spdlog::logger> logger)
+      : db_(std::move(db)),
+        cache_(std::move(cache)),
+        options_(std::move(options)),
+        logger_(std::move(logger)) {
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+      FamilyHandle handle = ownHandle(handles[i]);
+      if (names[i] == eventsFamily) log_.events = handle.get();
+      if (names[i] == streamsFamily) log_.streams = handle.get();
+      if (names[i] == metaFamily) log_.meta = handle.get();
+      if (names[i].starts_with(tableFamilyPrefix)) {
+        tables_[names[i].substr(tableFamilyPrefix.size())] = handle;
+      }
+      families_.push_back(std::move(handle));
+    }
+    log_.db = db_.get();
+  }
+
+  Status start() {
+    auto last = readLastPosition(log_);
+    if (!last) return std::move(last).takeError();
+    notifier_ = std::make_unique<HeadNotifier>(*last);
+    writer_ = std::make_unique<AppendWriter>(log_, *notifier_, options_.sync, *last, logger_);
+    logger_->info("event log open path={} head={} sync={}", options_.path, *last, options_.sync);
+    return okStatus();
+  }
+
+  ~RocksEventLog() override {
+    writer_.reset();  // answers everything in flight first
+    tables_.clear();
+    families_.clear();
+    if (db_) {
+      rocksdb::Status s = db_->Close();
+      if (!s.ok()) logger_->error("closing the event log: {}", s.ToString());
+    }
+  }
+
+  Result<AppendResult> append(AppendRequest request) override {
+    if (auto s = validateAppendRequest(request); !s) return s.error();
+    return writer_->append(std::move(request));
+  }
+
+  Result<std::vector<RecordedEvent>> readStream(std::string_view streamId, StreamVersion from,
+                                                Direction direction,
+                                                std::size_t limit) const override {
+    if (auto s = validateStreamId(streamId); !s) return s.error();
+    if (auto s = checkReadLimit(limit); !s) return s.error();
+    const Position visible = notifier_->head();
+    std::vector<RecordedEvent> events;
+    const std::string lower = keys::streamKey(streamId, 0);
+    const std::string upper = keys::streamUpperBound(streamId);
+    rocksdb::Slice lowerSlice(lower), upperSlice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_lower_bound = &lowerSlice;
+    read.iterate_upper_bound = &upperSlice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, log_.streams));
+    if (direction == Direction::Forward) {
+      it->Seek(keys::streamKey(streamId, std::max<StreamVersion>(from, 1)));
+    } else if (from == 0) {
+      it->SeekToLast();
+    } else {
+      it->SeekForPrev(keys::streamKey(streamId, from));
+    }
+    for (; it->Valid() && events.size() < limit;
+         direction == Direction::Forward ? it->Next() : it->Prev()) {
+      std::string_view key(it->key().data(), it->key().size());
+      auto version = keys::parseStreamKey(key, streamId);
+      const std::string where =
+          "streams/" + std::string(streamId) + "@" + (version ? std::to_string(*version) : "?");
+      if (!version) return Error::corruption("malformed key at " + where);
+      auto event = decodeAt({it->value().data(), it->value().size()}, where, 0);
+      if (!event) return std::move(event).takeError();
+      if (event->streamId != streamId || event->streamVersion != *version) {
+        return Error::corruption("stored value at " + where + " holds " + event->streamId + "@" +
+                                 std::to_string(event->streamVersion));
+      }
+      if (event->position > visible) {
+        // Not durable yet. Versions grow with positions: nothing further
+        // forward is visible either; backward, older versions may be.
+        if (direction == Direction::Forward) break;
+        continue;
+      }
+      events.push_back(std::move(event).value());
+    }
+    if (!it->status().ok()) {
+      return fromRocks(it->status(), "reading stream " + std::string(streamId));
+    }
+    return events;
+  }
+
+  Result<std::vector<RecordedEvent>> readAll(Position from, std::size_t limit) const override {
+    if (auto s = checkReadLimit(limit); !s) return s.error();
+    const Position visible = notifier_->head();
+    std::vector<RecordedEvent> events;
+    if (from > visible || limit == 0) return events;
+    const std::string upper = keys::eventKey(visible + 1);
+    rocksdb::Slice upperSlice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_upper_bound = &upperSlice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, log_.events));
+    Position expected = std::max<Position>(from, 1);
+    for (it->Seek(keys::eventKey(expected)); it->Valid() && events.size() < limit; it->Next()) {
+      auto position = keys::parseEventKey({it->key().data(), it->key().size()});
+      if (!position) return Error::corruption("events family holds a key that is not 8 bytes");
+      if (*position != expected) {
+        return Error::corruption("event at position " + std::to_string(expected) +
+                                 " is missing (the next stored is " + std::to_string(*position) +
+                                 ")");
+      }
+      auto event = decodeAt({it->value().data(), it->value().size()},
+                            "events/position " + std::to_string(*position), *position);
+      if (!event) return std::move(event).takeError();
+      events.push_back(std::move(event).value());
+      ++expected;
+    }
+    if (!it->status().ok()) return fromRocks(it->status(), "reading the global log");
+    if (events.size() < limit && expected <= visible && it->status().ok()) {
+      return Error::corruption("event at position " + std::to_string(expected) +
+                               " is missing (the durable head is " + std::to_string(visible) + ")");
+    }
+    return events;
+  }
+
+  Position head() const override { return notifier_->head(); }
+
+  Result<StreamVersion> streamVersion(std::string_view streamId) const override {
+    if (auto s = validateStreamId(streamId); !s) return s.error();
+    auto tip = readStreamTip(log_, streamId, notifier_->head());
+    if (!tip) return std::move(tip).takeError();
+    return tip->version;
+  }
+
+  Result<std::optional<AppendResult>> findCommand(std::string_view commandId) const override {
+    if (commandId.empty()) return Error::invalidInput("command id is empty");
+    if (commandId.size() > limits::metadataIdBytesMax) {
+      return Error::invalidInput("command id is longer than " +
+                                 std::to_string(limits::metadataIdBytesMax) + " bytes");
+    }
+    auto record = readCommandRecord(log_, commandId);
+    if (!record) return record;
+    // An append not yet durable has not happened, as far as readers know.
+    if (record->has_value() && (*record)->lastPosition > notifier_->head()) {
+      return std::optional<AppendResult>();
+    }
+    if (record->has_value()) (*record)->deduplicated = true;
+    return record;
+  }
+
+  Position waitForHead(Position after, std::chrono::milliseconds timeout) const override {
+    return notifier_->waitForHead(after, timeout);
+  }
+
+  std::unique_ptr<HeadSubscription> subscribeHead(HeadListener listener) override {
+    return notifier_->subscribe(std::move(listener));
+  }
+
+  Result<std::shared_ptr<Table>> openTable(std::string_view name) override {
+    if (auto s = validateStreamId(name); !s) {
+      return Error::invalidInput("table name: " + s.error().message);
+    }
+    std::lock_guard lock(tablesMutex_);
+    std::string key(name);
+    auto it = tables_.find(key);
+    if (it == tables_.end()) {
+      rocksdb::ColumnFamilyHandle* raw = nullptr;
+      rocksdb::Status s = db_->CreateColumnFamily(familyOptions(cache_), familyName(name), &raw);
+      if (!s.ok()) return fromRocks(s, "creating table " + key);
+      it = tables_.emplace(key, ownHandle(raw)).first;
+    }
+    return std::shared_ptr<Table>(std::make_shared<RocksTable>(db_.get(), it->second, key));
+  }
+
+  Status dropTable(std::string_view name) override {
+    std::lock_guard lock(tablesMutex_);
+    auto it = tables_.find(std::string(name));
+    if (it == tables_.end()) return Error::notFound("no table named " + std::string(name));
+    rocksdb::Status s = db_->DropColumnFamily(it->second.get());
+    if (!s.ok()) return fromRocks(s, "dropping table " + std::string(name));
+    tables_.erase(it);
+    return okStatus();
+  }
+
+  std::vector<std::string> listTables() const override {
+    std::lock_guard lock(tablesMutex_);
+    std::vector<std::string> names;
+    for (const auto& [name, handle] : tables_) names.push_back(name);
+    return names;
+  }
+
+  bool readOnly() const override { return writer_->readOnly(); }
+
+  static std::string familyName(std::string_view table) {
+    return std::string(tableFamilyPrefix) + std::string(table);
+  }
+
+
+ private:
+  static Status checkReadLimit(std::size_t limit) {
+    if (limit > limits::eventsPerReadMax) {
+      return Error::invalidInput("read limit " + std::to_string(limit) + " is over the maximum " +
+                                 std::to_string(limits::eventsPerReadMax));
+    }
+    return okStatus();
+  }
+
+  FamilyHandle ownHandle(rocksdb::ColumnFamilyHandle* raw) {
+    rocksdb::DB* db = db_.get();
+    return FamilyHandle(raw, [db](rocksdb::ColumnFamilyHandle* h) {
+      db->DestroyColumnFamilyHandle(h);
+    });
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  const std::shared_ptr<rocksdb::Cache> cache_;  // shared by every family
+  const Options options_;
+  const std::shared_ptr<spdlog::logger> logger_;
+  LogFamilies log_;
+  std::vector<FamilyHandle> families_;
+  mutable std::mutex tablesMutex_;
+  std::map<std::string, FamilyHandle> tables_;  // guarded by tablesMutex_
+  std::unique_ptr<HeadNotifier> notifier_;
+  std::unique_ptr<AppendWriter> writer_;
+};
+
+Status checkFormatVersion(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta) {
+  std::string value;
+  rocksdb::Status s = db.Get(rocksdb::ReadOptions(), meta, keys::formatVersionKey, &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    s = db.Put(write, meta, keys::formatVersionKey, keys::formatVersionCurrent);
+    if (!s.ok()) return fromRocks(s, "recording the format version");
+    return okStatus();
+  }
+  if (!s.ok()) return fromRocks(s, "reading the format version");
+  if (value != keys::formatVersionCurrent) {
+    return Error::corruption("the log's format version is \"" + value + "\"; this build reads " +
+                             std::string(keys::formatVersionCurrent));
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
+                                                 std::shared_ptr<spdlog::logger> logger) {
+  if (options.path.empty()) return Error::invalidInput("no data directory given");
+  auto cache = rocksdb::NewLRUCache(options.blockCacheBytes);
+  rocksdb::DBOptions dbOptions;
+  dbOptions.create_if_missing = true;
+  dbOptions.create_missing_column_families = true;
+  dbOptions.paranoid_checks = true;
+  // A torn tail (power loss mid-write) is cut back to the last whole batch.
+  dbOptions.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  dbOptions.max_background_jobs = 2;
+  dbOptions.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  dbOptions.keep_log_file_num = 5;
+
+  std::vector<std::string> names;
+  rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(dbOptions, options.path, &names);
+  if (!listed.ok()) names = {rocksdb::kDefaultColumnFamilyName};  // a new database
+  for (std::string_view required : {eventsFamily, streamsFamily, metaFamily}) {
+    if (std::find(names.begin(), names.end(), required) == names.end()) {
+      names.emplace_back(required);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) descriptors.emplace_back(name, familyOptions(cache));
+
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(dbOptions, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return fromRocks(s, "opening the event log at " + options.path);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == metaFamily) meta = handles[i];
+  }
+  if (auto st = checkFormatVersion(*db, meta); !st) {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    return st.error();
+  }
+  auto log = std::make_unique<RocksEventLog>(std::move(db), std::move(handles), std::move(names),
+                                             cache, options, logger);
+  if (auto st = log->start(); !st) return st.error();
+  return std::unique_ptr<EventLog>(std::move(log));
+}
+
+Result<AppendResult> EventLog::append(std::string streamId, ExpectedVersion expected,
+                                      std::vector<NewEvent> events, AppendContext context) {
+  AppendRequest request;
+  request.streams.push_back({std::move(streamId), expected, std::move(events)});
+  request.context = std::move(context);
+  return append(std::move(request));
+}
+
+}  // namespace parcours::store
