@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "envelope_codec.h"
+#include "parcours/store/envelope_codec.h"
 #include "keys.h"
 #include "parcours/store/limits.h"
 #include "rocks_status.h"

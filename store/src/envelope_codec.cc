@@ -1,4 +1,4 @@
-#include "envelope_codec.h"
+#include "parcours/store/envelope_codec.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "envelope_codec.h"
+#include "parcours/store/envelope_codec.h"
 #include "keys.h"
 #include "rocks_status.h"
 

@@ -1,20 +1,19 @@
 // EventLog on RocksDB: opening, reads and tables. Appends are AppendWriter's.
 #include <rocksdb/db.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
 #include <mutex>
 
 #include "append_writer.h"
-#include "envelope_codec.h"
+#include "parcours/store/envelope_codec.h"
 #include "head_notifier.h"
 #include "keys.h"
 #include "log_families.h"
 #include "parcours/store/event_log.h"
 #include "parcours/store/limits.h"
 #include "request_validation.h"
+#include "rocks_options.h"
 #include "rocks_status.h"
 #include "rocks_table.h"
 
@@ -25,16 +24,6 @@ constexpr std::string_view eventsFamily = "events";
 constexpr std::string_view streamsFamily = "streams";
 constexpr std::string_view metaFamily = "meta";
 constexpr std::string_view tableFamilyPrefix = "table:";
-
-rocksdb::ColumnFamilyOptions familyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
-  rocksdb::ColumnFamilyOptions options;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = cache;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.compression = rocksdb::kLZ4Compression;
-  options.write_buffer_size = 64u << 20;
-  return options;
-}
 
 Result<RecordedEvent> decodeAt(std::string_view bytes, const std::string& where,
                                Position expectedPosition) {
@@ -216,7 +205,7 @@ class RocksEventLog final : public EventLog {
     auto it = tables_.find(key);
     if (it == tables_.end()) {
       rocksdb::ColumnFamilyHandle* raw = nullptr;
-      rocksdb::Status s = db_->CreateColumnFamily(familyOptions(cache_), familyName(name), &raw);
+      rocksdb::Status s = db_->CreateColumnFamily(logFamilyOptions(cache_), familyName(name), &raw);
       if (!s.ok()) return fromRocks(s, "creating table " + key);
       it = tables_.emplace(key, ownHandle(raw)).first;
     }
@@ -299,16 +288,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
                                                  std::shared_ptr<spdlog::logger> logger) {
   if (options.path.empty()) return Error::invalidInput("no data directory given");
   auto cache = rocksdb::NewLRUCache(options.blockCacheBytes);
-  rocksdb::DBOptions dbOptions;
-  dbOptions.create_if_missing = true;
-  dbOptions.create_missing_column_families = true;
-  dbOptions.paranoid_checks = true;
-  // A torn tail (power loss mid-write) is cut back to the last whole batch.
-  dbOptions.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  dbOptions.max_background_jobs = 2;
-  dbOptions.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  dbOptions.keep_log_file_num = 5;
-
+  const rocksdb::DBOptions dbOptions = logDbOptions();
   std::vector<std::string> names;
   rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(dbOptions, options.path, &names);
   if (!listed.ok()) names = {rocksdb::kDefaultColumnFamilyName};  // a new database
@@ -318,7 +298,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) descriptors.emplace_back(name, familyOptions(cache));
+  for (const std::string& name : names) descriptors.emplace_back(name, logFamilyOptions(cache));
 
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

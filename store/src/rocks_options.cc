@@ -1,0 +1,30 @@
+#include "rocks_options.h"
+
+#include <rocksdb/table.h>
+
+namespace parcours::store {
+
+rocksdb::DBOptions logDbOptions() {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.paranoid_checks = true;
+  // A torn tail (power loss mid-write) is cut back to the last whole batch.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.max_background_jobs = 2;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  options.keep_log_file_num = 5;
+  return options;
+}
+
+rocksdb::ColumnFamilyOptions logFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  options.write_buffer_size = 64u << 20;
+  return options;
+}
+
+}  // namespace parcours::store

@@ -1,0 +1,239 @@
+// Append workloads: durable with many appenders, durable latency of one
+// appender, unsynced bulk. Each against raw RocksDB doing the same writes.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "parcours/store/event_log.h"
+#include "raw_db.h"
+#include "workload.h"
+
+namespace parcours::bench {
+namespace {
+
+struct Throughput {
+  double eventsPerSecond = 0;
+};
+
+Result<std::unique_ptr<store::EventLog>> openLog(const ScratchDir& dir, bool sync,
+                                                 const Logger& logger) {
+  store::Options options;
+  options.path = dir.path().string();
+  options.sync = sync;
+  return store::EventLog::open(options, logger);
+}
+
+// `threads` appenders, each on its own stream, `eventsPerAppend` per call.
+Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
+                                 bool sync, const Logger& logger) {
+  ScratchDir dir(s, "bench-append");
+  auto log = openLog(dir, sync, logger);
+  if (!log) return std::move(log).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<bool> failed{false};
+  std::string failure;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const std::string stream = "bench-" + std::to_string(t);
+      std::vector<store::NewEvent> batch(eventsPerAppend, {benchEventType, payload});
+      store::StreamVersion version = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto r = (*log)->append(stream, store::ExpectedVersion::exactly(version), batch,
+                                {"", "bench", "", "", 1591221599000000});
+        if (!r) {
+          if (!failed.exchange(true)) failure = r.error().message;
+          return;
+        }
+        version += eventsPerAppend;
+        events.fetch_add(eventsPerAppend, std::memory_order_relaxed);
+      }
+    });
+  }
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(s.seconds));
+  const std::uint64_t done = events.load();
+  const double elapsed = secondsSince(start);
+  stop = true;
+  for (auto& w : workers) w.join();
+  if (failed) return Error::ioError("bench append failed: " + failure);
+  return static_cast<double>(done) / elapsed;
+}
+
+// Raw: one thread writing WriteBatches of `batchSize` envelopes.
+Result<double> rawBatches(const Settings& s, std::size_t batchSize, bool sync) {
+  ScratchDir dir(s, "bench-raw-append");
+  auto raw = RawDb::open(dir.path(), {"events"});
+  if (!raw) return std::move(raw).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  std::uint64_t position = 0;
+  const auto start = Clock::now();
+  while (secondsSince(start) < s.seconds) {
+    rocksdb::WriteBatch batch;
+    for (std::size_t i = 0; i < batchSize; ++i) {
+      ++position;
+      batch.Put((*raw)->family(0), positionKey(position),
+                envelopeFor(position, "bench-" + std::to_string(position % 64), position, payload));
+    }
+    rocksdb::Status st = (*raw)->db().Write(options, &batch);
+    if (!st.ok()) return Error::ioError("raw write failed: " + st.ToString());
+  }
+  return static_cast<double>(position) / secondsSince(start);
+}
+
+// Raw: `threads` threads each writing one envelope per synchronous Write.
+Result<double> rawSingleWriters(const Settings& s, int threads) {
+  ScratchDir dir(s, "bench-raw-writers");
+  auto raw = RawDb::open(dir.path(), {"events"});
+  if (!raw) return std::move(raw).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> done{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      rocksdb::WriteOptions options;
+      options.sync = true;
+      while (!stop.load(std::memory_order_relaxed)) {
+        const std::uint64_t position = ++next;
+        const std::string envelope = envelopeFor(position, "bench-" + std::to_string(t), position, payload);
+        if (!(*raw)->db().Put(options, (*raw)->family(0), positionKey(position), envelope).ok()) return;
+        done.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(s.seconds));
+  const std::uint64_t count = done.load();
+  const double elapsed = secondsSince(start);
+  stop = true;
+  for (auto& w : workers) w.join();
+  return static_cast<double>(count) / elapsed;
+}
+
+// p50 latency in microseconds of one durable append at a time.
+Result<double> parcoursLatency(const Settings& s, const Logger& logger) {
+  ScratchDir dir(s, "bench-latency");
+  auto log = openLog(dir, true, logger);
+  if (!log) return std::move(log).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  std::vector<double> samples;
+  const auto start = Clock::now();
+  for (store::StreamVersion v = 0; secondsSince(start) < s.seconds; ++v) {
+    const auto t0 = Clock::now();
+    auto r = (*log)->append("bench-latency", store::ExpectedVersion::exactly(v),
+                            {{benchEventType, payload}}, {"", "bench", "", "", 1591221599000000});
+    if (!r) return std::move(r).takeError();
+    samples.push_back(microsSince(t0));
+  }
+  return median(samples);
+}
+
+Result<double> rawLatency(const Settings& s) {
+  ScratchDir dir(s, "bench-raw-latency");
+  auto raw = RawDb::open(dir.path(), {"events"});
+  if (!raw) return std::move(raw).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  std::vector<double> samples;
+  const auto start = Clock::now();
+  for (std::uint64_t p = 1; secondsSince(start) < s.seconds; ++p) {
+    const auto t0 = Clock::now();
+    const std::string envelope = envelopeFor(p, "bench-latency", p, payload);
+    if (!(*raw)->db().Put(options, (*raw)->family(0), positionKey(p), envelope).ok()) {
+      return Error::ioError("raw put failed");
+    }
+    samples.push_back(microsSince(t0));
+  }
+  return median(samples);
+}
+
+// p50 of one fdatasync after appending a 4 KiB block to a file: "one fsync".
+Result<double> fsyncLatency(const Settings& s) {
+  ScratchDir dir(s, "bench-fsync");
+  const std::string path = (dir.path() / "probe").string();
+  const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_APPEND, 0600);
+  if (fd < 0) return Error::ioError("cannot create " + path);
+  const std::string block(4096, 'x');
+  std::vector<double> samples;
+  const auto start = Clock::now();
+  while (secondsSince(start) < s.seconds) {
+    if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) break;
+    const auto t0 = Clock::now();
+    if (::fdatasync(fd) != 0) break;
+    samples.push_back(microsSince(t0));
+  }
+  ::close(fd);
+  if (samples.empty()) return Error::ioError("fdatasync failed on " + path);
+  return median(samples);
+}
+
+template <typename Fn>
+Status collect(std::vector<double>& into, int runs, Fn&& run) {
+  for (int i = 0; i < runs; ++i) {
+    auto r = run();
+    if (!r) return std::move(r).takeError();
+    into.push_back(*r);
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
+  std::vector<Figure> figures;
+  {
+    Figure f = makeFigure("append.durable.64", "64 threads, each appending 1 event per call to its own stream, fsync on", "events/s");
+    f.rawDescription = "1 thread, WriteBatch of 64 envelopes, sync=true";
+    f.target = Target{">= 40,000/s and >= 0.8x raw", 40000.0, {}, 0.8, {}};
+    if (auto st = collect(f.runs, s.runs, [&] { return parcoursAppenders(s, 64, 1, true, logger); }); !st) return st.error();
+    if (auto st = collect(f.rawRuns, s.runs, [&] { return rawBatches(s, 64, true); }); !st) return st.error();
+    finalize(f);
+    figures.push_back(std::move(f));
+  }
+  {
+    Figure f = makeFigure("append.durable.16", "16 threads, each appending 1 event per call to its own stream, fsync on", "events/s");
+    f.rawDescription = "16 threads, each one Put per Write, sync=true";
+    if (auto st = collect(f.runs, s.runs, [&] { return parcoursAppenders(s, 16, 1, true, logger); }); !st) return st.error();
+    if (auto st = collect(f.rawRuns, s.runs, [&] { return rawSingleWriters(s, 16); }); !st) return st.error();
+    finalize(f);
+    figures.push_back(std::move(f));
+  }
+  Figure fsync = makeFigure("fsync.p50", "fdatasync after a 4 KiB append to a plain file (no RocksDB)", "us", false);
+  fsync.rawDescription = "the same: this row is the yardstick of the machine's disk";
+  if (auto st = collect(fsync.runs, s.runs, [&] { return fsyncLatency(s); }); !st) return st.error();
+  fsync.rawRuns = fsync.runs;
+  finalize(fsync);
+  {
+    Figure f = makeFigure("append.durable.1.p50", "1 thread, 1 event per durable append, median latency", "us", false);
+    f.rawDescription = "1 thread, one Put per Write, sync=true, median latency";
+    if (auto st = collect(f.runs, s.runs, [&] { return parcoursLatency(s, logger); }); !st) return st.error();
+    if (auto st = collect(f.rawRuns, s.runs, [&] { return rawLatency(s); }); !st) return st.error();
+    finalize(f);
+    char text[96];
+    std::snprintf(text, sizeof text, "<= 1.5x fsync (%.0f us)", 1.5 * fsync.value);
+    f.target = Target{text, {}, 1.5 * fsync.value, {}, {}};
+    figures.push_back(std::move(f));
+  }
+  figures.push_back(fsync);
+  {
+    Figure f = makeFigure("append.bulk.100", "1 thread, 100 events per append, sync off (bulk import)", "events/s");
+    f.rawDescription = "1 thread, WriteBatch of 100 envelopes, sync=false";
+    f.target = Target{">= 0.7x raw", {}, {}, 0.7, {}};
+    if (auto st = collect(f.runs, s.runs, [&] { return parcoursAppenders(s, 1, 100, false, logger); }); !st) return st.error();
+    if (auto st = collect(f.rawRuns, s.runs, [&] { return rawBatches(s, 100, false); }); !st) return st.error();
+    finalize(f);
+    figures.push_back(std::move(f));
+  }
+  return figures;
+}
+
+}  // namespace parcours::bench

@@ -1,0 +1,72 @@
+// `parcours bench`: each workload runs through parcours and through raw
+// RocksDB with the same bytes and batch sizes, in the same run, so that the
+// ratio says what parcours costs whatever the machine's mood.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "parcours/store/result.h"
+
+namespace parcours::bench {
+
+struct Settings {
+  std::filesystem::path workDir;  // databases are made (and removed) here
+  double seconds = 2.0;           // length of one run of a throughput workload
+  int runs = 3;                   // each figure is the median of this many runs
+  std::size_t payloadBytes = 256;
+  // read/scan: streams in the store; `hotStreams` of them hold
+  // `hotStreamEvents` events (the ones read), the others `coldStreamEvents`.
+  std::size_t streams = 100000;
+  std::size_t hotStreams = 1000;
+  std::size_t hotStreamEvents = 100;
+  std::size_t coldStreamEvents = 4;
+  std::size_t readsPerRun = 2000;
+  std::uint64_t seed = 42;
+};
+
+// A target from the issue, checked against the measured figures.
+struct Target {
+  std::string text;  // as printed, e.g. ">= 40,000 events/s and >= 0.8x raw"
+  std::optional<double> minValue, maxValue, minRatio, maxRatio;
+  bool met(double value, double ratio) const;
+};
+
+struct Figure {
+  std::string name;         // e.g. "append.durable.64"
+  std::string description;  // one line for people
+  std::string unit;         // "events/s" or "us"
+  bool higherIsBetter = true;
+  std::vector<double> runs, rawRuns;
+  double value = 0, rawValue = 0;  // medians
+  std::string rawDescription;      // what raw RocksDB did
+  std::optional<Target> target;
+  double ratio() const { return rawValue == 0 ? 0 : value / rawValue; }
+};
+
+using Logger = std::shared_ptr<spdlog::logger>;
+
+Result<std::vector<Figure>> runAppend(const Settings& settings, const Logger& logger);
+// Read and scan share one populated store.
+Result<std::vector<Figure>> runReadAndScan(const Settings& settings, bool read, bool scan,
+                                           const Logger& logger);
+
+void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
+void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);
+
+// Helpers shared by the workloads.
+Figure makeFigure(std::string name, std::string description, std::string unit,
+                  bool higherIsBetter = true);
+double median(std::vector<double> values);
+double percentile(std::vector<double> values, double p);
+void finalize(Figure& figure);  // fills value/rawValue from the runs
+
+}  // namespace parcours::bench

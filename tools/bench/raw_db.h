@@ -1,0 +1,35 @@
+// Raw RocksDB for the baseline: the log's own options (store/src/
+// rocks_options.h), no envelope handling, no checks, no second copy.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parcours/store/result.h"
+
+namespace parcours::bench {
+
+class RawDb {
+ public:
+  // Opens a fresh database with these column families (besides "default").
+  static Result<std::unique_ptr<RawDb>> open(const std::filesystem::path& path,
+                                             const std::vector<std::string>& families);
+  ~RawDb();
+  rocksdb::DB& db() { return *db_; }
+  rocksdb::ColumnFamilyHandle* family(std::size_t i) { return handles_.at(i + 1); }
+
+ private:
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// 8-byte big-endian key, as the log's events family uses.
+std::string positionKey(std::uint64_t position);
+// stream id, 0x00, 8-byte big-endian version, as the log's streams family.
+std::string streamVersionKey(const std::string& streamId, std::uint64_t version);
+
+}  // namespace parcours::bench

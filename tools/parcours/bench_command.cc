@@ -1,0 +1,107 @@
+// `parcours bench append|read|scan|all`: parcours against raw RocksDB.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "../bench/bench.h"
+#include "commands.h"
+
+namespace parcours::cli {
+namespace {
+
+struct BenchOptions {
+  std::string workload = "all";
+  bool json = false;
+  bench::Settings settings;
+};
+
+int runBench(const BenchOptions& options, const Context& context) {
+  bench::Settings settings = options.settings;
+  std::error_code ec;
+  const bool ownDir = context.dataDir.empty();
+  settings.workDir = ownDir ? std::filesystem::temp_directory_path() / "parcours-bench"
+                            : std::filesystem::path(context.dataDir);
+  std::filesystem::create_directories(settings.workDir, ec);
+  if (ec) {
+    std::cerr << "parcours bench: cannot create " << settings.workDir << ": " << ec.message()
+              << "\n";
+    return exitCodeFor(ErrorCode::IoError);
+  }
+  std::cerr << "parcours bench " << options.workload << ": " << settings.runs << " run(s) of "
+            << settings.seconds << " s, work dir " << settings.workDir.string() << "\n";
+  std::vector<bench::Figure> figures;
+  const std::string& w = options.workload;
+  if (w == "append" || w == "all") {
+    auto appended = bench::runAppend(settings, context.logger);
+    if (!appended) {
+      std::cerr << "parcours bench: " << appended.error().message << "\n";
+      return exitCodeFor(appended.error().code);
+    }
+    for (auto& f : *appended) figures.push_back(std::move(f));
+  }
+  if (w == "read" || w == "scan" || w == "all") {
+    auto read = bench::runReadAndScan(settings, w != "scan", w != "read", context.logger);
+    if (!read) {
+      std::cerr << "parcours bench: " << read.error().message << "\n";
+      return exitCodeFor(read.error().code);
+    }
+    for (auto& f : *read) figures.push_back(std::move(f));
+  }
+  if (ownDir) std::filesystem::remove_all(settings.workDir, ec);
+  if (options.json) {
+    bench::printJsonLines(figures, std::cout);
+  } else {
+    bench::printTable(figures, settings, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& app, CommandRun& run) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* bench = app.add_subcommand(
+      "bench",
+      "Measure parcours against raw RocksDB doing the same writes and reads in the same run");
+  bench->footer(std::string("\nWorkloads:\n"
+                            "  append  durable appends (64 and 16 appenders, one appender's "
+                            "latency), unsynced bulk appends\n"
+                            "  read    read one 100-event stream among --streams streams\n"
+                            "  scan    read the whole global log in order\n"
+                            "  all     all of the above (the default)\n\n"
+                            "Output: a table, or with --json one JSON object per line and per\n"
+                            "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
+                            "runs, raw_runs, target, target_met.\n\n"
+                            "Example:\n  parcours bench append --seconds 1 --runs 3 --json\n\n") +
+                exitCodesHelp);
+  bench->add_option("workload", options->workload, "append, read, scan or all")
+      ->check(CLI::IsMember({"append", "read", "scan", "all"}))
+      ->capture_default_str();
+  bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
+  bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
+      ->check(CLI::Range(0.05, 600.0))
+      ->capture_default_str();
+  bench->add_option("--runs", options->settings.runs, "Runs per figure (the median is reported)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  bench->add_option("--payload-bytes", options->settings.payloadBytes, "Payload of each event")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  bench->add_option("--streams", options->settings.streams, "read/scan: streams in the store")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  bench->add_option("--hot-streams", options->settings.hotStreams,
+                    "read/scan: streams holding 100 events (the ones read)")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  bench->add_option("--reads", options->settings.readsPerRun, "read: stream reads per run")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  bench->add_option("--seed", options->settings.seed, "Seed of payloads and read order")
+      ->capture_default_str();
+  bench->callback([options, &run] {
+    run = [options](const Context& context) { return runBench(*options, context); };
+  });
+}
+
+}  // namespace parcours::cli

@@ -1,0 +1,32 @@
+// The `parcours` command line: each subcommand registers itself on the app
+// and runs with the process-wide context that main() builds.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <spdlog/logger.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace parcours::cli {
+
+// What main() builds once and hands to the command that runs.
+struct Context {
+  std::string dataDir;  // --data / PARCOURS_DATA
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+// A command's body: returns the process exit code.
+using CommandRun = std::function<int(const Context&)>;
+
+// Adds `parcours bench` to the app; sets `run` when it is chosen.
+void addBenchCommand(CLI::App& app, CommandRun& run);
+
+// The exit codes, as printed in every --help and in the README.
+inline constexpr const char* exitCodesHelp =
+    "Exit codes: 0 ok, 1 internal error (a bug: please report it), 2 invalid input,\n"
+    "3 not found, 4 refused by a campaign rule, 5 conflict (retry), 6 unauthorised,\n"
+    "7 I/O error or corrupted data.";
+
+}  // namespace parcours::cli

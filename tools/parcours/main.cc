@@ -1,0 +1,60 @@
+// parcours: the command-line entry point. Builds the logger and the context
+// once, then runs the chosen subcommand.
+#include <cstdlib>
+#include <iostream>
+
+#include "../common/logging.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace parcours;
+  CLI::App app{"parcours: an event-sourced workflow engine for public calls for applications.\n"
+               "Every step of every dossier is an event in an embedded, durable RocksDB log."};
+  app.footer(std::string("\nExample:\n  parcours bench append --seconds 1\n\n") +
+             cli::exitCodesHelp);
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+
+  cli::Context context;
+  std::string logLevel = "warn";
+  std::string logFormat = "text";
+  app.add_option("--data", context.dataDir, "Data directory (the RocksDB database)")
+      ->envname("PARCOURS_DATA");
+  app.add_option("--log-level", logLevel, "trace, debug, info, warn, error, critical or off")
+      ->envname("PARCOURS_LOG_LEVEL")
+      ->capture_default_str();
+  app.add_option("--log-format", logFormat, "Log lines as text (key=value) or json")
+      ->envname("PARCOURS_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  cli::CommandRun run;
+  cli::addBenchCommand(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "parcours: " << e.what() << "\nRun with --help for usage.\n";
+    return exitCodeFor(ErrorCode::InvalidInput);
+  }
+
+  auto logger = cli::makeLogger(logFormat == "json" ? cli::LogFormat::Json : cli::LogFormat::Text,
+                                logLevel);
+  if (!logger) {
+    std::cerr << "parcours: " << logger.error().message << "\n";
+    return exitCodeFor(logger.error().code);
+  }
+  context.logger = *logger;
+  context.logger->info("parcours starting data={} log_level={} log_format={}",
+                       context.dataDir.empty() ? "(none)" : context.dataDir, logLevel, logFormat);
+  try {
+    return run(context);
+  } catch (const std::exception& e) {
+    std::cerr << "parcours: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
