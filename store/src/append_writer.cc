@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "parcours/store/envelope_codec.h"
 #include "keys.h"
+#include "parcours/store/envelope_codec.h"
 #include "parcours/store/limits.h"
 #include "rocks_status.h"
 
@@ -22,6 +22,10 @@ std::size_t eventCount(const AppendRequest& request) {
   return n;
 }
 
+const char* const unknownOutcome =
+    "; the outcome of this append is unknown: retry with the same command id once the log is "
+    "reopened";
+
 }  // namespace
 
 AppendWriter::AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync,
@@ -31,19 +35,18 @@ AppendWriter::AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync,
       sync_(sync),
       logger_(std::move(logger)),
       lastWritten_(lastPosition) {
-  writer_ = std::thread([this] { writerLoop(); });
   syncer_ = std::thread([this] { syncLoop(); });
 }
 
 AppendWriter::~AppendWriter() {
   {
-    std::lock_guard lock(queueMutex_);
+    std::lock_guard lock(syncMutex_);
     stopping_ = true;
   }
-  queueNotEmpty_.notify_all();
-  queueNotFull_.notify_all();
-  writer_.join();
+  syncWanted_.notify_all();
   syncer_.join();
+  logger_->info("append writer stopped batches={} requests={} syncs={}", batchesWritten_,
+                requestsStaged_, syncs_.load());
 }
 
 bool AppendWriter::readOnly() const {
@@ -52,40 +55,55 @@ bool AppendWriter::readOnly() const {
 }
 
 Result<AppendResult> AppendWriter::append(AppendRequest request) {
-  auto ticket = std::make_unique<Ticket>();
-  ticket->request = std::move(request);
-  std::future<Result<AppendResult>> answer = ticket->answer.get_future();
+  Ticket ticket(std::move(request));
+  bool lead = false;
   {
     std::unique_lock lock(queueMutex_);
     queueNotFull_.wait(lock, [&] {
-      return queue_.size() < limits::appendQueueRequestsMax || stopping_ || readOnly_;
+      return queue_.size() < limits::appendQueueRequestsMax || readOnly_;
     });
     if (readOnly_) {
       return Error::ioError("the log is read-only after a disk failure (" + readOnlyReason_ +
                             "); nothing was written. Fix the disk and reopen the log");
     }
-    if (stopping_) return Error::ioError("the log is closing; nothing was written");
-    queue_.push_back(std::move(ticket));
+    queue_.push_back(&ticket);
+    if (!leaderActive_) leaderActive_ = lead = true;
   }
-  queueNotEmpty_.notify_one();
-  return answer.get();
+  while (true) {
+    if (lead) {
+      leadOneBatch();
+      lead = false;
+    }
+    std::unique_lock lock(ticket.mutex);
+    ticket.wake.wait(lock, [&] { return ticket.answer.has_value() || ticket.lead; });
+    if (ticket.answer) return std::move(*ticket.answer);
+    ticket.lead = false;
+    lead = true;
+  }
 }
 
-bool AppendWriter::takeRequests(std::vector<std::unique_ptr<Ticket>>& out) {
-  std::unique_lock lock(queueMutex_);
-  queueNotEmpty_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-  if (queue_.empty()) return false;  // stopping and drained
-  std::size_t events = 0;
-  while (!queue_.empty() && out.size() < limits::requestsPerBatchMax) {
-    const std::size_t n = eventCount(queue_.front()->request);
-    if (!out.empty() && events + n > limits::eventsPerBatchMax) break;
-    events += n;
-    out.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+void AppendWriter::answer(Ticket& ticket, Result<AppendResult> result) {
+  {
+    std::lock_guard lock(ticket.mutex);
+    ticket.answer = std::move(result);
   }
-  lock.unlock();
-  queueNotFull_.notify_all();
-  return true;
+  ticket.wake.notify_one();
+}
+
+void AppendWriter::passLeadership() {
+  Ticket* next = nullptr;
+  {
+    std::lock_guard lock(queueMutex_);
+    if (queue_.empty()) {
+      leaderActive_ = false;
+      return;
+    }
+    next = queue_.front();
+    // Under queueMutex_: the ticket cannot be answered (it is still queued).
+    std::lock_guard ticketLock(next->mutex);
+    next->lead = true;
+  }
+  next->wake.notify_one();
 }
 
 Result<StreamVersion> AppendWriter::currentVersion(const std::string& streamId,
@@ -167,64 +185,107 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
   return result;
 }
 
-void AppendWriter::writerLoop() {
-  std::vector<std::unique_ptr<Ticket>> tickets;
-  while (true) {
-    tickets.clear();
-    if (!takeRequests(tickets)) break;
-    if (readOnly()) {
-      for (auto& t : tickets) {
-        t->answer.set_value(Error::ioError(
-            "the log is read-only after a disk failure; nothing was written. Fix the disk and "
-            "reopen the log"));
-      }
-      continue;
+void AppendWriter::leadOneBatch() {
+  auto staged = std::make_unique<StagedBatch>();
+  {
+    std::lock_guard lock(queueMutex_);
+    std::size_t events = 0;
+    while (!queue_.empty() && staged->tickets.size() < limits::requestsPerBatchMax) {
+      const std::size_t n = eventCount(queue_.front()->request);
+      if (!staged->tickets.empty() && events + n > limits::eventsPerBatchMax) break;
+      events += n;
+      staged->tickets.push_back(queue_.front());
+      queue_.pop_front();
     }
-    auto staged = std::make_unique<StagedBatch>();
-    rocksdb::WriteBatch batch;
-    BatchView view;
-    Position nextPosition = lastWritten_;
-    for (auto& ticket : tickets) {
-      auto result = stage(ticket->request, view, batch, nextPosition);
-      if (!result && result.error().code != ErrorCode::Conflict) {
-        // A read failed while checking: the store cannot be trusted to decide.
-        logger_->error("append check failed: {}", result.error().message);
-      }
-      staged->answers.push_back({ticket.get(), std::move(result)});
+  }
+  queueNotFull_.notify_all();
+  if (readOnly()) {
+    for (Ticket* t : staged->tickets) {
+      answer(*t, Error::ioError("the log is read-only after a disk failure; nothing was "
+                                "written. Fix the disk and reopen the log"));
     }
-    staged->tickets = std::move(tickets);
-    if (batch.Count() > 0) {
-      rocksdb::WriteOptions options;
-      options.sync = false;  // the sync thread fsyncs; see the header
-      rocksdb::Status s = log_.db->Write(options, &batch);
-      if (!s.ok()) {
-        const std::string why = "writing a batch failed: " + s.ToString();
-        enterReadOnly(why);
-        failAll(*staged, why);
-        continue;
-      }
-      lastWritten_ = nextPosition;
-      if (versionCache_.size() + view.versions.size() > versionCacheStreamsMax) {
-        versionCache_.clear();
-      }
-      for (auto& [stream, version] : view.versions) versionCache_[stream] = version;
+    passLeadership();
+    return;
+  }
+  rocksdb::WriteBatch batch;
+  BatchView view;
+  Position nextPosition = lastWritten_;
+  for (Ticket* ticket : staged->tickets) {
+    ticket->staged = stage(ticket->request, view, batch, nextPosition);
+    const Result<AppendResult>& r = *ticket->staged;
+    if (!r && r.error().code != ErrorCode::Conflict) {
+      logger_->error("append check failed: {}", r.error().message);
     }
-    staged->lastPosition = lastWritten_;
-    if (!sync_) {
-      finish(std::move(staged));
-      continue;
+  }
+  ++batchesWritten_;
+  requestsStaged_ += staged->tickets.size();
+  if (batch.Count() > 0) {
+    rocksdb::WriteOptions options;
+    options.sync = false;  // synced below, or by the sync thread
+    rocksdb::Status s = log_.db->Write(options, &batch);
+    if (!s.ok()) {
+      const std::string why = "writing a batch failed: " + s.ToString();
+      enterReadOnly(why);
+      failAll(*staged, why);
+      passLeadership();
+      return;
     }
-    {
-      std::lock_guard lock(syncMutex_);
-      syncQueue_.push_back(std::move(staged));
+    lastWritten_ = nextPosition;
+    if (versionCache_.size() + view.versions.size() > versionCacheStreamsMax) {
+      versionCache_.clear();
     }
-    syncNotEmpty_.notify_one();
+    for (auto& [stream, version] : view.versions) versionCache_[stream] = version;
+  }
+  staged->lastPosition = lastWritten_;
+  // The next leader builds and writes the next batch while this one syncs.
+  passLeadership();
+  if (!sync_) {
+    finish(*staged);
+    return;
+  }
+  if (claimSyncIfIdle()) {
+    // No sync under way and none queued: every earlier batch is answered, so
+    // syncing here keeps the order, and saves a lone appender a thread hop.
+    std::deque<std::unique_ptr<StagedBatch>> batches;
+    batches.push_back(std::move(staged));
+    syncAndFinish(batches);
+    releaseSync();
+    return;
   }
   {
     std::lock_guard lock(syncMutex_);
-    writerDone_ = true;
+    syncQueue_.push_back(std::move(staged));
   }
-  syncNotEmpty_.notify_one();
+  syncWanted_.notify_one();
+}
+
+bool AppendWriter::claimSyncIfIdle() {
+  std::lock_guard lock(syncMutex_);
+  if (syncBusy_ || !syncQueue_.empty()) return false;
+  syncBusy_ = true;
+  return true;
+}
+
+void AppendWriter::releaseSync() {
+  {
+    std::lock_guard lock(syncMutex_);
+    syncBusy_ = false;
+  }
+  syncWanted_.notify_one();
+}
+
+void AppendWriter::syncAndFinish(std::deque<std::unique_ptr<StagedBatch>>& batches) {
+  // One fsync covers every batch written so far.
+  rocksdb::Status s = log_.db->SyncWAL();
+  syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (!s.ok()) {
+    const std::string why = "syncing the write-ahead log failed: " + s.ToString();
+    enterReadOnly(why);
+    for (auto& b : batches) failAll(*b, why);
+  } else {
+    for (auto& b : batches) finish(*b);
+  }
+  batches.clear();
 }
 
 void AppendWriter::syncLoop() {
@@ -232,34 +293,29 @@ void AppendWriter::syncLoop() {
   while (true) {
     {
       std::unique_lock lock(syncMutex_);
-      syncNotEmpty_.wait(lock, [&] { return !syncQueue_.empty() || writerDone_; });
-      if (syncQueue_.empty()) return;  // writer done and nothing left
+      syncWanted_.wait(lock, [&] {
+        return (!syncQueue_.empty() && !syncBusy_) || (stopping_ && syncQueue_.empty());
+      });
+      if (syncQueue_.empty()) return;  // stopping, and nothing left to answer
       batches.swap(syncQueue_);
+      syncBusy_ = true;
     }
-    // One fsync covers every batch written so far.
-    rocksdb::Status s = log_.db->SyncWAL();
-    if (!s.ok()) {
-      const std::string why = "syncing the write-ahead log failed: " + s.ToString();
-      enterReadOnly(why);
-      for (auto& b : batches) failAll(*b, why);
-    } else {
-      for (auto& b : batches) finish(std::move(b));
+    syncAndFinish(batches);
+    {
+      std::lock_guard lock(syncMutex_);
+      syncBusy_ = false;
     }
-    batches.clear();
+    syncWanted_.notify_all();
   }
 }
 
-void AppendWriter::finish(std::unique_ptr<StagedBatch> staged) {
-  notifier_.publish(staged->lastPosition);
-  for (Answer& a : staged->answers) a.ticket->answer.set_value(std::move(a.result));
+void AppendWriter::finish(StagedBatch& staged) {
+  notifier_.publish(staged.lastPosition);
+  for (Ticket* t : staged.tickets) answer(*t, std::move(*t->staged));
 }
 
 void AppendWriter::failAll(StagedBatch& staged, const std::string& why) {
-  for (Answer& a : staged.answers) {
-    a.ticket->answer.set_value(Error::ioError(
-        why + "; the outcome of this append is unknown: retry with the same command id once "
-              "the log is reopened"));
-  }
+  for (Ticket* t : staged.tickets) answer(*t, Error::ioError(why + unknownOutcome));
 }
 
 void AppendWriter::enterReadOnly(const std::string& why) {

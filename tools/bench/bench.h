@@ -31,6 +31,8 @@ struct Settings {
   std::size_t coldStreamEvents = 4;
   std::size_t readsPerRun = 2000;
   std::uint64_t seed = 42;
+  // Only the benchmarks whose name contains this (empty: all).
+  std::string filter;
 };
 
 // A target from the issue, checked against the measured figures.

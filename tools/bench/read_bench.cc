@@ -168,6 +168,12 @@ Result<double> readP50(const Settings& s, int run, ReadFn&& readOne) {
 
 Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool scan,
                                            const Logger& logger) {
+  auto wanted = [&](const std::string& name) {
+    return s.filter.empty() || name.find(s.filter) != std::string::npos;
+  };
+  read = read && (wanted("read.stream.100.p50") || wanted("read.stream.ptr.p50"));
+  scan = scan && wanted("scan.all");
+  if (!read && !scan) return std::vector<Figure>{};
   if (s.hotStreams == 0 || s.hotStreams > s.streams) {
     return Error::invalidInput("--hot-streams must be between 1 and --streams");
   }

@@ -97,6 +97,8 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
   bench->add_option("--reads", options->settings.readsPerRun, "read: stream reads per run")
       ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
+  bench->add_option("--filter", options->settings.filter,
+                    "Only the benchmarks whose name contains this text (e.g. durable.64)");
   bench->add_option("--seed", options->settings.seed, "Seed of payloads and read order")
       ->capture_default_str();
   bench->callback([options, &run] {
