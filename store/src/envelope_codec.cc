@@ -4,8 +4,9 @@
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include <cstdint>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 #include "parcours/store/schema/envelope.capnp.h"
 
@@ -14,10 +15,6 @@ namespace {
 
 capnp::Data::Reader asData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
-}
-
-std::string toString(capnp::Data::Reader data) {
-  return {reinterpret_cast<const char*>(data.begin()), data.size()};
 }
 
 std::string toString(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
@@ -33,26 +30,39 @@ std::string flatten(capnp::MessageBuilder& message) {
 // copied into an aligned scratch buffer first. Any Cap'n Proto complaint
 // (truncated segment table, pointer out of bounds...) becomes Corruption.
 template <typename Fn>
-auto withMessage(std::string_view bytes, std::string_view where, Fn&& decode)
+auto withMessage(std::string_view bytes, const ValueLocation& where, Fn&& decode)
     -> decltype(decode(std::declval<capnp::FlatArrayMessageReader&>())) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
-    return Error::corruption("stored value at " + std::string(where) + " is " +
+    return Error::corruption("stored value at " + where.describe() + " is " +
                              std::to_string(bytes.size()) +
                              " bytes, not a whole Cap'n Proto message (truncated?)");
   }
-  thread_local std::vector<capnp::word> scratch;
-  scratch.resize(bytes.size() / sizeof(capnp::word));
-  std::memcpy(scratch.data(), bytes.data(), bytes.size());
-  kj::ArrayPtr<const capnp::word> words(scratch.data(), scratch.size());
+  // Aligned values are read in place; others are copied, on the stack when
+  // small (every envelope of an ordinary payload), else on the heap.
+  constexpr std::size_t stackWords = 256;
+  const std::size_t wordCount = bytes.size() / sizeof(capnp::word);
+  capnp::word stackCopy[stackWords];
+  std::unique_ptr<capnp::word[]> heapCopy;
+  const capnp::word* start = reinterpret_cast<const capnp::word*>(bytes.data());
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+    capnp::word* copy = stackCopy;
+    if (wordCount > stackWords) {
+      heapCopy = std::make_unique<capnp::word[]>(wordCount);
+      copy = heapCopy.get();
+    }
+    std::memcpy(copy, bytes.data(), bytes.size());
+    start = copy;
+  }
+  kj::ArrayPtr<const capnp::word> words(start, wordCount);
   try {
     capnp::FlatArrayMessageReader reader(words);
     if (reader.getEnd() != words.end()) {
-      return Error::corruption("stored value at " + std::string(where) +
+      return Error::corruption("stored value at " + where.describe() +
                                " has trailing bytes after its message");
     }
     return decode(reader);
   } catch (const kj::Exception& e) {
-    return Error::corruption("stored value at " + std::string(where) +
+    return Error::corruption("stored value at " + where.describe() +
                              " is not a valid Cap'n Proto message: " +
                              std::string(e.getDescription().cStr()));
   }
@@ -85,29 +95,56 @@ std::string encodeEnvelope(const RecordedEvent& event) {
   return flatten(message);
 }
 
-Result<RecordedEvent> decodeEnvelope(std::string_view bytes, std::string_view where) {
-  return withMessage(bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Result<RecordedEvent> {
+std::string ValueLocation::describe() const {
+  switch (family) {
+    case Family::Events: return "events/position " + std::to_string(number);
+    case Family::Streams: return "streams/" + std::string(streamId) + "@" + std::to_string(number);
+    case Family::Meta: return "meta/" + std::string(streamId);
+    case Family::None: break;
+  }
+  return "(input)";
+}
+
+Status decodeEnvelopeInto(std::string_view bytes, const ValueLocation& where, RecordedEvent& event) {
+  return withMessage(bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Status {
     auto envelope = reader.getRoot<schema::Envelope>();
-    RecordedEvent event;
+    auto assign = [](std::string& to, auto blob) {
+      to.assign(reinterpret_cast<const char*>(blob.begin()), blob.size());
+    };
     event.position = envelope.getPosition();
-    event.streamId = toString(envelope.getStreamId());
+    assign(event.streamId, envelope.getStreamId());
     event.streamVersion = envelope.getStreamVersion();
-    event.eventType = toString(envelope.getEventType());
+    assign(event.eventType, envelope.getEventType());
     event.recordedAtMicros = envelope.getRecordedAtMicros();
-    event.actor = toString(envelope.getActor());
-    event.commandId = toString(envelope.getCommandId());
-    event.correlationId = toString(envelope.getCorrelationId());
-    event.causationId = toString(envelope.getCausationId());
-    event.payload = toString(envelope.getPayload());
-    event.prevHash = toString(envelope.getPrevHash());
-    event.hash = toString(envelope.getHash());
+    assign(event.actor, envelope.getActor());
+    assign(event.commandId, envelope.getCommandId());
+    assign(event.correlationId, envelope.getCorrelationId());
+    assign(event.causationId, envelope.getCausationId());
+    assign(event.payload, envelope.getPayload());
+    assign(event.prevHash, envelope.getPrevHash());
+    assign(event.hash, envelope.getHash());
     if (event.position == 0 || event.streamVersion == 0 || event.streamId.empty() ||
         event.eventType.empty()) {
-      return Error::corruption("stored value at " + std::string(where) +
+      return Error::corruption("stored value at " + where.describe() +
                                " decodes to an envelope without position, stream or type");
     }
-    return event;
+    const bool misplaced =
+        (where.family == ValueLocation::Family::Events && event.position != where.number) ||
+        (where.family == ValueLocation::Family::Streams &&
+         (event.streamId != where.streamId || event.streamVersion != where.number));
+    if (misplaced) {
+      return Error::corruption("stored value at " + where.describe() + " holds the event " +
+                               event.streamId + "@" + std::to_string(event.streamVersion) +
+                               " at position " + std::to_string(event.position));
+    }
+    return okStatus();
   });
+}
+
+Result<RecordedEvent> decodeEnvelope(std::string_view bytes, const ValueLocation& where) {
+  RecordedEvent event;
+  if (auto s = decodeEnvelopeInto(bytes, where, event); !s) return s.error();
+  return event;
 }
 
 std::string encodeCommandRecord(const AppendResult& result) {
@@ -128,7 +165,7 @@ std::string encodeCommandRecord(const AppendResult& result) {
   return flatten(message);
 }
 
-Result<AppendResult> decodeCommandRecord(std::string_view bytes, std::string_view where) {
+Result<AppendResult> decodeCommandRecord(std::string_view bytes, const ValueLocation& where) {
   return withMessage(bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Result<AppendResult> {
     auto record = reader.getRoot<schema::CommandRecord>();
     AppendResult result;
@@ -143,7 +180,7 @@ Result<AppendResult> decodeCommandRecord(std::string_view bytes, std::string_vie
       result.streams.push_back(std::move(out));
     }
     if (result.firstPosition == 0 || result.lastPosition < result.firstPosition) {
-      return Error::corruption("command record at " + std::string(where) +
+      return Error::corruption("command record at " + where.describe() +
                                " has no valid position range");
     }
     return result;

@@ -23,13 +23,9 @@ Result<StreamTip> readStreamTip(const LogFamilies& log, std::string_view streamI
       return Error::corruption("streams family holds a malformed key for stream \"" +
                                std::string(streamId) + "\"");
     }
-    std::string where = "streams/" + std::string(streamId) + "@" + std::to_string(*version);
+    const codec::ValueLocation where{codec::ValueLocation::Family::Streams, streamId, *version};
     auto event = codec::decodeEnvelope({it->value().data(), it->value().size()}, where);
     if (!event) return std::move(event).takeError();
-    if (event->streamVersion != *version || event->streamId != streamId) {
-      return Error::corruption("stored value at " + where + " holds " + event->streamId + "@" +
-                               std::to_string(event->streamVersion));
-    }
     if (event->position <= visibleHead) return StreamTip{*version, event->position};
   }
   if (!it->status().ok()) return fromRocks(it->status(), "reading stream " + std::string(streamId));
@@ -43,7 +39,8 @@ Result<std::optional<AppendResult>> readCommandRecord(const LogFamilies& log,
   rocksdb::Status s = log.db->Get(rocksdb::ReadOptions(), log.meta, key, &value);
   if (s.IsNotFound()) return std::optional<AppendResult>();
   if (!s.ok()) return fromRocks(s, "reading command record " + std::string(commandId));
-  auto record = codec::decodeCommandRecord(value, "meta/" + key);
+  auto record = codec::decodeCommandRecord(
+      value, codec::ValueLocation{codec::ValueLocation::Family::Meta, key, 0});
   if (!record) return std::move(record).takeError();
   return std::optional<AppendResult>(std::move(record).value());
 }

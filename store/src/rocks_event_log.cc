@@ -25,17 +25,6 @@ constexpr std::string_view streamsFamily = "streams";
 constexpr std::string_view metaFamily = "meta";
 constexpr std::string_view tableFamilyPrefix = "table:";
 
-Result<RecordedEvent> decodeAt(std::string_view bytes, const std::string& where,
-                               Position expectedPosition) {
-  auto event = codec::decodeEnvelope(bytes, where);
-  if (!event) return event;
-  if (expectedPosition != 0 && event->position != expectedPosition) {
-    return Error::corruption("stored value at " + where + " claims position " +
-                             std::to_string(event->position));
-  }
-  return event;
-}
-
 class RocksEventLog final : public EventLog {
  public:
   RocksEventLog(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
@@ -89,6 +78,7 @@ class RocksEventLog final : public EventLog {
     if (auto s = checkReadLimit(limit); !s) return s.error();
     const Position visible = notifier_->head();
     std::vector<RecordedEvent> events;
+    events.reserve(std::min<std::size_t>(limit, 128));
     const std::string lower = keys::streamKey(streamId, 0);
     const std::string upper = keys::streamUpperBound(streamId);
     rocksdb::Slice lowerSlice(lower), upperSlice(upper);
@@ -107,22 +97,20 @@ class RocksEventLog final : public EventLog {
          direction == Direction::Forward ? it->Next() : it->Prev()) {
       std::string_view key(it->key().data(), it->key().size());
       auto version = keys::parseStreamKey(key, streamId);
-      const std::string where =
-          "streams/" + std::string(streamId) + "@" + (version ? std::to_string(*version) : "?");
-      if (!version) return Error::corruption("malformed key at " + where);
-      auto event = decodeAt({it->value().data(), it->value().size()}, where, 0);
-      if (!event) return std::move(event).takeError();
-      if (event->streamId != streamId || event->streamVersion != *version) {
-        return Error::corruption("stored value at " + where + " holds " + event->streamId + "@" +
-                                 std::to_string(event->streamVersion));
+      if (!version) return Error::corruption("malformed key in streams/" + std::string(streamId));
+      const codec::ValueLocation where{codec::ValueLocation::Family::Streams, streamId, *version};
+      RecordedEvent& event = events.emplace_back();
+      if (auto s = codec::decodeEnvelopeInto({it->value().data(), it->value().size()}, where, event);
+          !s) {
+        return s.error();
       }
-      if (event->position > visible) {
+      if (event.position > visible) {
         // Not durable yet. Versions grow with positions: nothing further
         // forward is visible either; backward, older versions may be.
+        events.pop_back();
         if (direction == Direction::Forward) break;
         continue;
       }
-      events.push_back(std::move(event).value());
     }
     if (!it->status().ok()) {
       return fromRocks(it->status(), "reading stream " + std::string(streamId));
@@ -135,6 +123,7 @@ class RocksEventLog final : public EventLog {
     const Position visible = notifier_->head();
     std::vector<RecordedEvent> events;
     if (from > visible || limit == 0) return events;
+    events.reserve(std::min<std::size_t>(limit, visible - from + 1));
     const std::string upper = keys::eventKey(visible + 1);
     rocksdb::Slice upperSlice(upper);
     rocksdb::ReadOptions read;
@@ -149,10 +138,12 @@ class RocksEventLog final : public EventLog {
                                  " is missing (the next stored is " + std::to_string(*position) +
                                  ")");
       }
-      auto event = decodeAt({it->value().data(), it->value().size()},
-                            "events/position " + std::to_string(*position), *position);
-      if (!event) return std::move(event).takeError();
-      events.push_back(std::move(event).value());
+      const codec::ValueLocation where{codec::ValueLocation::Family::Events, {}, *position};
+      RecordedEvent& event = events.emplace_back();
+      if (auto s = codec::decodeEnvelopeInto({it->value().data(), it->value().size()}, where, event);
+          !s) {
+        return s.error();
+      }
       ++expected;
     }
     if (!it->status().ok()) return fromRocks(it->status(), "reading the global log");

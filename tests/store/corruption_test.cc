@@ -98,7 +98,7 @@ TEST_F(Corruption, ValueStoredUnderTheWrongPositionIsCaught) {
   auto events = log->readAll(4, 1);
   ASSERT_FALSE(events);
   EXPECT_EQ(events.error().code, ErrorCode::Corruption);
-  EXPECT_NE(events.error().message.find("claims position 5"), std::string::npos)
+  EXPECT_NE(events.error().message.find("events/position 4 holds the event dossier-1@5 at position 5"), std::string::npos)
       << events.error().message;
 }
 

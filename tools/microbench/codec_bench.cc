@@ -31,7 +31,7 @@ BENCHMARK(BM_EncodeEnvelope)->Arg(256)->Arg(4096);
 void BM_DecodeEnvelope(benchmark::State& state) {
   const std::string bytes = codec::encodeEnvelope(sampleEvent(static_cast<std::size_t>(state.range(0))));
   for (auto _ : state) {
-    auto event = codec::decodeEnvelope(bytes, "bench");
+    auto event = codec::decodeEnvelope(bytes, {});
     benchmark::DoNotOptimize(event);
   }
   state.SetItemsProcessed(state.iterations());

@@ -4,6 +4,7 @@
 // reported as Corruption naming where it was found, never returned as garbage.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,14 +13,29 @@
 
 namespace parcours::store::codec {
 
+// Where a stored value was read from: checked against what the value says,
+// and formatted into error messages only when there is an error.
+struct ValueLocation {
+  enum class Family : std::uint8_t { Events, Streams, Meta, None };
+  Family family = Family::None;
+  std::string_view streamId;  // Streams: the key's stream; Meta: the key
+  std::uint64_t number = 0;   // Events: the key's position; Streams: its version
+  // "events/position 42", "streams/dossier-1@3", "meta/command/c-1".
+  std::string describe() const;
+};
+
 // The envelope's bytes for one event.
 std::string encodeEnvelope(const RecordedEvent& event);
 
-// Decodes an envelope. `where` names the value in error messages
-// ("events/position 42"). The caller checks the fields against its key.
-Result<RecordedEvent> decodeEnvelope(std::string_view bytes, std::string_view where);
+// Decodes an envelope and checks it against where it was stored: an events
+// value must carry its key's position, a streams value its key's stream and
+// version. Any mismatch or malformation is Corruption naming the location.
+Result<RecordedEvent> decodeEnvelope(std::string_view bytes, const ValueLocation& where);
+// The same, decoding into `out` (whose previous contents are replaced): the
+// hot read paths decode straight into the vector they return.
+Status decodeEnvelopeInto(std::string_view bytes, const ValueLocation& where, RecordedEvent& out);
 
 std::string encodeCommandRecord(const AppendResult& result);
-Result<AppendResult> decodeCommandRecord(std::string_view bytes, std::string_view where);
+Result<AppendResult> decodeCommandRecord(std::string_view bytes, const ValueLocation& where);
 
 }  // namespace parcours::store::codec
