@@ -138,23 +138,24 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
   while (true) {
     const store::Position head = log_.head();
     if (checkpoint >= head) return checkpoint;
-    auto events = log_.readAll(checkpoint + 1, eventsPerCommit);
-    if (!events) return std::move(events).takeError();
-    if (events->empty()) return checkpoint;
     auto batch = table.newBatch();
     RowsBatch rows(*batch);
-    for (const store::RecordedEvent& event : *events) {
+    auto last = log_.scanAll(checkpoint + 1, eventsPerCommit, [&](const store::EventView& event) -> Status {
       if (auto s = projection_.apply(event, rows); !s) {
         return Error{s.error().code, "projection " + std::string(projection_.name()) +
                                          " failed on event " + std::to_string(event.position) +
-                                         " (" + event.eventType + "): " + s.error().message};
+                                         " (" + std::string(event.eventType) +
+                                         "): " + s.error().message};
       }
       if (rows.refused()) {
         return Error::invalidInput("projection " + std::string(projection_.name()) +
                                    " wrote a key starting with 0x00, reserved for checkpoints");
       }
-    }
-    checkpoint = events->back().position;
+      return okStatus();
+    });
+    if (!last) return std::move(last).takeError();
+    if (*last == 0) return checkpoint;
+    checkpoint = *last;
     batch->put(checkpointKey, encodePosition(checkpoint));
     if (auto s = table.commit(*batch); !s) return s.error();
     if (progress) progress(checkpoint, head);

@@ -105,24 +105,26 @@ std::string ValueLocation::describe() const {
   return "(input)";
 }
 
-Status decodeEnvelopeInto(std::string_view bytes, const ValueLocation& where, RecordedEvent& event) {
+Status visitEnvelope(std::string_view bytes, const ValueLocation& where,
+                     const std::function<Status(const EventView&)>& visit) {
   return withMessage(bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Status {
     auto envelope = reader.getRoot<schema::Envelope>();
-    auto assign = [](std::string& to, auto blob) {
-      to.assign(reinterpret_cast<const char*>(blob.begin()), blob.size());
+    auto view = [](auto blob) {
+      return std::string_view(reinterpret_cast<const char*>(blob.begin()), blob.size());
     };
+    EventView event;
     event.position = envelope.getPosition();
-    assign(event.streamId, envelope.getStreamId());
+    event.streamId = view(envelope.getStreamId());
     event.streamVersion = envelope.getStreamVersion();
-    assign(event.eventType, envelope.getEventType());
+    event.eventType = view(envelope.getEventType());
     event.recordedAtMicros = envelope.getRecordedAtMicros();
-    assign(event.actor, envelope.getActor());
-    assign(event.commandId, envelope.getCommandId());
-    assign(event.correlationId, envelope.getCorrelationId());
-    assign(event.causationId, envelope.getCausationId());
-    assign(event.payload, envelope.getPayload());
-    assign(event.prevHash, envelope.getPrevHash());
-    assign(event.hash, envelope.getHash());
+    event.actor = view(envelope.getActor());
+    event.commandId = view(envelope.getCommandId());
+    event.correlationId = view(envelope.getCorrelationId());
+    event.causationId = view(envelope.getCausationId());
+    event.payload = view(envelope.getPayload());
+    event.prevHash = view(envelope.getPrevHash());
+    event.hash = view(envelope.getHash());
     if (event.position == 0 || event.streamVersion == 0 || event.streamId.empty() ||
         event.eventType.empty()) {
       return Error::corruption("stored value at " + where.describe() +
@@ -134,16 +136,21 @@ Status decodeEnvelopeInto(std::string_view bytes, const ValueLocation& where, Re
          (event.streamId != where.streamId || event.streamVersion != where.number));
     if (misplaced) {
       return Error::corruption("stored value at " + where.describe() + " holds the event " +
-                               event.streamId + "@" + std::to_string(event.streamVersion) +
-                               " at position " + std::to_string(event.position));
+                               std::string(event.streamId) + "@" +
+                               std::to_string(event.streamVersion) + " at position " +
+                               std::to_string(event.position));
     }
-    return okStatus();
+    return visit(event);
   });
 }
 
 Result<RecordedEvent> decodeEnvelope(std::string_view bytes, const ValueLocation& where) {
   RecordedEvent event;
-  if (auto s = decodeEnvelopeInto(bytes, where, event); !s) return s.error();
+  auto s = visitEnvelope(bytes, where, [&](const EventView& view) {
+    view.copyTo(event);
+    return okStatus();
+  });
+  if (!s) return s.error();
   return event;
 }
 

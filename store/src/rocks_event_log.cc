@@ -99,18 +99,17 @@ class RocksEventLog final : public EventLog {
       auto version = keys::parseStreamKey(key, streamId);
       if (!version) return Error::corruption("malformed key in streams/" + std::string(streamId));
       const codec::ValueLocation where{codec::ValueLocation::Family::Streams, streamId, *version};
-      RecordedEvent& event = events.emplace_back();
-      if (auto s = codec::decodeEnvelopeInto({it->value().data(), it->value().size()}, where, event);
-          !s) {
-        return s.error();
-      }
-      if (event.position > visible) {
-        // Not durable yet. Versions grow with positions: nothing further
-        // forward is visible either; backward, older versions may be.
-        events.pop_back();
-        if (direction == Direction::Forward) break;
-        continue;
-      }
+      bool durable = true;
+      auto s = codec::visitEnvelope({it->value().data(), it->value().size()}, where,
+                                    [&](const EventView& event) {
+                                      durable = event.position <= visible;
+                                      if (durable) event.copyTo(events.emplace_back());
+                                      return okStatus();
+                                    });
+      if (!s) return s.error();
+      // Not durable yet: versions grow with positions, so forward nothing
+      // further is visible either; backward, older versions may be.
+      if (!durable && direction == Direction::Forward) break;
     }
     if (!it->status().ok()) {
       return fromRocks(it->status(), "reading stream " + std::string(streamId));
@@ -120,17 +119,29 @@ class RocksEventLog final : public EventLog {
 
   Result<std::vector<RecordedEvent>> readAll(Position from, std::size_t limit) const override {
     if (auto s = checkReadLimit(limit); !s) return s.error();
-    const Position visible = notifier_->head();
     std::vector<RecordedEvent> events;
-    if (from > visible || limit == 0) return events;
-    events.reserve(std::min<std::size_t>(limit, visible - from + 1));
+    events.reserve(std::min<std::size_t>(limit, 1024));
+    auto scanned = scanAll(from, limit, [&](const EventView& event) {
+      event.copyTo(events.emplace_back());
+      return okStatus();
+    });
+    if (!scanned) return std::move(scanned).takeError();
+    return events;
+  }
+
+  Result<Position> scanAll(Position from, std::size_t limit,
+                           const EventVisitor& visit) const override {
+    const Position visible = notifier_->head();
+    const Position first = std::max<Position>(from, 1);
+    if (first > visible || limit == 0) return Position{0};
     const std::string upper = keys::eventKey(visible + 1);
     rocksdb::Slice upperSlice(upper);
     rocksdb::ReadOptions read;
     read.iterate_upper_bound = &upperSlice;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, log_.events));
-    Position expected = std::max<Position>(from, 1);
-    for (it->Seek(keys::eventKey(expected)); it->Valid() && events.size() < limit; it->Next()) {
+    Position expected = first;
+    std::size_t seen = 0;
+    for (it->Seek(keys::eventKey(expected)); it->Valid() && seen < limit; it->Next(), ++seen) {
       auto position = keys::parseEventKey({it->key().data(), it->key().size()});
       if (!position) return Error::corruption("events family holds a key that is not 8 bytes");
       if (*position != expected) {
@@ -139,19 +150,17 @@ class RocksEventLog final : public EventLog {
                                  ")");
       }
       const codec::ValueLocation where{codec::ValueLocation::Family::Events, {}, *position};
-      RecordedEvent& event = events.emplace_back();
-      if (auto s = codec::decodeEnvelopeInto({it->value().data(), it->value().size()}, where, event);
-          !s) {
+      if (auto s = codec::visitEnvelope({it->value().data(), it->value().size()}, where, visit); !s) {
         return s.error();
       }
       ++expected;
     }
     if (!it->status().ok()) return fromRocks(it->status(), "reading the global log");
-    if (events.size() < limit && expected <= visible && it->status().ok()) {
+    if (seen < limit && expected <= visible) {
       return Error::corruption("event at position " + std::to_string(expected) +
                                " is missing (the durable head is " + std::to_string(visible) + ")");
     }
-    return events;
+    return expected - 1;
   }
 
   Position head() const override { return notifier_->head(); }
@@ -221,6 +230,16 @@ class RocksEventLog final : public EventLog {
   }
 
   bool readOnly() const override { return writer_->readOnly(); }
+
+  Status compact() override {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+    for (const FamilyHandle& family : families_) {
+      rocksdb::Status s = db_->CompactRange(options, family.get(), nullptr, nullptr);
+      if (!s.ok()) return fromRocks(s, "compacting " + family->GetName());
+    }
+    return okStatus();
+  }
 
   static std::string familyName(std::string_view table) {
     return std::string(tableFamilyPrefix) + std::string(table);

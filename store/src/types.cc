@@ -21,4 +21,25 @@ std::string ExpectedVersion::describe() const {
   return "?";
 }
 
+void EventView::copyTo(RecordedEvent& out) const {
+  out.position = position;
+  out.streamId.assign(streamId);
+  out.streamVersion = streamVersion;
+  out.eventType.assign(eventType);
+  out.recordedAtMicros = recordedAtMicros;
+  out.actor.assign(actor);
+  out.commandId.assign(commandId);
+  out.correlationId.assign(correlationId);
+  out.causationId.assign(causationId);
+  out.payload.assign(payload);
+  out.prevHash.assign(prevHash);
+  out.hash.assign(hash);
+}
+
+RecordedEvent EventView::toRecorded() const {
+  RecordedEvent out;
+  copyTo(out);
+  return out;
+}
+
 }  // namespace parcours::store

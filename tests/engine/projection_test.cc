@@ -20,14 +20,14 @@ class CountsByType final : public Projection {
   explicit CountsByType(int version = 1) : version_(version) {}
   std::string_view name() const override { return "counts"; }
   int version() const override { return version_; }
-  Status apply(const store::RecordedEvent& event, store::TableBatch& rows) override {
+  Status apply(const store::EventView& event, store::TableBatch& rows) override {
     if (event.eventType == "Poison") return Error::invalidInput("cannot count poison");
-    const std::string key = "type/" + event.eventType;
+    const std::string key = "type/" + std::string(event.eventType);
     auto current = rows.get(key);
     if (!current) return current.error();
     const long n = current->has_value() ? std::stol(**current) : 0;
     rows.put(key, std::to_string(n + 1));
-    rows.put("last/" + event.streamId, event.payload);
+    rows.put("last/" + std::string(event.streamId), event.payload);
     if (event.eventType == "Reserved") rows.put(std::string("\0x", 2), "nope");
     return okStatus();
   }

@@ -15,7 +15,8 @@ namespace parcours::bench {
 
 class RawDb {
  public:
-  // Opens a fresh database with these column families (besides "default").
+  // Opens (creating when missing) a database with these column families
+  // (besides "default").
   static Result<std::unique_ptr<RawDb>> open(const std::filesystem::path& path,
                                              const std::vector<std::string>& families);
   ~RawDb();

@@ -37,8 +37,9 @@ class Projection {
   virtual int version() const = 0;
   // Folds one event into the rows. Must be deterministic (no clock, no
   // randomness, no I/O but `rows`). Keys starting with byte 0x00 are the
-  // runtime's (the checkpoint) and refused.
-  virtual Status apply(const store::RecordedEvent& event, store::TableBatch& rows) = 0;
+  // runtime's (the checkpoint) and refused. The event is seen in place
+  // (valid during the call only), so a rebuild copies nothing.
+  virtual Status apply(const store::EventView& event, store::TableBatch& rows) = 0;
 };
 
 // Told (position, head) as a rebuild or a catch-up advances.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -31,9 +32,10 @@ std::string encodeEnvelope(const RecordedEvent& event);
 // value must carry its key's position, a streams value its key's stream and
 // version. Any mismatch or malformation is Corruption naming the location.
 Result<RecordedEvent> decodeEnvelope(std::string_view bytes, const ValueLocation& where);
-// The same, decoding into `out` (whose previous contents are replaced): the
-// hot read paths decode straight into the vector they return.
-Status decodeEnvelopeInto(std::string_view bytes, const ValueLocation& where, RecordedEvent& out);
+// The same, without copying: `visit` sees the envelope in place, and its
+// Status (an error stops a scan) is returned. The hot read paths use this.
+Status visitEnvelope(std::string_view bytes, const ValueLocation& where,
+                     const std::function<Status(const EventView&)>& visit);
 
 std::string encodeCommandRecord(const AppendResult& result);
 Result<AppendResult> decodeCommandRecord(std::string_view bytes, const ValueLocation& where);

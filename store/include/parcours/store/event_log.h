@@ -41,6 +41,9 @@ struct Options {
   std::size_t blockCacheBytes = 64u << 20;
 };
 
+// Sees one event in place during a scan; an error stops the scan.
+using EventVisitor = std::function<Status(const EventView&)>;
+
 // Called, on the writer's sync thread, each time the durable head moves.
 // Must be quick and must not call back into the log: wake someone up.
 using HeadListener = std::function<void(Position durableHead)>;
@@ -85,6 +88,13 @@ class EventLog {
   // order, never past the durable head.
   virtual Result<std::vector<RecordedEvent>> readAll(Position from, std::size_t limit) const = 0;
 
+  // Visits up to `limit` events of the global log with positions >= from, in
+  // order, never past the durable head, without copying them: the view is
+  // valid during the call only. An error returned by `visit` stops the scan
+  // and is returned. Returns the last position visited (0 if none).
+  virtual Result<Position> scanAll(Position from, std::size_t limit,
+                                   const EventVisitor& visit) const = 0;
+
   // The durable head: the position of the last event a reader may see.
   virtual Position head() const = 0;
 
@@ -107,6 +117,10 @@ class EventLog {
   // Deletes a table and its rows. Callers must hold no other reference to it.
   virtual Status dropTable(std::string_view name) = 0;
   virtual std::vector<std::string> listTables() const = 0;
+
+  // Compacts every family into its final shape: after a bulk import, reads
+  // stop sharing the disk with background compactions. Blocks until done.
+  virtual Status compact() = 0;
 
   // True once a disk failure made the log refuse appends; reads still work.
   virtual bool readOnly() const = 0;

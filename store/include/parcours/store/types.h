@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parcours::store {
@@ -102,6 +103,26 @@ struct RecordedEvent {
   std::string hash;
 
   bool operator==(const RecordedEvent&) const = default;
+};
+
+// An event as stored, seen in place without copying: valid only during the
+// call that receives it. Copy what you keep (toRecorded()).
+struct EventView {
+  Position position = 0;
+  std::string_view streamId;
+  StreamVersion streamVersion = 0;
+  std::string_view eventType;
+  std::int64_t recordedAtMicros = 0;
+  std::string_view actor;
+  std::string_view commandId;
+  std::string_view correlationId;
+  std::string_view causationId;
+  std::string_view payload;
+  std::string_view prevHash;
+  std::string_view hash;
+
+  void copyTo(RecordedEvent& out) const;
+  RecordedEvent toRecorded() const;
 };
 
 enum class Direction : std::uint8_t { Forward, Backward };
