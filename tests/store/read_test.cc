@@ -129,3 +129,44 @@ TEST_F(Reads, HeadListenersHearEveryNewHeadUntilUnsubscribed) {
 
 }  // namespace
 }  // namespace parcours::store
+
+namespace parcours::store {
+namespace {
+
+TEST(Compaction, ReadsAndAppendsAreUnchangedAfterCompacting) {
+  testing::TempDir dir;
+  auto log = testing::openLog(dir.path());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(log->append("s-" + std::to_string(i % 3), ExpectedVersion::any(),
+                            testing::someEvents(5), {}));
+  }
+  auto before = log->readAll(1, 1000);
+  ASSERT_TRUE(log->compact());
+  auto after = log->readAll(1, 1000);
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(*before, *after);
+  EXPECT_EQ(*log->streamVersion("s-1"), 35u);
+  ASSERT_TRUE(log->append("s-1", ExpectedVersion::exactly(35), testing::someEvents(1), {}));
+}
+
+TEST(Scan, VisitsInPlaceAndStopsOnTheVisitorsError) {
+  testing::TempDir dir;
+  auto log = testing::openLog(dir.path());
+  ASSERT_TRUE(log->append("s", ExpectedVersion::any(), testing::someEvents(10), {}));
+  std::vector<Position> seen;
+  auto last = log->scanAll(3, 100, [&](const EventView& e) -> Status {
+    seen.push_back(e.position);
+    if (e.position == 6) return Error::refused("enough");
+    return okStatus();
+  });
+  ASSERT_FALSE(last);
+  EXPECT_EQ(last.error().message, "enough");
+  EXPECT_EQ(seen, (std::vector<Position>{3, 4, 5, 6}));
+  auto limited = log->scanAll(9, 100, [](const EventView&) { return okStatus(); });
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(*limited, 10u);
+  EXPECT_EQ(*log->scanAll(11, 100, [](const EventView&) { return okStatus(); }), 0u);
+}
+
+}  // namespace
+}  // namespace parcours::store

@@ -64,8 +64,15 @@ Status populateParcours(const Settings& s, const std::filesystem::path& path,
     return okStatus();
   };
   Status failed = okStatus();
+  store::StreamVersion round = 1;
   forEachEventInLogOrder(s, [&](std::size_t stream, store::StreamVersion version) {
     if (!failed) return;
+    // A new round may name a stream already in the request: send it first.
+    if (version != round) {
+      failed = flush();
+      round = version;
+      if (!failed) return;
+    }
     request.streams.push_back({streamName(stream), store::ExpectedVersion::exactly(version - 1),
                                {{benchEventType, payload}}});
     if (request.streams.size() == 16) failed = flush();

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
                "Every step of every dossier is an event in an embedded, durable RocksDB log."};
   app.footer(std::string("\nExample:\n  parcours bench append --seconds 1\n\n") +
              cli::exitCodesHelp);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);  // none chosen is reported below, in our words
   app.set_help_all_flag("--help-all", "Show help for every command");
 
   cli::Context context;
@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "parcours: " << e.what() << "\nRun with --help for usage.\n";
+    return exitCodeFor(ErrorCode::InvalidInput);
+  }
+
+  if (!run) {
+    std::cerr << "parcours: no command given.\nRun with --help for the list of commands.\n";
     return exitCodeFor(ErrorCode::InvalidInput);
   }
 

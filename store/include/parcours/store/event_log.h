@@ -44,8 +44,9 @@ struct Options {
 // Sees one event in place during a scan; an error stops the scan.
 using EventVisitor = std::function<Status(const EventView&)>;
 
-// Called, on the writer's sync thread, each time the durable head moves.
-// Must be quick and must not call back into the log: wake someone up.
+// Called each time the durable head moves, on whichever thread completed the
+// sync (an appending caller or the log's sync thread). Must be quick and must
+// not append: wake someone up.
 using HeadListener = std::function<void(Position durableHead)>;
 
 // Keeps a HeadListener registered; unregisters when destroyed.
@@ -61,7 +62,8 @@ class EventLog {
   static Result<std::unique_ptr<EventLog>> open(const Options& options,
                                                 std::shared_ptr<spdlog::logger> logger);
 
-  // Waits for in-flight appends, then closes the database.
+  // Closes the database. Every append must have returned, and every Table
+  // and HeadSubscription obtained from this log must be gone.
   virtual ~EventLog() = default;
 
   // Appends atomically to one or more streams. Each stream's expected version

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what parcours needs from Debian, then configures and builds it.
+# Idempotent: installs only what is missing; safe to run again.
+#   bash tools/setup.sh [release|sanitize]...   (default: release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ pkg-config     # the build
+  librocksdb-dev                       # the event log
+  libcapnp-dev capnproto               # schemas (capnp compile) and kj
+  libboost-dev                         # Boost.MSM, the state machines
+  libspdlog-dev                        # logging
+  libcli11-dev                         # argument parsing
+  nlohmann-json3-dev                   # JSON output (bench --json, JSON logs)
+  libgtest-dev libgmock-dev            # tests
+  libbenchmark-dev                     # micro-benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+presets=("$@")
+((${#presets[@]})) || presets=(release)
+for preset in "${presets[@]}"; do
+  echo "setup: building the $preset preset" >&2
+  cmake --preset "$preset" -G Ninja >/dev/null
+  cmake --build --preset "$preset"
+done
