@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "parcours/store/event_log.h"
+#include "raw_log.h"
 #include "temp_dir.h"
 
 namespace parcours::store {
@@ -17,31 +18,14 @@ using testing::openLog;
 using testing::someEvents;
 using testing::TempDir;
 
-std::string positionKey(std::uint64_t p) {
-  std::string key(8, '\0');
-  for (int i = 7; i >= 0; --i, p >>= 8) key[static_cast<std::size_t>(i)] = static_cast<char>(p);
-  return key;
-}
-
-std::string streamKey(const std::string& stream, std::uint64_t version) {
-  return stream + std::string(1, '\0') + positionKey(version);
-}
+using testing::positionKey;
+using testing::streamKey;
 
 // Opens the log's database raw and runs `edit` on the named family.
 void editRaw(const std::filesystem::path& dir, const std::string& family,
              const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& edit) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), descriptors, &handles, &db).ok());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == family) edit(*db, handles[i]);
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
+  testing::RawLog raw(dir, /*readOnly=*/false);
+  edit(raw.db(), raw.family(family));
 }
 
 std::string rawGet(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, const std::string& key) {

@@ -9,38 +9,18 @@
 #include <fstream>
 
 #include "parcours/store/event_log.h"
+#include "raw_log.h"
 #include "temp_dir.h"
 
 namespace parcours::store {
 namespace {
 
-std::string bigEndian(std::uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v);
-  return out;
-}
+using testing::positionKey;
 
-// Reads one value of one family, with RocksDB directly.
 std::string rawValue(const std::filesystem::path& dir, const std::string& family,
                      const std::string& key) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  EXPECT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir.string(), descriptors,
-                                           &handles, &db)
-                  .ok());
-  std::string value;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == family) {
-      EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), handles[i], key, &value).ok()) << family;
-    }
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-  return value;
+  testing::RawLog raw(dir, /*readOnly=*/true);
+  return raw.get(family, key);
 }
 
 TEST(Format, KeysAreAsSpecifiedAndBothCopiesAreTheSameBytes) {
@@ -49,9 +29,9 @@ TEST(Format, KeysAreAsSpecifiedAndBothCopiesAreTheSameBytes) {
     auto log = testing::openLog(dir.path());
     ASSERT_TRUE(log->append("dossier-7", ExpectedVersion::any(), testing::someEvents(2), {}));
   }
-  const std::string byPosition = rawValue(dir.path(), "events", bigEndian(2));
+  const std::string byPosition = rawValue(dir.path(), "events", positionKey(2));
   const std::string byStream =
-      rawValue(dir.path(), "streams", std::string("dossier-7") + '\0' + bigEndian(2));
+      rawValue(dir.path(), "streams", testing::streamKey("dossier-7", 2));
   EXPECT_FALSE(byPosition.empty());
   EXPECT_EQ(byPosition, byStream);
   EXPECT_EQ(rawValue(dir.path(), "meta", "format-version"), "1");
@@ -68,7 +48,7 @@ TEST(Format, TheOfficialCapnpToolDecodesAStoredValue) {
                             context));
   }
   const auto file = dir.path() / "value.bin";
-  std::ofstream(file, std::ios::binary) << rawValue(dir.path(), "events", bigEndian(1));
+  std::ofstream(file, std::ios::binary) << rawValue(dir.path(), "events", positionKey(1));
   const std::string command = "capnp decode " + std::string(PARCOURS_ENVELOPE_SCHEMA) +
                               " Envelope < " + file.string() + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");

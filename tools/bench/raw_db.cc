@@ -1,5 +1,6 @@
 #include "raw_db.h"
 
+#include "keys.h"
 #include "rocks_options.h"
 
 namespace parcours::bench {
@@ -24,16 +25,10 @@ RawDb::~RawDb() {
   delete db_;
 }
 
-std::string positionKey(std::uint64_t position) {
-  std::string key(8, '\0');
-  for (int i = 7; i >= 0; --i, position >>= 8) {
-    key[static_cast<std::size_t>(i)] = static_cast<char>(position);
-  }
-  return key;
-}
+std::string positionKey(std::uint64_t position) { return store::keys::eventKey(position); }
 
 std::string streamVersionKey(const std::string& streamId, std::uint64_t version) {
-  return streamId + std::string(1, '\0') + positionKey(version);
+  return store::keys::streamKey(streamId, version);
 }
 
 }  // namespace parcours::bench

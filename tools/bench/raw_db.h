@@ -28,9 +28,10 @@ class RawDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
-// 8-byte big-endian key, as the log's events family uses.
+// The log's own key encodings (store/src/keys.h), so raw RocksDB stores
+// the same keys: an events key...
 std::string positionKey(std::uint64_t position);
-// stream id, 0x00, 8-byte big-endian version, as the log's streams family.
+// ...and a streams key.
 std::string streamVersionKey(const std::string& streamId, std::uint64_t version);
 
 }  // namespace parcours::bench

@@ -117,34 +117,40 @@ std::uint64_t decodeRaw(const rocksdb::Slice& value, std::vector<capnp::word>& s
          envelope.getStreamId().size() + envelope.getEventType().size();
 }
 
+// An iterator over one stream's keys in a raw family (either layout).
+std::unique_ptr<rocksdb::Iterator> rawStreamIterator(RawDb& raw, RawFamily family,
+                                                     const std::string& id, std::string& upper,
+                                                     rocksdb::Slice& upperSlice) {
+  upper = id;
+  upper.push_back('\x01');
+  upperSlice = rocksdb::Slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upperSlice;
+  std::unique_ptr<rocksdb::Iterator> it(raw.db().NewIterator(options, raw.family(family)));
+  it->Seek(streamVersionKey(id, 0));
+  return it;
+}
+
 // A read of one stream in the raw clustered layout; returns events read.
 std::size_t rawReadClustered(RawDb& raw, const std::string& id, std::vector<capnp::word>& scratch,
                              std::uint64_t& sink) {
-  const std::string lower = streamVersionKey(id, 0);
-  std::string upper = id;
-  upper.push_back('\x01');
-  rocksdb::Slice upperSlice(upper);
-  rocksdb::ReadOptions options;
-  options.iterate_upper_bound = &upperSlice;
-  std::unique_ptr<rocksdb::Iterator> it(raw.db().NewIterator(options, raw.family(Clustered)));
+  std::string upper;
+  rocksdb::Slice upperSlice;
+  auto it = rawStreamIterator(raw, Clustered, id, upper, upperSlice);
   std::size_t n = 0;
-  for (it->Seek(lower); it->Valid(); it->Next(), ++n) sink += decodeRaw(it->value(), scratch);
+  for (; it->Valid(); it->Next(), ++n) sink += decodeRaw(it->value(), scratch);
   return n;
 }
 
 // A read of one stream in the pointer layout: positions, then one Get each.
 std::size_t rawReadPointers(RawDb& raw, const std::string& id, std::vector<capnp::word>& scratch,
                             std::uint64_t& sink) {
-  const std::string lower = streamVersionKey(id, 0);
-  std::string upper = id;
-  upper.push_back('\x01');
-  rocksdb::Slice upperSlice(upper);
-  rocksdb::ReadOptions options;
-  options.iterate_upper_bound = &upperSlice;
-  std::unique_ptr<rocksdb::Iterator> it(raw.db().NewIterator(options, raw.family(Pointers)));
+  std::string upper;
+  rocksdb::Slice upperSlice;
+  auto it = rawStreamIterator(raw, Pointers, id, upper, upperSlice);
   std::size_t n = 0;
   std::string value;
-  for (it->Seek(lower); it->Valid(); it->Next(), ++n) {
+  for (; it->Valid(); it->Next(), ++n) {
     if (raw.db().Get(rocksdb::ReadOptions(), raw.family(Events), it->value(), &value).ok()) {
       sink += decodeRaw(value, scratch);
     }
