@@ -83,27 +83,25 @@ Result<AppendResult> AppendWriter::append(AppendRequest request) {
 }
 
 void AppendWriter::answer(Ticket& ticket, Result<AppendResult> result) {
-  {
-    std::lock_guard lock(ticket.mutex);
-    ticket.answer = std::move(result);
-  }
+  // Notify under the lock: once its owner sees the answer it returns and the
+  // ticket (its condition variable included) is gone.
+  std::lock_guard lock(ticket.mutex);
+  ticket.answer = std::move(result);
   ticket.wake.notify_one();
 }
 
 void AppendWriter::passLeadership() {
-  Ticket* next = nullptr;
-  {
-    std::lock_guard lock(queueMutex_);
-    if (queue_.empty()) {
-      leaderActive_ = false;
-      return;
-    }
-    next = queue_.front();
-    // Under queueMutex_: the ticket cannot be answered (it is still queued).
-    std::lock_guard ticketLock(next->mutex);
-    next->lead = true;
+  std::lock_guard lock(queueMutex_);
+  if (queue_.empty()) {
+    leaderActive_ = false;
+    return;
   }
-  next->wake.notify_one();
+  Ticket& next = *queue_.front();
+  // Notify under the ticket's lock: as soon as its owner sees `lead` it may
+  // lead, be answered and return, and the ticket is gone.
+  std::lock_guard ticketLock(next.mutex);
+  next.lead = true;
+  next.wake.notify_one();
 }
 
 Result<StreamVersion> AppendWriter::currentVersion(const std::string& streamId,
