@@ -242,8 +242,11 @@ void AppendWriter::leadOneBatch() {
     return;
   }
   if (claimSyncIfIdle()) {
-    // No sync under way and none queued: every earlier batch is answered, so
-    // syncing here keeps the order, and saves a lone appender a thread hop.
+    // No sync under way or queued: sync here, saving a lone appender a thread
+    // hop. A SyncWAL covers every Write that returned before it, so this
+    // batch and every earlier one are durable when it returns; a later
+    // leader may get here first and answer its batch before ours, which is
+    // fine: nobody is answered before their own batch is on disk.
     std::deque<std::unique_ptr<StagedBatch>> batches;
     batches.push_back(std::move(staged));
     syncAndFinish(batches);

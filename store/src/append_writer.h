@@ -13,7 +13,7 @@
 // batch written so far. Either way the fsync of batch N overlaps the
 // preparation and insertion of batch N+1, and a lone appender pays one fsync
 // and no thread hop.
-// Every answer, refusals included, is released only after the sync that
+// Every answer, refusals included, is released only after a sync that
 // covers its batch and all before it, and the durable head is published
 // first: a caller told "done" can read its events, and nobody reads an event
 // a crash could take back.
