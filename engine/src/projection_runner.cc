@@ -70,7 +70,9 @@ ProjectionRunner::ProjectionRunner(store::EventLog& log, Projection& projection,
                                    std::shared_ptr<spdlog::logger> logger)
     : log_(log), projection_(projection), logger_(std::move(logger)) {}
 
-ProjectionRunner::~ProjectionRunner() { stop(); }
+ProjectionRunner::~ProjectionRunner() {
+  stop();
+}
 
 std::string ProjectionRunner::generationTable(std::uint64_t generation) const {
   return "proj." + std::string(projection_.name()) + "." + std::to_string(generation);
@@ -140,19 +142,20 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
     if (checkpoint >= head) return checkpoint;
     auto batch = table.newBatch();
     RowsBatch rows(*batch);
-    auto last = log_.scanAll(checkpoint + 1, eventsPerCommit, [&](const store::EventView& event) -> Status {
-      if (auto s = projection_.apply(event, rows); !s) {
-        return Error{s.error().code, "projection " + std::string(projection_.name()) +
-                                         " failed on event " + std::to_string(event.position) +
-                                         " (" + std::string(event.eventType) +
-                                         "): " + s.error().message};
-      }
-      if (rows.refused()) {
-        return Error::invalidInput("projection " + std::string(projection_.name()) +
-                                   " wrote a key starting with 0x00, reserved for checkpoints");
-      }
-      return okStatus();
-    });
+    auto last =
+        log_.scanAll(checkpoint + 1, eventsPerCommit, [&](const store::EventView& event) -> Status {
+          if (auto s = projection_.apply(event, rows); !s) {
+            return Error{s.error().code, "projection " + std::string(projection_.name()) +
+                                             " failed on event " + std::to_string(event.position) +
+                                             " (" + std::string(event.eventType) +
+                                             "): " + s.error().message};
+          }
+          if (rows.refused()) {
+            return Error::invalidInput("projection " + std::string(projection_.name()) +
+                                       " wrote a key starting with 0x00, reserved for checkpoints");
+          }
+          return okStatus();
+        });
     if (!last) return std::move(last).takeError();
     if (*last == 0) return checkpoint;
     checkpoint = *last;
@@ -191,7 +194,8 @@ Result<store::Position> ProjectionRunner::rebuild(const ProgressFn& progress) {
   const std::uint64_t old = generation_;
   generation_ = next;
   if (hadOld || old > 0) {
-    if (auto s = log_.dropTable(generationTable(old)); !s && s.error().code != ErrorCode::NotFound) {
+    if (auto s = log_.dropTable(generationTable(old));
+        !s && s.error().code != ErrorCode::NotFound) {
       logger_->warn("could not drop the previous view table: {}", s.error().message);
     }
   }

@@ -59,9 +59,8 @@ Result<AppendResult> AppendWriter::append(AppendRequest request) {
   bool lead = false;
   {
     std::unique_lock lock(queueMutex_);
-    queueNotFull_.wait(lock, [&] {
-      return queue_.size() < limits::appendQueueRequestsMax || readOnly_;
-    });
+    queueNotFull_.wait(lock,
+                       [&] { return queue_.size() < limits::appendQueueRequestsMax || readOnly_; });
     if (readOnly_) {
       return Error::ioError("the log is read-only after a disk failure (" + readOnlyReason_ +
                             "); nothing was written. Fix the disk and reopen the log");
@@ -141,8 +140,7 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     if (!write.expected.matches(*version)) {
       return Error::conflict("stream \"" + write.streamId + "\" is at version " +
                              std::to_string(*version) + " but the append expected " +
-                             write.expected.describe() +
-                             "; reload the stream and decide again");
+                             write.expected.describe() + "; reload the stream and decide again");
     }
     current.push_back(*version);
   }

@@ -112,10 +112,10 @@ class AppendWriter {
 
   mutable std::mutex queueMutex_;
   std::condition_variable queueNotFull_;
-  std::deque<Ticket*> queue_;     // guarded by queueMutex_
-  bool leaderActive_ = false;     // guarded by queueMutex_
-  bool readOnly_ = false;         // guarded by queueMutex_
-  std::string readOnlyReason_;    // guarded by queueMutex_
+  std::deque<Ticket*> queue_;   // guarded by queueMutex_
+  bool leaderActive_ = false;   // guarded by queueMutex_
+  bool readOnly_ = false;       // guarded by queueMutex_
+  std::string readOnlyReason_;  // guarded by queueMutex_
 
   std::mutex syncMutex_;
   std::condition_variable syncWanted_;

@@ -17,7 +17,9 @@ capnp::Data::Reader asData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
 }
 
-std::string toString(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
+std::string toString(capnp::Text::Reader text) {
+  return {text.cStr(), text.size()};
+}
 
 std::string flatten(capnp::MessageBuilder& message) {
   kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
@@ -62,9 +64,9 @@ auto withMessage(std::string_view bytes, const ValueLocation& where, Fn&& decode
     }
     return decode(reader);
   } catch (const kj::Exception& e) {
-    return Error::corruption("stored value at " + where.describe() +
-                             " is not a valid Cap'n Proto message: " +
-                             std::string(e.getDescription().cStr()));
+    return Error::corruption(
+        "stored value at " + where.describe() +
+        " is not a valid Cap'n Proto message: " + std::string(e.getDescription().cStr()));
   }
 }
 
@@ -75,8 +77,7 @@ std::string encodeEnvelope(const RecordedEvent& event) {
   const std::size_t textBytes = event.streamId.size() + event.eventType.size() +
                                 event.actor.size() + event.commandId.size() +
                                 event.correlationId.size() + event.causationId.size() +
-                                event.payload.size() + event.prevHash.size() +
-                                event.hash.size();
+                                event.payload.size() + event.prevHash.size() + event.hash.size();
   const unsigned firstSegmentWords = static_cast<unsigned>(32 + textBytes / 8 + 12);
   capnp::MallocMessageBuilder message(firstSegmentWords);
   auto envelope = message.initRoot<schema::Envelope>();
@@ -97,10 +98,14 @@ std::string encodeEnvelope(const RecordedEvent& event) {
 
 std::string ValueLocation::describe() const {
   switch (family) {
-    case Family::Events: return "events/position " + std::to_string(number);
-    case Family::Streams: return "streams/" + std::string(streamId) + "@" + std::to_string(number);
-    case Family::Meta: return "meta/" + std::string(streamId);
-    case Family::None: break;
+    case Family::Events:
+      return "events/position " + std::to_string(number);
+    case Family::Streams:
+      return "streams/" + std::string(streamId) + "@" + std::to_string(number);
+    case Family::Meta:
+      return "meta/" + std::string(streamId);
+    case Family::None:
+      break;
   }
   return "(input)";
 }
@@ -173,25 +178,26 @@ std::string encodeCommandRecord(const AppendResult& result) {
 }
 
 Result<AppendResult> decodeCommandRecord(std::string_view bytes, const ValueLocation& where) {
-  return withMessage(bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Result<AppendResult> {
-    auto record = reader.getRoot<schema::CommandRecord>();
-    AppendResult result;
-    result.firstPosition = record.getFirstPosition();
-    result.lastPosition = record.getLastPosition();
-    for (auto s : record.getStreams()) {
-      StreamAppendResult out;
-      out.streamId = toString(s.getStreamId());
-      out.firstVersion = s.getFirstVersion();
-      out.lastVersion = s.getLastVersion();
-      for (auto p : s.getPositions()) out.positions.push_back(p);
-      result.streams.push_back(std::move(out));
-    }
-    if (result.firstPosition == 0 || result.lastPosition < result.firstPosition) {
-      return Error::corruption("command record at " + where.describe() +
-                               " has no valid position range");
-    }
-    return result;
-  });
+  return withMessage(
+      bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Result<AppendResult> {
+        auto record = reader.getRoot<schema::CommandRecord>();
+        AppendResult result;
+        result.firstPosition = record.getFirstPosition();
+        result.lastPosition = record.getLastPosition();
+        for (auto s : record.getStreams()) {
+          StreamAppendResult out;
+          out.streamId = toString(s.getStreamId());
+          out.firstVersion = s.getFirstVersion();
+          out.lastVersion = s.getLastVersion();
+          for (auto p : s.getPositions()) out.positions.push_back(p);
+          result.streams.push_back(std::move(out));
+        }
+        if (result.firstPosition == 0 || result.lastPosition < result.firstPosition) {
+          return Error::corruption("command record at " + where.describe() +
+                                   " has no valid position range");
+        }
+        return result;
+      });
 }
 
 }  // namespace parcours::store::codec

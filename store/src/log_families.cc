@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "parcours/store/envelope_codec.h"
 #include "keys.h"
+#include "parcours/store/envelope_codec.h"
 #include "rocks_status.h"
 
 namespace parcours::store {

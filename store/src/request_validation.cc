@@ -42,10 +42,11 @@ Status validateAppendRequest(const AppendRequest& request) {
                                std::to_string(limits::streamsPerAppendMax));
   }
   const AppendContext& c = request.context;
-  for (auto [what, value] : {std::pair<std::string_view, std::string_view>{"command id", c.commandId},
-                             {"actor", c.actor},
-                             {"correlation id", c.correlationId},
-                             {"causation id", c.causationId}}) {
+  for (auto [what, value] :
+       {std::pair<std::string_view, std::string_view>{"command id", c.commandId},
+        {"actor", c.actor},
+        {"correlation id", c.correlationId},
+        {"causation id", c.causationId}}) {
     if (auto s = checkLength(what, value, limits::metadataIdBytesMax); !s) return s;
   }
   std::set<std::string_view> seen;
@@ -65,14 +66,14 @@ Status validateAppendRequest(const AppendRequest& request) {
         return Error::invalidInput("an event for stream \"" + write.streamId + "\" has no type");
       }
       if (auto s = checkLength("event type", e.eventType, limits::eventTypeBytesMax); !s) return s;
-      if (auto s = checkLength("payload of " + e.eventType, e.payload, limits::payloadBytesMax); !s) {
+      if (auto s = checkLength("payload of " + e.eventType, e.payload, limits::payloadBytesMax);
+          !s) {
         return s;
       }
     }
   }
   if (events > limits::eventsPerAppendMax) {
-    return Error::invalidInput("append has " + std::to_string(events) +
-                               " events; the limit is " +
+    return Error::invalidInput("append has " + std::to_string(events) + " events; the limit is " +
                                std::to_string(limits::eventsPerAppendMax));
   }
   return okStatus();

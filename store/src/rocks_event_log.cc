@@ -6,10 +6,10 @@
 #include <mutex>
 
 #include "append_writer.h"
-#include "parcours/store/envelope_codec.h"
 #include "head_notifier.h"
 #include "keys.h"
 #include "log_families.h"
+#include "parcours/store/envelope_codec.h"
 #include "parcours/store/event_log.h"
 #include "parcours/store/limits.h"
 #include "request_validation.h"
@@ -150,7 +150,8 @@ class RocksEventLog final : public EventLog {
                                  ")");
       }
       const codec::ValueLocation where{codec::ValueLocation::Family::Events, {}, *position};
-      if (auto s = codec::visitEnvelope({it->value().data(), it->value().size()}, where, visit); !s) {
+      if (auto s = codec::visitEnvelope({it->value().data(), it->value().size()}, where, visit);
+          !s) {
         return s.error();
       }
       ++expected;
@@ -245,7 +246,6 @@ class RocksEventLog final : public EventLog {
     return std::string(tableFamilyPrefix) + std::string(table);
   }
 
-
  private:
   static Status checkReadLimit(std::size_t limit) {
     if (limit > limits::eventsPerReadMax) {
@@ -257,9 +257,8 @@ class RocksEventLog final : public EventLog {
 
   FamilyHandle ownHandle(rocksdb::ColumnFamilyHandle* raw) {
     rocksdb::DB* db = db_.get();
-    return FamilyHandle(raw, [db](rocksdb::ColumnFamilyHandle* h) {
-      db->DestroyColumnFamilyHandle(h);
-    });
+    return FamilyHandle(raw,
+                        [db](rocksdb::ColumnFamilyHandle* h) { db->DestroyColumnFamilyHandle(h); });
   }
 
   std::unique_ptr<rocksdb::DB> db_;

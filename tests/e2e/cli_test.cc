@@ -28,11 +28,13 @@ CommandRun parcours(const std::string& args) {
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
   std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) run.out.append(buffer.data(), n);
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    run.out.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (FILE* err = std::fopen(errFile.c_str(), "r")) {
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), err)) run.err.append(buffer.data(), n);
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), err))
+      run.err.append(buffer.data(), n);
     std::fclose(err);
   }
   return run;
@@ -85,7 +87,8 @@ TEST(Cli, UnusableDataDirectoryIsAnIoError) {
   parcours::testing::TempDir dir;
   const std::string file = (dir.path() / "a-file").string();
   std::fclose(std::fopen(file.c_str(), "w"));
-  CommandRun run = parcours("--data " + file + "/sub bench append --filter bulk --seconds 0.05 --runs 1");
+  CommandRun run =
+      parcours("--data " + file + "/sub bench append --filter bulk --seconds 0.05 --runs 1");
   EXPECT_EQ(run.exitCode, 7) << run.err;
 }
 
@@ -111,15 +114,16 @@ void expectBenchLines(const std::string& out, const std::vector<std::string>& na
 TEST(Cli, BenchAppendPrintsOneJsonObjectPerBenchmark) {
   parcours::testing::TempDir dir;
   CommandRun run = parcours("--data " + dir.path().string() +
-                     " bench append --json --seconds 0.1 --runs 1 --filter bulk");
+                            " bench append --json --seconds 0.1 --runs 1 --filter bulk");
   ASSERT_EQ(run.exitCode, 0) << run.err;
   expectBenchLines(run.out, {"append.bulk.100", "append.bulk.100.2cp"});
 }
 
 TEST(Cli, BenchReadOnATinyStore) {
   parcours::testing::TempDir dir;
-  CommandRun run = parcours("--data " + dir.path().string() +
-                     " bench read --json --runs 1 --streams 300 --hot-streams 20 --reads 50");
+  CommandRun run =
+      parcours("--data " + dir.path().string() +
+               " bench read --json --runs 1 --streams 300 --hot-streams 20 --reads 50");
   ASSERT_EQ(run.exitCode, 0) << run.err;
   expectBenchLines(run.out, {"read.stream.100.p50", "read.stream.ptr.p50"});
 }
@@ -127,7 +131,7 @@ TEST(Cli, BenchReadOnATinyStore) {
 TEST(Cli, JsonLogsAreOneJsonObjectPerLine) {
   parcours::testing::TempDir dir;
   CommandRun run = parcours("--log-format json --log-level info --data " + dir.path().string() +
-                     " bench append --seconds 0.05 --runs 1 --filter bulk");
+                            " bench append --seconds 0.05 --runs 1 --filter bulk");
   ASSERT_EQ(run.exitCode, 0) << run.err;
   std::istringstream lines(run.err);
   std::string line;
@@ -144,7 +148,7 @@ TEST(Cli, JsonLogsAreOneJsonObjectPerLine) {
 TEST(Cli, BenchTableIsForPeople) {
   parcours::testing::TempDir dir;
   CommandRun run = parcours("--data " + dir.path().string() +
-                     " bench scan --runs 1 --streams 200 --hot-streams 10");
+                            " bench scan --runs 1 --streams 200 --hot-streams 10");
   ASSERT_EQ(run.exitCode, 0) << run.err;
   EXPECT_NE(run.out.find("raw RocksDB"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("scan.all"), std::string::npos) << run.out;

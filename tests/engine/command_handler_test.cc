@@ -73,9 +73,15 @@ class InterferingClock final : public Clock {
   }
 };
 
-Account::Command open() { return {Account::Command::Kind::Open, 0}; }
-Account::Command deposit(long n) { return {Account::Command::Kind::Deposit, n}; }
-Account::Command withdraw(long n) { return {Account::Command::Kind::Withdraw, n}; }
+Account::Command open() {
+  return {Account::Command::Kind::Open, 0};
+}
+Account::Command deposit(long n) {
+  return {Account::Command::Kind::Deposit, n};
+}
+Account::Command withdraw(long n) {
+  return {Account::Command::Kind::Withdraw, n};
+}
 
 TEST(CommandHandler, DecidesAppendsAndStampsTheClocksTime) {
   TempDir dir;
@@ -140,7 +146,8 @@ TEST(CommandHandler, LosingARaceReloadsAndDecidesAgain) {
   clock.calls = 0;
   clock.hook = [&] {
     if (clock.calls == 1) {
-      ASSERT_TRUE(log->append("account-1", store::ExpectedVersion::any(), {{"Withdrawn", "80"}}, {}));
+      ASSERT_TRUE(
+          log->append("account-1", store::ExpectedVersion::any(), {{"Withdrawn", "80"}}, {}));
     }
   };
   // Decided on the reloaded state (balance 20), the withdrawal is refused.
@@ -152,7 +159,8 @@ TEST(CommandHandler, LosingARaceReloadsAndDecidesAgain) {
   clock.calls = 0;
   clock.hook = [&] {
     if (clock.calls == 1) {
-      ASSERT_TRUE(log->append("account-1", store::ExpectedVersion::any(), {{"Deposited", "5"}}, {}));
+      ASSERT_TRUE(
+          log->append("account-1", store::ExpectedVersion::any(), {{"Deposited", "5"}}, {}));
     }
   };
   auto fits = handler.handle("account-1", withdraw(10), {});

@@ -1,10 +1,11 @@
 // The projection runtime: catch-up, checkpoints in the rows' batch, resume
 // after reopen, rebuild byte-identical to live, live following.
+#include "parcours/engine/projection.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "parcours/engine/projection.h"
 #include "temp_dir.h"
 
 namespace parcours::engine {

@@ -114,7 +114,8 @@ TEST(Append, SpansSeveralStreamsAtomically) {
   auto log = openLog(dir.path());
   ASSERT_TRUE(log->append("campaign-1", ExpectedVersion::any(), someEvents(2), {}));
   AppendRequest grant;
-  grant.streams.push_back({"campaign-1", ExpectedVersion::exactly(2), someEvents(1, "BudgetDrawn")});
+  grant.streams.push_back(
+      {"campaign-1", ExpectedVersion::exactly(2), someEvents(1, "BudgetDrawn")});
   grant.streams.push_back({"dossier-7", ExpectedVersion::noStream(), someEvents(2, "Granted")});
   auto result = log->append(grant);
   ASSERT_TRUE(result) << result.error().message;
@@ -148,12 +149,12 @@ TEST(Append, ConflictOnOneStreamWritesNothingOnAnyStream) {
 TEST(Append, RepeatedCommandIdReturnsOriginalResultAndWritesNothing) {
   TempDir dir;
   auto log = openLog(dir.path());
-  auto first = log->append("dossier-1", ExpectedVersion::noStream(), someEvents(2),
-                           withCommand("submit-1"));
+  auto first =
+      log->append("dossier-1", ExpectedVersion::noStream(), someEvents(2), withCommand("submit-1"));
   ASSERT_TRUE(first);
   // Same command id, even with other events and a now-stale expectation.
-  auto again = log->append("dossier-1", ExpectedVersion::noStream(), someEvents(5),
-                           withCommand("submit-1"));
+  auto again =
+      log->append("dossier-1", ExpectedVersion::noStream(), someEvents(5), withCommand("submit-1"));
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->firstPosition, first->firstPosition);
@@ -200,8 +201,8 @@ TEST(Append, UnsyncedModeKeepsEverythingThroughACleanClose) {
   {
     auto log = openLog(dir.path(), /*sync=*/false);
     for (int i = 0; i < 50; ++i) {
-      ASSERT_TRUE(log->append("bulk-" + std::to_string(i % 5), ExpectedVersion::any(),
-                              someEvents(10), {}));
+      ASSERT_TRUE(
+          log->append("bulk-" + std::to_string(i % 5), ExpectedVersion::any(), someEvents(10), {}));
     }
   }
   auto log = openLog(dir.path());

@@ -139,7 +139,8 @@ TEST(Concurrency, ReadersNeverSeeAGapOrAnEventPastTheHead) {
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < 100; ++i) {
-        ASSERT_TRUE(log->append("w-" + std::to_string(t), ExpectedVersion::any(), someEvents(3), {}));
+        ASSERT_TRUE(
+            log->append("w-" + std::to_string(t), ExpectedVersion::any(), someEvents(3), {}));
       }
     });
   }

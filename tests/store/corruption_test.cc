@@ -82,14 +82,15 @@ TEST_F(Corruption, ValueStoredUnderTheWrongPositionIsCaught) {
   auto events = log->readAll(4, 1);
   ASSERT_FALSE(events);
   EXPECT_EQ(events.error().code, ErrorCode::Corruption);
-  EXPECT_NE(events.error().message.find("events/position 4 holds the event dossier-1@5 at position 5"), std::string::npos)
+  EXPECT_NE(
+      events.error().message.find("events/position 4 holds the event dossier-1@5 at position 5"),
+      std::string::npos)
       << events.error().message;
 }
 
 TEST_F(Corruption, RandomBytesAreNotDecodedIntoAnEvent) {
   editRaw(dir_.path(), "events", [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf) {
-    ASSERT_TRUE(
-        db.Put(rocksdb::WriteOptions(), cf, positionKey(2), std::string(64, '\xff')).ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf, positionKey(2), std::string(64, '\xff')).ok());
   });
   auto log = openLog(dir_.path());
   auto events = log->readAll(2, 1);

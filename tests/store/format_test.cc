@@ -30,8 +30,7 @@ TEST(Format, KeysAreAsSpecifiedAndBothCopiesAreTheSameBytes) {
     ASSERT_TRUE(log->append("dossier-7", ExpectedVersion::any(), testing::someEvents(2), {}));
   }
   const std::string byPosition = rawValue(dir.path(), "events", positionKey(2));
-  const std::string byStream =
-      rawValue(dir.path(), "streams", testing::streamKey("dossier-7", 2));
+  const std::string byStream = rawValue(dir.path(), "streams", testing::streamKey("dossier-7", 2));
   EXPECT_FALSE(byPosition.empty());
   EXPECT_EQ(byPosition, byStream);
   EXPECT_EQ(rawValue(dir.path(), "meta", "format-version"), "1");
@@ -44,8 +43,8 @@ TEST(Format, TheOfficialCapnpToolDecodesAStoredValue) {
     AppendContext context;
     context.actor = "instructor:alice";
     context.commandId = "cmd-42";
-    ASSERT_TRUE(log->append("dossier-7", ExpectedVersion::any(), {{"DossierSubmitted", "xyz"}},
-                            context));
+    ASSERT_TRUE(
+        log->append("dossier-7", ExpectedVersion::any(), {{"DossierSubmitted", "xyz"}}, context));
   }
   const auto file = dir.path() / "value.bin";
   std::ofstream(file, std::ios::binary) << rawValue(dir.path(), "events", positionKey(1));
@@ -55,7 +54,8 @@ TEST(Format, TheOfficialCapnpToolDecodesAStoredValue) {
   ASSERT_NE(pipe, nullptr);
   std::string out;
   std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
   for (const char* expected : {"position = 1", "streamId = \"dossier-7\"", "streamVersion = 1",

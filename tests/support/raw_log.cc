@@ -9,9 +9,10 @@ RawLog::RawLog(const std::filesystem::path& dir, bool readOnly) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names_) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
   const rocksdb::Status s =
-      readOnly ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir.string(), descriptors,
-                                              &handles_, &db_)
-               : rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), descriptors, &handles_, &db_);
+      readOnly
+          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir.string(), descriptors, &handles_,
+                                         &db_)
+          : rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), descriptors, &handles_, &db_);
   if (!s.ok()) ADD_FAILURE() << "opening " << dir << " raw: " << s.ToString();
 }
 

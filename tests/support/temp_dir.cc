@@ -24,8 +24,8 @@ TempDir::~TempDir() {
 
 std::shared_ptr<spdlog::logger> testLogger() {
   if (std::getenv("PARCOURS_TEST_LOG") != nullptr) {
-    return std::make_shared<spdlog::logger>("test",
-                                            std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    return std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   }
   return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
 }

@@ -108,8 +108,10 @@ Result<double> rawSingleWriters(const Settings& s, int threads) {
       options.sync = true;
       while (!stop.load(std::memory_order_relaxed)) {
         const std::uint64_t position = ++next;
-        const std::string envelope = envelopeFor(position, "bench-" + std::to_string(t), position, payload);
-        if (!(*raw)->db().Put(options, (*raw)->family(0), positionKey(position), envelope).ok()) return;
+        const std::string envelope =
+            envelopeFor(position, "bench-" + std::to_string(t), position, payload);
+        if (!(*raw)->db().Put(options, (*raw)->family(0), positionKey(position), envelope).ok())
+          return;
         done.fetch_add(1, std::memory_order_relaxed);
       }
     });
@@ -201,15 +203,18 @@ Status measurePair(Figure& f, int runs, Ours&& ours, Raw&& raw) {
 
 Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
   std::vector<Figure> figures;
-  auto wanted = [&](const std::string& name) { return s.filter.empty() || name.find(s.filter) != std::string::npos; };
+  auto wanted = [&](const std::string& name) {
+    return s.filter.empty() || name.find(s.filter) != std::string::npos;
+  };
   if (wanted("append.durable.64")) {
     Figure f = makeFigure("append.durable.64",
                           "64 threads, each appending 1 event per call to its own stream, fsync on",
                           "events/s");
     f.rawDescription = "1 thread, WriteBatch of 64 envelopes, sync=true";
     f.target = Target{">= 40,000/s and >= 0.8x raw", 40000.0, {}, 0.8, {}};
-    if (auto st = measurePair(f, s.runs, [&] { return parcoursAppenders(s, 64, 1, true, logger); },
-                              [&] { return rawBatches(s, 64, true); });
+    if (auto st = measurePair(
+            f, s.runs, [&] { return parcoursAppenders(s, 64, 1, true, logger); },
+            [&] { return rawBatches(s, 64, true); });
         !st) {
       return st.error();
     }
@@ -234,8 +239,9 @@ Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
                           "16 threads, each appending 1 event per call to its own stream, fsync on",
                           "events/s");
     f.rawDescription = "16 threads, each one Put per Write, sync=true";
-    if (auto st = measurePair(f, s.runs, [&] { return parcoursAppenders(s, 16, 1, true, logger); },
-                              [&] { return rawSingleWriters(s, 16); });
+    if (auto st = measurePair(
+            f, s.runs, [&] { return parcoursAppenders(s, 16, 1, true, logger); },
+            [&] { return rawSingleWriters(s, 16); });
         !st) {
       return st.error();
     }
@@ -243,20 +249,19 @@ Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
   }
   if (wanted("append.durable.1.p50")) {
     // The yardstick first: one bare fsync on this disk, now.
-    Figure fsync = makeFigure("fsync.p50",
-                              "fdatasync after a 4 KiB append to a plain file (no RocksDB)", "us",
-                              false);
+    Figure fsync = makeFigure(
+        "fsync.p50", "fdatasync after a 4 KiB append to a plain file (no RocksDB)", "us", false);
     fsync.rawDescription = "the same: this row is the yardstick of the machine's disk";
-    if (auto st = measurePair(fsync, s.runs, [&] { return fsyncLatency(s); },
-                              [&] { return fsyncLatency(s); });
+    if (auto st = measurePair(
+            fsync, s.runs, [&] { return fsyncLatency(s); }, [&] { return fsyncLatency(s); });
         !st) {
       return st.error();
     }
     Figure f = makeFigure("append.durable.1.p50",
                           "1 thread, 1 event per durable append, median latency", "us", false);
     f.rawDescription = "1 thread, one Put per Write, sync=true, median latency";
-    if (auto st = measurePair(f, s.runs, [&] { return parcoursLatency(s, logger); },
-                              [&] { return rawLatency(s); });
+    if (auto st = measurePair(
+            f, s.runs, [&] { return parcoursLatency(s, logger); }, [&] { return rawLatency(s); });
         !st) {
       return st.error();
     }
@@ -271,15 +276,16 @@ Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
                           "1 thread, 100 events per append, sync off (bulk import)", "events/s");
     f.rawDescription = "1 thread, WriteBatch of 100 envelopes, sync=false";
     f.target = Target{">= 0.7x raw", {}, {}, 0.7, {}};
-    if (auto st = measurePair(f, s.runs, [&] { return parcoursAppenders(s, 1, 100, false, logger); },
-                              [&] { return rawBatches(s, 100, false); });
+    if (auto st = measurePair(
+            f, s.runs, [&] { return parcoursAppenders(s, 1, 100, false, logger); },
+            [&] { return rawBatches(s, 100, false); });
         !st) {
       return st.error();
     }
     // The same parcours runs against raw RocksDB writing what parcours
     // writes: that ratio is parcours's own overhead, the layout's cost aside.
-    Figure same = makeFigure("append.bulk.100.2cp",
-                             "the same parcours runs as append.bulk.100", "events/s");
+    Figure same =
+        makeFigure("append.bulk.100.2cp", "the same parcours runs as append.bulk.100", "events/s");
     same.rawDescription =
         "1 thread, WriteBatch of 100 envelopes each written twice (events + streams "
         "families, parcours's layout), sync=false";

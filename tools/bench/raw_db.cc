@@ -14,7 +14,8 @@ Result<std::unique_ptr<RawDb>> RawDb::open(const std::filesystem::path& path,
   auto raw = std::unique_ptr<RawDb>(new RawDb());
   rocksdb::Status s = rocksdb::DB::Open(store::logDbOptions(), path.string(), descriptors,
                                         &raw->handles_, &raw->db_);
-  if (!s.ok()) return Error::ioError("opening raw RocksDB at " + path.string() + ": " + s.ToString());
+  if (!s.ok())
+    return Error::ioError("opening raw RocksDB at " + path.string() + ": " + s.ToString());
   return raw;
 }
 
@@ -25,7 +26,9 @@ RawDb::~RawDb() {
   delete db_;
 }
 
-std::string positionKey(std::uint64_t position) { return store::keys::eventKey(position); }
+std::string positionKey(std::uint64_t position) {
+  return store::keys::eventKey(position);
+}
 
 std::string streamVersionKey(const std::string& streamId, std::uint64_t version) {
   return store::keys::streamKey(streamId, version);

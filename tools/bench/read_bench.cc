@@ -19,7 +19,9 @@ namespace {
 // pointer layout parcours did not choose).
 enum RawFamily : std::size_t { Events = 0, Clustered = 1, Pointers = 2 };
 
-std::string streamName(std::size_t i) { return "dossier-" + std::to_string(i); }
+std::string streamName(std::size_t i) {
+  return "dossier-" + std::to_string(i);
+}
 
 // Streams [0, hotStreams) are hot (hotStreamEvents each), the rest cold.
 std::size_t eventsOf(const Settings& s, std::size_t stream) {
@@ -73,7 +75,8 @@ Status populateParcours(const Settings& s, const std::filesystem::path& path,
       round = version;
       if (!failed) return;
     }
-    request.streams.push_back({streamName(stream), store::ExpectedVersion::exactly(version - 1),
+    request.streams.push_back({streamName(stream),
+                               store::ExpectedVersion::exactly(version - 1),
                                {{benchEventType, payload}}});
     if (request.streams.size() == 16) failed = flush();
   });
@@ -97,7 +100,8 @@ Status populateRaw(const Settings& s, RawDb& raw, const std::string& payload) {
     batch.Put(raw.family(Clustered), streamVersionKey(id, version), envelope);
     batch.Put(raw.family(Pointers), streamVersionKey(id, version), positionKey(position));
     if (batch.Count() >= 3000) {
-      if (auto st = raw.db().Write(options, &batch); !st.ok()) failed = Error::ioError(st.ToString());
+      if (auto st = raw.db().Write(options, &batch); !st.ok())
+        failed = Error::ioError(st.ToString());
       batch.Clear();
       progress.update(position);
     }
@@ -111,7 +115,8 @@ Status populateRaw(const Settings& s, RawDb& raw, const std::string& payload) {
 std::uint64_t decodeRaw(const rocksdb::Slice& value, std::vector<capnp::word>& scratch) {
   scratch.resize(value.size() / sizeof(capnp::word));
   std::memcpy(scratch.data(), value.data(), value.size());
-  capnp::FlatArrayMessageReader reader(kj::ArrayPtr<const capnp::word>(scratch.data(), scratch.size()));
+  capnp::FlatArrayMessageReader reader(
+      kj::ArrayPtr<const capnp::word>(scratch.data(), scratch.size()));
   auto envelope = reader.getRoot<store::schema::Envelope>();
   return envelope.getPosition() + envelope.getStreamVersion() + envelope.getPayload().size() +
          envelope.getStreamId().size() + envelope.getEventType().size();
@@ -211,8 +216,10 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool sc
   if (auto st = (*log)->compact(); !st) return st.error();
   for (std::size_t family = 0; family < 3; ++family) {
     rocksdb::CompactRangeOptions compactOptions;
-    compactOptions.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-    if (auto st = (*raw)->db().CompactRange(compactOptions, (*raw)->family(family), nullptr, nullptr);
+    compactOptions.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForceOptimized;
+    if (auto st =
+            (*raw)->db().CompactRange(compactOptions, (*raw)->family(family), nullptr, nullptr);
         !st.ok()) {
       return Error::ioError("compacting raw RocksDB: " + st.ToString());
     }
@@ -221,15 +228,19 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool sc
   std::vector<Figure> figures;
   std::vector<capnp::word> scratch;
   std::uint64_t sink = 0;  // keeps the raw decoding from being optimised away
-  const std::string streamsText = std::to_string(s.streams) + " streams, " +
-                                  std::to_string(totalEvents(s)) + " events";
+  const std::string streamsText =
+      std::to_string(s.streams) + " streams, " + std::to_string(totalEvents(s)) + " events";
   if (read) {
-    Figure f = makeFigure("read.stream.100.p50", "read one " + std::to_string(s.hotStreamEvents) +
-                            "-event stream, decoded, median latency (" + streamsText + ")", "us", false);
+    Figure f = makeFigure("read.stream.100.p50",
+                          "read one " + std::to_string(s.hotStreamEvents) +
+                              "-event stream, decoded, median latency (" + streamsText + ")",
+                          "us", false);
     f.rawDescription = "iterate the stream's key range holding the envelopes, decode each";
     f.target = Target{"<= 150 us", {}, 150.0, {}, {}};
-    Figure pointer = makeFigure("read.stream.ptr.p50", "the layout not chosen: raw RocksDB, stream keys pointing to "
-                                  "positions, one Get per event (parcours column)", "us", false);
+    Figure pointer = makeFigure("read.stream.ptr.p50",
+                                "the layout not chosen: raw RocksDB, stream keys pointing to "
+                                "positions, one Get per event (parcours column)",
+                                "us", false);
     pointer.rawDescription = "raw RocksDB, stream keys holding the envelopes (raw column)";
     for (int run = 0; run < s.runs; ++run) {
       auto ours = readP50(s, run, [&](const std::string& id) -> Result<std::size_t> {
@@ -257,7 +268,9 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool sc
     figures.push_back(std::move(pointer));
   }
   if (scan) {
-    Figure f = makeFigure("scan.all", "read the whole global log in order, decoded (" + streamsText + ")", "events/s");
+    Figure f =
+        makeFigure("scan.all", "read the whole global log in order, decoded (" + streamsText + ")",
+                   "events/s");
     f.rawDescription = "iterate the events family, decode each envelope";
     f.target = Target{">= 0.7x raw", {}, {}, 0.7, {}};
     const std::uint64_t total = totalEvents(s);
@@ -280,7 +293,8 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool sc
       std::unique_ptr<rocksdb::Iterator> it(
           (*raw)->db().NewIterator(rocksdb::ReadOptions(), (*raw)->family(Events)));
       std::uint64_t rawSeen = 0;
-      for (it->SeekToFirst(); it->Valid(); it->Next(), ++rawSeen) sink += decodeRaw(it->value(), scratch);
+      for (it->SeekToFirst(); it->Valid(); it->Next(), ++rawSeen)
+        sink += decodeRaw(it->value(), scratch);
       f.rawRuns.push_back(static_cast<double>(rawSeen) / secondsSince(start));
     }
     finalize(f);

@@ -32,8 +32,8 @@ void printTable(const std::vector<Figure>& figures, const Settings& settings, st
   utsname machine{};
   ::uname(&machine);
   out << "parcours bench: median of " << settings.runs << " run(s), " << settings.payloadBytes
-      << "-byte payloads, " << std::thread::hardware_concurrency() << " cores, "
-      << machine.sysname << " " << machine.release << "\n\n";
+      << "-byte payloads, " << std::thread::hardware_concurrency() << " cores, " << machine.sysname
+      << " " << machine.release << "\n\n";
   char line[512];
   std::snprintf(line, sizeof line, "%-22s %-9s %14s %14s %7s  %-6s %s\n", "benchmark", "unit",
                 "parcours", "raw RocksDB", "ratio", "target", "");

@@ -14,7 +14,9 @@ double percentile(std::vector<double> values, double p) {
   return values[low] * (1 - weight) + values[high] * weight;
 }
 
-double median(std::vector<double> values) { return percentile(std::move(values), 0.5); }
+double median(std::vector<double> values) {
+  return percentile(std::move(values), 0.5);
+}
 
 void finalize(Figure& figure) {
   figure.value = median(figure.runs);

@@ -32,8 +32,8 @@ Result<std::shared_ptr<spdlog::logger>> makeLogger(LogFormat format, const std::
     return Error::invalidInput("unknown log level \"" + level +
                                "\"; use trace, debug, info, warn, error, critical or off");
   }
-  auto logger =
-      std::make_shared<spdlog::logger>("parcours", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("parcours",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_level(parsed);
   if (format == LogFormat::Json) {
     auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);

@@ -19,7 +19,9 @@ ProgressBar::ProgressBar(std::string label, std::uint64_t total)
       start_(std::chrono::steady_clock::now()),
       lastDraw_(start_ - redrawEvery) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::update(std::uint64_t done) {
   if (!enabled_ || finished_) return;
@@ -30,7 +32,8 @@ void ProgressBar::update(std::uint64_t done) {
 }
 
 void ProgressBar::draw(std::uint64_t done) {
-  const double fraction = total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
+  const double fraction =
+      total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
   const int filled = static_cast<int>(fraction * barWidth);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.append(static_cast<std::size_t>(barWidth - filled), '.');

@@ -29,7 +29,8 @@ void BM_EncodeEnvelope(benchmark::State& state) {
 BENCHMARK(BM_EncodeEnvelope)->Arg(256)->Arg(4096);
 
 void BM_DecodeEnvelope(benchmark::State& state) {
-  const std::string bytes = codec::encodeEnvelope(sampleEvent(static_cast<std::size_t>(state.range(0))));
+  const std::string bytes =
+      codec::encodeEnvelope(sampleEvent(static_cast<std::size_t>(state.range(0))));
   for (auto _ : state) {
     auto event = codec::decodeEnvelope(bytes, {});
     benchmark::DoNotOptimize(event);

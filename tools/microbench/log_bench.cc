@@ -23,7 +23,8 @@ struct ScratchLog {
     options.path = dir.string();
     options.sync = sync;
     auto opened = EventLog::open(
-        options, std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>()));
+        options,
+        std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>()));
     if (opened) log = std::move(opened).value();
   }
   ~ScratchLog() {
@@ -59,8 +60,8 @@ void BM_ReadStream100(benchmark::State& state) {
   }
   int i = 0;
   for (auto _ : state) {
-    auto events = scratch.log->readStream("stream-" + std::to_string(i++ % 100), 1,
-                                          Direction::Forward, 100);
+    auto events =
+        scratch.log->readStream("stream-" + std::to_string(i++ % 100), 1, Direction::Forward, 100);
     benchmark::DoNotOptimize(events);
   }
   state.SetItemsProcessed(state.iterations() * 100);

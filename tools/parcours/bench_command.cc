@@ -90,8 +90,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
   bench->add_option("--streams", options->settings.streams, "read/scan: streams in the store")
       ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
-  bench->add_option("--hot-streams", options->settings.hotStreams,
-                    "read/scan: streams holding 100 events (the ones read)")
+  bench
+      ->add_option("--hot-streams", options->settings.hotStreams,
+                   "read/scan: streams holding 100 events (the ones read)")
       ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
   bench->add_option("--reads", options->settings.readsPerRun, "read: stream reads per run")

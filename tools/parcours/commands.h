@@ -2,9 +2,9 @@
 // and runs with the process-wide context that main() builds.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <spdlog/logger.h>
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>

@@ -8,8 +8,9 @@
 
 int main(int argc, char** argv) {
   using namespace parcours;
-  CLI::App app{"parcours: an event-sourced workflow engine for public calls for applications.\n"
-               "Every step of every dossier is an event in an embedded, durable RocksDB log."};
+  CLI::App app{
+      "parcours: an event-sourced workflow engine for public calls for applications.\n"
+      "Every step of every dossier is an event in an embedded, durable RocksDB log."};
   app.footer(std::string("\nExample:\n  parcours bench append --seconds 1\n\n") +
              cli::exitCodesHelp);
   app.require_subcommand(0, 1);  // none chosen is reported below, in our words
@@ -47,8 +48,8 @@ int main(int argc, char** argv) {
     return exitCodeFor(ErrorCode::InvalidInput);
   }
 
-  auto logger = cli::makeLogger(logFormat == "json" ? cli::LogFormat::Json : cli::LogFormat::Text,
-                                logLevel);
+  auto logger =
+      cli::makeLogger(logFormat == "json" ? cli::LogFormat::Json : cli::LogFormat::Text, logLevel);
   if (!logger) {
     std::cerr << "parcours: " << logger.error().message << "\n";
     return exitCodeFor(logger.error().code);

@@ -110,9 +110,9 @@ class CommandHandler {
       if (appended || appended.error().code != ErrorCode::Conflict ||
           attempt == commandAttemptsMax) {
         if (!appended && appended.error().code == ErrorCode::Conflict) {
-          return Error::conflict("stream \"" + streamId + "\" kept changing: " +
-                                 std::to_string(attempt) + " attempts lost the race (" +
-                                 appended.error().message + "); try the command again");
+          return Error::conflict(
+              "stream \"" + streamId + "\" kept changing: " + std::to_string(attempt) +
+              " attempts lost the race (" + appended.error().message + "); try the command again");
         }
         return appended;
       }

@@ -11,7 +11,9 @@ namespace parcours::engine {
 
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
-inline std::int64_t toMicros(Timestamp t) { return t.time_since_epoch().count(); }
+inline std::int64_t toMicros(Timestamp t) {
+  return t.time_since_epoch().count();
+}
 inline Timestamp fromMicros(std::int64_t micros) {
   return Timestamp(std::chrono::microseconds(micros));
 }

@@ -88,7 +88,7 @@ class ProjectionRunner {
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<store::Table> registry_;
 
-  mutable std::mutex mutex_;  // one writer of the view at a time
+  mutable std::mutex mutex_;              // one writer of the view at a time
   std::shared_ptr<store::Table> active_;  // guarded by mutex_ (for swapping)
   std::uint64_t generation_ = 0;          // guarded by mutex_
   std::atomic<store::Position> checkpoint_{0};
