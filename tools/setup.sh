@@ -12,7 +12,8 @@ packages=(
   libboost-dev                         # Boost.MSM, the state machines
   libspdlog-dev                        # logging
   libcli11-dev                         # argument parsing
-  nlohmann-json3-dev                   # JSON output (bench --json, JSON logs)
+  libhowardhinnant-date-dev            # time zones (deadlines in Paris time)
+  nlohmann-json3-dev                   # JSON: campaign files, --json, JSON logs
   libgtest-dev libgmock-dev            # tests
   libbenchmark-dev                     # micro-benchmarks
 )

@@ -1,0 +1,97 @@
+// Campaign rules: the data every guard of the dossier machine reads.
+//
+// A campaign definition file (JSON, see docs/campaign-definition.md) gives
+// the campaign's id and its rules; parseCampaignDefinition validates it and
+// names the field path of every error ("criteria[2].weight"). Rules are
+// recorded in the campaign's stream (CampaignOpened, RulesAmended), so a
+// replay always sees the version that was in force.
+//
+// C++17 on purpose: the Boost.MSM translation unit includes this header.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parcours/store/result.h"
+
+namespace parcours::workflows {
+
+struct Strand {
+  std::string id;
+  std::string label;
+  bool operator==(const Strand& o) const { return id == o.id && label == o.label; }
+};
+
+struct Criterion {
+  std::string id;
+  std::string label;
+  std::uint32_t scaleMin = 0;
+  std::uint32_t scaleMax = 10;
+  std::uint32_t weight = 1;
+  bool operator==(const Criterion& o) const {
+    return id == o.id && label == o.label && scaleMin == o.scaleMin && scaleMax == o.scaleMax &&
+           weight == o.weight;
+  }
+};
+
+enum class VotingBody : std::uint8_t { Jury, ElectedOfficials };
+enum class Majority : std::uint8_t { Simple, Absolute, TwoThirds };
+
+// "jury" / "elected_officials"; "simple" / "absolute" / "two_thirds".
+std::string_view votingBodyName(VotingBody body);
+std::string_view majorityName(Majority majority);
+
+struct CampaignRules {
+  std::string name;
+  std::string organiser;
+  std::string timeZone;             // IANA zone, e.g. "Europe/Paris"
+  std::int64_t deadlineMicros = 0;  // last accepted instant, µs since epoch (UTC)
+  std::string deadlineLocal;        // as written: "2020-06-03T23:59:59"
+  std::vector<std::string> eligibleApplicantKinds;
+  std::vector<std::string> requiredFields;  // see applicationFieldNames()
+  std::vector<Strand> strands;
+  bool auditionsHeld = false;
+  std::vector<Criterion> criteria;
+  std::uint32_t thresholdMilli = 0;  // weighted mean x1000 needed to go to the vote
+  VotingBody votingBody = VotingBody::Jury;
+  std::uint32_t quorumPercent = 50;  // share of eligible voters who must vote
+  Majority majority = Majority::Simple;
+  std::string labelName;                 // empty: no label
+  std::int64_t budgetEnvelopeCents = 0;  // 0: no funding
+  std::int64_t perDossierCapCents = 0;   // 0: no cap beyond the envelope
+  std::string notes;                     // choices made where the source is silent
+
+  bool operator==(const CampaignRules& o) const;
+  bool operator!=(const CampaignRules& o) const { return !(*this == o); }
+};
+
+struct CampaignDefinition {
+  std::string campaignId;  // [A-Za-z0-9_-], 1 to 64 characters
+  CampaignRules rules;
+};
+
+// The application fields a campaign may require, as named in definition
+// files and submission files: applicant.name, applicant.kind, title,
+// summary, strands, requested_amount, contact.name, contact.email,
+// contact.phone.
+const std::vector<std::string>& applicationFieldNames();
+
+// Checks an id (campaign, dossier, juror): [A-Za-z0-9_-], 1 to 64 chars.
+// `what` names it in the message ("campaign id").
+Status validateId(std::string_view what, std::string_view id);
+
+// Checks rules built in code or read from a file: every error names the
+// field path and the value. The deadline must already be resolved.
+Status validateRules(const CampaignRules& rules);
+
+// Parses and validates a definition (JSON text). Errors are InvalidInput
+// and name the field path: `criteria[2].weight: must be at least 1, got 0`.
+Result<CampaignDefinition> parseCampaignDefinition(std::string_view json);
+
+// Reads `path` and parses it; NotFound when the file cannot be read.
+Result<CampaignDefinition> loadCampaignDefinition(const std::filesystem::path& path);
+
+}  // namespace parcours::workflows

@@ -1,0 +1,73 @@
+// Encoding and decoding the domain events' Cap'n Proto payloads
+// (workflows/schema/events.capnp), and their type names.
+//
+// The envelope's event type is the union member's name in TitleCase
+// ("DossierSubmitted"); the payload is a flat Cap'n Proto message whose root
+// is a DossierEvent or a CampaignEvent.
+#pragma once
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "parcours/store/result.h"
+#include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/schema/events.capnp.h"
+
+namespace parcours::workflows {
+
+std::string_view eventTypeName(schema::DossierEvent::Which which);
+std::string_view eventTypeName(schema::CampaignEvent::Which which);
+bool isDossierEventType(std::string_view type);
+bool isCampaignEventType(std::string_view type);
+
+// The message's bytes, ready to be a payload.
+std::string flattenMessage(capnp::MessageBuilder& message);
+
+// Rules to and from their schema form.
+void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);
+CampaignRules readRules(schema::CampaignRules::Reader in);
+
+inline std::string toString(capnp::Text::Reader text) {
+  return {text.cStr(), text.size()};
+}
+
+// Runs `read(Root::Reader)` over the payload. Cap'n Proto wants word-aligned
+// input and stored values promise none, so unaligned bytes are copied first.
+// A payload that is not a valid message of that root (truncated, pointers
+// out of bounds, or a Cap'n Proto complaint while `read` walks it) is
+// Corruption naming `what`. `read` returns Status or Result<T>.
+template <typename Root, typename Fn>
+auto readPayload(std::string_view bytes, std::string_view what, Fn&& read)
+    -> decltype(read(std::declval<typename Root::Reader>())) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Error::corruption(std::string(what) + ": payload of " + std::to_string(bytes.size()) +
+                             " bytes is not a whole Cap'n Proto message");
+  }
+  const std::size_t wordCount = bytes.size() / sizeof(capnp::word);
+  std::unique_ptr<capnp::word[]> copy;
+  const auto* start = reinterpret_cast<const capnp::word*>(bytes.data());
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+    copy = std::make_unique<capnp::word[]>(wordCount);
+    std::memcpy(copy.get(), bytes.data(), bytes.size());
+    start = copy.get();
+  }
+  kj::ArrayPtr<const capnp::word> words(start, wordCount);
+  try {
+    capnp::FlatArrayMessageReader reader(words);
+    return read(reader.getRoot<Root>());
+  } catch (const kj::Exception& e) {
+    return Error::corruption(std::string(what) + ": payload does not decode: " +
+                             e.getDescription().cStr());
+  }
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,149 @@
+// A dossier: one application to a campaign, its own stream "dossier-<id>".
+//
+// The state is the fold of the stream's DossierEvents (applyDossierEvent);
+// the commands are what instructors, jurors, voters and applicants ask for;
+// the dossier machine (dossier_machine.h) decides which events a command
+// yields under the campaign's rules in force.
+//
+// C++17 on purpose: the Boost.MSM translation unit includes this header.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "parcours/store/result.h"
+#include "parcours/workflows/campaign_rules.h"
+
+namespace parcours::workflows {
+
+struct Contact {  // personal data: never logged
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+struct Application {
+  std::string applicantName;
+  std::string applicantKind;  // e.g. "communaute_de_communes"
+  std::string title;
+  std::string summary;
+  std::vector<std::string> strands;  // strand ids asked for
+  std::int64_t requestedCents = 0;
+  Contact contact;
+};
+
+// Parses a submission file (JSON, see docs/campaign-definition.md). Errors
+// are InvalidInput and name the field path ("contact.email: ...").
+Result<Application> parseApplication(std::string_view json);
+
+// The required fields (CampaignRules::requiredFields) the application leaves
+// empty, in the rules' order.
+std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules);
+
+enum class DossierStatus : std::uint8_t {
+  Absent,  // no stream yet
+  Submitted,
+  Eligible,
+  Auditioned,
+  Scored,
+  Voted,
+  Labelled,
+  Ineligible,
+  NotSelected,
+  NoShow,
+  BelowThreshold,
+  Rejected,
+  Withdrawn,
+};
+inline constexpr int dossierStatusCount = 13;
+
+// "submitted", "not_selected", "no_show", "below_threshold"...
+std::string_view statusName(DossierStatus status);
+std::optional<DossierStatus> parseStatus(std::string_view name);
+// Labelled and the refusals and withdrawal: nothing follows them.
+bool isTerminal(DossierStatus status);
+
+struct CriterionScore {
+  std::string criterionId;
+  std::uint32_t value = 0;
+  bool operator==(const CriterionScore& o) const {
+    return criterionId == o.criterionId && value == o.value;
+  }
+};
+
+enum class VoteChoice : std::uint8_t { Yes, No, Abstain };
+std::string_view voteChoiceName(VoteChoice choice);  // "yes", "no", "abstain"
+std::optional<VoteChoice> parseVoteChoice(std::string_view name);
+
+struct DossierState {
+  DossierStatus status = DossierStatus::Absent;
+  std::string dossierId;
+  std::string campaignId;
+  Application application;
+  std::int64_t submittedAtMicros = 0;
+  std::optional<std::int64_t> auditionSlotMicros;
+  std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
+  std::map<std::string, VoteChoice> votes;                    // by voter id
+  std::uint32_t meanMilli = 0;  // once scoring closed
+  std::int64_t grantedCents = 0;
+  std::string labelName;
+  std::uint64_t version = 0;  // events folded
+};
+
+// Folds one event of the dossier's stream. Corruption when the payload does
+// not decode or the type is not a dossier event.
+Status applyDossierEvent(DossierState& state, std::string_view eventType, std::string_view payload,
+                         std::int64_t recordedAtMicros);
+
+// ------------------------------------------------------------------ commands
+
+namespace dossier_command {
+struct Submit {
+  std::string campaignId;
+  Application application;
+};
+struct ConfirmEligibility {};
+struct DeclareIneligible {};
+struct NotSelect {};
+struct ScheduleAudition {
+  std::int64_t slotMicros = 0;
+};
+struct RecordAuditionHeld {};
+struct RecordNoShow {};
+struct RecordScore {
+  std::string jurorId;
+  std::vector<CriterionScore> scores;
+};
+struct CloseScoring {};
+struct CastVote {
+  std::string voterId;
+  VoteChoice choice = VoteChoice::Abstain;
+};
+struct CloseVote {};
+struct Award {
+  std::int64_t amountCents = 0;  // 0: the label only
+};
+struct Withdraw {};
+}  // namespace dossier_command
+
+using DossierCommand =
+    std::variant<dossier_command::Submit, dossier_command::ConfirmEligibility,
+                 dossier_command::DeclareIneligible, dossier_command::NotSelect,
+                 dossier_command::ScheduleAudition, dossier_command::RecordAuditionHeld,
+                 dossier_command::RecordNoShow, dossier_command::RecordScore,
+                 dossier_command::CloseScoring, dossier_command::CastVote,
+                 dossier_command::CloseVote, dossier_command::Award, dossier_command::Withdraw>;
+
+// "submit", "confirm eligibility"...: for messages.
+std::string_view commandName(const DossierCommand& command);
+
+// Stream ids: "dossier-<id>", "campaign-<id>".
+std::string dossierStream(std::string_view dossierId);
+std::string campaignStream(std::string_view campaignId);
+
+}  // namespace parcours::workflows
