@@ -18,6 +18,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "corruption";
     case ErrorCode::IoError:
       return "io_error";
+    case ErrorCode::Internal:
+      return "internal";
   }
   return "unknown";
 }
@@ -37,6 +39,8 @@ int exitCodeFor(ErrorCode code) {
     case ErrorCode::Corruption:
     case ErrorCode::IoError:
       return 7;
+    case ErrorCode::Internal:
+      return 1;
   }
   return 1;
 }

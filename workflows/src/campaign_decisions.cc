@@ -1,0 +1,190 @@
+// Decisions on a campaign's own stream: opening it, amending its rules,
+// appointing its jury, recording conflicts of interest, moving it through
+// its phases and setting its budget envelope. Each refusal names the rule
+// and the values, and yields no event.
+#include <set>
+#include <string>
+
+#include "parcours/workflows/campaign.h"
+#include "parcours/workflows/domain_events.h"
+
+namespace parcours::workflows {
+namespace {
+
+// A campaign event about to be appended, with the fields every one carries.
+struct EventBuilder {
+  capnp::MallocMessageBuilder message;
+  schema::CampaignEvent::Builder event = message.initRoot<schema::CampaignEvent>();
+
+  EventBuilder(const std::string& campaignId, std::uint32_t rulesVersion, std::string_view reason) {
+    event.setCampaignId(campaignId);
+    event.setRulesVersion(rulesVersion);
+    event.setReason(std::string(reason));
+  }
+  DomainEvent done() {
+    return {std::string(eventTypeName(event.which())), flattenMessage(message)};
+  }
+};
+
+schema::Phase writePhase(Phase phase) {
+  switch (phase) {
+    case Phase::SubmissionsClosed:
+      return schema::Phase::SUBMISSIONS_CLOSED;
+    case Phase::Auditions:
+      return schema::Phase::AUDITIONS;
+    case Phase::Deliberation:
+      return schema::Phase::DELIBERATION;
+    case Phase::Closed:
+      return schema::Phase::CLOSED;
+    default:
+      return schema::Phase::SUBMISSIONS;
+  }
+}
+
+Result<std::vector<DomainEvent>> open(const CampaignState& state,
+                                      const campaign_command::Open& command,
+                                      std::string_view reason) {
+  const CampaignDefinition& d = command.definition;
+  if (auto s = validateId("campaign id", d.campaignId); !s) return s.error();
+  if (state.exists) {
+    return Error::conflict("campaign \"" + d.campaignId + "\" is already open (rules version " +
+                           std::to_string(state.rulesVersion()) +
+                           "); amend its rules instead of opening it again");
+  }
+  if (auto s = validateRules(d.rules); !s) return s.error();
+  EventBuilder b(d.campaignId, 1, reason);
+  writeRules(d.rules, b.event.initCampaignOpened().initRules());
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Result<std::vector<DomainEvent>> amend(const CampaignState& state,
+                                       const campaign_command::AmendRules& command,
+                                       std::string_view reason) {
+  if (auto s = validateRules(command.rules); !s) return s.error();
+  if (command.rules == state.rules()) {
+    return Error::refused("the amendment changes nothing: rules version " +
+                          std::to_string(state.rulesVersion()) + " already says the same");
+  }
+  if (command.rules.budgetEnvelopeCents < state.grantedCents) {
+    return Error::refused("the amended envelope " + formatEuros(command.rules.budgetEnvelopeCents) +
+                          " is below the " + formatEuros(state.grantedCents) + " already granted");
+  }
+  EventBuilder b(state.campaignId, state.rulesVersion() + 1, reason);
+  writeRules(command.rules, b.event.initRulesAmended().initRules());
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
+                                         const campaign_command::AppointJury& command,
+                                         std::string_view reason) {
+  if (command.members.empty()) return Error::invalidInput("a jury needs at least one member");
+  std::set<std::string> ids;
+  bool anyJuror = false;
+  for (std::size_t i = 0; i < command.members.size(); ++i) {
+    const JuryMember& m = command.members[i];
+    const std::string where = "members[" + std::to_string(i) + "]";
+    if (auto s = validateId(where + ".id", m.id); !s) return s.error();
+    if (m.name.empty()) return Error::invalidInput(where + ".name: must not be empty");
+    if (!ids.insert(m.id).second) {
+      return Error::invalidInput(where + ".id: \"" + m.id + "\" appears twice");
+    }
+    anyJuror = anyJuror || m.role == JuryRole::Juror;
+  }
+  if (!anyJuror) return Error::invalidInput("a jury needs at least one juror (role \"juror\")");
+  EventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto members = b.event.initJuryAppointed().initMembers(static_cast<unsigned>(command.members.size()));
+  for (unsigned i = 0; i < members.size(); ++i) {
+    members[i].setId(command.members[i].id);
+    members[i].setName(command.members[i].name);
+    members[i].setRole(command.members[i].role == JuryRole::Juror
+                           ? schema::JuryRole::JUROR
+                           : schema::JuryRole::ELECTED_OFFICIAL);
+  }
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Result<std::vector<DomainEvent>> declareConflict(const CampaignState& state,
+                                                 const campaign_command::DeclareConflict& command,
+                                                 std::string_view reason) {
+  if (auto s = validateId("dossier id", command.dossierId); !s) return s.error();
+  if (state.member(command.jurorId) == nullptr) {
+    return Error::notFound("\"" + command.jurorId + "\" is not a member of the jury of campaign \"" +
+                           state.campaignId + "\"");
+  }
+  if (state.recused(command.jurorId, command.dossierId)) {
+    return Error::conflict("a conflict of interest of \"" + command.jurorId + "\" with dossier \"" +
+                           command.dossierId + "\" is already declared");
+  }
+  if (reason.empty()) {
+    return Error::invalidInput("a conflict of interest needs a reason (--reason): the link declared");
+  }
+  EventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto declared = b.event.initConflictOfInterestDeclared();
+  declared.setJurorId(command.jurorId);
+  declared.setDossierId(command.dossierId);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
+                                             const campaign_command::ChangePhase& command,
+                                             std::string_view reason) {
+  if (command.phase <= state.phase) {
+    return Error::refused("campaign \"" + state.campaignId + "\" is in phase " +
+                          std::string(phaseName(state.phase)) + "; phases only move forward, not to " +
+                          std::string(phaseName(command.phase)));
+  }
+  if (command.phase == Phase::Auditions && !state.rules().auditionsHeld) {
+    return Error::refused("campaign \"" + state.campaignId +
+                          "\" holds no auditions (rules version " +
+                          std::to_string(state.rulesVersion()) + ")");
+  }
+  EventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  b.event.initPhaseChanged().setPhase(writePhase(command.phase));
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,
+                                           const campaign_command::SetBudgetEnvelope& command,
+                                           std::string_view reason) {
+  if (command.envelopeCents < 0) {
+    return Error::invalidInput("envelope: must not be negative, got " +
+                               std::to_string(command.envelopeCents) + " cents");
+  }
+  if (command.envelopeCents < state.grantedCents) {
+    return Error::refused("the envelope " + formatEuros(command.envelopeCents) + " would be below the " +
+                          formatEuros(state.grantedCents) + " already granted in campaign \"" +
+                          state.campaignId + "\"");
+  }
+  EventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  b.event.initBudgetEnvelopeSet().setEnvelopeCents(command.envelopeCents);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+}  // namespace
+
+Result<std::vector<DomainEvent>> decideCampaign(const CampaignState& state,
+                                                const CampaignCommand& command,
+                                                std::string_view reason) {
+  if (const auto* o = std::get_if<campaign_command::Open>(&command)) return open(state, *o, reason);
+  if (!state.exists) return Error::notFound("no campaign \"" + state.campaignId + "\"");
+  return std::visit(
+      [&](const auto& c) -> Result<std::vector<DomainEvent>> {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, campaign_command::Open>) {
+          return open(state, c, reason);
+        } else if constexpr (std::is_same_v<C, campaign_command::AmendRules>) {
+          return amend(state, c, reason);
+        } else if constexpr (std::is_same_v<C, campaign_command::AppointJury>) {
+          return appoint(state, c, reason);
+        } else if constexpr (std::is_same_v<C, campaign_command::DeclareConflict>) {
+          return declareConflict(state, c, reason);
+        } else if constexpr (std::is_same_v<C, campaign_command::ChangePhase>) {
+          return changePhase(state, c, reason);
+        } else {
+          return setBudget(state, c, reason);
+        }
+      },
+      command);
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,156 @@
+// Event type names come from the schema itself (the union members, first
+// letter capitalised), so a new event needs no second list to keep in step.
+#include "parcours/workflows/domain_events.h"
+
+#include <capnp/schema.h>
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace parcours::workflows {
+namespace {
+
+// Union member names, indexed by discriminant.
+template <typename Root>
+std::vector<std::string> unionTypeNames() {
+  std::vector<std::string> names;
+  for (capnp::StructSchema::Field field : capnp::Schema::from<Root>().getUnionFields()) {
+    const auto proto = field.getProto();
+    std::string name = toString(proto.getName());
+    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    const std::size_t index = proto.getDiscriminantValue();
+    if (names.size() <= index) names.resize(index + 1);
+    names[index] = std::move(name);
+  }
+  return names;
+}
+
+const std::vector<std::string>& dossierTypes() {
+  static const std::vector<std::string> names = unionTypeNames<schema::DossierEvent>();
+  return names;
+}
+const std::vector<std::string>& campaignTypes() {
+  static const std::vector<std::string> names = unionTypeNames<schema::CampaignEvent>();
+  return names;
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view type) {
+  for (const std::string& n : names) {
+    if (n == type) return true;
+  }
+  return false;
+}
+
+// A discriminant this build does not know (a newer writer) has no name.
+std::string_view nameAt(const std::vector<std::string>& names, std::size_t index) {
+  return index < names.size() ? std::string_view(names[index]) : std::string_view("(unknown)");
+}
+
+}  // namespace
+
+std::string_view eventTypeName(schema::DossierEvent::Which which) {
+  return nameAt(dossierTypes(), static_cast<std::size_t>(which));
+}
+std::string_view eventTypeName(schema::CampaignEvent::Which which) {
+  return nameAt(campaignTypes(), static_cast<std::size_t>(which));
+}
+bool isDossierEventType(std::string_view type) {
+  return contains(dossierTypes(), type);
+}
+bool isCampaignEventType(std::string_view type) {
+  return contains(campaignTypes(), type);
+}
+
+std::string flattenMessage(capnp::MessageBuilder& message) {
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  kj::ArrayPtr<const char> chars = words.asChars();
+  return {chars.begin(), chars.size()};
+}
+
+void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) {
+  out.setName(rules.name);
+  out.setOrganiser(rules.organiser);
+  out.setTimeZone(rules.timeZone);
+  out.setDeadlineMicros(rules.deadlineMicros);
+  out.setDeadlineLocal(rules.deadlineLocal);
+  auto kinds = out.initEligibleApplicantKinds(static_cast<unsigned>(rules.eligibleApplicantKinds.size()));
+  for (unsigned i = 0; i < kinds.size(); ++i) kinds.set(i, rules.eligibleApplicantKinds[i]);
+  auto fields = out.initRequiredFields(static_cast<unsigned>(rules.requiredFields.size()));
+  for (unsigned i = 0; i < fields.size(); ++i) fields.set(i, rules.requiredFields[i]);
+  auto strands = out.initStrands(static_cast<unsigned>(rules.strands.size()));
+  for (unsigned i = 0; i < strands.size(); ++i) {
+    strands[i].setId(rules.strands[i].id);
+    strands[i].setLabel(rules.strands[i].label);
+  }
+  out.setAuditionsHeld(rules.auditionsHeld);
+  auto criteria = out.initCriteria(static_cast<unsigned>(rules.criteria.size()));
+  for (unsigned i = 0; i < criteria.size(); ++i) {
+    const Criterion& c = rules.criteria[i];
+    criteria[i].setId(c.id);
+    criteria[i].setLabel(c.label);
+    criteria[i].setScaleMin(c.scaleMin);
+    criteria[i].setScaleMax(c.scaleMax);
+    criteria[i].setWeight(c.weight);
+  }
+  out.setThresholdMilli(rules.thresholdMilli);
+  out.setVotingBody(rules.votingBody == VotingBody::Jury ? schema::VotingBody::JURY
+                                                         : schema::VotingBody::ELECTED_OFFICIALS);
+  out.setQuorumPercent(rules.quorumPercent);
+  switch (rules.majority) {
+    case Majority::Simple:
+      out.setMajority(schema::Majority::SIMPLE);
+      break;
+    case Majority::Absolute:
+      out.setMajority(schema::Majority::ABSOLUTE);
+      break;
+    case Majority::TwoThirds:
+      out.setMajority(schema::Majority::TWO_THIRDS);
+      break;
+  }
+  out.setLabelName(rules.labelName);
+  out.setBudgetEnvelopeCents(rules.budgetEnvelopeCents);
+  out.setPerDossierCapCents(rules.perDossierCapCents);
+  out.setNotes(rules.notes);
+}
+
+CampaignRules readRules(schema::CampaignRules::Reader in) {
+  CampaignRules rules;
+  rules.name = toString(in.getName());
+  rules.organiser = toString(in.getOrganiser());
+  rules.timeZone = toString(in.getTimeZone());
+  rules.deadlineMicros = in.getDeadlineMicros();
+  rules.deadlineLocal = toString(in.getDeadlineLocal());
+  for (auto kind : in.getEligibleApplicantKinds()) rules.eligibleApplicantKinds.push_back(toString(kind));
+  for (auto field : in.getRequiredFields()) rules.requiredFields.push_back(toString(field));
+  for (auto strand : in.getStrands()) {
+    rules.strands.push_back({toString(strand.getId()), toString(strand.getLabel())});
+  }
+  rules.auditionsHeld = in.getAuditionsHeld();
+  for (auto c : in.getCriteria()) {
+    rules.criteria.push_back({toString(c.getId()), toString(c.getLabel()), c.getScaleMin(),
+                              c.getScaleMax(), c.getWeight()});
+  }
+  rules.thresholdMilli = in.getThresholdMilli();
+  rules.votingBody = in.getVotingBody() == schema::VotingBody::JURY ? VotingBody::Jury
+                                                                    : VotingBody::ElectedOfficials;
+  rules.quorumPercent = in.getQuorumPercent();
+  switch (in.getMajority()) {
+    case schema::Majority::ABSOLUTE:
+      rules.majority = Majority::Absolute;
+      break;
+    case schema::Majority::TWO_THIRDS:
+      rules.majority = Majority::TwoThirds;
+      break;
+    default:
+      rules.majority = Majority::Simple;
+      break;
+  }
+  rules.labelName = toString(in.getLabelName());
+  rules.budgetEnvelopeCents = in.getBudgetEnvelopeCents();
+  rules.perDossierCapCents = in.getPerDossierCapCents();
+  rules.notes = toString(in.getNotes());
+  return rules;
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,762 @@
+// The dossier state machine, in Boost.MSM's functor front-end.
+//
+// Compiled as C++17 (see workflows/CMakeLists.txt); only dossier_machine.h's
+// MSM-free facade leaves this file.
+//
+// How a decision runs: a fresh machine starts in Restoring and is moved to
+// the dossier's folded status by a Restore event (one guarded row per
+// status), then it processes the command, which is itself the MSM event.
+// Guards read the rules in force and, when they say no, record a refusal in
+// words; actions emit the domain events. The events, folded, must land the
+// dossier where the machine went: the machine and the fold are checked
+// against each other on every decision.
+#include "msm_config.h"  // first: the MPL/Fusion limits
+
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/dossier_machine.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows {
+namespace {
+
+namespace msm = boost::msm;
+namespace mpl = boost::mpl;
+namespace cmd = dossier_command;
+using msm::front::none;
+using msm::front::Row;
+
+// ------------------------------------------------------------ the context
+
+// What one decision reads and what it yields; the machine holds a pointer.
+struct Context {
+  const std::string& dossierId;
+  const DossierState& dossier;
+  const CampaignState& campaign;
+  const DecisionInput& input;
+
+  std::vector<DomainEvent> dossierEvents;
+  std::vector<DomainEvent> campaignEvents;
+  std::optional<Error> refusal;  // the first guard that said no
+  std::optional<std::string> noTransitionFrom;
+  DossierStatus reached = DossierStatus::Absent;
+
+  const CampaignRules& rules() const { return campaign.rules(); }
+  std::string rulesRef() const {
+    return "rules version " + std::to_string(campaign.rulesVersion()) + " of campaign \"" +
+           campaign.campaignId + "\"";
+  }
+  bool refuse(Error error) {
+    if (!refusal) refusal = std::move(error);
+    return false;
+  }
+  std::string when(std::int64_t micros) const { return formatInZone(micros, rules().timeZone); }
+};
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// The jurors who count for a dossier's scoring, and what their scores make.
+struct Scoring {
+  std::vector<std::string> missing;  // appointed, not recused, not scored
+  std::uint32_t jurorsCounted = 0;
+  std::uint32_t meanMilli = 0;
+  std::vector<std::pair<std::string, std::uint32_t>> criterionMeans;
+};
+
+// Integer arithmetic throughout, so a replay computes the same milli-points.
+Scoring computeScoring(const Context& c) {
+  Scoring s;
+  const CampaignRules& rules = c.rules();
+  std::uint64_t weightSum = 0;
+  for (const Criterion& criterion : rules.criteria) weightSum += criterion.weight;
+  std::uint64_t weighted = 0;
+  std::vector<std::uint64_t> perCriterion(rules.criteria.size(), 0);
+  for (const JuryMember* juror : c.campaign.scorers(c.dossierId)) {
+    auto it = c.dossier.scores.find(juror->id);
+    if (it == c.dossier.scores.end()) {
+      s.missing.push_back(juror->id);
+      continue;
+    }
+    ++s.jurorsCounted;
+    for (std::size_t i = 0; i < rules.criteria.size(); ++i) {
+      for (const CriterionScore& score : it->second) {
+        if (score.criterionId == rules.criteria[i].id) {
+          weighted += std::uint64_t{rules.criteria[i].weight} * score.value;
+          perCriterion[i] += score.value;
+        }
+      }
+    }
+  }
+  const auto roundedMilli = [](std::uint64_t numerator, std::uint64_t denominator) {
+    return denominator == 0
+               ? 0u
+               : static_cast<std::uint32_t>((numerator * 1000 + denominator / 2) / denominator);
+  };
+  s.meanMilli = roundedMilli(weighted, std::uint64_t{s.jurorsCounted} * weightSum);
+  for (std::size_t i = 0; i < rules.criteria.size(); ++i) {
+    s.criterionMeans.emplace_back(rules.criteria[i].id,
+                                  roundedMilli(perCriterion[i], s.jurorsCounted));
+  }
+  return s;
+}
+
+// The votes of the current voters (recused members' votes do not count).
+struct Tally {
+  std::uint32_t yes = 0, no = 0, abstain = 0, voters = 0;
+  std::uint32_t cast() const { return yes + no + abstain; }
+};
+
+Tally computeTally(const Context& c) {
+  Tally t;
+  for (const JuryMember* voter : c.campaign.voters(c.dossierId)) {
+    ++t.voters;
+    auto it = c.dossier.votes.find(voter->id);
+    if (it == c.dossier.votes.end()) continue;
+    if (it->second == VoteChoice::Yes) ++t.yes;
+    if (it->second == VoteChoice::No) ++t.no;
+    if (it->second == VoteChoice::Abstain) ++t.abstain;
+  }
+  return t;
+}
+
+std::uint32_t quorumVotes(const Context& c, std::uint32_t voters) {
+  return (voters * c.rules().quorumPercent + 99) / 100;  // rounded up
+}
+
+bool carried(const Context& c, const Tally& t) {
+  switch (c.rules().majority) {
+    case Majority::Simple:
+      return t.yes > t.no;
+    case Majority::Absolute:
+      return 2 * t.yes > t.cast();
+    case Majority::TwoThirds:
+      return t.cast() > 0 && 3 * t.yes >= 2 * t.cast();
+  }
+  return false;
+}
+
+// ------------------------------------------------------------ emitting
+
+struct DossierEventBuilder {
+  capnp::MallocMessageBuilder message;
+  schema::DossierEvent::Builder event = message.initRoot<schema::DossierEvent>();
+
+  explicit DossierEventBuilder(const Context& c) {
+    event.setCampaignId(c.campaign.campaignId);
+    event.setDossierId(c.dossierId);
+    event.setRulesVersion(c.campaign.rulesVersion());
+    event.setReason(c.input.reason);
+  }
+  void emitTo(Context& c) {
+    c.dossierEvents.push_back({std::string(eventTypeName(event.which())), flattenMessage(message)});
+  }
+};
+
+// ------------------------------------------------------------ the machine
+
+// The MSM event that moves a fresh machine to the dossier's folded status.
+struct Restore {};
+
+struct DossierMachineDef;
+using DossierMachine = msm::back::state_machine<DossierMachineDef>;
+
+// Every state records itself on entry: after a decision, where the
+// machine went is compared with where the emitted events lead.
+template <DossierStatus S>
+struct StatusState : msm::front::state<> {
+  static constexpr DossierStatus status = S;
+  template <class Event, class Fsm>
+  void on_entry(const Event&, Fsm& fsm) {
+    fsm.context->reached = S;
+  }
+};
+
+struct Restoring : msm::front::state<> {};
+using Absent = StatusState<DossierStatus::Absent>;
+using Submitted = StatusState<DossierStatus::Submitted>;
+using Eligible = StatusState<DossierStatus::Eligible>;
+using Auditioned = StatusState<DossierStatus::Auditioned>;
+using Scored = StatusState<DossierStatus::Scored>;
+using Voted = StatusState<DossierStatus::Voted>;
+using Labelled = StatusState<DossierStatus::Labelled>;
+using Ineligible = StatusState<DossierStatus::Ineligible>;
+using NotSelected = StatusState<DossierStatus::NotSelected>;
+using NoShow = StatusState<DossierStatus::NoShow>;
+using BelowThreshold = StatusState<DossierStatus::BelowThreshold>;
+using Rejected = StatusState<DossierStatus::Rejected>;
+using Withdrawn = StatusState<DossierStatus::Withdrawn>;
+
+// A guard over the context only (most are): test(Context&, const Event&).
+template <class Derived>
+struct Guard {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
+    return Derived::test(*fsm.context, event);
+  }
+};
+
+// All of the guards, in order, stopping at the first that says no.
+template <class... Guards>
+struct All {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    return (Guards{}(e, fsm, s, t) && ...);
+  }
+};
+
+// An action over the context only: run(Context&, const Event&).
+template <class Derived>
+struct Action {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event& event, Fsm& fsm, Source&, Target&) const {
+    Derived::run(*fsm.context, event);
+  }
+};
+
+// ---- guards
+
+template <class S>
+struct IsIn : Guard<IsIn<S>> {
+  static bool test(Context& c, const Restore&) { return c.dossier.status == S::status; }
+};
+
+struct SubmittedInTime : Guard<SubmittedInTime> {
+  static bool test(Context& c, const cmd::Submit&) {
+    if (c.input.nowMicros <= c.rules().deadlineMicros) return true;
+    return c.refuse(Error::refused("submission at " + c.when(c.input.nowMicros) +
+                                   " is after the deadline " + c.when(c.rules().deadlineMicros) +
+                                   " (" + c.rulesRef() + ")"));
+  }
+};
+
+struct TakingSubmissions : Guard<TakingSubmissions> {
+  static bool test(Context& c, const cmd::Submit&) {
+    if (c.campaign.phase == Phase::Submissions) return true;
+    return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId + "\" is in phase " +
+                                   std::string(phaseName(c.campaign.phase)) +
+                                   ": it takes no more submissions"));
+  }
+};
+
+struct StrandsOffered : Guard<StrandsOffered> {
+  static bool test(Context& c, const cmd::Submit& submit) {
+    std::vector<std::string> offered;
+    for (const Strand& s : c.rules().strands) offered.push_back(s.id);
+    std::set<std::string> seen;
+    for (const std::string& asked : submit.application.strands) {
+      if (!seen.insert(asked).second) {
+        return c.refuse(Error::invalidInput("strand \"" + asked + "\" is asked twice"));
+      }
+      if (std::find(offered.begin(), offered.end(), asked) == offered.end()) {
+        return c.refuse(Error::refused(
+            "strand \"" + asked + "\" is not offered by campaign \"" + c.campaign.campaignId +
+            "\" (" + (offered.empty() ? "it has no strands" : "it offers " + joined(offered)) +
+            "; " + c.rulesRef() + ")"));
+      }
+    }
+    return true;
+  }
+};
+
+struct ApplicantKindEligible : Guard<ApplicantKindEligible> {
+  static bool test(Context& c, const cmd::ConfirmEligibility&) {
+    const auto& kinds = c.rules().eligibleApplicantKinds;
+    const std::string& kind = c.dossier.application.applicantKind;
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return true;
+    return c.refuse(Error::refused("applicant kind \"" + kind + "\" is not eligible: campaign \"" +
+                                   c.campaign.campaignId + "\" accepts " + joined(kinds) + " (" +
+                                   c.rulesRef() + ")"));
+  }
+};
+
+struct ApplicationComplete : Guard<ApplicationComplete> {
+  static bool test(Context& c, const cmd::ConfirmEligibility&) {
+    const std::vector<std::string> missing = missingFields(c.dossier.application, c.rules());
+    if (missing.empty()) return true;
+    return c.refuse(Error::refused("the application is incomplete: " + joined(missing) +
+                                   (missing.size() == 1 ? " is" : " are") + " required by " +
+                                   c.rulesRef()));
+  }
+};
+
+struct RequestWithinCap : Guard<RequestWithinCap> {
+  static bool test(Context& c, const cmd::ConfirmEligibility&) {
+    const std::int64_t cap = c.rules().perDossierCapCents;
+    const std::int64_t asked = c.dossier.application.requestedCents;
+    if (cap == 0 || asked <= cap) return true;
+    return c.refuse(Error::refused("the requested " + formatEuros(asked) +
+                                   " is over the per-dossier cap of " + formatEuros(cap) + " (" +
+                                   c.rulesRef() + ")"));
+  }
+};
+
+struct HasReason : Guard<HasReason> {
+  template <class Event>
+  static bool test(Context& c, const Event& event) {
+    if (!c.input.reason.empty()) return true;
+    return c.refuse(Error::invalidInput("to " + std::string(commandName(DossierCommand(event))) +
+                                        " a dossier, give the reason (--reason)"));
+  }
+};
+
+struct AuditionsHeld : Guard<AuditionsHeld> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    if (c.rules().auditionsHeld) return true;
+    return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
+                                   "\" holds no auditions (" + c.rulesRef() + ")"));
+  }
+};
+
+struct NoAuditions : Guard<NoAuditions> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    if (!c.rules().auditionsHeld) return true;
+    return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
+                                   "\" holds auditions: dossier \"" + c.dossierId +
+                                   "\" must be auditioned before it is scored (" + c.rulesRef() +
+                                   ")"));
+  }
+};
+
+struct AuditionIsScheduled : Guard<AuditionIsScheduled> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    if (c.dossier.auditionSlotMicros) return true;
+    return c.refuse(Error::refused("no audition is scheduled for dossier \"" + c.dossierId +
+                                   "\": schedule one first"));
+  }
+};
+
+struct SlotAfterSubmission : Guard<SlotAfterSubmission> {
+  static bool test(Context& c, const cmd::ScheduleAudition& e) {
+    if (e.slotMicros > c.dossier.submittedAtMicros) return true;
+    return c.refuse(Error::invalidInput("the audition slot " + c.when(e.slotMicros) +
+                                        " is not after the submission at " +
+                                        c.when(c.dossier.submittedAtMicros)));
+  }
+};
+
+struct JurorMayScore : Guard<JurorMayScore> {
+  static bool test(Context& c, const cmd::RecordScore& e) {
+    const JuryMember* m = c.campaign.member(e.jurorId);
+    if (m == nullptr || m->role != JuryRole::Juror) {
+      return c.refuse(Error::refused("\"" + e.jurorId + "\" is not an appointed juror of campaign \"" +
+                                     c.campaign.campaignId + "\""));
+    }
+    if (c.campaign.recused(e.jurorId, c.dossierId)) {
+      return c.refuse(Error::refused("juror \"" + e.jurorId +
+                                     "\" declared a conflict of interest with dossier \"" +
+                                     c.dossierId + "\" and may not score it"));
+    }
+    return true;
+  }
+};
+
+struct ScoresMatchCriteria : Guard<ScoresMatchCriteria> {
+  static bool test(Context& c, const cmd::RecordScore& e) {
+    std::set<std::string> given;
+    for (const CriterionScore& s : e.scores) {
+      const Criterion* criterion = nullptr;
+      for (const Criterion& k : c.rules().criteria) {
+        if (k.id == s.criterionId) criterion = &k;
+      }
+      if (criterion == nullptr) {
+        return c.refuse(Error::invalidInput("\"" + s.criterionId + "\" is not a criterion of " +
+                                            c.rulesRef()));
+      }
+      if (!given.insert(s.criterionId).second) {
+        return c.refuse(Error::invalidInput("criterion \"" + s.criterionId + "\" is scored twice"));
+      }
+      if (s.value < criterion->scaleMin || s.value > criterion->scaleMax) {
+        return c.refuse(Error::invalidInput(
+            "score " + std::to_string(s.value) + " for \"" + s.criterionId +
+            "\" is outside its scale " + std::to_string(criterion->scaleMin) + " to " +
+            std::to_string(criterion->scaleMax)));
+      }
+    }
+    std::vector<std::string> missing;
+    for (const Criterion& k : c.rules().criteria) {
+      if (given.count(k.id) == 0) missing.push_back(k.id);
+    }
+    if (missing.empty()) return true;
+    return c.refuse(Error::invalidInput("every criterion must be scored; missing: " + joined(missing)));
+  }
+};
+
+struct EveryScoreIn : Guard<EveryScoreIn> {
+  static bool test(Context& c, const cmd::CloseScoring&) {
+    const Scoring s = computeScoring(c);
+    if (s.jurorsCounted == 0 && s.missing.empty()) {
+      return c.refuse(Error::refused("no juror may score dossier \"" + c.dossierId +
+                                     "\": appoint a jury first (or every juror is recused)"));
+    }
+    if (s.missing.empty()) return true;
+    return c.refuse(Error::refused("scoring cannot close: " + std::to_string(s.missing.size()) +
+                                   " of " + std::to_string(s.missing.size() + s.jurorsCounted) +
+                                   " jurors have not scored dossier \"" + c.dossierId + "\" (" +
+                                   joined(s.missing) + ")"));
+  }
+};
+
+// The two outcomes of a closing: they never refuse, one of them holds.
+struct MeetsThreshold : Guard<MeetsThreshold> {
+  static bool test(Context& c, const cmd::CloseScoring&) {
+    return computeScoring(c).meanMilli >= c.rules().thresholdMilli;
+  }
+};
+struct UnderThreshold : Guard<UnderThreshold> {
+  static bool test(Context& c, const cmd::CloseScoring& e) { return !MeetsThreshold::test(c, e); }
+};
+
+struct VoterMayVote : Guard<VoterMayVote> {
+  static bool test(Context& c, const cmd::CastVote& e) {
+    for (const JuryMember* voter : c.campaign.voters(c.dossierId)) {
+      if (voter->id == e.voterId) return true;
+    }
+    if (c.campaign.recused(e.voterId, c.dossierId)) {
+      return c.refuse(Error::refused("\"" + e.voterId +
+                                     "\" declared a conflict of interest with dossier \"" +
+                                     c.dossierId + "\" and may not vote on it"));
+    }
+    return c.refuse(Error::refused(
+        "\"" + e.voterId + "\" is not a voter of campaign \"" + c.campaign.campaignId +
+        "\" (the " + std::string(votingBodyName(c.rules().votingBody)) + " votes; " +
+        c.rulesRef() + ")"));
+  }
+};
+
+struct Quorate : Guard<Quorate> {
+  static bool test(Context& c, const cmd::CloseVote&) {
+    const Tally t = computeTally(c);
+    const std::uint32_t needed = quorumVotes(c, t.voters);
+    if (t.voters > 0 && t.cast() >= needed) return true;
+    return c.refuse(Error::refused(
+        "no quorum: " + std::to_string(t.cast()) + " of " + std::to_string(t.voters) +
+        " voters voted on dossier \"" + c.dossierId + "\", the quorum is " +
+        std::to_string(c.rules().quorumPercent) + "% (" + std::to_string(needed) + " votes; " +
+        c.rulesRef() + ")"));
+  }
+};
+
+struct Carried : Guard<Carried> {
+  static bool test(Context& c, const cmd::CloseVote&) { return carried(c, computeTally(c)); }
+};
+struct NotCarried : Guard<NotCarried> {
+  static bool test(Context& c, const cmd::CloseVote&) { return !carried(c, computeTally(c)); }
+};
+
+struct AwardAllowed : Guard<AwardAllowed> {
+  static bool test(Context& c, const cmd::Award& e) {
+    const CampaignRules& rules = c.rules();
+    if (e.amountCents < 0) {
+      return c.refuse(Error::invalidInput("the amount must not be negative, got " +
+                                          std::to_string(e.amountCents) + " cents"));
+    }
+    if (e.amountCents == 0) {
+      if (!rules.labelName.empty()) return true;
+      return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
+                                     "\" awards no label: give the amount to grant (" +
+                                     c.rulesRef() + ")"));
+    }
+    if (c.campaign.envelopeCents == 0) {
+      return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
+                                     "\" grants no funding: its envelope is €0.00"));
+    }
+    if (rules.perDossierCapCents > 0 && e.amountCents > rules.perDossierCapCents) {
+      return c.refuse(Error::refused("the grant of " + formatEuros(e.amountCents) +
+                                     " is over the per-dossier cap of " +
+                                     formatEuros(rules.perDossierCapCents) + " (" + c.rulesRef() +
+                                     ")"));
+    }
+    if (e.amountCents > c.dossier.application.requestedCents) {
+      return c.refuse(Error::refused("the grant of " + formatEuros(e.amountCents) +
+                                     " is more than the " +
+                                     formatEuros(c.dossier.application.requestedCents) +
+                                     " dossier \"" + c.dossierId + "\" requested"));
+    }
+    const std::int64_t total = c.campaign.grantedCents + e.amountCents;
+    if (total <= c.campaign.envelopeCents) return true;
+    return c.refuse(Error::refused(
+        "granting " + formatEuros(e.amountCents) + " to dossier \"" + c.dossierId +
+        "\" would bring the total granted to " + formatEuros(total) + ", past the envelope of " +
+        formatEuros(c.campaign.envelopeCents) + " (" + formatEuros(c.campaign.grantedCents) +
+        " already granted)"));
+  }
+};
+
+// ---- actions
+
+struct EmitSubmitted : Action<EmitSubmitted> {
+  static void run(Context& c, const cmd::Submit& e) {
+    DossierEventBuilder b(c);
+    auto out = b.event.initDossierSubmitted().initApplication();
+    const Application& a = e.application;
+    out.setApplicantName(a.applicantName);
+    out.setApplicantKind(a.applicantKind);
+    out.setTitle(a.title);
+    out.setSummary(a.summary);
+    auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
+    for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
+    out.setRequestedCents(a.requestedCents);
+    auto contact = out.initContact();
+    contact.setName(a.contact.name);
+    contact.setEmail(a.contact.email);
+    contact.setPhone(a.contact.phone);
+    b.emitTo(c);
+  }
+};
+
+// Emits a DossierEvent whose member carries no data (Void).
+template <void (schema::DossierEvent::Builder::*Set)(::capnp::Void)>
+struct EmitMark : Action<EmitMark<Set>> {
+  template <class Event>
+  static void run(Context& c, const Event&) {
+    DossierEventBuilder b(c);
+    (b.event.*Set)(::capnp::VOID);
+    b.emitTo(c);
+  }
+};
+using EmitEligible = EmitMark<&schema::DossierEvent::Builder::setEligibilityConfirmed>;
+using EmitIneligible = EmitMark<&schema::DossierEvent::Builder::setDossierDeclaredIneligible>;
+using EmitNotSelected = EmitMark<&schema::DossierEvent::Builder::setDossierNotSelected>;
+using EmitAuditionHeld = EmitMark<&schema::DossierEvent::Builder::setAuditionHeld>;
+using EmitAuditionMissed = EmitMark<&schema::DossierEvent::Builder::setAuditionMissed>;
+using EmitWithdrawn = EmitMark<&schema::DossierEvent::Builder::setDossierWithdrawn>;
+
+struct EmitAuditionScheduled : Action<EmitAuditionScheduled> {
+  static void run(Context& c, const cmd::ScheduleAudition& e) {
+    DossierEventBuilder b(c);
+    b.event.initAuditionScheduled().setSlotMicros(e.slotMicros);
+    b.emitTo(c);
+  }
+};
+
+struct EmitScore : Action<EmitScore> {
+  static void run(Context& c, const cmd::RecordScore& e) {
+    DossierEventBuilder b(c);
+    auto recorded = b.event.initScoreRecorded();
+    recorded.setJurorId(e.jurorId);
+    // In the rules' criterion order, whatever order the juror gave them in.
+    auto scores = recorded.initScores(static_cast<unsigned>(e.scores.size()));
+    unsigned i = 0;
+    for (const Criterion& k : c.rules().criteria) {
+      for (const CriterionScore& s : e.scores) {
+        if (s.criterionId != k.id) continue;
+        scores[i].setCriterionId(s.criterionId);
+        scores[i].setValue(s.value);
+        ++i;
+      }
+    }
+    b.emitTo(c);
+  }
+};
+
+struct EmitScoringClosed : Action<EmitScoringClosed> {
+  static void run(Context& c, const cmd::CloseScoring&) {
+    const Scoring s = computeScoring(c);
+    DossierEventBuilder b(c);
+    auto closed = b.event.initScoringClosed();
+    closed.setMeanMilli(s.meanMilli);
+    closed.setThresholdMilli(c.rules().thresholdMilli);
+    closed.setPassed(s.meanMilli >= c.rules().thresholdMilli);
+    closed.setJurorsCounted(s.jurorsCounted);
+    auto criteria = closed.initCriteria(static_cast<unsigned>(s.criterionMeans.size()));
+    for (unsigned i = 0; i < criteria.size(); ++i) {
+      criteria[i].setCriterionId(s.criterionMeans[i].first);
+      criteria[i].setMeanMilli(s.criterionMeans[i].second);
+    }
+    b.emitTo(c);
+  }
+};
+
+struct EmitVote : Action<EmitVote> {
+  static void run(Context& c, const cmd::CastVote& e) {
+    DossierEventBuilder b(c);
+    auto vote = b.event.initVoteCast();
+    vote.setVoterId(e.voterId);
+    vote.setChoice(e.choice == VoteChoice::Yes  ? schema::VoteChoice::YES
+                   : e.choice == VoteChoice::No ? schema::VoteChoice::NO
+                                                : schema::VoteChoice::ABSTAIN);
+    b.emitTo(c);
+  }
+};
+
+struct EmitVoteClosed : Action<EmitVoteClosed> {
+  static void run(Context& c, const cmd::CloseVote&) {
+    const Tally t = computeTally(c);
+    DossierEventBuilder b(c);
+    auto closed = b.event.initVoteClosed();
+    closed.setYes(t.yes);
+    closed.setNo(t.no);
+    closed.setAbstain(t.abstain);
+    closed.setEligibleVoters(t.voters);
+    closed.setCarried(carried(c, t));
+    b.emitTo(c);
+  }
+};
+
+// The label (when the campaign awards one) and the grant (when an amount is
+// given): the grant's commitment goes to the campaign stream in the same
+// append, so the envelope check and the grant are atomic.
+struct EmitAward : Action<EmitAward> {
+  static void run(Context& c, const cmd::Award& e) {
+    if (!c.rules().labelName.empty()) {
+      DossierEventBuilder b(c);
+      b.event.initLabelAwarded().setLabelName(c.rules().labelName);
+      b.emitTo(c);
+    }
+    if (e.amountCents > 0) {
+      DossierEventBuilder b(c);
+      b.event.initFundingGranted().setAmountCents(e.amountCents);
+      b.emitTo(c);
+
+      capnp::MallocMessageBuilder message;
+      auto committed = message.initRoot<schema::CampaignEvent>();
+      committed.setCampaignId(c.campaign.campaignId);
+      committed.setRulesVersion(c.campaign.rulesVersion());
+      committed.setReason(c.input.reason);
+      auto funding = committed.initFundingCommitted();
+      funding.setDossierId(c.dossierId);
+      funding.setAmountCents(e.amountCents);
+      funding.setGrantedTotalCents(c.campaign.grantedCents + e.amountCents);
+      c.campaignEvents.push_back(
+          {std::string(eventTypeName(committed.which())), flattenMessage(message)});
+    }
+  }
+};
+
+// clang-format off
+struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
+  using initial_state = Restoring;
+  Context* context = nullptr;
+
+  struct transition_table : mpl::vector<
+    //   Source          Event                    Target          Action              Guard
+    // -- restoring the folded status
+    Row< Restoring,      Restore,                 Absent,         none,               IsIn<Absent> >,
+    Row< Restoring,      Restore,                 Submitted,      none,               IsIn<Submitted> >,
+    Row< Restoring,      Restore,                 Eligible,       none,               IsIn<Eligible> >,
+    Row< Restoring,      Restore,                 Auditioned,     none,               IsIn<Auditioned> >,
+    Row< Restoring,      Restore,                 Scored,         none,               IsIn<Scored> >,
+    Row< Restoring,      Restore,                 Voted,          none,               IsIn<Voted> >,
+    Row< Restoring,      Restore,                 Labelled,       none,               IsIn<Labelled> >,
+    Row< Restoring,      Restore,                 Ineligible,     none,               IsIn<Ineligible> >,
+    Row< Restoring,      Restore,                 NotSelected,    none,               IsIn<NotSelected> >,
+    Row< Restoring,      Restore,                 NoShow,         none,               IsIn<NoShow> >,
+    Row< Restoring,      Restore,                 BelowThreshold, none,               IsIn<BelowThreshold> >,
+    Row< Restoring,      Restore,                 Rejected,       none,               IsIn<Rejected> >,
+    Row< Restoring,      Restore,                 Withdrawn,      none,               IsIn<Withdrawn> >,
+    // -- submission and instruction
+    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<TakingSubmissions, SubmittedInTime, StrandsOffered> >,
+    Row< Submitted,      cmd::ConfirmEligibility, Eligible,       EmitEligible,       All<ApplicantKindEligible, ApplicationComplete, RequestWithinCap> >,
+    Row< Submitted,      cmd::DeclareIneligible,  Ineligible,     EmitIneligible,     HasReason >,
+    Row< Eligible,       cmd::NotSelect,          NotSelected,    EmitNotSelected,    HasReason >,
+    // -- auditions (campaigns that hold them)
+    Row< Eligible,       cmd::ScheduleAudition,   Eligible,       EmitAuditionScheduled, All<AuditionsHeld, SlotAfterSubmission> >,
+    Row< Eligible,       cmd::RecordAuditionHeld, Auditioned,     EmitAuditionHeld,   All<AuditionsHeld, AuditionIsScheduled> >,
+    Row< Eligible,       cmd::RecordNoShow,       NoShow,         EmitAuditionMissed, All<AuditionsHeld, AuditionIsScheduled> >,
+    // -- scoring: after the audition, or straight from eligible without auditions
+    Row< Eligible,       cmd::RecordScore,        Eligible,       EmitScore,          All<NoAuditions, JurorMayScore, ScoresMatchCriteria> >,
+    Row< Auditioned,     cmd::RecordScore,        Auditioned,     EmitScore,          All<JurorMayScore, ScoresMatchCriteria> >,
+    Row< Eligible,       cmd::CloseScoring,       Scored,         EmitScoringClosed,  All<NoAuditions, EveryScoreIn, MeetsThreshold> >,
+    Row< Eligible,       cmd::CloseScoring,       BelowThreshold, EmitScoringClosed,  All<NoAuditions, EveryScoreIn, UnderThreshold> >,
+    Row< Auditioned,     cmd::CloseScoring,       Scored,         EmitScoringClosed,  All<EveryScoreIn, MeetsThreshold> >,
+    Row< Auditioned,     cmd::CloseScoring,       BelowThreshold, EmitScoringClosed,  All<EveryScoreIn, UnderThreshold> >,
+    // -- the vote and the award
+    Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           VoterMayVote >,
+    Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<Quorate, Carried> >,
+    Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<Quorate, NotCarried> >,
+    Row< Voted,          cmd::Award,              Labelled,       EmitAward,          AwardAllowed >,
+    // -- withdrawal, from any non-terminal state
+    Row< Submitted,      cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    Row< Eligible,       cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    Row< Auditioned,     cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    Row< Scored,         cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    Row< Voted,          cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >
+  > {};
+  // clang-format on
+
+  // A command with no row from the current state (or whose every guard said
+  // no): remembered, and turned into a refusal by decideDossier.
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {
+    context->noTransitionFrom = std::string(statusName(context->reached));
+  }
+
+  // An exception in a guard or an action: a refusal, never ignored.
+  template <class Fsm, class Event>
+  void exception_caught(const Event&, Fsm&, std::exception& e) {
+    context->refusal = Error::refused(std::string("the rules could not be checked: ") + e.what());
+  }
+};
+
+// Where the emitted events lead when folded onto the dossier.
+Result<DossierStatus> foldedStatus(const DossierState& dossier,
+                                   const std::vector<DomainEvent>& events, std::int64_t now) {
+  DossierState next = dossier;
+  for (const DomainEvent& e : events) {
+    if (auto s = applyDossierEvent(next, e.type, e.payload, now); !s) return s.error();
+  }
+  return next.status;
+}
+
+}  // namespace
+
+Result<DossierDecision> decideDossier(const std::string& dossierId, const DossierState& dossier,
+                                      const CampaignState& campaign, const DossierCommand& command,
+                                      const DecisionInput& input) {
+  if (!campaign.exists) return Error::notFound("no campaign \"" + campaign.campaignId + "\"");
+  Context context{dossierId, dossier, campaign, input, {}, {}, {}, {}, DossierStatus::Absent};
+  DossierMachine machine;
+  machine.context = &context;
+  machine.start();
+  machine.process_event(Restore{});
+  if (context.noTransitionFrom || context.refusal) {
+    return Error::bug("dossier \"" + dossierId + "\" could not be restored to status " +
+                      std::string(statusName(dossier.status)));
+  }
+  std::visit([&](const auto& c) { machine.process_event(c); }, command);
+
+  if (context.refusal) return *context.refusal;
+  if (context.noTransitionFrom) {
+    if (dossier.status == DossierStatus::Absent) {
+      return Error::notFound("no dossier \"" + dossierId + "\" in campaign \"" +
+                             campaign.campaignId + "\": submit it first");
+    }
+    if (std::holds_alternative<cmd::Submit>(command)) {
+      return Error::conflict("dossier \"" + dossierId + "\" already exists (" +
+                             std::string(statusName(dossier.status)) + ")");
+    }
+    return Error::refused("cannot " + std::string(commandName(command)) + " dossier \"" +
+                          dossierId + "\": it is " + *context.noTransitionFrom +
+                          (isTerminal(dossier.status) ? ", a final state" : ""));
+  }
+  if (context.dossierEvents.empty()) {
+    return Error::bug("the machine took " + std::string(commandName(command)) +
+                      " on dossier \"" + dossierId + "\" without emitting an event");
+  }
+  DossierDecision decision{std::move(context.dossierEvents), std::move(context.campaignEvents),
+                           context.reached};
+  auto folded = foldedStatus(dossier, decision.dossierEvents, input.nowMicros);
+  if (!folded) return folded.error();
+  if (*folded != decision.next) {
+    return Error::bug("the machine moved dossier \"" + dossierId + "\" to " +
+                      std::string(statusName(decision.next)) + " but its events lead to " +
+                      std::string(statusName(*folded)));
+  }
+  return decision;
+}
+
+}  // namespace parcours::workflows

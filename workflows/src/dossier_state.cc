@@ -1,0 +1,120 @@
+// The fold of a dossier's stream. It trusts the log for legality (the
+// machine checked every transition before the event was written; replay
+// re-checks them), but never for shape: a payload that does not decode, or
+// whose union member is not the envelope's type, is Corruption.
+#include <string>
+
+#include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/dossier.h"
+
+namespace parcours::workflows {
+namespace {
+
+Application readApplication(schema::Application::Reader in) {
+  Application a;
+  a.applicantName = toString(in.getApplicantName());
+  a.applicantKind = toString(in.getApplicantKind());
+  a.title = toString(in.getTitle());
+  a.summary = toString(in.getSummary());
+  for (auto strand : in.getStrands()) a.strands.push_back(toString(strand));
+  a.requestedCents = in.getRequestedCents();
+  a.contact.name = toString(in.getContact().getName());
+  a.contact.email = toString(in.getContact().getEmail());
+  a.contact.phone = toString(in.getContact().getPhone());
+  return a;
+}
+
+VoteChoice readChoice(schema::VoteChoice choice) {
+  switch (choice) {
+    case schema::VoteChoice::YES:
+      return VoteChoice::Yes;
+    case schema::VoteChoice::NO:
+      return VoteChoice::No;
+    default:
+      return VoteChoice::Abstain;
+  }
+}
+
+}  // namespace
+
+Status applyDossierEvent(DossierState& state, std::string_view eventType, std::string_view payload,
+                         std::int64_t recordedAtMicros) {
+  using E = schema::DossierEvent;
+  return readPayload<E>(payload, eventType, [&](E::Reader e) -> Status {
+    const E::Which which = e.which();
+    if (eventTypeName(which) != eventType) {
+      return Error::corruption("event of type " + std::string(eventType) + " carries a " +
+                               std::string(eventTypeName(which)) + " payload");
+    }
+    if (state.status == DossierStatus::Absent && which != E::DOSSIER_SUBMITTED) {
+      return Error::corruption("dossier stream starts with " + std::string(eventType) +
+                               ", not DossierSubmitted");
+    }
+    switch (which) {
+      case E::DOSSIER_SUBMITTED:
+        state.status = DossierStatus::Submitted;
+        state.dossierId = toString(e.getDossierId());
+        state.campaignId = toString(e.getCampaignId());
+        state.application = readApplication(e.getDossierSubmitted().getApplication());
+        state.submittedAtMicros = recordedAtMicros;
+        break;
+      case E::ELIGIBILITY_CONFIRMED:
+        state.status = DossierStatus::Eligible;
+        break;
+      case E::DOSSIER_DECLARED_INELIGIBLE:
+        state.status = DossierStatus::Ineligible;
+        break;
+      case E::DOSSIER_NOT_SELECTED:
+        state.status = DossierStatus::NotSelected;
+        break;
+      case E::AUDITION_SCHEDULED:
+        state.auditionSlotMicros = e.getAuditionScheduled().getSlotMicros();
+        break;
+      case E::AUDITION_HELD:
+        state.status = DossierStatus::Auditioned;
+        break;
+      case E::AUDITION_MISSED:
+        state.status = DossierStatus::NoShow;
+        break;
+      case E::SCORE_RECORDED: {
+        auto recorded = e.getScoreRecorded();
+        std::vector<CriterionScore> scores;
+        for (auto s : recorded.getScores()) {
+          scores.push_back({toString(s.getCriterionId()), s.getValue()});
+        }
+        state.scores[toString(recorded.getJurorId())] = std::move(scores);
+        break;
+      }
+      case E::SCORING_CLOSED:
+        state.meanMilli = e.getScoringClosed().getMeanMilli();
+        state.status = e.getScoringClosed().getPassed() ? DossierStatus::Scored
+                                                        : DossierStatus::BelowThreshold;
+        break;
+      case E::VOTE_CAST:
+        state.votes[toString(e.getVoteCast().getVoterId())] = readChoice(e.getVoteCast().getChoice());
+        break;
+      case E::VOTE_CLOSED:
+        state.status = e.getVoteClosed().getCarried() ? DossierStatus::Voted : DossierStatus::Rejected;
+        break;
+      case E::LABEL_AWARDED:
+        state.status = DossierStatus::Labelled;
+        state.labelName = toString(e.getLabelAwarded().getLabelName());
+        break;
+      case E::FUNDING_GRANTED:
+        state.status = DossierStatus::Labelled;
+        state.grantedCents += e.getFundingGranted().getAmountCents();
+        break;
+      case E::DOSSIER_WITHDRAWN:
+        state.status = DossierStatus::Withdrawn;
+        break;
+      default:
+        return Error::corruption("unknown dossier event member " +
+                                 std::to_string(static_cast<int>(which)) +
+                                 " (written by a newer parcours?)");
+    }
+    ++state.version;
+    return okStatus();
+  });
+}
+
+}  // namespace parcours::workflows

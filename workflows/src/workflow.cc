@@ -1,0 +1,175 @@
+#include "parcours/workflows/workflow.h"
+
+#include <map>
+#include <mutex>
+
+#include "parcours/engine/command_runner.h"
+#include "parcours/workflows/dossier_machine.h"
+
+namespace parcours::workflows {
+namespace {
+
+constexpr std::size_t readChunk = 1000;
+
+// Folds `streamId` from `state.version + 1` to its end into `state`.
+template <typename State, typename Apply>
+Status foldTail(const store::EventLog& log, const std::string& streamId, State& state,
+                Apply&& apply) {
+  while (true) {
+    auto events = log.readStream(streamId, state.version + 1, store::Direction::Forward, readChunk);
+    if (!events) return std::move(events).takeError();
+    for (const store::RecordedEvent& e : *events) {
+      if (auto s = apply(state, e); !s) {
+        return Error::corruption("stream \"" + streamId + "\" at version " +
+                                 std::to_string(e.streamVersion) + ": " + s.error().message);
+      }
+    }
+    if (events->size() < readChunk) return okStatus();
+  }
+}
+
+Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId) {
+  DossierState state;
+  state.dossierId = dossierId;
+  auto folded = foldTail(log, dossierStream(dossierId), state,
+                         [](DossierState& s, const store::RecordedEvent& e) {
+                           return applyDossierEvent(s, e.eventType, e.payload, e.recordedAtMicros);
+                         });
+  if (!folded) return folded.error();
+  return state;
+}
+
+std::vector<store::NewEvent> toNewEvents(std::vector<DomainEvent> events) {
+  std::vector<store::NewEvent> out;
+  out.reserve(events.size());
+  for (DomainEvent& e : events) out.push_back({std::move(e.type), std::move(e.payload)});
+  return out;
+}
+
+}  // namespace
+
+// Campaign streams are read by every dossier command, so their folded
+// states are kept: a command checks the stream's version (one point read)
+// and folds only the events it has not seen. States are immutable once
+// shared, so readers need no lock past the lookup.
+class Workflow::CampaignCache {
+ public:
+  explicit CampaignCache(const store::EventLog& log) : log_(log) {}
+
+  // The campaign's current state; exists=false when it was never opened.
+  Result<std::shared_ptr<const CampaignState>> get(const std::string& campaignId) {
+    if (auto s = validateId("campaign id", campaignId); !s) return s.error();
+    const std::string stream = campaignStream(campaignId);
+    auto version = log_.streamVersion(stream);
+    if (!version) return std::move(version).takeError();
+    std::shared_ptr<const CampaignState> cached;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = states_.find(campaignId); it != states_.end()) cached = it->second;
+    }
+    if (cached && cached->version == *version) return cached;
+    auto next = std::make_shared<CampaignState>(cached ? *cached : CampaignState{});
+    next->campaignId = campaignId;
+    auto folded = foldTail(log_, stream, *next, [](CampaignState& s, const store::RecordedEvent& e) {
+      return applyCampaignEvent(s, e.eventType, e.payload);
+    });
+    if (!folded) return folded.error();
+    std::lock_guard lock(mutex_);
+    auto& slot = states_[campaignId];
+    if (!slot || slot->version < next->version) slot = next;
+    return std::shared_ptr<const CampaignState>(std::move(next));
+  }
+
+ private:
+  const store::EventLog& log_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const CampaignState>, std::less<>> states_;
+};
+
+Workflow::Workflow(store::EventLog& log, const engine::Clock& clock)
+    : log_(log), clock_(clock), campaigns_(std::make_unique<CampaignCache>(log)) {}
+
+Workflow::~Workflow() = default;
+
+Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
+                                               const CampaignCommand& command,
+                                               const CommandContext& context) {
+  if (auto s = validateId("campaign id", campaignId); !s) return s.error();
+  if (const auto* open = std::get_if<campaign_command::Open>(&command);
+      open && open->definition.campaignId != campaignId) {
+    return Error::invalidInput("the definition opens campaign \"" + open->definition.campaignId +
+                               "\", not \"" + campaignId + "\"");
+  }
+  return engine::runCommand(
+      log_, clock_, context.metadata,
+      [&](const engine::Decision&) -> Result<std::vector<store::StreamWrite>> {
+        auto state = campaigns_->get(campaignId);
+        if (!state) return std::move(state).takeError();
+        if (const auto* c = std::get_if<campaign_command::DeclareConflict>(&command)) {
+          auto dossier = foldDossier(log_, c->dossierId);
+          if (!dossier) return std::move(dossier).takeError();
+          if (dossier->status == DossierStatus::Absent || dossier->campaignId != campaignId) {
+            return Error::notFound("no dossier \"" + c->dossierId + "\" in campaign \"" +
+                                   campaignId + "\"");
+          }
+        }
+        auto events = decideCampaign(**state, command, context.reason);
+        if (!events) return std::move(events).takeError();
+        std::vector<store::StreamWrite> writes;
+        writes.push_back({campaignStream(campaignId),
+                          store::ExpectedVersion::exactly((*state)->version),
+                          toNewEvents(std::move(events).value())});
+        return writes;
+      });
+}
+
+Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
+                                              const DossierCommand& command,
+                                              const CommandContext& context) {
+  if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  const auto* submit = std::get_if<dossier_command::Submit>(&command);
+  return engine::runCommand(
+      log_, clock_, context.metadata,
+      [&](const engine::Decision& when) -> Result<std::vector<store::StreamWrite>> {
+        auto dossier = foldDossier(log_, dossierId);
+        if (!dossier) return std::move(dossier).takeError();
+        if (dossier->status == DossierStatus::Absent && submit == nullptr) {
+          return Error::notFound("no dossier \"" + dossierId + "\"");
+        }
+        const std::string& campaignId = submit ? submit->campaignId : dossier->campaignId;
+        auto campaign = campaigns_->get(campaignId);
+        if (!campaign) return std::move(campaign).takeError();
+        if (!(*campaign)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
+
+        const DecisionInput input{engine::toMicros(when.now), when.actor, context.reason};
+        auto decision = decideDossier(dossierId, *dossier, **campaign, command, input);
+        if (!decision) return std::move(decision).takeError();
+        std::vector<store::StreamWrite> writes;
+        writes.push_back({dossierStream(dossierId),
+                          store::ExpectedVersion::exactly(dossier->version),
+                          toNewEvents(std::move(decision->dossierEvents))});
+        if (!decision->campaignEvents.empty()) {
+          writes.push_back({campaignStream(campaignId),
+                            store::ExpectedVersion::exactly((*campaign)->version),
+                            toNewEvents(std::move(decision->campaignEvents))});
+        }
+        return writes;
+      });
+}
+
+Result<CampaignState> Workflow::loadCampaign(const std::string& campaignId) const {
+  auto state = campaigns_->get(campaignId);
+  if (!state) return std::move(state).takeError();
+  if (!(*state)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
+  return **state;
+}
+
+Result<DossierState> Workflow::loadDossier(const std::string& dossierId) const {
+  if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  auto state = foldDossier(log_, dossierId);
+  if (!state) return std::move(state).takeError();
+  if (state->status == DossierStatus::Absent) return Error::notFound("no dossier \"" + dossierId + "\"");
+  return state;
+}
+
+}  // namespace parcours::workflows

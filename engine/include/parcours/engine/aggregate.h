@@ -24,25 +24,12 @@
 #include <vector>
 
 #include "parcours/engine/clock.h"
+#include "parcours/engine/command_runner.h"
 #include "parcours/store/event_log.h"
 #include "parcours/store/limits.h"
 #include "parcours/store/result.h"
 
 namespace parcours::engine {
-
-// What a decision may know besides state and command: when and by whom.
-struct Decision {
-  Timestamp now;
-  std::string actor;
-};
-
-// Who asks, and the ids that make the command idempotent and traceable.
-struct CommandMetadata {
-  std::string commandId;  // idempotency key; empty = no deduplication
-  std::string actor;
-  std::string correlationId;
-  std::string causationId;
-};
 
 template <typename A>
 concept Aggregate = requires(typename A::State& state, const typename A::State& current,
@@ -51,9 +38,6 @@ concept Aggregate = requires(typename A::State& state, const typename A::State& 
   { A::apply(state, event) } -> std::same_as<Status>;
   { A::decide(current, command, decision) } -> std::same_as<Result<std::vector<store::NewEvent>>>;
 };
-
-// How many times a command is decided again after losing a version race.
-inline constexpr int commandAttemptsMax = 5;
 
 // A stream folded into its aggregate's state.
 template <Aggregate A>
@@ -91,32 +75,20 @@ class CommandHandler {
   Result<store::AppendResult> handle(const std::string& streamId,
                                      const typename A::Command& command,
                                      const CommandMetadata& metadata) {
-    if (!metadata.commandId.empty()) {
-      auto earlier = log_.findCommand(metadata.commandId);
-      if (!earlier) return std::move(earlier).takeError();
-      if (earlier->has_value()) return std::move(**earlier);
-    }
-    for (int attempt = 1;; ++attempt) {
-      auto loaded = loadAggregate<A>(log_, streamId);
-      if (!loaded) return std::move(loaded).takeError();
-      const Decision decision{clock_.now(), metadata.actor};
-      auto events = A::decide(loaded->state, command, decision);
-      if (!events) return std::move(events).takeError();
-      if (events->empty()) return store::AppendResult{};
-      store::AppendContext context{metadata.commandId, metadata.actor, metadata.correlationId,
-                                   metadata.causationId, toMicros(decision.now)};
-      auto appended = log_.append(streamId, store::ExpectedVersion::exactly(loaded->version),
-                                  std::move(events).value(), std::move(context));
-      if (appended || appended.error().code != ErrorCode::Conflict ||
-          attempt == commandAttemptsMax) {
-        if (!appended && appended.error().code == ErrorCode::Conflict) {
-          return Error::conflict(
-              "stream \"" + streamId + "\" kept changing: " + std::to_string(attempt) +
-              " attempts lost the race (" + appended.error().message + "); try the command again");
-        }
-        return appended;
-      }
-    }
+    return runCommand(
+        log_, clock_, metadata,
+        [&](const Decision& decision) -> Result<std::vector<store::StreamWrite>> {
+          auto loaded = loadAggregate<A>(log_, streamId);
+          if (!loaded) return std::move(loaded).takeError();
+          auto events = A::decide(loaded->state, command, decision);
+          if (!events) return std::move(events).takeError();
+          std::vector<store::StreamWrite> writes;
+          if (!events->empty()) {
+            writes.push_back({streamId, store::ExpectedVersion::exactly(loaded->version),
+                              std::move(events).value()});
+          }
+          return writes;
+        });
   }
 
  private:

@@ -22,6 +22,7 @@ enum class ErrorCode : std::uint8_t {
   Unauthorized,   // The caller's role may not do this.
   Corruption,     // Stored bytes are not what we wrote.
   IoError,        // The disk or the database failed; nothing was acknowledged.
+  Internal,       // parcours broke one of its own invariants: a bug to report.
 };
 
 // A stable lower-case name ("conflict", "io_error"...) for logs and JSON.
@@ -29,7 +30,7 @@ std::string_view errorCodeName(ErrorCode code);
 
 // The process exit code for an error class, as documented in the README:
 // 2 invalid input, 3 not found, 4 refused by rule, 5 conflict,
-// 6 unauthorised, 7 I/O or corruption. (0 is success, 1 an internal bug.)
+// 6 unauthorised, 7 I/O or corruption, 1 an internal bug. (0 is success.)
 int exitCodeFor(ErrorCode code);
 
 // An expected failure: a code and a message written for the person reading it
@@ -45,6 +46,7 @@ struct Error {
   static Error unauthorized(std::string m) { return {ErrorCode::Unauthorized, std::move(m)}; }
   static Error corruption(std::string m) { return {ErrorCode::Corruption, std::move(m)}; }
   static Error ioError(std::string m) { return {ErrorCode::IoError, std::move(m)}; }
+  static Error bug(std::string m) { return {ErrorCode::Internal, std::move(m)}; }
 };
 
 // Either a value or an Error. Deliberately tiny (g++ 12 has no std::expected).

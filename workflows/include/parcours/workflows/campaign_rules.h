@@ -73,6 +73,9 @@ struct CampaignDefinition {
   CampaignRules rules;
 };
 
+// Money as people read it: 50000000 cents is "€500,000.00".
+std::string formatEuros(std::int64_t cents);
+
 // The application fields a campaign may require, as named in definition
 // files and submission files: applicant.name, applicant.kind, title,
 // summary, strands, requested_amount, contact.name, contact.email,
