@@ -25,45 +25,6 @@ Result<std::unique_ptr<store::EventLog>> openLog(const ScratchDir& dir, bool syn
   return store::EventLog::open(options, logger);
 }
 
-// `threads` appenders, each on its own stream, `eventsPerAppend` per call.
-Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
-                                 bool sync, const Logger& logger) {
-  ScratchDir dir(s, "bench-append");
-  auto log = openLog(dir, sync, logger);
-  if (!log) return std::move(log).takeError();
-  const std::string payload = makePayload(s.payloadBytes, s.seed);
-  std::atomic<bool> stop{false};
-  std::atomic<std::uint64_t> events{0};
-  std::atomic<bool> failed{false};
-  std::string failure;
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      const std::string stream = "bench-" + std::to_string(t);
-      std::vector<store::NewEvent> batch(eventsPerAppend, {benchEventType, payload});
-      store::StreamVersion version = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        auto r = (*log)->append(stream, store::ExpectedVersion::exactly(version), batch,
-                                {"", "bench", "", "", 1591221599000000});
-        if (!r) {
-          if (!failed.exchange(true)) failure = r.error().message;
-          return;
-        }
-        version += eventsPerAppend;
-        events.fetch_add(eventsPerAppend, std::memory_order_relaxed);
-      }
-    });
-  }
-  const auto start = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(s.seconds));
-  const std::uint64_t done = events.load();
-  const double elapsed = secondsSince(start);
-  stop = true;
-  for (auto& w : workers) w.join();
-  if (failed) return Error::ioError("bench append failed: " + failure);
-  return static_cast<double>(done) / elapsed;
-}
-
 // Raw: one thread writing WriteBatches of `batchSize` envelopes, each under
 // its position, and with `bothCopies` a second time under its stream key as
 // parcours's layout does (store/FORMAT.md).
@@ -183,23 +144,46 @@ Result<double> fsyncLatency(const Settings& s) {
   return median(samples);
 }
 
-// Runs parcours and raw alternately, `runs` times each, so that a noisy
-// moment of the machine hits both sides alike.
-template <typename Ours, typename Raw>
-Status measurePair(Figure& f, int runs, Ours&& ours, Raw&& raw) {
-  for (int i = 0; i < runs; ++i) {
-    auto a = ours();
-    if (!a) return std::move(a).takeError();
-    f.runs.push_back(*a);
-    auto b = raw();
-    if (!b) return std::move(b).takeError();
-    f.rawRuns.push_back(*b);
-  }
-  finalize(f);
-  return okStatus();
-}
-
 }  // namespace
+
+// `threads` appenders, each on its own stream, `eventsPerAppend` per call.
+Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
+                                 bool sync, const Logger& logger) {
+  ScratchDir dir(s, "bench-append");
+  auto log = openLog(dir, sync, logger);
+  if (!log) return std::move(log).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<bool> failed{false};
+  std::string failure;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const std::string stream = "bench-" + std::to_string(t);
+      std::vector<store::NewEvent> batch(eventsPerAppend, {benchEventType, payload});
+      store::StreamVersion version = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto r = (*log)->append(stream, store::ExpectedVersion::exactly(version), batch,
+                                {"", "bench", "", "", 1591221599000000});
+        if (!r) {
+          if (!failed.exchange(true)) failure = r.error().message;
+          return;
+        }
+        version += eventsPerAppend;
+        events.fetch_add(eventsPerAppend, std::memory_order_relaxed);
+      }
+    });
+  }
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(s.seconds));
+  const std::uint64_t done = events.load();
+  const double elapsed = secondsSince(start);
+  stop = true;
+  for (auto& w : workers) w.join();
+  if (failed) return Error::ioError("bench append failed: " + failure);
+  return static_cast<double>(done) / elapsed;
+}
 
 Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
   std::vector<Figure> figures;

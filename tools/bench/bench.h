@@ -31,6 +31,10 @@ struct Settings {
   std::size_t coldStreamEvents = 4;
   std::size_t readsPerRun = 2000;
   std::uint64_t seed = 42;
+  // command: concurrent commands on distinct dossiers.
+  int commandThreads = 64;
+  // rebuild: events in the log the projections are rebuilt from.
+  std::size_t rebuildEvents = 1000000;
   // Only the benchmarks whose name contains this (empty: all).
   std::string filter;
 };
@@ -60,6 +64,13 @@ Result<std::vector<Figure>> runAppend(const Settings& settings, const Logger& lo
 // Read and scan share one populated store.
 Result<std::vector<Figure>> runReadAndScan(const Settings& settings, bool read, bool scan,
                                            const Logger& logger);
+
+// The full command path (load, fold, decide in the dossier machine, append)
+// against durable appends of the same run.
+Result<std::vector<Figure>> runCommands(const Settings& settings, const Logger& logger);
+// Rebuilding every projection over a populated log against a raw RocksDB
+// scan of the same log.
+Result<std::vector<Figure>> runRebuild(const Settings& settings, const Logger& logger);
 
 void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
 void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);

@@ -32,6 +32,27 @@ std::string envelopeFor(store::Position position, const std::string& streamId,
 
 inline constexpr const char* benchEventType = "BenchEvent";
 
+// Events/s of `threads` appenders, each on its own stream, `eventsPerAppend`
+// events per call, for Settings::seconds (append_bench.cc).
+Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
+                                 bool sync, const Logger& logger);
+
+// Runs parcours and raw alternately, `runs` times each, so that a noisy
+// moment of the machine hits both sides alike.
+template <typename Ours, typename Raw>
+Status measurePair(Figure& f, int runs, Ours&& ours, Raw&& raw) {
+  for (int i = 0; i < runs; ++i) {
+    auto a = ours();
+    if (!a) return std::move(a).takeError();
+    f.runs.push_back(*a);
+    auto b = raw();
+    if (!b) return std::move(b).takeError();
+    f.rawRuns.push_back(*b);
+  }
+  finalize(f);
+  return okStatus();
+}
+
 using Clock = std::chrono::steady_clock;
 inline double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

@@ -47,6 +47,22 @@ int runBench(const BenchOptions& options, const Context& context) {
     }
     for (auto& f : *read) figures.push_back(std::move(f));
   }
+  if (w == "command" || w == "all") {
+    auto commands = bench::runCommands(settings, context.logger);
+    if (!commands) {
+      std::cerr << "parcours bench: " << commands.error().message << "\n";
+      return exitCodeFor(commands.error().code);
+    }
+    for (auto& f : *commands) figures.push_back(std::move(f));
+  }
+  if (w == "rebuild" || w == "all") {
+    auto rebuilt = bench::runRebuild(settings, context.logger);
+    if (!rebuilt) {
+      std::cerr << "parcours bench: " << rebuilt.error().message << "\n";
+      return exitCodeFor(rebuilt.error().code);
+    }
+    for (auto& f : *rebuilt) figures.push_back(std::move(f));
+  }
   if (ownDir) std::filesystem::remove_all(settings.workDir, ec);
   if (options.json) {
     bench::printJsonLines(figures, std::cout);
@@ -68,14 +84,17 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "latency), unsynced bulk appends\n"
                             "  read    read one 100-event stream among --streams streams\n"
                             "  scan    read the whole global log in order\n"
+                            "  command workflow commands (load, fold, decide, append), 64 in "
+                            "flight, durable\n"
+                            "  rebuild rebuild every projection over --rebuild-events events\n"
                             "  all     all of the above (the default)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
                             "Example:\n  parcours bench append --seconds 1 --runs 3 --json\n\n") +
                 exitCodesHelp);
-  bench->add_option("workload", options->workload, "append, read, scan or all")
-      ->check(CLI::IsMember({"append", "read", "scan", "all"}))
+  bench->add_option("workload", options->workload, "append, read, scan, command, rebuild or all")
+      ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
@@ -97,6 +116,14 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
       ->capture_default_str();
   bench->add_option("--reads", options->settings.readsPerRun, "read: stream reads per run")
       ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  bench->add_option("--threads", options->settings.commandThreads,
+                    "command: commands in flight, each on its own dossiers")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  bench->add_option("--rebuild-events", options->settings.rebuildEvents,
+                    "rebuild: events in the log the projections are rebuilt from")
+      ->check(CLI::Range(1000, 100000000))
       ->capture_default_str();
   bench->add_option("--filter", options->settings.filter,
                     "Only the benchmarks whose name contains this text (e.g. durable.64)");

@@ -1,0 +1,509 @@
+#include "demo_scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <random>
+
+#include "parcours/engine/clock.h"
+#include "parcours/workflows/workflow.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::demo {
+namespace {
+
+using namespace workflows;
+namespace cmd = dossier_command;
+namespace ccmd = campaign_command;
+
+// Fictional places, people and projects: no real territory or person.
+constexpr std::array<const char*, 8> placeHeads{"Val", "Pays", "Haut-Plateau", "Rives",
+                                                "Coteaux", "Monts", "Causses", "Vallons"};
+constexpr std::array<const char*, 8> placeTails{
+    "de Brume",       "des Lavandes",   "du Mistral Fictif", "des Oliviers Bleus",
+    "de Clairefont",  "des Trois Collines", "du Lac Vert",   "de Roche-Imaginaire"};
+constexpr std::array<const char*, 8> firstNames{"Camille", "Dominique", "Claude", "Alix",
+                                                "Sacha",   "Morgan",    "Charlie", "Maxime"};
+constexpr std::array<const char*, 8> lastNames{"Arnaud", "Berthier", "Chauvin", "Delmas",
+                                               "Esposito", "Fabre",  "Garnier", "Hoarau"};
+constexpr std::array<const char*, 12> projects{
+    "Tiers-lieu numérique intercommunal",
+    "Covoiturage rural à la demande",
+    "Capteurs de qualité de l'air dans les écoles",
+    "Jumeau numérique du réseau d'eau",
+    "Éclairage public piloté à la demande",
+    "Guichet unique des démarches en ligne",
+    "Données ouvertes de la mobilité",
+    "Rénovation énergétique des bâtiments publics",
+    "Réseau de chaleur piloté par les données",
+    "Médiation numérique itinérante",
+    "Cartographie participative des pistes cyclables",
+    "Collecte des déchets optimisée et mutualisée"};
+
+std::string kindLabel(const std::string& kind) {
+  static const std::map<std::string, std::string> labels{
+      {"communaute_de_communes", "Communauté de communes"},
+      {"communaute_d_agglomeration", "Communauté d'agglomération"},
+      {"metropole", "Métropole"},
+      {"commune", "Commune"},
+      {"departement", "Département"},
+      {"entreprise", "Société"}};
+  auto it = labels.find(kind);
+  return it == labels.end() ? kind : it->second;
+}
+
+class Scenario {
+ public:
+  Scenario(store::EventLog& log, const DemoSettings& settings, const Narrate& narrate)
+      : clock_(engine::fromMicros(0)),
+        workflow_(log, clock_),
+        random_(settings.seed),
+        settings_(settings),
+        narrate_(narrate) {}
+
+  Status run() {
+    const auto& definitions = seedCampaignDefinitions();
+    for (const std::string& json : definitions) {
+      auto definition = parseCampaignDefinition(json);
+      if (!definition) return definition.error();
+      const bool auditions = definition->rules.auditionsHeld;
+      auto played = auditions ? playLabel(*definition) : playFundingCall(*definition);
+      if (!played) return played;
+      outcome_.campaignIds.push_back(definition->campaignId);
+    }
+    return okStatus();
+  }
+
+  DemoOutcome take() { return std::move(outcome_); }
+
+ private:
+  // ---------------------------------------------------------- plumbing
+
+  Status at(const std::string& parisLocal) {
+    auto micros = parseLocalTime(parisLocal, "Europe/Paris");
+    if (!micros) return micros.error();
+    clock_.set(engine::fromMicros(*micros));
+    return okStatus();
+  }
+
+  // Errors of the store (I/O, corruption, bugs) stop the demo; refusals are
+  // part of the story and returned to the caller.
+  static bool fatal(const Error& e) {
+    return e.code == ErrorCode::IoError || e.code == ErrorCode::Corruption ||
+           e.code == ErrorCode::Internal;
+  }
+
+  Result<bool> dossier(const std::string& id, const DossierCommand& c, const std::string& actor,
+                       const std::string& reason = "", std::string* refusal = nullptr) {
+    auto r = workflow_.dossier(id, c, {{"", actor, "", ""}, reason});
+    if (r) {
+      ++outcome_.commands;
+      return true;
+    }
+    if (fatal(r.error())) return r.error();
+    ++outcome_.refusals;
+    if (refusal) *refusal = r.error().message;
+    return false;
+  }
+
+  Status campaign(const std::string& id, const CampaignCommand& c, const std::string& actor,
+                  const std::string& reason) {
+    auto r = workflow_.campaign(id, c, {{"", actor, "", ""}, reason});
+    if (!r) return r.error();
+    ++outcome_.commands;
+    return okStatus();
+  }
+
+  void notable(const std::string& campaignId, const std::string& dossierId,
+               const std::string& what, const std::string& message) {
+    outcome_.notable.push_back({campaignId, dossierId, what, message});
+  }
+
+  int uniform(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random_); }
+
+  Application makeApplication(int i, const std::string& kind, const CampaignRules& rules) {
+    Application a;
+    const std::string place = std::string(placeHeads[i % placeHeads.size()]) + " " +
+                              placeTails[(i / placeHeads.size() + i) % placeTails.size()];
+    a.applicantName = kindLabel(kind) + " " + (kind == "commune" ? "de " : "du ") + place;
+    a.applicantKind = kind;
+    a.title = projects[static_cast<std::size_t>(i) % projects.size()];
+    a.summary = "Projet fictif de démonstration porté par " + a.applicantName + ".";
+    for (const Strand& strand : rules.strands) {
+      if (uniform(0, 2) == 0) a.strands.push_back(strand.id);
+    }
+    if (a.strands.empty() && !rules.strands.empty()) {
+      a.strands.push_back(rules.strands[static_cast<std::size_t>(i) % rules.strands.size()].id);
+    }
+    if (rules.budgetEnvelopeCents > 0) {
+      const std::int64_t cap = rules.perDossierCapCents > 0 ? rules.perDossierCapCents
+                                                            : rules.budgetEnvelopeCents / 4;
+      a.requestedCents = std::min<std::int64_t>(cap, uniform(4, 24) * 500000);
+    }
+    const std::string first = firstNames[static_cast<std::size_t>(i) % firstNames.size()];
+    const std::string last = lastNames[static_cast<std::size_t>(i * 3 + 1) % lastNames.size()];
+    a.contact = {first + " " + last, "contact" + std::to_string(i) + "@example.org",
+                 "+33 4 00 00 " + std::to_string(10 + i % 90) + " " + std::to_string(10 + i % 89)};
+    return a;
+  }
+
+  // Each non-recused juror scores each criterion around the dossier's merit.
+  Status scoreAll(const std::string& campaignId, const std::vector<std::string>& dossiers,
+                  std::map<std::string, int>& merit) {
+    auto state = workflow_.loadCampaign(campaignId);
+    if (!state) return state.error();
+    for (const std::string& id : dossiers) {
+      for (const JuryMember* juror : state->scorers(id)) {
+        cmd::RecordScore score{juror->id, {}};
+        for (const Criterion& c : state->rules().criteria) {
+          const int value = std::clamp(merit[id] + uniform(-1, 1), static_cast<int>(c.scaleMin),
+                                       static_cast<int>(c.scaleMax));
+          score.scores.push_back({c.id, static_cast<std::uint32_t>(value)});
+        }
+        auto r = dossier(id, score, juror->id, "");
+        if (!r) return r.error();
+      }
+      auto closed = dossier(id, cmd::CloseScoring{}, "secretariat", "all jurors have scored");
+      if (!closed) return closed.error();
+    }
+    return okStatus();
+  }
+
+  // The voters vote after the dossier's merit; on the first dossier the
+  // secretariat tries to close with a single vote in: no quorum.
+  Status voteAll(const std::string& campaignId, const std::vector<std::string>& dossiers,
+                 std::map<std::string, int>& merit) {
+    auto state = workflow_.loadCampaign(campaignId);
+    if (!state) return state.error();
+    bool quorumShown = false;
+    for (const std::string& id : dossiers) {
+      auto folded = workflow_.loadDossier(id);
+      if (!folded) return folded.error();
+      if (folded->status != DossierStatus::Scored) continue;
+      const auto voters = state->voters(id);
+      for (std::size_t v = 0; v < voters.size(); ++v) {
+        if (v + 1 == voters.size() && uniform(0, 3) == 0) break;  // one absent now and then
+        const int leaning = merit[id] - 5 + uniform(-2, 2);
+        const VoteChoice choice = leaning > 0    ? VoteChoice::Yes
+                                  : leaning == 0 ? VoteChoice::Abstain
+                                                 : VoteChoice::No;
+        auto r = dossier(id, cmd::CastVote{voters[v]->id, choice}, voters[v]->id);
+        if (!r) return r.error();
+        if (!quorumShown && v == 0) {
+          std::string refusal;
+          auto closed = dossier(id, cmd::CloseVote{}, "secretariat", "closing early", &refusal);
+          if (!closed) return closed.error();
+          if (!*closed) notable(campaignId, id, "vote closed without quorum", refusal);
+          quorumShown = true;
+        }
+      }
+      auto closed = dossier(id, cmd::CloseVote{}, "secretariat", "every present voter has voted");
+      if (!closed) return closed.error();
+    }
+    return okStatus();
+  }
+
+  // Submits dossiers at even intervals up to the deadline, then tries a few
+  // late ones: the deadline guard refuses them.
+  Result<std::vector<std::string>> submitAll(const CampaignDefinition& d,
+                                             const std::string& firstDay,
+                                             const std::vector<std::string>& kinds,
+                                             const std::string& ineligibleKind,
+                                             const std::vector<std::string>& lateTimes,
+                                             const std::string& prefix) {
+    std::vector<std::string> ids;
+    const std::int64_t from = *parseLocalTime(firstDay, "Europe/Paris");
+    const std::int64_t deadline = d.rules.deadlineMicros;
+    const int n = settings_.dossiersPerCampaign;
+    for (int i = 0; i < n; ++i) {
+      const std::string id = prefix + "-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1);
+      // The last one lands on the deadline's very last second.
+      clock_.set(engine::fromMicros(i == n - 1 ? deadline : from + (deadline - from) / n * i));
+      const std::string kind = i % 9 == 4 ? ineligibleKind : kinds[static_cast<std::size_t>(i) % kinds.size()];
+      Application a = makeApplication(i + (prefix == "sud" ? 0 : 17), kind, d.rules);
+      if (i == 7) {  // an incomplete file
+        a.summary.clear();
+        a.contact.email.clear();
+      }
+      auto r = dossier(id, cmd::Submit{d.campaignId, a}, "applicant:" + id);
+      if (!r) return r.error();
+      if (*r) ids.push_back(id);
+    }
+    int late = 0;
+    for (const std::string& when : lateTimes) {
+      if (auto s = at(when); !s) return s.error();
+      const std::string id = prefix + "-late-" + std::to_string(++late);
+      std::string refusal;
+      auto r = dossier(id, cmd::Submit{d.campaignId, makeApplication(40 + late, kinds[0], d.rules)},
+                       "applicant:" + id, "", &refusal);
+      if (!r) return r.error();
+      if (!*r) notable(d.campaignId, id, "late submission", refusal);
+    }
+    narrate_(d.campaignId + ": " + std::to_string(ids.size()) + " dossiers submitted, " +
+             std::to_string(lateTimes.size()) + " refused as late");
+    return ids;
+  }
+
+  // Instruction: eligibility under the rules; a refusal becomes the reason
+  // of an ineligibility decision, in the machine's own words.
+  Result<std::vector<std::string>> instruct(const std::string& campaignId,
+                                            const std::vector<std::string>& ids) {
+    std::vector<std::string> eligible;
+    int ineligible = 0;
+    for (const std::string& id : ids) {
+      auto folded = workflow_.loadDossier(id);
+      if (!folded) return folded.error();
+      if (folded->status != DossierStatus::Submitted) continue;
+      std::string refusal;
+      auto r = dossier(id, cmd::ConfirmEligibility{}, "instructor-1", "checked against the rules",
+                       &refusal);
+      if (!r) return r.error();
+      if (*r) {
+        eligible.push_back(id);
+        continue;
+      }
+      if (ineligible++ == 0) notable(campaignId, id, "eligibility refused", refusal);
+      auto declared = dossier(id, cmd::DeclareIneligible{}, "instructor-1", refusal);
+      if (!declared) return declared.error();
+    }
+    narrate_(campaignId + ": " + std::to_string(eligible.size()) + " eligible, " +
+             std::to_string(ineligible) + " declared ineligible");
+    return eligible;
+  }
+
+  Status withdraw(const std::string& id, const std::string& reason) {
+    auto r = dossier(id, cmd::Withdraw{}, "applicant:" + id, reason);
+    if (!r) return r.error();
+    return okStatus();
+  }
+
+  Status recuse(const std::string& campaignId, const std::string& juror,
+                const std::vector<std::string>& dossiers) {
+    for (const std::string& id : dossiers) {
+      if (auto s = campaign(campaignId, ccmd::DeclareConflict{juror, id}, juror,
+                            "an elected official of the applicant is a relative");
+          !s) {
+        return s;
+      }
+    }
+    return okStatus();
+  }
+
+  std::vector<std::string> stillIn(const std::vector<std::string>& ids, DossierStatus status) {
+    std::vector<std::string> out;
+    for (const std::string& id : ids) {
+      auto d = workflow_.loadDossier(id);
+      if (d && d->status == status) out.push_back(id);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------- the AMI
+
+  Status playFundingCall(const CampaignDefinition& d) {
+    const std::string& c = d.campaignId;
+    if (auto s = at("2020-04-01T09:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::Open{d}, "region-admin", "call published"); !s) return s;
+    std::vector<JuryMember> jury{{"committee-1", "Comité : Alix Garnier", JuryRole::Juror},
+                                 {"committee-2", "Comité : Sacha Delmas", JuryRole::Juror},
+                                 {"committee-3", "Comité : Morgan Fabre", JuryRole::Juror}};
+    for (int i = 1; i <= 5; ++i) {
+      jury.push_back({"elected-" + std::to_string(i),
+                      std::string("Élu·e fictif·ve ") + lastNames[static_cast<std::size_t>(i)],
+                      JuryRole::ElectedOfficial});
+    }
+    if (auto s = campaign(c, ccmd::AppointJury{jury}, "region-admin",
+                          "selection committee and voting officials");
+        !s) {
+      return s;
+    }
+    auto ids = submitAll(d, "2020-04-15T10:00:00",
+                         {"communaute_de_communes", "communaute_d_agglomeration", "metropole"},
+                         "commune", {"2020-06-04T00:00:30", "2020-06-04T07:45:00"}, "sud");
+    if (!ids) return ids.error();
+    if (auto s = at("2020-06-04T08:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::SubmissionsClosed}, "region-admin",
+                          "deadline passed");
+        !s) {
+      return s;
+    }
+    if (auto s = at("2020-06-08T11:00:00"); !s) return s;
+    if (auto s = withdraw((*ids)[11], "project postponed by the community council"); !s) return s;
+    if (auto s = at("2020-06-10T09:00:00"); !s) return s;
+    auto eligible = instruct(c, *ids);
+    if (!eligible) return eligible.error();
+    if (auto s = at("2020-06-12T09:00:00"); !s) return s;
+    if (auto s = recuse(c, "committee-2", {(*eligible)[1], (*eligible)[5]}); !s) return s;
+    if (auto s = withdraw((*eligible)[9], "merged into a neighbouring project"); !s) return s;
+
+    std::map<std::string, int> merit;
+    for (const std::string& id : *eligible) merit[id] = uniform(3, 9);
+    if (auto s = at("2020-06-18T14:00:00"); !s) return s;
+    if (auto s = scoreAll(c, stillIn(*eligible, DossierStatus::Eligible), merit); !s) return s;
+    narrate_(c + ": committee scored " +
+             std::to_string(stillIn(*eligible, DossierStatus::Scored).size()) +
+             " dossiers above the threshold, " +
+             std::to_string(stillIn(*eligible, DossierStatus::BelowThreshold).size()) + " below");
+    if (auto s = at("2020-06-25T09:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
+                          "to the elected officials");
+        !s) {
+      return s;
+    }
+    if (auto s = at("2020-07-09T10:00:00"); !s) return s;
+    if (auto s = voteAll(c, *eligible, merit); !s) return s;
+
+    // Grants in order of merit, the request in full while the envelope
+    // holds it; the first that would pass it is refused, then what is left
+    // is granted instead.
+    if (auto s = at("2020-07-16T15:00:00"); !s) return s;
+    std::vector<std::string> voted = stillIn(*eligible, DossierStatus::Voted);
+    std::stable_sort(voted.begin(), voted.end(),
+                     [&](const auto& a, const auto& b) { return merit[a] > merit[b]; });
+    int granted = 0;
+    for (const std::string& id : voted) {
+      auto folded = workflow_.loadDossier(id);
+      auto state = workflow_.loadCampaign(c);
+      if (!folded) return folded.error();
+      if (!state) return state.error();
+      std::string refusal;
+      auto r = dossier(id, cmd::Award{folded->application.requestedCents}, "region-admin",
+                       "vote of the elected officials", &refusal);
+      if (!r) return r.error();
+      if (*r) {
+        ++granted;
+        continue;
+      }
+      notable(c, id, "grant past the envelope", refusal);
+      const std::int64_t left = state->envelopeCents - state->grantedCents;
+      if (left >= 1000000) {
+        auto partial = dossier(id, cmd::Award{left}, "region-admin",
+                               "the rest of the envelope, by decision of the elected officials");
+        if (!partial) return partial.error();
+        granted += *partial ? 1 : 0;
+      }
+    }
+    narrate_(c + ": " + std::to_string(granted) + " laureates funded");
+    if (auto s = at("2020-07-20T09:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Closed}, "region-admin", "call closed"); !s) {
+      return s;
+    }
+    return okStatus();
+  }
+
+  // ---------------------------------------------------------- the label
+
+  Status playLabel(const CampaignDefinition& d) {
+    const std::string& c = d.campaignId;
+    if (auto s = at("2020-05-04T09:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::Open{d}, "interco-admin", "call published"); !s) return s;
+    std::vector<JuryMember> jury;
+    for (int i = 1; i <= 5; ++i) {
+      jury.push_back({"juror-" + std::to_string(i),
+                      std::string(firstNames[static_cast<std::size_t>(i)]) + " " +
+                          lastNames[static_cast<std::size_t>(8 - i) % lastNames.size()],
+                      JuryRole::Juror});
+    }
+    if (auto s = campaign(c, ccmd::AppointJury{jury}, "interco-admin", "label jury 2020"); !s) {
+      return s;
+    }
+    std::vector<std::string> kinds = d.rules.eligibleApplicantKinds;
+    auto ids = submitAll(d, "2020-05-10T10:00:00", kinds, "entreprise",
+                         {"2020-06-20T00:00:01", "2020-06-20T10:30:00", "2020-06-22T09:00:00"},
+                         "lti");
+    if (!ids) return ids.error();
+    if (auto s = at("2020-06-20T09:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::SubmissionsClosed}, "interco-admin",
+                          "deadline passed");
+        !s) {
+      return s;
+    }
+    if (auto s = withdraw((*ids)[13], "the team could not attend the auditions"); !s) return s;
+    if (auto s = at("2020-06-21T10:00:00"); !s) return s;
+    auto eligible = instruct(c, *ids);
+    if (!eligible) return eligible.error();
+    for (std::size_t i = 2; i < eligible->size(); i += 11) {
+      auto r = dossier((*eligible)[i], cmd::NotSelect{}, "interco-admin",
+                       "outside the label's scope: no digital component");
+      if (!r) return r.error();
+    }
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Auditions}, "interco-admin",
+                          "auditions on 23 June");
+        !s) {
+      return s;
+    }
+    // Five-minute slots from 14:00 on 23 June 2020, by video conference.
+    std::vector<std::string> auditioned = stillIn(*eligible, DossierStatus::Eligible);
+    if (auto s = at("2020-06-22T09:00:00"); !s) return s;
+    const std::int64_t first = *parseLocalTime("2020-06-23T14:00:00", "Europe/Paris");
+    for (std::size_t i = 0; i < auditioned.size(); ++i) {
+      const std::int64_t slot = first + static_cast<std::int64_t>(i) * 5 * 60 * 1000000;
+      auto r = dossier(auditioned[i], cmd::ScheduleAudition{slot}, "interco-admin", "");
+      if (!r) return r.error();
+    }
+    for (std::size_t i = 0; i < auditioned.size(); ++i) {
+      clock_.set(engine::fromMicros(first + static_cast<std::int64_t>(i) * 5 * 60 * 1000000 +
+                                    4 * 60 * 1000000));
+      const bool noShow = i % 13 == 6;
+      auto r = dossier(auditioned[i],
+                       noShow ? DossierCommand{cmd::RecordNoShow{}}
+                              : DossierCommand{cmd::RecordAuditionHeld{}},
+                       "interco-admin", noShow ? "nobody joined the video conference" : "");
+      if (!r) return r.error();
+    }
+    std::vector<std::string> heard = stillIn(auditioned, DossierStatus::Auditioned);
+    narrate_(c + ": " + std::to_string(heard.size()) + " auditions held on 23 June 2020, " +
+             std::to_string(auditioned.size() - heard.size()) + " no-show");
+    if (auto s = at("2020-06-24T09:00:00"); !s) return s;
+    if (auto s = recuse(c, "juror-4", {heard[0], heard[3]}); !s) return s;
+    outcome_.auditedDossier = heard[0];
+    std::map<std::string, int> merit;
+    for (const std::string& id : heard) merit[id] = uniform(4, 9);
+    merit[heard[0]] = 9;
+    if (auto s = at("2020-06-26T18:00:00"); !s) return s;
+    if (auto s = scoreAll(c, heard, merit); !s) return s;
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "interco-admin",
+                          "jury deliberation");
+        !s) {
+      return s;
+    }
+    if (auto s = at("2020-06-30T16:00:00"); !s) return s;
+    if (auto s = voteAll(c, heard, merit); !s) return s;
+    // The label is handed over at the national forum, February 2021.
+    if (auto s = at("2021-02-04T11:00:00"); !s) return s;
+    int labelled = 0;
+    for (const std::string& id : stillIn(heard, DossierStatus::Voted)) {
+      auto r = dossier(id, cmd::Award{0}, "interco-admin", "jury vote of 30 June 2020");
+      if (!r) return r.error();
+      labelled += *r ? 1 : 0;
+    }
+    narrate_(c + ": " + std::to_string(labelled) + " territories labelled");
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Closed}, "interco-admin", "label awarded");
+        !s) {
+      return s;
+    }
+    return okStatus();
+  }
+
+  engine::ManualClock clock_;
+  Workflow workflow_;
+  std::mt19937_64 random_;
+  DemoSettings settings_;
+  Narrate narrate_;
+  DemoOutcome outcome_;
+};
+
+}  // namespace
+
+Result<DemoOutcome> runDemoScenario(store::EventLog& log, const DemoSettings& settings,
+                                    const Narrate& narrate) {
+  if (settings.dossiersPerCampaign < 20 || settings.dossiersPerCampaign > 99) {
+    return Error::invalidInput("the demo plays 20 to 99 dossiers per campaign, not " +
+                               std::to_string(settings.dossiersPerCampaign));
+  }
+  Scenario scenario(log, settings, narrate);
+  if (auto s = scenario.run(); !s) return s.error();
+  return scenario.take();
+}
+
+}  // namespace parcours::demo
