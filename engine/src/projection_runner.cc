@@ -158,6 +158,14 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
         });
     if (!last) return std::move(last).takeError();
     if (*last == 0) return checkpoint;
+    if (auto s = projection_.flush(rows); !s) {
+      return Error{s.error().code, "projection " + std::string(projection_.name()) +
+                                       " failed to write its rows: " + s.error().message};
+    }
+    if (rows.refused()) {
+      return Error::invalidInput("projection " + std::string(projection_.name()) +
+                                 " wrote a key starting with 0x00, reserved for checkpoints");
+    }
     checkpoint = *last;
     batch->put(checkpointKey, encodePosition(checkpoint));
     if (auto s = table.commit(*batch); !s) return s.error();

@@ -88,8 +88,7 @@ Result<store::AppendResult> WorkflowFixture::campaign(const std::string& id,
   return workflow_->campaign(id, c, {{"", "admin-1", "", ""}, reason});
 }
 
-Result<store::AppendResult> WorkflowFixture::dossier(const std::string& id,
-                                                     const DossierCommand& c,
+Result<store::AppendResult> WorkflowFixture::dossier(const std::string& id, const DossierCommand& c,
                                                      const std::string& reason,
                                                      const std::string& actor) {
   return workflow_->dossier(id, c, {{"", actor, "", ""}, reason});
@@ -110,9 +109,14 @@ void WorkflowFixture::submit(const std::string& dossierId, const std::string& ca
 }
 
 std::vector<store::RecordedEvent> WorkflowFixture::allEvents() const {
-  auto events = log_->readAll(1, 1000000);
-  EXPECT_TRUE(events);
-  return events ? *events : std::vector<store::RecordedEvent>{};
+  std::vector<store::RecordedEvent> all;
+  constexpr std::size_t pageEvents = 10'000;  // under the log's per-read limit
+  while (true) {
+    auto page = log_->readAll(all.size() + 1, pageEvents);
+    EXPECT_TRUE(page) << (page ? "" : page.error().message);
+    if (!page || page->empty()) return all;
+    for (auto& event : *page) all.push_back(std::move(event));
+  }
 }
 
 }  // namespace parcours::testing

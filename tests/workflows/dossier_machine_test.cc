@@ -52,6 +52,7 @@ class DossierMachineTest : public WorkflowFixture {
 
   DossierStatus status(const std::string& id) {
     auto d = workflow_->loadDossier(id);
+    if (!d && d.error().code == ErrorCode::NotFound) return DossierStatus::Absent;
     EXPECT_TRUE(d) << d.error().message;
     return d ? d->status : DossierStatus::Absent;
   }
@@ -165,6 +166,10 @@ TEST_F(DossierMachineTest, SubmissionAtTheLastSecondIsAcceptedAndOneSecondLaterR
   clock_.set(parisTime("2020-06-19T23:59:59"));
   submit("on-time", kLabel);
   EXPECT_EQ(status("on-time"), DossierStatus::Submitted);
+  // The whole last second is in time: the deadline is written to the second.
+  clock_.set(parisTime("2020-06-19T23:59:59") + std::chrono::microseconds(999'999));
+  submit("last-microsecond", kLabel);
+  EXPECT_EQ(status("last-microsecond"), DossierStatus::Submitted);
   clock_.set(parisTime("2020-06-20T00:00:00"));
   refused("late", cmd::Submit{kLabel, application()}, ErrorCode::RefusedByRule,
           "submission at 2020-06-20T00:00:00+02:00 is after the deadline "
@@ -356,7 +361,8 @@ TEST_F(DossierMachineTest, EveryDecisionRecordsActorReasonAndRulesVersion) {
   EXPECT_EQ(e.actor, "instructor-7");
   EXPECT_EQ(e.recordedAtMicros, engine::toMicros(clock_.now()));
   auto recorded = readPayload<schema::DossierEvent>(
-      e.payload, e.eventType, [](schema::DossierEvent::Reader r) -> Result<std::pair<int, std::string>> {
+      e.payload, e.eventType,
+      [](schema::DossierEvent::Reader r) -> Result<std::pair<int, std::string>> {
         return std::pair<int, std::string>{r.getRulesVersion(), toString(r.getReason())};
       });
   ASSERT_TRUE(recorded) << recorded.error().message;

@@ -1,0 +1,515 @@
+// Campaign definition files: the two 2020 seeds load with the values the
+// sources give (and the choices their notes explain), and every kind of bad
+// input is refused with a message naming the field path and the value.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::filesystem::path campaignsDir = PARCOURS_CAMPAIGNS_DIR;
+
+// A small valid definition, one field per line so tests can edit it.
+const std::string validText = R"({
+  "id": "test-call-2020",
+  "name": "Test Call 2020",
+  "organiser": "Test Organiser",
+  "deadline": {"local": "2020-06-19T23:59:59", "time_zone": "Europe/Paris"},
+  "eligible_applicant_kinds": ["commune", "metropole"],
+  "required_fields": ["applicant.name", "title"],
+  "strands": [{"id": "1", "label": "One"}, {"id": "2", "label": "Two"}],
+  "auditions_held": true,
+  "criteria": [
+    {"id": "innovation", "label": "Innovation", "scale": {"min": 0, "max": 10}, "weight": 1},
+    {"id": "users", "label": "Users", "scale": {"min": 0, "max": 10}, "weight": 2},
+    {"id": "reuse", "label": "Reuse", "scale": {"min": 0, "max": 10}, "weight": 1}
+  ],
+  "threshold": 6.5,
+  "vote": {"body": "jury", "quorum_percent": 50, "majority": "simple"},
+  "label_name": "Test Label",
+  "budget": {"envelope_cents": 100000, "per_dossier_cap_cents": 60000},
+  "notes": "fictional"
+})";
+
+// `text` with the first `from` replaced by `to` (which must be there).
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "not in the text: " << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// `text` without the line holding `needle`.
+std::string without(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << "not in the text: " << needle;
+  if (at == std::string::npos) return text;
+  const auto begin = text.rfind('\n', at);
+  const auto end = text.find('\n', at);
+  return text.substr(0, begin) + text.substr(end);
+}
+
+// The message parseCampaignDefinition refuses `text` with.
+std::string refusal(const std::string& text) {
+  auto parsed = parseCampaignDefinition(text);
+  if (parsed) return "(accepted)";
+  EXPECT_EQ(parsed.error().code, ErrorCode::InvalidInput) << parsed.error().message;
+  return parsed.error().message;
+}
+
+CampaignDefinition loadSeed(const std::string& file) {
+  auto loaded = loadCampaignDefinition(campaignsDir / file);
+  EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
+  return loaded ? *loaded : CampaignDefinition{};
+}
+
+std::vector<std::string> ids(const std::vector<Criterion>& criteria) {
+  std::vector<std::string> out;
+  for (const Criterion& c : criteria) out.push_back(c.id);
+  return out;
+}
+
+TEST(Rules, ValidTextParses) {
+  auto parsed = parseCampaignDefinition(validText);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const CampaignRules& r = parsed->rules;
+  EXPECT_EQ(parsed->campaignId, "test-call-2020");
+  EXPECT_EQ(r.thresholdMilli, 6500u);
+  EXPECT_EQ(r.criteria[1], (Criterion{"users", "Users", 0, 10, 2}));
+  EXPECT_EQ(r.strands[1], (Strand{"2", "Two"}));
+  EXPECT_EQ(r.budgetEnvelopeCents, 100000);
+  EXPECT_EQ(r.perDossierCapCents, 60000);
+  EXPECT_TRUE(validateRules(r));
+}
+
+TEST(Rules, SudSeedLoads) {
+  const CampaignDefinition d = loadSeed("parcours-sud-smart-territoires-2020.json");
+  const CampaignRules& r = d.rules;
+  EXPECT_EQ(d.campaignId, "parcours-sud-2020");
+  EXPECT_EQ(r.name, "Parcours Sud Smart Territoires 2020");
+  EXPECT_EQ(r.organiser, "Région Sud");
+  EXPECT_EQ(r.timeZone, "Europe/Paris");
+  EXPECT_EQ(r.deadlineLocal, "2020-06-03T23:59:59");
+  EXPECT_EQ(formatInZone(r.deadlineMicros, r.timeZone), "2020-06-03T23:59:59+02:00");
+  EXPECT_EQ(r.deadlineMicros, *parseInstant("2020-06-03T21:59:59Z"));
+  EXPECT_THAT(r.eligibleApplicantKinds,
+              ElementsAre("communaute_de_communes", "communaute_d_agglomeration", "metropole"));
+  ASSERT_EQ(r.strands.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(r.strands[i].id, std::to_string(i + 1));
+  EXPECT_THAT(r.strands[1].label, HasSubstr("ingénierie"));
+  EXPECT_THAT(r.strands[2].label, HasSubstr("transition énergétique et écologique"));
+  EXPECT_THAT(r.strands[3].label, HasSubstr("label"));
+  EXPECT_FALSE(r.auditionsHeld);
+  ASSERT_EQ(r.criteria.size(), 5u);
+  for (const Criterion& c : r.criteria) {
+    EXPECT_EQ(c.scaleMin, 0u) << c.id;
+    EXPECT_EQ(c.scaleMax, 10u) << c.id;
+  }
+  EXPECT_EQ(r.thresholdMilli, 5000u);
+  EXPECT_EQ(r.votingBody, VotingBody::ElectedOfficials);
+  EXPECT_EQ(r.quorumPercent, 50u);
+  EXPECT_EQ(r.majority, Majority::Simple);
+  EXPECT_EQ(r.labelName, "");
+  EXPECT_EQ(r.budgetEnvelopeCents, 50000000);
+  EXPECT_EQ(formatEuros(r.budgetEnvelopeCents), "€500,000.00");
+  EXPECT_EQ(r.perDossierCapCents, 15000000);
+  EXPECT_THAT(r.requiredFields, ::testing::Contains("requested_amount"));
+  EXPECT_THAT(r.notes, HasSubstr("per-dossier cap"));
+  EXPECT_TRUE(validateRules(r));
+}
+
+TEST(Rules, LabelSeedLoads) {
+  const CampaignDefinition d = loadSeed("label-territoire-innovant-2020.json");
+  const CampaignRules& r = d.rules;
+  EXPECT_EQ(d.campaignId, "label-territoire-innovant-2020");
+  EXPECT_EQ(r.organiser, "Les Interconnectés");
+  EXPECT_EQ(r.deadlineLocal, "2020-06-19T23:59:59");
+  EXPECT_EQ(r.deadlineMicros, *parseInstant("2020-06-19T21:59:59Z"));
+  EXPECT_LT(r.deadlineMicros, *parseInstant("2020-06-20T00:00:00+02:00"));
+  EXPECT_THAT(r.eligibleApplicantKinds, ::testing::Contains("commune"));
+  EXPECT_THAT(r.eligibleApplicantKinds, ::testing::Contains("communaute_de_communes"));
+  EXPECT_THAT(r.eligibleApplicantKinds, ::testing::Not(::testing::Contains("entreprise")));
+  EXPECT_TRUE(r.strands.empty());
+  EXPECT_TRUE(r.auditionsHeld);
+  EXPECT_THAT(ids(r.criteria), ElementsAre("innovation", "users", "reproducibility",
+                                           "mutualisation", "efficiency_sobriety"));
+  for (const Criterion& c : r.criteria) {
+    EXPECT_EQ(c.scaleMin, 0u) << c.id;
+    EXPECT_EQ(c.scaleMax, 10u) << c.id;
+    EXPECT_EQ(c.weight, 1u) << c.id;
+  }
+  EXPECT_EQ(r.thresholdMilli, 6000u);
+  EXPECT_EQ(r.votingBody, VotingBody::Jury);
+  EXPECT_EQ(r.quorumPercent, 50u);
+  EXPECT_EQ(r.majority, Majority::Simple);
+  EXPECT_EQ(r.labelName, "Territoire Innovant");
+  EXPECT_EQ(r.budgetEnvelopeCents, 0);
+  EXPECT_EQ(r.perDossierCapCents, 0);
+  EXPECT_THAT(r.notes, HasSubstr("equal weights"));
+  EXPECT_TRUE(validateRules(r));
+}
+
+TEST(Rules, SeedsParseTheSameTwice) {
+  for (const char* file :
+       {"parcours-sud-smart-territoires-2020.json", "label-territoire-innovant-2020.json"}) {
+    const CampaignDefinition a = loadSeed(file);
+    const CampaignDefinition b = loadSeed(file);
+    EXPECT_EQ(a.rules, b.rules) << file;
+  }
+  EXPECT_NE(loadSeed("parcours-sud-smart-territoires-2020.json").rules,
+            loadSeed("label-territoire-innovant-2020.json").rules);
+}
+
+TEST(Rules, MalformedJsonGivesTheBytePosition) {
+  EXPECT_EQ(refusal(R"({"id": "x",})"),
+            "the campaign definition is not valid JSON at byte 12 (line 1, column 12): syntax "
+            "error while parsing object key - unexpected '}'; expected string literal");
+  EXPECT_THAT(refusal(""), HasSubstr("not valid JSON"));
+  EXPECT_THAT(refusal(with(validText, "\"weight\": 2}", "\"weight\": 2")),
+              HasSubstr("not valid JSON at byte"));
+  EXPECT_THAT(refusal(R"({"threshold": 1e400})"), HasSubstr("number overflow"));
+}
+
+TEST(Rules, TopLevelMustBeAnObject) {
+  EXPECT_EQ(refusal("[]"), "the campaign definition must be a JSON object, got a list");
+  EXPECT_EQ(refusal("\"x\""), "the campaign definition must be a JSON object, got a string");
+}
+
+TEST(Rules, UnknownFieldsAreRefused) {
+  EXPECT_EQ(refusal(with(validText, "\"threshold\"", "\"tresholds\"")),
+            "unknown field \"tresholds\" at the top level (did you mean \"threshold\"?)");
+  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"wieght\": 2")),
+            "unknown field \"wieght\" in criteria[1] (did you mean \"weight\"?)");
+  EXPECT_THAT(refusal(with(validText, "\"notes\"", "\"comment\"")),
+              HasSubstr("unknown field \"comment\" at the top level (known fields: id, name,"));
+  EXPECT_THAT(refusal(with(validText, "\"time_zone\"", "\"timezone\"")),
+              HasSubstr("unknown field \"timezone\" in deadline (did you mean \"time_zone\"?)"));
+}
+
+TEST(Rules, DuplicateFieldsAreRefused) {
+  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 2, \"weight\": 0")),
+            "the campaign definition is refused: duplicate field \"weight\" in criteria[1]");
+  EXPECT_THAT(refusal(with(validText, "\"notes\": \"fictional\"",
+                           "\"notes\": \"fictional\", \"name\": \"Other\"")),
+              HasSubstr("duplicate field \"name\" at the top level"));
+}
+
+TEST(Rules, WrongTypesAreRefused) {
+  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": \"2\"")),
+            "criteria[1].weight: must be a whole number, got \"2\"");
+  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 2.5")),
+            "criteria[1].weight: must be a whole number, got 2.5");
+  EXPECT_EQ(refusal(with(validText, "\"auditions_held\": true", "\"auditions_held\": \"yes\"")),
+            "auditions_held: must be true or false, got \"yes\"");
+  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": \"6.5\"")),
+            "threshold: must be a number, got \"6.5\"");
+  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "\"commune\"")),
+            "eligible_applicant_kinds: must be a list, got \"commune\"");
+  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", 7]")),
+            "eligible_applicant_kinds[1]: must be a string, got 7");
+  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+                         "\"scale\": [0, 10], \"weight\": 2")),
+            "criteria[1].scale: must be an object, got [0,10]");
+  EXPECT_EQ(refusal(with(validText, "\"notes\": \"fictional\"", "\"notes\": null")),
+            "notes: must be a string, got null");
+  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": -1")),
+            "budget.envelope_cents: must be at least 0, got -1");
+}
+
+TEST(Rules, MissingFieldsAreNamed) {
+  EXPECT_EQ(refusal(without(validText, "\"deadline\"")), "deadline: required field is missing");
+  EXPECT_EQ(refusal(with(validText, "\"local\": \"2020-06-19T23:59:59\", ", "")),
+            "deadline.local: required field is missing");
+  EXPECT_EQ(refusal(with(validText, ", \"weight\": 2", "")),
+            "criteria[1].weight: required field is missing");
+  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50, ", "")),
+            "vote.quorum_percent: required field is missing");
+  // Optional parts may be left out.
+  std::string minimal = without(validText, "\"strands\"");
+  minimal = without(minimal, "\"label_name\"");
+  minimal = without(minimal, "\"budget\"");
+  minimal = with(minimal, "\"majority\": \"simple\"},", "\"majority\": \"simple\"}");
+  minimal = without(minimal, "\"notes\"");
+  auto parsed = parseCampaignDefinition(minimal);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_TRUE(parsed->rules.strands.empty());
+  EXPECT_EQ(parsed->rules.budgetEnvelopeCents, 0);
+}
+
+TEST(Rules, DuplicateIdsAreRefused) {
+  EXPECT_EQ(refusal(with(validText, "\"id\": \"users\"", "\"id\": \"innovation\"")),
+            "criteria[1].id: \"innovation\" is the id of an earlier criterion: ids are unique");
+  EXPECT_EQ(refusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"1\"")),
+            "strands[1].id: \"1\" is the id of an earlier strand: ids are unique");
+  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"commune\"]")),
+            "eligible_applicant_kinds[1]: \"commune\" is listed twice");
+  EXPECT_EQ(refusal(with(validText, "[\"applicant.name\", \"title\"]",
+                         "[\"title\", \"applicant.name\", \"title\"]")),
+            "required_fields[2]: \"title\" is listed twice");
+}
+
+TEST(Rules, CriteriaAreChecked) {
+  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 0")),
+            "criteria[1].weight: must be at least 1, got 0");
+  EXPECT_EQ(refusal(with(validText,
+                         "\"label\": \"Reuse\", \"scale\": {\"min\": 0, \"max\": 10}, "
+                         "\"weight\": 1",
+                         "\"label\": \"Reuse\", \"scale\": {\"min\": 0, \"max\": 10}, "
+                         "\"weight\": 0")),
+            "criteria[2].weight: must be at least 1, got 0");
+  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+                         "\"scale\": {\"min\": 10, \"max\": 5}, \"weight\": 2")),
+            "criteria[1].scale: min 10 must be below max 5");
+  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+                         "\"scale\": {\"min\": 3, \"max\": 3}, \"weight\": 2")),
+            "criteria[1].scale: min 3 must be below max 3");
+  EXPECT_EQ(refusal(with(validText, "\"id\": \"users\"", "\"id\": \"Users\"")),
+            "criteria[1].id: \"Users\" is not a criterion id: use 1 to 64 lower-case letters "
+            "a-z, digits and \"_\", e.g. \"efficiency_sobriety\"");
+  EXPECT_EQ(refusal(with(validText, "\"label\": \"Users\"", "\"label\": \" \"")),
+            "criteria[1].label: must not be empty");
+  const auto start = validText.find("    {\"id\": \"innovation\"");
+  const auto end = validText.find("  ],\n  \"threshold\"");
+  EXPECT_EQ(refusal(validText.substr(0, start) + validText.substr(end)),
+            "criteria: must hold at least one criterion");
+}
+
+TEST(Rules, ThresholdMustBeWithinTheScale) {
+  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 11")),
+            "threshold: 11 is outside the scale of criteria[0] \"innovation\" (0 to 10)");
+  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": -1")),
+            "threshold: must be between 0.0 and 1000.0, got -1");
+  // Within every criterion's scale: a narrower scale bounds it too.
+  EXPECT_EQ(refusal(with(validText, "\"min\": 0, \"max\": 10}, \"weight\": 2",
+                         "\"min\": 0, \"max\": 5}, \"weight\": 2")),
+            "threshold: 6.5 is outside the scale of criteria[1] \"users\" (0 to 5)");
+  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 6.0005")),
+            "threshold: 6.0005 has more than three decimals: the mean is compared in thousandths");
+  auto edge = parseCampaignDefinition(with(validText, "\"threshold\": 6.5", "\"threshold\": 10"));
+  ASSERT_TRUE(edge) << edge.error().message;
+  EXPECT_EQ(edge->rules.thresholdMilli, 10000u);
+  auto fine =
+      parseCampaignDefinition(with(validText, "\"threshold\": 6.5", "\"threshold\": 6.125"));
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ(fine->rules.thresholdMilli, 6125u);
+}
+
+TEST(Rules, DeadlineIsChecked) {
+  EXPECT_EQ(refusal(with(validText, "\"Europe/Paris\"", "\"Europe/Pariss\"")),
+            "deadline.time_zone: unknown time zone \"Europe/Pariss\": use an IANA name such as "
+            "\"Europe/Paris\"");
+  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-03-29T02:30:00")),
+              HasSubstr("deadline.local: \"2020-03-29T02:30:00\" does not exist in Europe/Paris"));
+  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-10-25T02:30:00")),
+              HasSubstr("deadline.local: \"2020-10-25T02:30:00\" is ambiguous in Europe/Paris"));
+  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-06-31T23:59:59")),
+              HasSubstr("deadline.local: \"2020-06-31T23:59:59\" is not a valid local time"));
+  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-06-19T23:59:59+02:00")),
+              HasSubstr("deadline.local: \"2020-06-19T23:59:59+02:00\" is not a valid local time"));
+}
+
+TEST(Rules, IdsAreChecked) {
+  EXPECT_EQ(refusal(with(validText, "\"test-call-2020\"", "\"bad id!\"")),
+            "id: \"bad id!\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to 64)");
+  EXPECT_EQ(refusal(with(validText, "\"test-call-2020\"", "\"\"")), "id: must not be empty");
+  EXPECT_THAT(refusal(with(validText, "\"test-call-2020\"", "\"" + std::string(65, 'a') + "\"")),
+              HasSubstr("is 65 characters long, over the limit of 64"));
+  EXPECT_EQ(refusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"2 b\"")),
+            "strands[1].id: \"2 b\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to "
+            "64)");
+  EXPECT_TRUE(validateId("dossier id", "lti-04_B"));
+  EXPECT_EQ(validateId("dossier id", "a/b").error().message,
+            "dossier id: \"a/b\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to 64)");
+  EXPECT_EQ(validateId("dossier id", "a\nb").error().message,
+            "dossier id: \"a\\nb\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to "
+            "64)");
+  EXPECT_EQ(validateId("juror id", "").error().code, ErrorCode::InvalidInput);
+  EXPECT_TRUE(validateId("x", std::string(64, 'z')));
+}
+
+TEST(Rules, KindsAndRequiredFieldsAreChecked) {
+  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[]")),
+            "eligible_applicant_kinds: must name at least one applicant kind");
+  EXPECT_EQ(
+      refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"Métropole\"]")),
+      "eligible_applicant_kinds[1]: \"Métropole\" is not an applicant kind: use 1 to 64 "
+      "lower-case letters a-z and \"_\", e.g. \"communaute_de_communes\"");
+  EXPECT_THAT(refusal(with(validText, "[\"applicant.name\", \"title\"]",
+                           "[\"applicant.name\", \"contact.mail\"]")),
+              HasSubstr("required_fields[1]: unknown application field \"contact.mail\" (known: "
+                        "applicant.name, applicant.kind, title,"));
+}
+
+TEST(Rules, VoteIsChecked) {
+  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 0")),
+            "vote.quorum_percent: must be at least 1, got 0");
+  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 101")),
+            "vote.quorum_percent: must be at most 100, got 101");
+  EXPECT_EQ(refusal(with(validText, "\"body\": \"jury\"", "\"body\": \"council\"")),
+            "vote.body: \"council\" is not a voting body: use \"jury\" or \"elected_officials\"");
+  EXPECT_EQ(refusal(with(validText, "\"majority\": \"simple\"", "\"majority\": \"2/3\"")),
+            "vote.majority: \"2/3\" is not a majority: use \"simple\", \"absolute\" or "
+            "\"two_thirds\"");
+  auto officials = parseCampaignDefinition(
+      with(with(validText, "\"body\": \"jury\"", "\"body\": \"elected_officials\""),
+           "\"majority\": \"simple\"", "\"majority\": \"two_thirds\""));
+  ASSERT_TRUE(officials) << officials.error().message;
+  EXPECT_EQ(officials->rules.votingBody, VotingBody::ElectedOfficials);
+  EXPECT_EQ(officials->rules.majority, Majority::TwoThirds);
+  EXPECT_EQ(votingBodyName(VotingBody::ElectedOfficials), "elected_officials");
+  EXPECT_EQ(votingBodyName(VotingBody::Jury), "jury");
+  EXPECT_EQ(majorityName(Majority::Absolute), "absolute");
+  EXPECT_EQ(majorityName(Majority::TwoThirds), "two_thirds");
+  EXPECT_EQ(majorityName(Majority::Simple), "simple");
+}
+
+TEST(Rules, BudgetIsChecked) {
+  EXPECT_EQ(refusal(with(validText, "\"per_dossier_cap_cents\": 60000",
+                         "\"per_dossier_cap_cents\": 100001")),
+            "budget.per_dossier_cap_cents: €1,000.01 is over the envelope of €1,000.00");
+  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": 0")),
+            "budget.per_dossier_cap_cents: €600.00 caps a grant, but there is no envelope "
+            "(budget.envelope_cents is 0)");
+  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000, ", "")),
+            "budget.envelope_cents: required field is missing");
+  EXPECT_THAT(refusal(with(validText, "\"envelope_cents\": 100000",
+                           "\"envelope_cents\": 18446744073709551615")),
+              HasSubstr("budget.envelope_cents: must be at most 1000000000000000, got "));
+  auto noCap = parseCampaignDefinition(with(validText, ", \"per_dossier_cap_cents\": 60000", ""));
+  ASSERT_TRUE(noCap) << noCap.error().message;
+  EXPECT_EQ(noCap->rules.perDossierCapCents, 0);
+}
+
+TEST(Rules, SizesAreLimited) {
+  EXPECT_EQ(refusal(std::string(1024 * 1024 + 1, ' ')),
+            "the campaign definition is 1048577 bytes, over the limit of 1048576 bytes (1 MiB)");
+  EXPECT_EQ(refusal(with(validText, "\"Test Call 2020\"", "\"" + std::string(5000, 'n') + "\"")),
+            "name: 5000 bytes, over the limit of 4096 bytes");
+  std::string kinds = "[";
+  for (int i = 0; i < 101; ++i) kinds += std::string(i ? ", " : "") + "\"k" + "\"";
+  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", kinds + "]")),
+            "eligible_applicant_kinds: 101 items, over the limit of 100");
+  EXPECT_THAT(refusal(with(validText, "\"notes\": \"fictional\"",
+                           "\"notes\": " + std::string(20, '[') + std::string(20, ']'))),
+              HasSubstr("notes[0][0][0][0][0][0][0]: nested deeper than 8 levels"));
+  std::string manyFields = "{";
+  for (int i = 0; i < 40; ++i) manyFields += (i ? ", \"f" : "\"f") + std::to_string(i) + "\": 1";
+  EXPECT_THAT(refusal(manyFields + "}"), HasSubstr("more than 32 fields at the top level"));
+}
+
+TEST(Rules, LoadNamesTheFile) {
+  auto missing = loadCampaignDefinition(campaignsDir / "no-such-campaign.json");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
+  EXPECT_THAT(missing.error().message, HasSubstr("no-such-campaign.json"));
+  auto directory = loadCampaignDefinition(campaignsDir);
+  ASSERT_FALSE(directory);
+  EXPECT_EQ(directory.error().code, ErrorCode::NotFound);
+
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("parcours-rules-test-" +
+                     std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".json");
+  std::ofstream(path) << with(validText, "\"weight\": 2", "\"weight\": 0");
+  auto bad = loadCampaignDefinition(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::InvalidInput);
+  EXPECT_EQ(bad.error().message, path.string() + ": criteria[1].weight: must be at least 1, got 0");
+}
+
+// Rules built in code (amendments, fixtures) pass the same checks.
+CampaignRules codeRules() {
+  CampaignRules r;
+  r.name = "Code call";
+  r.organiser = "Code organiser";
+  r.timeZone = "UTC";
+  r.deadlineLocal = "2020-06-30T23:59:59";
+  r.deadlineMicros = 1593561599000000;
+  r.eligibleApplicantKinds = {"commune"};
+  r.requiredFields = {"applicant.name", "title"};
+  r.criteria = {{"quality", "Quality", 0, 10, 1}};
+  r.thresholdMilli = 5000;
+  return r;
+}
+
+TEST(Rules, ValidateRulesBuiltInCode) {
+  EXPECT_TRUE(validateRules(codeRules()));
+
+  CampaignRules r = codeRules();
+  r.deadlineMicros = 0;
+  EXPECT_THAT(validateRules(r).error().message,
+              HasSubstr("deadline: \"2020-06-30T23:59:59\" in UTC is 2020-06-30T23:59:59.000000Z, "
+                        "but the rules hold the instant 1970-01-01T00:00:00.000000Z"));
+  r.deadlineMicros = codeRules().deadlineMicros + 999999;  // still within that second
+  EXPECT_TRUE(validateRules(r));
+
+  r = codeRules();
+  r.thresholdMilli = 10001;
+  EXPECT_EQ(validateRules(r).error().message,
+            "threshold: 10.001 is outside the scale of criteria[0] \"quality\" (0 to 10)");
+  r = codeRules();
+  r.criteria[0].scaleMax = 5000;
+  EXPECT_EQ(validateRules(r).error().message,
+            "criteria[0].scale.max: must be at most 1000, got 5000");
+  r = codeRules();
+  r.criteria[0].weight = 0;
+  EXPECT_EQ(validateRules(r).error().message, "criteria[0].weight: must be at least 1, got 0");
+  r = codeRules();
+  r.name = "";
+  EXPECT_EQ(validateRules(r).error().message, "name: must not be empty");
+  r = codeRules();
+  r.organiser = "  ";
+  EXPECT_EQ(validateRules(r).error().message, "organiser: must not be empty");
+  r = codeRules();
+  r.votingBody = static_cast<VotingBody>(9);
+  EXPECT_EQ(validateRules(r).error().message, "vote.body: unknown voting body 9");
+  r = codeRules();
+  r.strands = {{"1", ""}};
+  EXPECT_EQ(validateRules(r).error().message, "strands[0].label: must not be empty");
+  r = codeRules();
+  r.notes = std::string(4097, 'x');
+  EXPECT_EQ(validateRules(r).error().message, "notes: 4097 bytes, over the limit of 4096 bytes");
+  r = codeRules();
+  r.timeZone = "Europe/Nowhere";
+  EXPECT_THAT(validateRules(r).error().message,
+              HasSubstr("deadline.time_zone: unknown time zone \"Europe/Nowhere\""));
+}
+
+TEST(Rules, EqualityComparesEveryField) {
+  const CampaignRules base = codeRules();
+  EXPECT_EQ(base, codeRules());
+  CampaignRules other = base;
+  other.notes = "changed";
+  EXPECT_NE(base, other);
+  other = base;
+  other.perDossierCapCents = 1;
+  EXPECT_NE(base, other);
+  other = base;
+  other.criteria[0].weight = 2;
+  EXPECT_NE(base, other);
+  other = base;
+  other.auditionsHeld = true;
+  EXPECT_NE(base, other);
+  other = base;
+  other.majority = Majority::Absolute;
+  EXPECT_NE(base, other);
+}
+
+TEST(Rules, ApplicationFieldNames) {
+  EXPECT_THAT(applicationFieldNames(),
+              ElementsAre("applicant.name", "applicant.kind", "title", "summary", "strands",
+                          "requested_amount", "contact.name", "contact.email", "contact.phone"));
+}
+
+}  // namespace
+}  // namespace parcours::workflows

@@ -6,41 +6,12 @@
 #include <atomic>
 #include <thread>
 
+#include "bench_campaign.h"
 #include "parcours/engine/clock.h"
-#include "parcours/workflows/workflow.h"
 #include "workload.h"
 
 namespace parcours::bench {
 namespace {
-
-namespace cmd = workflows::dossier_command;
-
-// A call without auditions: each dossier goes submit, eligible, two scores,
-// scoring closed — five commands, a stream of at most five events.
-workflows::CampaignRules benchRules() {
-  workflows::CampaignRules r;
-  r.name = "Bench call";
-  r.organiser = "parcours bench";
-  r.timeZone = "UTC";
-  r.deadlineLocal = "2020-06-30T23:59:59";
-  r.deadlineMicros = 1593561599000000;
-  r.eligibleApplicantKinds = {"commune"};
-  r.requiredFields = {"applicant.name", "title"};
-  r.criteria = {{"quality", "Quality", 0, 10, 1}};
-  r.thresholdMilli = 5000;
-  return r;
-}
-
-workflows::Application benchApplication() {
-  workflows::Application a;
-  a.applicantName = "Bench commune";
-  a.applicantKind = "commune";
-  a.title = "A benchmark dossier";
-  a.summary = std::string(200, 's');
-  a.requestedCents = 100000;
-  a.contact = {"Bench Contact", "bench@example.org", "+33 1 00 00 00 00"};
-  return a;
-}
 
 Result<double> commandsPerSecond(const Settings& s, const Logger& logger) {
   ScratchDir dir(s, "bench-command");
@@ -48,28 +19,10 @@ Result<double> commandsPerSecond(const Settings& s, const Logger& logger) {
   options.path = dir.path().string();
   auto log = store::EventLog::open(options, logger);
   if (!log) return std::move(log).takeError();
-  engine::ManualClock clock(engine::fromMicros(1590969600000000));  // 2020-06-01
+  engine::ManualClock clock(engine::fromMicros(benchNowMicros));
   workflows::Workflow workflow(**log, clock);
-  const workflows::CommandContext admin{{"", "bench-admin", "", ""}, "bench"};
-  if (auto r = workflow.campaign("bench", workflows::campaign_command::Open{{"bench", benchRules()}},
-                                 admin);
-      !r) {
-    return std::move(r).takeError();
-  }
-  if (auto r = workflow.campaign(
-          "bench",
-          workflows::campaign_command::AppointJury{
-              {{"juror-1", "Juror One", workflows::JuryRole::Juror},
-               {"juror-2", "Juror Two", workflows::JuryRole::Juror}}},
-          admin);
-      !r) {
-    return std::move(r).takeError();
-  }
-
-  const std::vector<workflows::DossierCommand> script{
-      cmd::Submit{"bench", benchApplication()}, cmd::ConfirmEligibility{},
-      cmd::RecordScore{"juror-1", {{"quality", 7}}}, cmd::RecordScore{"juror-2", {{"quality", 6}}},
-      cmd::CloseScoring{}};
+  if (auto st = openBenchCampaign(workflow, "bench"); !st) return st.error();
+  const std::vector<workflows::DossierCommand> script = benchDossierScript("bench");
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> commands{0};
   std::atomic<bool> failed{false};

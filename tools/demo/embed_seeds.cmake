@@ -1,10 +1,8 @@
-# Writes OUTPUT from TEMPLATE with the seed definition files (SEEDS: the
-# AMI's, then the label's) as raw string literals. Run at build time, so an
+# Writes OUTPUT from TEMPLATE with the seed definition files (SEED_SUD, the
+# AMI's, and SEED_LABEL, the label's) as raw string literals. Run at build time, so an
 # edited definition file is embedded again without reconfiguring.
-list(GET SEEDS 0 sud)
-list(GET SEEDS 1 label)
-file(READ ${sud} PARCOURS_SEED_SUD_JSON)
-file(READ ${label} PARCOURS_SEED_LABEL_JSON)
+file(READ ${SEED_SUD} PARCOURS_SEED_SUD_JSON)
+file(READ ${SEED_LABEL} PARCOURS_SEED_LABEL_JSON)
 foreach(json PARCOURS_SEED_SUD_JSON PARCOURS_SEED_LABEL_JSON)
   string(FIND "${${json}}" ")parcours_json" clash)
   if(NOT clash EQUAL -1)

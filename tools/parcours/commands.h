@@ -23,6 +23,19 @@ using CommandRun = std::function<int(const Context&)>;
 // Adds `parcours bench` to the app; sets `run` when it is chosen.
 void addBenchCommand(CLI::App& app, CommandRun& run);
 
+// The workflow commands (writes): `parcours campaign open|amend|jury|
+// conflict|phase|budget|list` and `parcours dossier submit|eligible|...`.
+void addCampaignCommands(CLI::App& app, CommandRun& run);
+void addDossierCommands(CLI::App& app, CommandRun& run);
+
+// The reads over the views: `parcours status|show|audit|stats|leaderboard|
+// budget|rebuild`, and `campaign list` on the campaign group.
+void addReadCommands(CLI::App& app, CommandRun& run);
+void addCampaignListCommand(CLI::App& campaignGroup, CommandRun& run);
+
+// `parcours demo`: both 2020 campaigns end to end on a fresh store.
+void addDemoCommand(CLI::App& app, CommandRun& run);
+
 // The exit codes, as printed in every --help and in the README.
 inline constexpr const char* exitCodesHelp =
     "Exit codes: 0 ok, 1 internal error (a bug: please report it), 2 invalid input,\n"

@@ -11,9 +11,16 @@ int main(int argc, char** argv) {
   CLI::App app{
       "parcours: an event-sourced workflow engine for public calls for applications.\n"
       "Every step of every dossier is an event in an embedded, durable RocksDB log."};
-  app.footer(std::string("\nExample:\n  parcours bench append --seconds 1\n\n") +
+  app.footer(std::string("\nExample:\n"
+                         "  parcours demo\n"
+                         "  parcours --data ./data campaign open label-2020.json\n"
+                         "  parcours --data ./data dossier submit label-2020 d-1 application.json\n"
+                         "  parcours --data ./data status --campaign label-2020\n"
+                         "  parcours bench append --seconds 1\n\n") +
              cli::exitCodesHelp);
   app.require_subcommand(0, 1);  // none chosen is reported below, in our words
+  // Global flags may also follow the command: `parcours status --data DIR`.
+  app.fallthrough();
   app.set_help_all_flag("--help-all", "Show help for every command");
 
   cli::Context context;
@@ -31,6 +38,10 @@ int main(int argc, char** argv) {
 
   cli::CommandRun run;
   cli::addBenchCommand(app, run);
+  cli::addCampaignCommands(app, run);
+  cli::addDossierCommands(app, run);
+  cli::addReadCommands(app, run);
+  cli::addDemoCommand(app, run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,99 @@
+// Submission files (docs/campaign-definition.md, "Submission files"): JSON
+// to Application, and which of a campaign's required fields an application
+// leaves empty.
+//
+// parseApplication checks the file's shape only: whether the applicant's
+// kind is eligible or the strands are offered is the dossier machine's
+// decision, recorded with a reason. Every field may be absent here, since
+// what is required depends on the campaign (missingFields).
+#include <algorithm>
+#include <set>
+
+#include "json_input.h"
+#include "parcours/workflows/dossier.h"
+
+namespace parcours::workflows {
+namespace {
+
+using json_input::Fields;
+using json_input::isBlank;
+using json_input::Presence;
+
+constexpr auto optional = Presence::Optional;
+
+// Only the shape: something@somewhere, one line, no spaces. Whether the
+// address works is for the instructor to find out.
+bool looksLikeEmail(std::string_view email) {
+  const auto at = email.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+         email.find('@', at + 1) == std::string_view::npos &&
+         std::none_of(email.begin(), email.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; });
+}
+
+bool isEmpty(const Application& a, std::string_view field) {
+  if (field == "applicant.name") return isBlank(a.applicantName);
+  if (field == "applicant.kind") return isBlank(a.applicantKind);
+  if (field == "title") return isBlank(a.title);
+  if (field == "summary") return isBlank(a.summary);
+  if (field == "strands") return a.strands.empty();
+  if (field == "requested_amount") return a.requestedCents == 0;
+  if (field == "contact.name") return isBlank(a.contact.name);
+  if (field == "contact.email") return isBlank(a.contact.email);
+  if (field == "contact.phone") return isBlank(a.contact.phone);
+  // A field no application can fill (validateRules refuses such rules):
+  // missing, so an unchecked rule fails closed rather than open.
+  return true;
+}
+
+}  // namespace
+
+Result<Application> parseApplication(std::string_view text) {
+  // Personal data (the contact) stays out of every message, parse errors
+  // included: messages end up in logs and HTTP responses.
+  auto document = json_input::parseDocument(text, "submission", true);
+  if (!document) return document.error();
+
+  std::optional<Error> error;
+  Fields top(&*document, "",
+             {"applicant", "title", "summary", "strands", "requested_amount_cents", "contact"},
+             error, false);
+  Application a;
+  Fields applicant = top.object("applicant", optional, {"name", "kind"});
+  a.applicantName = applicant.string("name", optional);
+  a.applicantKind = applicant.string("kind", optional);
+  if (!applicant.failed() && !a.applicantKind.empty()) {
+    applicant.check(json_input::checkApplicantKind("applicant.kind", a.applicantKind));
+  }
+  a.title = top.string("title", optional);
+  a.summary = top.string("summary", optional);
+  a.strands = top.strings("strands", optional);
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < a.strands.size() && !top.failed(); ++i) {
+    const std::string path = json_input::itemPath("strands", i);
+    if (!top.check(validateId(path, a.strands[i]))) break;
+    if (!seen.insert(a.strands[i]).second) {
+      top.fail(path, json_input::inQuotes(a.strands[i]) + " is listed twice");
+    }
+  }
+  a.requestedCents = top.integer("requested_amount_cents", optional, 0, json_input::centsMax);
+  Fields contact = top.personalObject("contact", optional, {"name", "email", "phone"});
+  a.contact.name = contact.string("name", optional);
+  a.contact.email = contact.string("email", optional);
+  a.contact.phone = contact.string("phone", optional);
+  if (!contact.failed() && !a.contact.email.empty() && !looksLikeEmail(a.contact.email)) {
+    contact.fail("contact.email", "is not an e-mail address (expected name@domain, one line)");
+  }
+  if (top.failed()) return *error;
+  return a;
+}
+
+std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules) {
+  std::vector<std::string> missing;
+  for (const std::string& field : rules.requiredFields) {
+    if (isEmpty(application, field)) missing.push_back(field);
+  }
+  return missing;
+}
+
+}  // namespace parcours::workflows

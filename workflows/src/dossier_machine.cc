@@ -10,7 +10,7 @@
 // words; actions emit the domain events. The events, folded, must land the
 // dossier where the machine went: the machine and the fold are checked
 // against each other on every decision.
-#include "msm_config.h"  // first: the MPL/Fusion limits
+#include "parcours/workflows/dossier_machine.h"
 
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
@@ -20,8 +20,8 @@
 #include <sstream>
 #include <string>
 
+#include "msm_config.h"  // first: the MPL/Fusion limits
 #include "parcours/workflows/domain_events.h"
-#include "parcours/workflows/dossier_machine.h"
 #include "parcours/workflows/zoned_time.h"
 
 namespace parcours::workflows {
@@ -233,7 +233,13 @@ struct IsIn : Guard<IsIn<S>> {
 
 struct SubmittedInTime : Guard<SubmittedInTime> {
   static bool test(Context& c, const cmd::Submit&) {
-    if (c.input.nowMicros <= c.rules().deadlineMicros) return true;
+    // Deadlines are written to the second ("23:59:59"): the whole of that
+    // second is in time, so the recorded time is compared to the second.
+    constexpr std::int64_t microsPerSecond = 1'000'000;
+    const std::int64_t now = c.input.nowMicros;
+    const std::int64_t nowSecond =
+        (now >= 0 ? now : now - (microsPerSecond - 1)) / microsPerSecond * microsPerSecond;
+    if (nowSecond <= c.rules().deadlineMicros) return true;
     return c.refuse(Error::refused("submission at " + c.when(c.input.nowMicros) +
                                    " is after the deadline " + c.when(c.rules().deadlineMicros) +
                                    " (" + c.rulesRef() + ")"));
@@ -323,10 +329,9 @@ struct NoAuditions : Guard<NoAuditions> {
   template <class Event>
   static bool test(Context& c, const Event&) {
     if (!c.rules().auditionsHeld) return true;
-    return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
-                                   "\" holds auditions: dossier \"" + c.dossierId +
-                                   "\" must be auditioned before it is scored (" + c.rulesRef() +
-                                   ")"));
+    return c.refuse(Error::refused(
+        "campaign \"" + c.campaign.campaignId + "\" holds auditions: dossier \"" + c.dossierId +
+        "\" must be auditioned before it is scored (" + c.rulesRef() + ")"));
   }
 };
 
@@ -352,7 +357,8 @@ struct JurorMayScore : Guard<JurorMayScore> {
   static bool test(Context& c, const cmd::RecordScore& e) {
     const JuryMember* m = c.campaign.member(e.jurorId);
     if (m == nullptr || m->role != JuryRole::Juror) {
-      return c.refuse(Error::refused("\"" + e.jurorId + "\" is not an appointed juror of campaign \"" +
+      return c.refuse(Error::refused("\"" + e.jurorId +
+                                     "\" is not an appointed juror of campaign \"" +
                                      c.campaign.campaignId + "\""));
     }
     if (c.campaign.recused(e.jurorId, c.dossierId)) {
@@ -373,17 +379,17 @@ struct ScoresMatchCriteria : Guard<ScoresMatchCriteria> {
         if (k.id == s.criterionId) criterion = &k;
       }
       if (criterion == nullptr) {
-        return c.refuse(Error::invalidInput("\"" + s.criterionId + "\" is not a criterion of " +
-                                            c.rulesRef()));
+        return c.refuse(
+            Error::invalidInput("\"" + s.criterionId + "\" is not a criterion of " + c.rulesRef()));
       }
       if (!given.insert(s.criterionId).second) {
         return c.refuse(Error::invalidInput("criterion \"" + s.criterionId + "\" is scored twice"));
       }
       if (s.value < criterion->scaleMin || s.value > criterion->scaleMax) {
-        return c.refuse(Error::invalidInput(
-            "score " + std::to_string(s.value) + " for \"" + s.criterionId +
-            "\" is outside its scale " + std::to_string(criterion->scaleMin) + " to " +
-            std::to_string(criterion->scaleMax)));
+        return c.refuse(Error::invalidInput("score " + std::to_string(s.value) + " for \"" +
+                                            s.criterionId + "\" is outside its scale " +
+                                            std::to_string(criterion->scaleMin) + " to " +
+                                            std::to_string(criterion->scaleMax)));
       }
     }
     std::vector<std::string> missing;
@@ -391,7 +397,8 @@ struct ScoresMatchCriteria : Guard<ScoresMatchCriteria> {
       if (given.count(k.id) == 0) missing.push_back(k.id);
     }
     if (missing.empty()) return true;
-    return c.refuse(Error::invalidInput("every criterion must be scored; missing: " + joined(missing)));
+    return c.refuse(
+        Error::invalidInput("every criterion must be scored; missing: " + joined(missing)));
   }
 };
 
@@ -431,9 +438,8 @@ struct VoterMayVote : Guard<VoterMayVote> {
                                      c.dossierId + "\" and may not vote on it"));
     }
     return c.refuse(Error::refused(
-        "\"" + e.voterId + "\" is not a voter of campaign \"" + c.campaign.campaignId +
-        "\" (the " + std::string(votingBodyName(c.rules().votingBody)) + " votes; " +
-        c.rulesRef() + ")"));
+        "\"" + e.voterId + "\" is not a voter of campaign \"" + c.campaign.campaignId + "\" (the " +
+        std::string(votingBodyName(c.rules().votingBody)) + " votes; " + c.rulesRef() + ")"));
   }
 };
 
@@ -442,11 +448,11 @@ struct Quorate : Guard<Quorate> {
     const Tally t = computeTally(c);
     const std::uint32_t needed = quorumVotes(c, t.voters);
     if (t.voters > 0 && t.cast() >= needed) return true;
-    return c.refuse(Error::refused(
-        "no quorum: " + std::to_string(t.cast()) + " of " + std::to_string(t.voters) +
-        " voters voted on dossier \"" + c.dossierId + "\", the quorum is " +
-        std::to_string(c.rules().quorumPercent) + "% (" + std::to_string(needed) + " votes; " +
-        c.rulesRef() + ")"));
+    return c.refuse(Error::refused("no quorum: " + std::to_string(t.cast()) + " of " +
+                                   std::to_string(t.voters) + " voters voted on dossier \"" +
+                                   c.dossierId + "\", the quorum is " +
+                                   std::to_string(c.rules().quorumPercent) + "% (" +
+                                   std::to_string(needed) + " votes; " + c.rulesRef() + ")"));
   }
 };
 
@@ -475,10 +481,9 @@ struct AwardAllowed : Guard<AwardAllowed> {
                                      "\" grants no funding: its envelope is €0.00"));
     }
     if (rules.perDossierCapCents > 0 && e.amountCents > rules.perDossierCapCents) {
-      return c.refuse(Error::refused("the grant of " + formatEuros(e.amountCents) +
-                                     " is over the per-dossier cap of " +
-                                     formatEuros(rules.perDossierCapCents) + " (" + c.rulesRef() +
-                                     ")"));
+      return c.refuse(Error::refused(
+          "the grant of " + formatEuros(e.amountCents) + " is over the per-dossier cap of " +
+          formatEuros(rules.perDossierCapCents) + " (" + c.rulesRef() + ")"));
     }
     if (e.amountCents > c.dossier.application.requestedCents) {
       return c.refuse(Error::refused("the grant of " + formatEuros(e.amountCents) +
@@ -488,11 +493,11 @@ struct AwardAllowed : Guard<AwardAllowed> {
     }
     const std::int64_t total = c.campaign.grantedCents + e.amountCents;
     if (total <= c.campaign.envelopeCents) return true;
-    return c.refuse(Error::refused(
-        "granting " + formatEuros(e.amountCents) + " to dossier \"" + c.dossierId +
-        "\" would bring the total granted to " + formatEuros(total) + ", past the envelope of " +
-        formatEuros(c.campaign.envelopeCents) + " (" + formatEuros(c.campaign.grantedCents) +
-        " already granted)"));
+    return c.refuse(Error::refused("granting " + formatEuros(e.amountCents) + " to dossier \"" +
+                                   c.dossierId + "\" would bring the total granted to " +
+                                   formatEuros(total) + ", past the envelope of " +
+                                   formatEuros(c.campaign.envelopeCents) + " (" +
+                                   formatEuros(c.campaign.grantedCents) + " already granted)"));
   }
 };
 
@@ -744,8 +749,8 @@ Result<DossierDecision> decideDossier(const std::string& dossierId, const Dossie
                           (isTerminal(dossier.status) ? ", a final state" : ""));
   }
   if (context.dossierEvents.empty()) {
-    return Error::bug("the machine took " + std::string(commandName(command)) +
-                      " on dossier \"" + dossierId + "\" without emitting an event");
+    return Error::bug("the machine took " + std::string(commandName(command)) + " on dossier \"" +
+                      dossierId + "\" without emitting an event");
   }
   DossierDecision decision{std::move(context.dossierEvents), std::move(context.campaignEvents),
                            context.reached};

@@ -1,0 +1,173 @@
+// Campaign definition files (docs/campaign-definition.md): JSON to
+// CampaignDefinition. This file only reads and converts; the rules' meaning
+// is checked by validateRules, the same checks rules built in code pass.
+#include <cmath>
+#include <fstream>
+#include <system_error>
+
+#include "json_input.h"
+#include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows {
+namespace {
+
+using json_input::Fields;
+using json_input::Json;
+using json_input::Presence;
+
+constexpr auto required = Presence::Required;
+constexpr auto optional = Presence::Optional;
+constexpr std::int64_t uint32Max = 4'294'967'295;
+
+VotingBody readVotingBody(Fields& vote) {
+  const std::string body = vote.string("body", required);
+  if (body == "elected_officials") return VotingBody::ElectedOfficials;
+  if (body != "jury" && !vote.failed()) {
+    vote.fail("vote.body", json_input::inQuotes(body) +
+                               " is not a voting body: use \"jury\" or \"elected_officials\"");
+  }
+  return VotingBody::Jury;
+}
+
+Majority readMajority(Fields& vote) {
+  const std::string majority = vote.string("majority", required);
+  if (majority == "absolute") return Majority::Absolute;
+  if (majority == "two_thirds") return Majority::TwoThirds;
+  if (majority != "simple" && !vote.failed()) {
+    vote.fail("vote.majority", json_input::inQuotes(majority) +
+                                   " is not a majority: use \"simple\", \"absolute\" or "
+                                   "\"two_thirds\"");
+  }
+  return Majority::Simple;
+}
+
+// The threshold is written as a mean on the criteria's scale (6.5) and
+// kept in thousandths; finer values would be silently rounded, so they are
+// refused.
+std::uint32_t readThreshold(Fields& top) {
+  const double threshold = top.number("threshold", required, 0, 1000);
+  const double milli = threshold * 1000;
+  const double rounded = std::round(milli);
+  if (std::fabs(milli - rounded) > 1e-6) {
+    top.fail("threshold", Json(threshold).dump() +
+                              " has more than three decimals: the mean is compared in "
+                              "thousandths");
+    return 0;
+  }
+  return static_cast<std::uint32_t>(rounded);
+}
+
+void readDeadline(Fields& top, CampaignRules& rules) {
+  Fields deadline = top.object("deadline", required, {"local", "time_zone"});
+  rules.deadlineLocal = deadline.string("local", required);
+  rules.timeZone = deadline.string("time_zone", required);
+  if (deadline.failed()) return;
+  // The path goes in front of the message; the code is kept (an unreadable
+  // time zone database is an I/O error, not the file's fault).
+  const auto at = [](std::string_view path, Error e) {
+    e.message = std::string(path) + ": " + e.message;
+    return e;
+  };
+  if (auto zone = validateTimeZone(rules.timeZone); !zone) {
+    deadline.check(at("deadline.time_zone", zone.error()));
+    return;
+  }
+  auto resolved = parseLocalTime(rules.deadlineLocal, rules.timeZone);
+  if (!resolved) {
+    deadline.check(at("deadline.local", resolved.error()));
+    return;
+  }
+  rules.deadlineMicros = *resolved;
+}
+
+}  // namespace
+
+Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
+  auto document = json_input::parseDocument(text, "campaign definition", false);
+  if (!document) return document.error();
+
+  std::optional<Error> error;
+  Fields top(&*document, "",
+             {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
+              "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
+              "notes"},
+             error, false);
+  CampaignDefinition definition;
+  CampaignRules& rules = definition.rules;
+
+  definition.campaignId = top.string("id", required);
+  if (!top.failed()) top.check(validateId("id", definition.campaignId));
+  rules.name = top.string("name", required);
+  rules.organiser = top.string("organiser", required);
+  readDeadline(top, rules);
+  rules.eligibleApplicantKinds = top.strings("eligible_applicant_kinds", required);
+  rules.requiredFields = top.strings("required_fields", required);
+  for (Fields& strand : top.objects("strands", optional, {"id", "label"})) {
+    rules.strands.push_back({strand.string("id", required), strand.string("label", required)});
+  }
+  rules.auditionsHeld = top.boolean("auditions_held", required);
+  for (Fields& c : top.objects("criteria", required, {"id", "label", "scale", "weight"})) {
+    Criterion criterion;
+    criterion.id = c.string("id", required);
+    criterion.label = c.string("label", required);
+    Fields scale = c.object("scale", required, {"min", "max"});
+    criterion.scaleMin = static_cast<std::uint32_t>(scale.integer("min", required, 0, uint32Max));
+    criterion.scaleMax = static_cast<std::uint32_t>(scale.integer("max", required, 0, uint32Max));
+    criterion.weight = static_cast<std::uint32_t>(c.integer("weight", required, 1, uint32Max));
+    rules.criteria.push_back(std::move(criterion));
+  }
+  rules.thresholdMilli = readThreshold(top);
+  Fields vote = top.object("vote", required, {"body", "quorum_percent", "majority"});
+  rules.votingBody = readVotingBody(vote);
+  rules.quorumPercent =
+      static_cast<std::uint32_t>(vote.integer("quorum_percent", required, 1, 100));
+  rules.majority = readMajority(vote);
+  rules.labelName = top.string("label_name", optional);
+  Fields budget = top.object("budget", optional, {"envelope_cents", "per_dossier_cap_cents"});
+  rules.budgetEnvelopeCents = budget.integer("envelope_cents", required, 0, json_input::centsMax);
+  rules.perDossierCapCents =
+      budget.integer("per_dossier_cap_cents", optional, 0, json_input::centsMax);
+  rules.notes = top.string("notes", optional);
+
+  if (top.failed()) return *error;
+  if (auto s = validateRules(rules); !s) return s.error();
+  return definition;
+}
+
+Result<CampaignDefinition> loadCampaignDefinition(const std::filesystem::path& path) {
+  const std::string shown = json_input::inQuotes(path.string());
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return Error::notFound("no campaign definition at " + shown +
+                           (ec ? ": " + ec.message() : std::string()));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return Error::notFound("the campaign definition " + shown + " is not a regular file");
+  }
+  if (const auto size = std::filesystem::file_size(path, ec);
+      !ec && size > json_input::documentBytesMax) {
+    return Error::invalidInput("the campaign definition " + shown + " is " + std::to_string(size) +
+                               " bytes, over the limit of " +
+                               std::to_string(json_input::documentBytesMax) + " bytes (1 MiB)");
+  }
+  // Read at most one byte over the limit, should the file have grown since:
+  // enough for parseDocument to refuse it without loading all of it.
+  std::ifstream in(path, std::ios::binary);
+  std::string text(json_input::documentBytesMax + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || (!in && !in.eof())) {
+    return Error::notFound("cannot read the campaign definition " + shown);
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  auto definition = parseCampaignDefinition(text);
+  if (!definition) {
+    Error e = std::move(definition).takeError();
+    e.message = path.string() + ": " + e.message;
+    return e;
+  }
+  return definition;
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,282 @@
+// The checks every set of campaign rules passes, whether read from a
+// definition file or built in code (an amendment, a test fixture): the
+// dossier machine's guards rely on them and never re-check.
+//
+// Messages name the field path of the definition file format
+// (docs/campaign-definition.md), so a file's author and a caller building
+// rules in code read the same words.
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "json_input.h"
+#include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows {
+namespace {
+
+using json_input::checkApplicantKind;
+using json_input::checkListSize;
+using json_input::checkRange;
+using json_input::checkStringSize;
+using json_input::fieldError;
+using json_input::fieldPath;
+using json_input::inQuotes;
+using json_input::isBlank;
+using json_input::itemPath;
+
+// Scales and weights are bounded so that the weighted mean in thousandths
+// fits the uint32 it is recorded in, and Σ weight × score cannot overflow.
+constexpr std::uint32_t scaleMaxMax = 1000;
+constexpr std::uint32_t weightMax = 1000;
+
+Status checkText(std::string_view path, std::string_view text, bool required) {
+  if (required && isBlank(text)) return fieldError(path, "must not be empty");
+  return checkStringSize(path, text);
+}
+
+// 6000 → "6", 6500 → "6.5", 6250 → "6.25": thresholds as the file wrote them.
+std::string formatMilli(std::uint32_t milli) {
+  std::string out = std::to_string(milli / 1000);
+  if (std::uint32_t rest = milli % 1000; rest != 0) {
+    std::string decimals = std::to_string(1000 + rest).substr(1);
+    while (decimals.back() == '0') decimals.pop_back();
+    out += "." + decimals;
+  }
+  return out;
+}
+
+// `error` with the field path in front, its code kept: an unreadable time
+// zone database is an I/O error, not the rules' fault.
+Error at(std::string_view path, Error error) {
+  error.message = std::string(path) + ": " + error.message;
+  return error;
+}
+
+Status checkDeadline(const CampaignRules& r) {
+  if (auto s = validateTimeZone(r.timeZone); !s) return at("deadline.time_zone", s.error());
+  auto resolved = parseLocalTime(r.deadlineLocal, r.timeZone);
+  if (!resolved) return at("deadline.local", resolved.error());
+  // The instant must fall within the second the local time names: exactly
+  // its start, or any instant up to its last microsecond.
+  if (r.deadlineMicros < *resolved || r.deadlineMicros >= *resolved + 1'000'000) {
+    return fieldError("deadline", inQuotes(r.deadlineLocal) + " in " + r.timeZone + " is " +
+                                      formatUtc(*resolved) + ", but the rules hold the instant " +
+                                      formatUtc(r.deadlineMicros) +
+                                      ": resolve it with parseLocalTime");
+  }
+  return okStatus();
+}
+
+Status checkKinds(const std::vector<std::string>& kinds) {
+  constexpr std::string_view path = "eligible_applicant_kinds";
+  if (kinds.empty()) return fieldError(path, "must name at least one applicant kind");
+  if (auto s = checkListSize(path, kinds.size()); !s) return s;
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    if (auto s = checkApplicantKind(itemPath(path, i), kinds[i]); !s) return s;
+    if (!seen.insert(kinds[i]).second) {
+      return fieldError(itemPath(path, i), inQuotes(kinds[i]) + " is listed twice");
+    }
+  }
+  return okStatus();
+}
+
+Status checkRequiredFields(const std::vector<std::string>& fields) {
+  constexpr std::string_view path = "required_fields";
+  if (auto s = checkListSize(path, fields.size()); !s) return s;
+  const std::vector<std::string>& known = applicationFieldNames();
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (std::find(known.begin(), known.end(), fields[i]) == known.end()) {
+      std::string names;
+      for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
+      return fieldError(itemPath(path, i), "unknown application field " + inQuotes(fields[i]) +
+                                               " (known: " + names + ")");
+    }
+    if (!seen.insert(fields[i]).second) {
+      return fieldError(itemPath(path, i), inQuotes(fields[i]) + " is listed twice");
+    }
+  }
+  return okStatus();
+}
+
+Status checkStrands(const std::vector<Strand>& strands) {
+  constexpr std::string_view path = "strands";
+  if (auto s = checkListSize(path, strands.size()); !s) return s;
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < strands.size(); ++i) {
+    const std::string at = itemPath(path, i);
+    if (auto s = validateId(fieldPath(at, "id"), strands[i].id); !s) return s;
+    if (!seen.insert(strands[i].id).second) {
+      return fieldError(fieldPath(at, "id"), inQuotes(strands[i].id) +
+                                                 " is the id of an earlier strand: ids are unique");
+    }
+    if (auto s = checkText(fieldPath(at, "label"), strands[i].label, true); !s) return s;
+  }
+  return okStatus();
+}
+
+Status checkCriterionId(std::string_view path, std::string_view id) {
+  const bool wellFormed =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      });
+  if (wellFormed) return okStatus();
+  return fieldError(path, inQuotes(id) +
+                              " is not a criterion id: use 1 to 64 lower-case letters a-z, "
+                              "digits and \"_\", e.g. \"efficiency_sobriety\"");
+}
+
+Status checkCriteria(const std::vector<Criterion>& criteria) {
+  constexpr std::string_view path = "criteria";
+  if (criteria.empty()) return fieldError(path, "must hold at least one criterion");
+  if (auto s = checkListSize(path, criteria.size()); !s) return s;
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < criteria.size(); ++i) {
+    const Criterion& c = criteria[i];
+    const std::string at = itemPath(path, i);
+    if (auto s = checkCriterionId(fieldPath(at, "id"), c.id); !s) return s;
+    if (!seen.insert(c.id).second) {
+      return fieldError(fieldPath(at, "id"),
+                        inQuotes(c.id) + " is the id of an earlier criterion: ids are unique");
+    }
+    if (auto s = checkText(fieldPath(at, "label"), c.label, true); !s) return s;
+    const std::string scale = fieldPath(at, "scale");
+    if (c.scaleMin >= c.scaleMax) {
+      return fieldError(scale, "min " + std::to_string(c.scaleMin) + " must be below max " +
+                                   std::to_string(c.scaleMax));
+    }
+    if (auto s = checkRange(fieldPath(scale, "max"), c.scaleMax, 1, scaleMaxMax); !s) return s;
+    if (auto s = checkRange(fieldPath(at, "weight"), c.weight, 1, weightMax); !s) return s;
+  }
+  return okStatus();
+}
+
+// The weighted mean is compared with the threshold, so the threshold must
+// be a mean every criterion can give: within each criterion's scale. With a
+// common scale (both 2020 campaigns) that is simply the scale.
+Status checkThreshold(const CampaignRules& r) {
+  for (std::size_t i = 0; i < r.criteria.size(); ++i) {
+    const Criterion& c = r.criteria[i];
+    if (r.thresholdMilli < std::uint64_t{c.scaleMin} * 1000 ||
+        r.thresholdMilli > std::uint64_t{c.scaleMax} * 1000) {
+      return fieldError("threshold", formatMilli(r.thresholdMilli) + " is outside the scale of " +
+                                         itemPath("criteria", i) + " " + inQuotes(c.id) + " (" +
+                                         std::to_string(c.scaleMin) + " to " +
+                                         std::to_string(c.scaleMax) + ")");
+    }
+  }
+  return okStatus();
+}
+
+Status checkVote(const CampaignRules& r) {
+  if (votingBodyName(r.votingBody).empty()) {
+    return fieldError("vote.body",
+                      "unknown voting body " + std::to_string(static_cast<int>(r.votingBody)));
+  }
+  if (majorityName(r.majority).empty()) {
+    return fieldError("vote.majority",
+                      "unknown majority " + std::to_string(static_cast<int>(r.majority)));
+  }
+  return checkRange("vote.quorum_percent", r.quorumPercent, 1, 100);
+}
+
+Status checkBudget(const CampaignRules& r) {
+  using json_input::centsMax;
+  if (auto s = checkRange("budget.envelope_cents", r.budgetEnvelopeCents, 0, centsMax); !s) {
+    return s;
+  }
+  if (auto s = checkRange("budget.per_dossier_cap_cents", r.perDossierCapCents, 0, centsMax); !s) {
+    return s;
+  }
+  // A cap without an envelope caps funding that cannot be granted: most
+  // likely the envelope was forgotten, so say so rather than accept it.
+  if (r.budgetEnvelopeCents == 0 && r.perDossierCapCents > 0) {
+    return fieldError("budget.per_dossier_cap_cents",
+                      formatEuros(r.perDossierCapCents) +
+                          " caps a grant, but there is no envelope (budget.envelope_cents is 0)");
+  }
+  if (r.perDossierCapCents > r.budgetEnvelopeCents) {
+    return fieldError("budget.per_dossier_cap_cents", formatEuros(r.perDossierCapCents) +
+                                                          " is over the envelope of " +
+                                                          formatEuros(r.budgetEnvelopeCents));
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+std::string_view votingBodyName(VotingBody body) {
+  switch (body) {
+    case VotingBody::Jury:
+      return "jury";
+    case VotingBody::ElectedOfficials:
+      return "elected_officials";
+  }
+  return {};
+}
+
+std::string_view majorityName(Majority majority) {
+  switch (majority) {
+    case Majority::Simple:
+      return "simple";
+    case Majority::Absolute:
+      return "absolute";
+    case Majority::TwoThirds:
+      return "two_thirds";
+  }
+  return {};
+}
+
+const std::vector<std::string>& applicationFieldNames() {
+  static const std::vector<std::string> names{
+      "applicant.name",   "applicant.kind", "title",         "summary",      "strands",
+      "requested_amount", "contact.name",   "contact.email", "contact.phone"};
+  return names;
+}
+
+Status validateId(std::string_view what, std::string_view id) {
+  const bool wellFormed =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
+      });
+  if (wellFormed) return okStatus();
+  if (id.empty()) return fieldError(what, "must not be empty");
+  if (id.size() > 64) {
+    return fieldError(what, inQuotes(id) + " is " + std::to_string(id.size()) +
+                                " characters long, over the limit of 64");
+  }
+  return fieldError(
+      what, inQuotes(id) + " may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to 64)");
+}
+
+Status validateRules(const CampaignRules& r) {
+  if (auto s = checkText("name", r.name, true); !s) return s;
+  if (auto s = checkText("organiser", r.organiser, true); !s) return s;
+  if (auto s = checkDeadline(r); !s) return s;
+  if (auto s = checkKinds(r.eligibleApplicantKinds); !s) return s;
+  if (auto s = checkRequiredFields(r.requiredFields); !s) return s;
+  if (auto s = checkStrands(r.strands); !s) return s;
+  if (auto s = checkCriteria(r.criteria); !s) return s;
+  if (auto s = checkThreshold(r); !s) return s;  // after the scales are known sound
+  if (auto s = checkVote(r); !s) return s;
+  if (auto s = checkText("label_name", r.labelName, false); !s) return s;
+  if (auto s = checkBudget(r); !s) return s;
+  return checkText("notes", r.notes, false);
+}
+
+bool CampaignRules::operator==(const CampaignRules& o) const {
+  return name == o.name && organiser == o.organiser && timeZone == o.timeZone &&
+         deadlineMicros == o.deadlineMicros && deadlineLocal == o.deadlineLocal &&
+         eligibleApplicantKinds == o.eligibleApplicantKinds && requiredFields == o.requiredFields &&
+         strands == o.strands && auditionsHeld == o.auditionsHeld && criteria == o.criteria &&
+         thresholdMilli == o.thresholdMilli && votingBody == o.votingBody &&
+         quorumPercent == o.quorumPercent && majority == o.majority && labelName == o.labelName &&
+         budgetEnvelopeCents == o.budgetEnvelopeCents &&
+         perDossierCapCents == o.perDossierCapCents && notes == o.notes;
+}
+
+}  // namespace parcours::workflows

@@ -40,6 +40,15 @@ class Projection {
   // runtime's (the checkpoint) and refused. The event is seen in place
   // (valid during the call only), so a rebuild copies nothing.
   virtual Status apply(const store::EventView& event, store::TableBatch& rows) = 0;
+  // Called after the last apply() of each commit, before the commit: a
+  // projection that keeps rows in memory between events writes the ones
+  // that changed here, once per commit instead of once per event. If the
+  // commit then fails, the runner starts again from its checkpoint, and the
+  // projection must notice the break in positions and forget its memory.
+  virtual Status flush(store::TableBatch& rows) {
+    (void)rows;
+    return okStatus();
+  }
 };
 
 // Told (position, head) as a rebuild or a catch-up advances.

@@ -1,0 +1,265 @@
+// `parcours dossier ...`: every step of a dossier's workflow, as the
+// instructors, jurors, voters and applicants take them. Each verb is one
+// command of the dossier machine (docs/workflow.md); this file only turns
+// flags and files into those commands and says where the dossier stands.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "input_parsing.h"
+#include "output.h"
+#include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/zoned_time.h"
+#include "write_command.h"
+
+namespace parcours::cli {
+namespace {
+
+using workflows::CampaignState;
+using workflows::DossierCommand;
+using workflows::DossierState;
+using workflows::Workflow;
+namespace cmd = workflows::dossier_command;
+
+struct DossierOptions {
+  WriteOptions write;
+  std::string dossierId;
+  std::string campaignId;
+  std::string file;
+  std::string slot;
+  std::string jurorId;
+  std::vector<std::string> scores;
+  std::string voterId;
+  std::string choice;
+  std::int64_t amountCents = 0;
+};
+
+// What a verb appends to "dossier D: <status>" (its own separator first:
+// " to campaign C", ", audition scheduled at T"), read from the states
+// after the write.
+using Detail = std::function<WriteSummary(const DossierState&, const CampaignState&)>;
+
+WriteSummary noDetail(const DossierState&, const CampaignState&) {
+  return {};
+}
+
+int runDossierWrite(const Context& context, const DossierOptions& options,
+                    const DossierCommand& command, const Detail& detail) {
+  const std::string& id = options.dossierId;
+  // Dossiers live in a store some campaign was opened in: it must exist.
+  return runWrite(
+      context, options.write, StoreUse::Existing,
+      [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
+        return workflow.dossier(id, command, commandContext);
+      },
+      [&](Workflow& workflow) -> Result<WriteSummary> {
+        auto dossier = workflow.loadDossier(id);
+        if (!dossier) return dossier.error();
+        auto campaign = workflow.loadCampaign(dossier->campaignId);
+        if (!campaign) return campaign.error();
+        WriteSummary summary = detail(*dossier, *campaign);
+        const std::string status(workflows::statusName(dossier->status));
+        summary.text = "dossier " + id + ": " + status + summary.text;
+        summary.fields["dossier_id"] = id;
+        summary.fields["campaign_id"] = dossier->campaignId;
+        summary.fields["status"] = status;
+        summary.fields["stream_version"] = dossier->version;
+        return summary;
+      });
+}
+
+// A verb whose command needs nothing but the dossier id.
+template <typename Command>
+int runSimple(const Context& context, const DossierOptions& options) {
+  return runDossierWrite(context, options, Command{}, noDetail);
+}
+
+int runSubmit(const Context& context, const DossierOptions& options) {
+  auto text = readInputFile(options.file, "submission");
+  if (!text) return reportError(text.error());
+  auto application = workflows::parseApplication(*text);
+  if (!application) {
+    return reportError(Error::invalidInput(options.file + ": " + application.error().message));
+  }
+  return runDossierWrite(
+      context, options, cmd::Submit{options.campaignId, std::move(application).value()},
+      [](const DossierState& d, const CampaignState&) {
+        return WriteSummary{
+            " to campaign " + d.campaignId + " by \"" + d.application.applicantName + "\"",
+            {{"submitted_at", workflows::formatUtc(d.submittedAtMicros)}}};
+      });
+}
+
+int runSchedule(const Context& context, const DossierOptions& options) {
+  auto slot = workflows::parseInstant(options.slot);
+  if (!slot) {
+    return reportError(Error::invalidInput("--slot: " + slot.error().message));
+  }
+  return runDossierWrite(
+      context, options, cmd::ScheduleAudition{*slot},
+      [](const DossierState& d, const CampaignState& c) {
+        const std::int64_t at = d.auditionSlotMicros.value_or(0);
+        const std::string when = workflows::formatInZone(at, c.rules().timeZone);
+        return WriteSummary{", audition scheduled at " + when, {{"audition_slot", when}}};
+      });
+}
+
+int runScore(const Context& context, const DossierOptions& options) {
+  auto scores = parseScoreFlags(options.scores);
+  if (!scores) return reportError(scores.error());
+  return runDossierWrite(
+      context, options, cmd::RecordScore{options.jurorId, std::move(scores).value()},
+      [&](const DossierState& d, const CampaignState& c) {
+        const std::size_t expected = c.scorers(d.dossierId).size();
+        return WriteSummary{", score of juror " + options.jurorId + " recorded (" +
+                                std::to_string(d.scores.size()) + " of " +
+                                std::to_string(expected) + " jurors have scored)",
+                            {{"juror_id", options.jurorId},
+                             {"jurors_scored", d.scores.size()},
+                             {"jurors_expected", expected}}};
+      });
+}
+
+int runCloseScoring(const Context& context, const DossierOptions& options) {
+  return runDossierWrite(
+      context, options, cmd::CloseScoring{}, [](const DossierState& d, const CampaignState& c) {
+        return WriteSummary{
+            ", weighted mean " + formatMilli(d.meanMilli) + " (threshold " +
+                formatMilli(c.rules().thresholdMilli) + ")",
+            {{"mean_milli", d.meanMilli}, {"threshold_milli", c.rules().thresholdMilli}}};
+      });
+}
+
+int runVote(const Context& context, const DossierOptions& options) {
+  auto choice = workflows::parseVoteChoice(options.choice);
+  if (!choice) {
+    return reportError(
+        Error::invalidInput("--choice \"" + options.choice + "\": vote yes, no or abstain"));
+  }
+  return runDossierWrite(
+      context, options, cmd::CastVote{options.voterId, *choice},
+      [&](const DossierState& d, const CampaignState& c) {
+        const std::size_t voters = c.voters(d.dossierId).size();
+        return WriteSummary{
+            ", vote of " + options.voterId + " recorded (" + std::to_string(d.votes.size()) +
+                " of " + std::to_string(voters) + " votes cast)",
+            {{"voter_id", options.voterId}, {"votes_cast", d.votes.size()}, {"voters", voters}}};
+      });
+}
+
+int runAward(const Context& context, const DossierOptions& options) {
+  return runDossierWrite(
+      context, options, cmd::Award{options.amountCents},
+      [](const DossierState& d, const CampaignState&) {
+        std::string text;
+        if (!d.labelName.empty()) text = ", label \"" + d.labelName + "\"";
+        if (d.grantedCents > 0) text += ", " + workflows::formatEuros(d.grantedCents) + " granted";
+        return WriteSummary{text, {{"label_name", d.labelName}, {"granted_cents", d.grantedCents}}};
+      });
+}
+
+// Adds one verb with the dossier positional, the write options and its runner.
+CLI::App* addVerb(CLI::App& group, CommandRun& run, const std::string& name,
+                  const std::string& description, const std::string& example, bool reasonRequired,
+                  int (*body)(const Context&, const DossierOptions&),
+                  std::shared_ptr<DossierOptions>& options) {
+  options = std::make_shared<DossierOptions>();
+  CLI::App* verb = group.add_subcommand(name, description);
+  verb->footer(helpFooter(example));
+  addWriteOptions(*verb, options->write, reasonRequired);
+  verb->callback([options, &run, body] {
+    run = [options, body](const Context& context) { return body(context, *options); };
+  });
+  return verb;
+}
+
+void addDossierPositional(CLI::App* verb, DossierOptions& options) {
+  verb->add_option("dossier", options.dossierId, "Dossier id")->required();
+}
+
+}  // namespace
+
+void addDossierCommands(CLI::App& app, CommandRun& run) {
+  CLI::App* group = app.add_subcommand("dossier", "Take a dossier through its workflow");
+  group->require_subcommand(1);
+  group->footer(
+      "\nThe workflow: submitted > eligible > auditioned > scored > voted > labelled;\n"
+      "ineligible, not_selected, no_show, below_threshold, rejected and withdrawn end it.\n" +
+      helpFooter("parcours --data /var/lib/parcours dossier eligible d-12 --reason \"complete\""));
+  std::shared_ptr<DossierOptions> o;
+
+  CLI::App* verb = addVerb(*group, run, "submit", "Submit a dossier to a campaign from a file",
+                           "parcours dossier submit lti-2020 d-12 application.json "
+                           "--at 2020-06-19T18:00:00+02:00",
+                           false, runSubmit, o);
+  verb->add_option("campaign", o->campaignId, "Campaign id")->required();
+  addDossierPositional(verb, *o);
+  verb->add_option("file", o->file, "The application (JSON)")->required();
+
+  verb = addVerb(*group, run, "eligible", "Confirm the dossier is eligible (kind, completeness)",
+                 "parcours dossier eligible d-12", false, runSimple<cmd::ConfirmEligibility>, o);
+  addDossierPositional(verb, *o);
+  verb = addVerb(*group, run, "ineligible", "Declare the dossier ineligible, saying why",
+                 "parcours dossier ineligible d-12 --reason \"a commune, not an "
+                 "intercommunalité\"",
+                 true, runSimple<cmd::DeclareIneligible>, o);
+  addDossierPositional(verb, *o);
+  verb = addVerb(*group, run, "not-selected", "Do not select an eligible dossier, saying why",
+                 "parcours dossier not-selected d-12 --reason \"outside the call's strands\"", true,
+                 runSimple<cmd::NotSelect>, o);
+  addDossierPositional(verb, *o);
+
+  CLI::App* audition = group->add_subcommand("audition", "Auditions: schedule, held, no-show");
+  audition->require_subcommand(1);
+  audition->footer(
+      helpFooter("parcours dossier audition schedule d-12 --slot "
+                 "2020-06-23T14:00:00+02:00"));
+  verb = addVerb(*audition, run, "schedule", "Give an eligible dossier its audition slot",
+                 "parcours dossier audition schedule d-12 --slot 2020-06-23T14:00:00+02:00", false,
+                 runSchedule, o);
+  addDossierPositional(verb, *o);
+  verb->add_option("--slot", o->slot, "The slot (RFC 3339)")->required();
+  verb =
+      addVerb(*audition, run, "held", "Record that the audition was held",
+              "parcours dossier audition held d-12", false, runSimple<cmd::RecordAuditionHeld>, o);
+  addDossierPositional(verb, *o);
+  verb = addVerb(*audition, run, "no-show", "Record that the applicant did not show up",
+                 "parcours dossier audition no-show d-12", false, runSimple<cmd::RecordNoShow>, o);
+  addDossierPositional(verb, *o);
+
+  verb = addVerb(*group, run, "score", "Record one juror's scores, every criterion once",
+                 "parcours dossier score d-12 --juror j1 --score innovation=8 --score users=6",
+                 false, runScore, o);
+  addDossierPositional(verb, *o);
+  verb->add_option("--juror", o->jurorId, "The juror's id")->required();
+  verb->add_option("--score", o->scores, "criterion=value (repeat for every criterion)")
+      ->required()
+      ->allow_extra_args(false);
+  verb = addVerb(*group, run, "close-scoring",
+                 "Close scoring once every juror scored: scored or below_threshold",
+                 "parcours dossier close-scoring d-12", false, runCloseScoring, o);
+  addDossierPositional(verb, *o);
+
+  verb = addVerb(*group, run, "vote", "Record one voter's vote",
+                 "parcours dossier vote d-12 --voter v1 --choice yes", false, runVote, o);
+  addDossierPositional(verb, *o);
+  verb->add_option("--voter", o->voterId, "The voter's id")->required();
+  verb->add_option("--choice", o->choice, "yes, no or abstain")->required();
+  verb = addVerb(*group, run, "close-vote", "Close the vote: voted or rejected (quorum, majority)",
+                 "parcours dossier close-vote d-12", false, runSimple<cmd::CloseVote>, o);
+  addDossierPositional(verb, *o);
+
+  verb = addVerb(*group, run, "award", "Award the label and/or grant funding within the envelope",
+                 "parcours dossier award d-12 --amount-cents 4500000", false, runAward, o);
+  addDossierPositional(verb, *o);
+  verb->add_option("--amount-cents", o->amountCents,
+                   "Funding granted, in euro cents (0 or absent: the label only)")
+      ->check(nonNegativeCents());
+  verb = addVerb(*group, run, "withdraw", "Withdraw the dossier (the applicant's decision)",
+                 "parcours dossier withdraw d-12 --actor applicant", false,
+                 runSimple<cmd::Withdraw>, o);
+  addDossierPositional(verb, *o);
+}
+
+}  // namespace parcours::cli

@@ -1,0 +1,179 @@
+// `parcours status` (where every dossier stands, a page at a time) and
+// `parcours show DOSSIER` (one dossier now, and how it got there).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "input_parsing.h"
+#include "output.h"
+#include "read_support.h"
+
+namespace parcours::cli {
+namespace {
+
+using workflows::DossierRow;
+
+// Table cells are cut to this many characters; JSON has them whole.
+constexpr std::size_t titleCharsMax = 40;
+constexpr std::size_t applicantCharsMax = 30;
+
+struct StatusOptions {
+  std::string campaignId;
+  std::string state;
+  std::string after;
+  std::size_t limit = 100;
+  bool json = false;
+};
+
+std::string meanText(const DossierRow& row) {
+  return row.meanMilli ? formatMilli(*row.meanMilli) : "-";
+}
+
+Status printStatus(workflows::Views& views, const StatusOptions& options,
+                   std::optional<workflows::DossierStatus> state) {
+  auto page = views.status(options.campaignId, state, options.after, options.limit);
+  if (!page) return page.error();
+  if (options.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const DossierRow& row : page->rows) rows.push_back(dossierRowJson(row));
+    printJson({{"dossiers", std::move(rows)},
+               {"next_cursor", page->nextCursor.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(page->nextCursor)}});
+    return okStatus();
+  }
+  if (page->rows.empty()) {
+    std::cerr << "no dossier matches" << (options.after.empty() ? "" : " past this cursor") << "\n";
+    return okStatus();
+  }
+  Table table({"DOSSIER", "CAMPAIGN", "STATE", "APPLICANT", "KIND", "TITLE", "REQUESTED", "GRANTED",
+               "MEAN"});
+  table.alignRight(6).alignRight(7).alignRight(8);
+  for (const DossierRow& row : page->rows) {
+    table.addRow({row.dossierId, row.campaignId, std::string(workflows::statusName(row.status)),
+                  ellipsize(row.applicantName, applicantCharsMax), row.applicantKind,
+                  ellipsize(row.title, titleCharsMax), euros(row.requestedCents),
+                  euros(row.grantedCents), meanText(row)});
+  }
+  table.print(std::cout);
+  if (!page->nextCursor.empty()) {
+    std::cerr << "more dossiers: run the same command with --after " << page->nextCursor << "\n";
+  }
+  return okStatus();
+}
+
+int runStatus(const Context& context, const StatusOptions& options) {
+  std::optional<workflows::DossierStatus> state;
+  if (!options.state.empty()) {
+    state = workflows::parseStatus(options.state);
+    if (!state || *state == workflows::DossierStatus::Absent) {
+      return reportError(Error::invalidInput("--state \"" + options.state +
+                                             "\" is not a state: use " + statusNames()));
+    }
+  }
+  return runRead(context,
+                 [&](workflows::Views& views) { return printStatus(views, options, state); });
+}
+
+struct ShowOptions {
+  std::string dossierId;
+  bool json = false;
+};
+
+Status printShow(workflows::Views& views, const ShowOptions& options) {
+  auto row = views.dossier(options.dossierId);
+  if (!row) return row.error();
+  auto timeline = views.timeline(options.dossierId);
+  if (!timeline) return timeline.error();
+  if (options.json) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& entry : *timeline) steps.push_back(timelineEntryJson(entry));
+    printJson({{"dossier", dossierRowJson(*row)}, {"timeline", std::move(steps)}});
+    return okStatus();
+  }
+  const std::string zone = campaignTimeZone(views, row->campaignId);
+  std::string strands;
+  for (const std::string& s : row->strands) strands += (strands.empty() ? "" : ", ") + s;
+  Table facts({"dossier " + row->dossierId, ""});
+  facts.addRow({"campaign", row->campaignId});
+  facts.addRow({"state", std::string(workflows::statusName(row->status))});
+  facts.addRow({"applicant", row->applicantName + " (" + row->applicantKind + ")"});
+  facts.addRow({"title", row->title});
+  if (!row->summary.empty()) facts.addRow({"summary", row->summary});
+  if (!strands.empty()) facts.addRow({"strands", strands});
+  facts.addRow({"requested", euros(row->requestedCents)});
+  facts.addRow({"granted", euros(row->grantedCents)});
+  if (row->auditionSlotMicros) {
+    facts.addRow({"audition", peopleTime(*row->auditionSlotMicros, zone)});
+  }
+  facts.addRow({"mean", meanText(*row)});
+  if (!row->labelName.empty()) facts.addRow({"label", row->labelName});
+  facts.addRow({"submitted", peopleTime(row->submittedAtMicros, zone)});
+  facts.addRow({"updated", peopleTime(row->updatedAtMicros, zone) + " (position " +
+                               std::to_string(row->lastPosition) + ", version " +
+                               std::to_string(row->version) + ")"});
+  facts.print(std::cout);
+
+  std::cout << "\n";
+  // The summary is the long cell: last, so the others stay aligned.
+  Table steps({"POSITION", "WHEN", "EVENT", "ACTOR", "RULES", "REASON", "WHAT"});
+  steps.alignRight(0);
+  for (const auto& entry : *timeline) {
+    steps.addRow({std::to_string(entry.position), peopleTime(entry.recordedAtMicros, zone),
+                  entry.eventType, entry.actor, "v" + std::to_string(entry.rulesVersion),
+                  entry.reason, entry.summary});
+  }
+  steps.print(std::cout);
+  return okStatus();
+}
+
+}  // namespace
+
+Status printStatusTable(workflows::Views& views, const std::string& campaignId, std::size_t limit) {
+  StatusOptions options;
+  options.campaignId = campaignId;
+  options.limit = limit;
+  return printStatus(views, options, std::nullopt);
+}
+
+void addStatusCommand(CLI::App& app, CommandRun& run) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* command = app.add_subcommand(
+      "status", "Where the dossiers stand: by campaign and state, a page at a time");
+  command->footer(
+      "\nColumns: dossier, campaign, state, applicant, kind, title, requested, granted, mean.\n"
+      "--json: {\"dossiers\": [{dossier_id, campaign_id, status, applicant_name,\n"
+      "applicant_kind, title, summary, strands, requested_cents, granted_cents,\n"
+      "audition_slot, mean_milli, label_name, submitted_at, updated_at, last_position,\n"
+      "version}], \"next_cursor\": string or null}.\n" +
+      helpFooter("parcours status --campaign lti-2020 --state eligible --limit 50"));
+  command->add_option("--campaign", options->campaignId, "Only this campaign's dossiers");
+  command->add_option("--state", options->state, "Only dossiers in this state: " + statusNames());
+  command->add_option("--limit", options->limit, "Dossiers per page")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  command->add_option("--after", options->after,
+                      "Start after this cursor (printed on stderr, or next_cursor in --json)");
+  command->add_flag("--json", options->json, "One JSON object (fields below)");
+  command->callback([options, &run] {
+    run = [options](const Context& context) { return runStatus(context, *options); };
+  });
+}
+
+void addShowCommand(CLI::App& app, CommandRun& run) {
+  auto options = std::make_shared<ShowOptions>();
+  CLI::App* command =
+      app.add_subcommand("show", "One dossier: where it stands and every step that led there");
+  command->footer(
+      "\n--json: {\"dossier\": {the fields of `status --json`}, \"timeline\": [{position,\n"
+      "stream_version, recorded_at, event_type, actor, reason, rules_version, summary}]}.\n" +
+      helpFooter("parcours show d-12 --json"));
+  command->add_option("dossier", options->dossierId, "Dossier id")->required();
+  command->add_flag("--json", options->json, "One JSON object (fields below)");
+  command->callback([options, &run] {
+    run = [options](const Context& context) {
+      return runRead(context, [&](workflows::Views& views) { return printShow(views, *options); });
+    };
+  });
+}
+
+}  // namespace parcours::cli

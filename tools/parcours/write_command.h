@@ -1,0 +1,48 @@
+// The part every workflow write shares: who (--actor), why (--reason), when
+// (--at, for importing past decisions), once (--command-id), and how the
+// outcome is printed (one line, or one JSON object with --json).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.h"
+#include "parcours/store/result.h"
+#include "parcours/store/types.h"
+#include "parcours/workflows/workflow.h"
+#include "store_access.h"
+
+namespace parcours::cli {
+
+struct WriteOptions {
+  std::string actor;      // --actor / PARCOURS_ACTOR; defaults to $USER, else "cli"
+  std::string reason;     // --reason, recorded in the events
+  std::string at;         // --at: the recorded time (RFC 3339); empty: now
+  std::string commandId;  // --command-id: a re-run returns the first result
+  bool json = false;
+};
+
+// Adds --actor, --reason, --at, --command-id and --json to `command`.
+void addWriteOptions(CLI::App& command, WriteOptions& options, bool reasonRequired = false);
+
+// What a write says once it succeeded: the line for people (runWrite adds
+// the positions) and the fields merged into the --json object.
+struct WriteSummary {
+  std::string text;
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+using WriteCommand = std::function<Result<store::AppendResult>(workflows::Workflow&,
+                                                               const workflows::CommandContext&)>;
+// Reads the state after the write, to say where it stands now.
+using Summarise = std::function<Result<WriteSummary>(workflows::Workflow&)>;
+
+// Checks --at and --actor, opens the store, runs `command` through the
+// workflow service and prints the outcome. Returns the exit code. Nothing
+// is written unless the command is accepted.
+int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
+             const WriteCommand& command, const Summarise& summarise);
+
+}  // namespace parcours::cli

@@ -1,0 +1,281 @@
+#include "views/event_summary.h"
+
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows::views {
+namespace {
+
+std::string_view text(capnp::Text::Reader t) {
+  return {t.cStr(), t.size()};
+}
+
+std::string_view choiceName(schema::VoteChoice choice) {
+  switch (choice) {
+    case schema::VoteChoice::YES:
+      return "yes";
+    case schema::VoteChoice::NO:
+      return "no";
+    case schema::VoteChoice::ABSTAIN:
+      return "abstain";
+  }
+  return "unknown";
+}
+
+std::string_view phaseWords(schema::Phase phase) {
+  switch (phase) {
+    case schema::Phase::SUBMISSIONS:
+      return "submissions";
+    case schema::Phase::SUBMISSIONS_CLOSED:
+      return "submissions closed";
+    case schema::Phase::AUDITIONS:
+      return "auditions";
+    case schema::Phase::DELIBERATION:
+      return "deliberation";
+    case schema::Phase::CLOSED:
+      return "closed";
+  }
+  return "unknown";
+}
+
+void appendList(std::string& out, capnp::List<capnp::Text>::Reader items) {
+  bool first = true;
+  for (auto item : items) {
+    if (!first) out += ", ";
+    out += text(item);
+    first = false;
+  }
+}
+
+std::string rulesSummary(std::string_view verb, std::uint32_t version,
+                         schema::CampaignRules::Reader rules) {
+  std::string out(verb);
+  out += ": \"";
+  out += text(rules.getName());
+  out += "\" by ";
+  out += text(rules.getOrganiser());
+  out += ", rules version ";
+  out += std::to_string(version);
+  out += ", deadline ";
+  out += text(rules.getDeadlineLocal());
+  out += " (";
+  out += text(rules.getTimeZone());
+  out += ")";
+  if (rules.getBudgetEnvelopeCents() > 0) {
+    out += ", envelope ";
+    out += formatEuros(rules.getBudgetEnvelopeCents());
+  }
+  if (rules.getLabelName().size() > 0) {
+    out += ", label \"";
+    out += text(rules.getLabelName());
+    out += "\"";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string formatMilli(std::uint32_t milli) {
+  std::string frac = std::to_string(milli % 1000);
+  return std::to_string(milli / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
+}
+
+std::string summarize(schema::DossierEvent::Reader e) {
+  using E = schema::DossierEvent;
+  std::string out;
+  switch (e.which()) {
+    case E::DOSSIER_SUBMITTED: {
+      auto a = e.getDossierSubmitted().getApplication();
+      out = "submitted by ";
+      out += text(a.getApplicantName());
+      out += " (";
+      out += text(a.getApplicantKind());
+      out += "): \"";
+      out += text(a.getTitle());
+      out += "\"";
+      if (a.getStrands().size() > 0) {
+        out += a.getStrands().size() == 1 ? ", strand " : ", strands ";
+        appendList(out, a.getStrands());
+      }
+      if (a.getRequestedCents() > 0) {
+        out += ", asking ";
+        out += formatEuros(a.getRequestedCents());
+      }
+      return out;
+    }
+    case E::ELIGIBILITY_CONFIRMED:
+      return "declared eligible";
+    case E::DOSSIER_DECLARED_INELIGIBLE:
+      return "declared ineligible";
+    case E::DOSSIER_NOT_SELECTED:
+      return "not selected";
+    case E::AUDITION_SCHEDULED:
+      return "audition scheduled for " +
+             formatInZone(e.getAuditionScheduled().getSlotMicros(), "UTC");
+    case E::AUDITION_HELD:
+      return "audition held";
+    case E::AUDITION_MISSED:
+      return "audition missed: the applicant did not show up";
+    case E::SCORE_RECORDED: {
+      auto s = e.getScoreRecorded();
+      out = "scored by ";
+      out += text(s.getJurorId());
+      out += ":";
+      bool first = true;
+      for (auto score : s.getScores()) {
+        out += first ? " " : ", ";
+        out += text(score.getCriterionId());
+        out += ' ';
+        out += std::to_string(score.getValue());
+        first = false;
+      }
+      return out;
+    }
+    case E::SCORING_CLOSED: {
+      auto s = e.getScoringClosed();
+      out = "scoring closed: mean ";
+      out += formatMilli(s.getMeanMilli());
+      out += " (threshold ";
+      out += formatMilli(s.getThresholdMilli());
+      out += ") over ";
+      out += std::to_string(s.getJurorsCounted());
+      out += s.getJurorsCounted() == 1 ? " juror" : " jurors";
+      out += s.getPassed() ? ": passed" : ": below threshold";
+      if (s.getCriteria().size() > 0) {
+        out += " (";
+        bool first = true;
+        for (auto c : s.getCriteria()) {
+          if (!first) out += ", ";
+          out += text(c.getCriterionId());
+          out += ' ';
+          out += formatMilli(c.getMeanMilli());
+          first = false;
+        }
+        out += ")";
+      }
+      return out;
+    }
+    case E::VOTE_CAST:
+      out = "vote cast by ";
+      out += text(e.getVoteCast().getVoterId());
+      out += ": ";
+      out += choiceName(e.getVoteCast().getChoice());
+      return out;
+    case E::VOTE_CLOSED: {
+      auto v = e.getVoteClosed();
+      return "vote closed: " + std::to_string(v.getYes()) + " yes, " + std::to_string(v.getNo()) +
+             " no, " + std::to_string(v.getAbstain()) + " abstain of " +
+             std::to_string(v.getEligibleVoters()) +
+             (v.getEligibleVoters() == 1 ? " voter: " : " voters: ") +
+             (v.getCarried() ? "carried" : "rejected");
+    }
+    case E::LABEL_AWARDED:
+      out = "label awarded: \"";
+      out += text(e.getLabelAwarded().getLabelName());
+      out += "\"";
+      return out;
+    case E::FUNDING_GRANTED:
+      return "funding granted: " + formatEuros(e.getFundingGranted().getAmountCents());
+    case E::DOSSIER_WITHDRAWN:
+      return "withdrawn by the applicant";
+  }
+  return "unknown dossier event";
+}
+
+std::string summarize(schema::CampaignEvent::Reader e) {
+  using E = schema::CampaignEvent;
+  std::string out;
+  switch (e.which()) {
+    case E::CAMPAIGN_OPENED:
+      return rulesSummary("campaign opened", e.getRulesVersion(), e.getCampaignOpened().getRules());
+    case E::RULES_AMENDED:
+      return rulesSummary("rules amended", e.getRulesVersion(), e.getRulesAmended().getRules());
+    case E::JURY_APPOINTED: {
+      // Member ids only: names are personal data and stay in the log.
+      std::string jurors;
+      std::string officials;
+      for (auto m : e.getJuryAppointed().getMembers()) {
+        std::string& list = m.getRole() == schema::JuryRole::JUROR ? jurors : officials;
+        if (!list.empty()) list += ", ";
+        list += text(m.getId());
+      }
+      out = "jury appointed:";
+      if (!jurors.empty()) out += " jurors " + jurors;
+      if (!jurors.empty() && !officials.empty()) out += ";";
+      if (!officials.empty()) out += " elected officials " + officials;
+      return out;
+    }
+    case E::CONFLICT_OF_INTEREST_DECLARED:
+      out = "conflict of interest: ";
+      out += text(e.getConflictOfInterestDeclared().getJurorId());
+      out += " recused from dossier ";
+      out += text(e.getConflictOfInterestDeclared().getDossierId());
+      return out;
+    case E::PHASE_CHANGED:
+      out = "phase changed to ";
+      out += phaseWords(e.getPhaseChanged().getPhase());
+      return out;
+    case E::BUDGET_ENVELOPE_SET:
+      return "budget envelope set to " + formatEuros(e.getBudgetEnvelopeSet().getEnvelopeCents());
+    case E::FUNDING_COMMITTED: {
+      auto f = e.getFundingCommitted();
+      out = formatEuros(f.getAmountCents());
+      out += " committed to dossier ";
+      out += text(f.getDossierId());
+      out += "; ";
+      out += formatEuros(f.getGrantedTotalCents());
+      out += " granted in total";
+      return out;
+    }
+  }
+  return "unknown campaign event";
+}
+
+namespace {
+
+AuditEntry envelopeFacts(const store::EventView& event) {
+  AuditEntry entry;
+  entry.position = event.position;
+  entry.recordedAtMicros = event.recordedAtMicros;
+  entry.streamId = event.streamId;
+  entry.streamVersion = event.streamVersion;
+  entry.eventType = event.eventType;
+  entry.actor = event.actor;
+  entry.commandId = event.commandId;
+  return entry;
+}
+
+}  // namespace
+
+AuditEntry auditEntry(const store::EventView& event, schema::DossierEvent::Reader e) {
+  AuditEntry entry = envelopeFacts(event);
+  entry.campaignId = text(e.getCampaignId());
+  entry.dossierId = text(e.getDossierId());
+  entry.reason = text(e.getReason());
+  entry.rulesVersion = e.getRulesVersion();
+  entry.summary = summarize(e);
+  return entry;
+}
+
+AuditEntry auditEntry(const store::EventView& event, schema::CampaignEvent::Reader e) {
+  AuditEntry entry = envelopeFacts(event);
+  entry.campaignId = text(e.getCampaignId());
+  entry.dossierId = concernedDossier(e);
+  entry.reason = text(e.getReason());
+  entry.rulesVersion = e.getRulesVersion();
+  entry.summary = summarize(e);
+  return entry;
+}
+
+std::string concernedDossier(schema::CampaignEvent::Reader e) {
+  using E = schema::CampaignEvent;
+  switch (e.which()) {
+    case E::CONFLICT_OF_INTEREST_DECLARED:
+      return std::string(text(e.getConflictOfInterestDeclared().getDossierId()));
+    case E::FUNDING_COMMITTED:
+      return std::string(text(e.getFundingCommitted().getDossierId()));
+    default:
+      return {};
+  }
+}
+
+}  // namespace parcours::workflows::views
