@@ -23,6 +23,9 @@ struct Account {
     enum class Kind { Open, Deposit, Withdraw } kind;
     long amount = 0;
   };
+  // Run on every decision, which is between loading the stream and
+  // appending: the place to lose a race (see Interference).
+  static inline std::function<void()> onDecide;
 
   static Status apply(State& state, const store::RecordedEvent& event) {
     if (event.eventType == "AccountOpened") {
@@ -39,6 +42,7 @@ struct Account {
 
   static Result<std::vector<store::NewEvent>> decide(const State& state, const Command& command,
                                                      const Decision&) {
+    if (onDecide) onDecide();
     switch (command.kind) {
       case Command::Kind::Open:
         if (state.opened) return Error::refused("the account is already open");
@@ -60,17 +64,18 @@ static_assert(Aggregate<Account>);
 
 const Timestamp june3 = fromMicros(1591221599000000);  // 2020-06-03T21:59:59Z
 
-// A clock that runs `hook` each time a decision asks for the time, which is
-// between loading the stream and appending: the place to lose a race.
-class InterferingClock final : public Clock {
+// Counts the decisions and runs `hook` in each, while it lives.
+class Interference {
  public:
-  std::function<void()> hook;
-  mutable int calls = 0;
-  Timestamp now() const override {
-    ++calls;
-    if (hook) hook();
-    return june3;
+  Interference() {
+    Account::onDecide = [this] {
+      ++calls;
+      if (hook) hook();
+    };
   }
+  ~Interference() { Account::onDecide = nullptr; }
+  int calls = 0;
+  std::function<void()> hook;
 };
 
 Account::Command open() {
@@ -121,31 +126,33 @@ TEST(CommandHandler, RefusedCommandWritesNothingAndSaysWhy) {
 TEST(CommandHandler, RepeatedCommandIdReturnsTheOriginalWithoutDecidingAgain) {
   TempDir dir;
   auto log = openLog(dir.path());
-  InterferingClock clock;
+  ManualClock clock(june3);
+  Interference interference;
   CommandHandler<Account> handler(*log, clock);
   auto first = handler.handle("account-1", open(), {"open-1", "", "", ""});
   ASSERT_TRUE(first);
-  const int decisions = clock.calls;
+  const int decisions = interference.calls;
   // Deciding again would be refused (already open): the original comes back.
   auto again = handler.handle("account-1", open(), {"open-1", "", "", ""});
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->lastPosition, first->lastPosition);
-  EXPECT_EQ(clock.calls, decisions);
+  EXPECT_EQ(interference.calls, decisions);
   EXPECT_EQ(log->head(), 1u);
 }
 
 TEST(CommandHandler, LosingARaceReloadsAndDecidesAgain) {
   TempDir dir;
   auto log = openLog(dir.path());
-  InterferingClock clock;
+  ManualClock clock(june3);
+  Interference interference;
   CommandHandler<Account> handler(*log, clock);
   ASSERT_TRUE(handler.handle("account-1", open(), {}));
   ASSERT_TRUE(handler.handle("account-1", deposit(100), {}));
   // Someone else withdraws 80 between our load and our append, once.
-  clock.calls = 0;
-  clock.hook = [&] {
-    if (clock.calls == 1) {
+  interference.calls = 0;
+  interference.hook = [&] {
+    if (interference.calls == 1) {
       ASSERT_TRUE(
           log->append("account-1", store::ExpectedVersion::any(), {{"Withdrawn", "80"}}, {}));
     }
@@ -154,36 +161,37 @@ TEST(CommandHandler, LosingARaceReloadsAndDecidesAgain) {
   auto result = handler.handle("account-1", withdraw(50), {});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::RefusedByRule);
-  EXPECT_EQ(clock.calls, 2);
+  EXPECT_EQ(interference.calls, 2);
   // And a command that still fits goes through on its second attempt.
-  clock.calls = 0;
-  clock.hook = [&] {
-    if (clock.calls == 1) {
+  interference.calls = 0;
+  interference.hook = [&] {
+    if (interference.calls == 1) {
       ASSERT_TRUE(
           log->append("account-1", store::ExpectedVersion::any(), {{"Deposited", "5"}}, {}));
     }
   };
   auto fits = handler.handle("account-1", withdraw(10), {});
   ASSERT_TRUE(fits) << fits.error().message;
-  EXPECT_EQ(clock.calls, 2);
+  EXPECT_EQ(interference.calls, 2);
   EXPECT_EQ(loadAggregate<Account>(*log, "account-1")->state.balance, 15);
 }
 
 TEST(CommandHandler, GivesUpWithConflictAfterBoundedAttempts) {
   TempDir dir;
   auto log = openLog(dir.path());
-  InterferingClock clock;
+  ManualClock clock(june3);
+  Interference interference;
   CommandHandler<Account> handler(*log, clock);
   ASSERT_TRUE(handler.handle("account-1", open(), {}));
-  clock.calls = 0;
-  clock.hook = [&] {
+  interference.calls = 0;
+  interference.hook = [&] {
     ASSERT_TRUE(log->append("account-1", store::ExpectedVersion::any(), {{"Deposited", "1"}}, {}));
   };
   auto result = handler.handle("account-1", deposit(5), {"d5", "", "", ""});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::Conflict);
   EXPECT_NE(result.error().message.find("5 attempts"), std::string::npos) << result.error().message;
-  EXPECT_EQ(clock.calls, commandAttemptsMax);
+  EXPECT_EQ(interference.calls, commandAttemptsMax);
   EXPECT_FALSE(log->findCommand("d5")->has_value());
 }
 

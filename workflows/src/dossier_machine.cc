@@ -10,6 +10,10 @@
 // words; actions emit the domain events. The events, folded, must land the
 // dossier where the machine went: the machine and the fold are checked
 // against each other on every decision.
+// clang-format off
+#include "msm_config.h"  // first of all: the MPL/Fusion limits must precede every Boost header
+// clang-format on
+
 #include "parcours/workflows/dossier_machine.h"
 
 #include <boost/msm/back/state_machine.hpp>
@@ -20,7 +24,6 @@
 #include <sstream>
 #include <string>
 
-#include "msm_config.h"  // first: the MPL/Fusion limits
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
 
