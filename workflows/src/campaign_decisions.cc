@@ -92,7 +92,8 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
   }
   if (!anyJuror) return Error::invalidInput("a jury needs at least one juror (role \"juror\")");
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
-  auto members = b.event.initJuryAppointed().initMembers(static_cast<unsigned>(command.members.size()));
+  auto members =
+      b.event.initJuryAppointed().initMembers(static_cast<unsigned>(command.members.size()));
   for (unsigned i = 0; i < members.size(); ++i) {
     members[i].setId(command.members[i].id);
     members[i].setName(command.members[i].name);
@@ -108,15 +109,17 @@ Result<std::vector<DomainEvent>> declareConflict(const CampaignState& state,
                                                  std::string_view reason) {
   if (auto s = validateId("dossier id", command.dossierId); !s) return s.error();
   if (state.member(command.jurorId) == nullptr) {
-    return Error::notFound("\"" + command.jurorId + "\" is not a member of the jury of campaign \"" +
-                           state.campaignId + "\"");
+    return Error::notFound("\"" + command.jurorId +
+                           "\" is not a member of the jury of campaign \"" + state.campaignId +
+                           "\"");
   }
   if (state.recused(command.jurorId, command.dossierId)) {
     return Error::conflict("a conflict of interest of \"" + command.jurorId + "\" with dossier \"" +
                            command.dossierId + "\" is already declared");
   }
   if (reason.empty()) {
-    return Error::invalidInput("a conflict of interest needs a reason (--reason): the link declared");
+    return Error::invalidInput(
+        "a conflict of interest needs a reason (--reason): the link declared");
   }
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
   auto declared = b.event.initConflictOfInterestDeclared();
@@ -129,9 +132,9 @@ Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
                                              const campaign_command::ChangePhase& command,
                                              std::string_view reason) {
   if (command.phase <= state.phase) {
-    return Error::refused("campaign \"" + state.campaignId + "\" is in phase " +
-                          std::string(phaseName(state.phase)) + "; phases only move forward, not to " +
-                          std::string(phaseName(command.phase)));
+    return Error::refused(
+        "campaign \"" + state.campaignId + "\" is in phase " + std::string(phaseName(state.phase)) +
+        "; phases only move forward, not to " + std::string(phaseName(command.phase)));
   }
   if (command.phase == Phase::Auditions && !state.rules().auditionsHeld) {
     return Error::refused("campaign \"" + state.campaignId +
@@ -151,9 +154,9 @@ Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,
                                std::to_string(command.envelopeCents) + " cents");
   }
   if (command.envelopeCents < state.grantedCents) {
-    return Error::refused("the envelope " + formatEuros(command.envelopeCents) + " would be below the " +
-                          formatEuros(state.grantedCents) + " already granted in campaign \"" +
-                          state.campaignId + "\"");
+    return Error::refused("the envelope " + formatEuros(command.envelopeCents) +
+                          " would be below the " + formatEuros(state.grantedCents) +
+                          " already granted in campaign \"" + state.campaignId + "\"");
   }
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
   b.event.initBudgetEnvelopeSet().setEnvelopeCents(command.envelopeCents);

@@ -12,6 +12,8 @@ JuryRole readRole(schema::JuryRole role) {
   return role == schema::JuryRole::ELECTED_OFFICIAL ? JuryRole::ElectedOfficial : JuryRole::Juror;
 }
 
+}  // namespace
+
 Phase readPhase(schema::Phase phase) {
   switch (phase) {
     case schema::Phase::SUBMISSIONS_CLOSED:
@@ -26,8 +28,6 @@ Phase readPhase(schema::Phase phase) {
       return Phase::Submissions;
   }
 }
-
-}  // namespace
 
 const JuryMember* CampaignState::member(std::string_view id) const {
   for (const JuryMember& m : jury) {

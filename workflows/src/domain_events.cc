@@ -74,7 +74,8 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   out.setTimeZone(rules.timeZone);
   out.setDeadlineMicros(rules.deadlineMicros);
   out.setDeadlineLocal(rules.deadlineLocal);
-  auto kinds = out.initEligibleApplicantKinds(static_cast<unsigned>(rules.eligibleApplicantKinds.size()));
+  auto kinds =
+      out.initEligibleApplicantKinds(static_cast<unsigned>(rules.eligibleApplicantKinds.size()));
   for (unsigned i = 0; i < kinds.size(); ++i) kinds.set(i, rules.eligibleApplicantKinds[i]);
   auto fields = out.initRequiredFields(static_cast<unsigned>(rules.requiredFields.size()));
   for (unsigned i = 0; i < fields.size(); ++i) fields.set(i, rules.requiredFields[i]);
@@ -121,7 +122,8 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   rules.timeZone = toString(in.getTimeZone());
   rules.deadlineMicros = in.getDeadlineMicros();
   rules.deadlineLocal = toString(in.getDeadlineLocal());
-  for (auto kind : in.getEligibleApplicantKinds()) rules.eligibleApplicantKinds.push_back(toString(kind));
+  for (auto kind : in.getEligibleApplicantKinds())
+    rules.eligibleApplicantKinds.push_back(toString(kind));
   for (auto field : in.getRequiredFields()) rules.requiredFields.push_back(toString(field));
   for (auto strand : in.getStrands()) {
     rules.strands.push_back({toString(strand.getId()), toString(strand.getLabel())});

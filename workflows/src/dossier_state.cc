@@ -37,6 +37,39 @@ VoteChoice readChoice(schema::VoteChoice choice) {
 
 }  // namespace
 
+std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
+  using E = schema::DossierEvent;
+  switch (event.which()) {
+    case E::DOSSIER_SUBMITTED:
+      return DossierStatus::Submitted;
+    case E::ELIGIBILITY_CONFIRMED:
+      return DossierStatus::Eligible;
+    case E::DOSSIER_DECLARED_INELIGIBLE:
+      return DossierStatus::Ineligible;
+    case E::DOSSIER_NOT_SELECTED:
+      return DossierStatus::NotSelected;
+    case E::AUDITION_HELD:
+      return DossierStatus::Auditioned;
+    case E::AUDITION_MISSED:
+      return DossierStatus::NoShow;
+    case E::SCORING_CLOSED:
+      return event.getScoringClosed().getPassed() ? DossierStatus::Scored
+                                                  : DossierStatus::BelowThreshold;
+    case E::VOTE_CLOSED:
+      return event.getVoteClosed().getCarried() ? DossierStatus::Voted : DossierStatus::Rejected;
+    case E::LABEL_AWARDED:
+    case E::FUNDING_GRANTED:
+      return DossierStatus::Labelled;
+    case E::DOSSIER_WITHDRAWN:
+      return DossierStatus::Withdrawn;
+    case E::AUDITION_SCHEDULED:
+    case E::SCORE_RECORDED:
+    case E::VOTE_CAST:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 Status applyDossierEvent(DossierState& state, std::string_view eventType, std::string_view payload,
                          std::int64_t recordedAtMicros) {
   using E = schema::DossierEvent;
@@ -50,31 +83,24 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
       return Error::corruption("dossier stream starts with " + std::string(eventType) +
                                ", not DossierSubmitted");
     }
+    if (auto after = statusAfter(e)) state.status = *after;
     switch (which) {
       case E::DOSSIER_SUBMITTED:
-        state.status = DossierStatus::Submitted;
         state.dossierId = toString(e.getDossierId());
         state.campaignId = toString(e.getCampaignId());
         state.application = readApplication(e.getDossierSubmitted().getApplication());
         state.submittedAtMicros = recordedAtMicros;
         break;
       case E::ELIGIBILITY_CONFIRMED:
-        state.status = DossierStatus::Eligible;
-        break;
       case E::DOSSIER_DECLARED_INELIGIBLE:
-        state.status = DossierStatus::Ineligible;
-        break;
       case E::DOSSIER_NOT_SELECTED:
-        state.status = DossierStatus::NotSelected;
-        break;
+      case E::AUDITION_HELD:
+      case E::AUDITION_MISSED:
+      case E::VOTE_CLOSED:
+      case E::DOSSIER_WITHDRAWN:
+        break;  // the state alone changes
       case E::AUDITION_SCHEDULED:
         state.auditionSlotMicros = e.getAuditionScheduled().getSlotMicros();
-        break;
-      case E::AUDITION_HELD:
-        state.status = DossierStatus::Auditioned;
-        break;
-      case E::AUDITION_MISSED:
-        state.status = DossierStatus::NoShow;
         break;
       case E::SCORE_RECORDED: {
         auto recorded = e.getScoreRecorded();
@@ -87,25 +113,16 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
       }
       case E::SCORING_CLOSED:
         state.meanMilli = e.getScoringClosed().getMeanMilli();
-        state.status = e.getScoringClosed().getPassed() ? DossierStatus::Scored
-                                                        : DossierStatus::BelowThreshold;
         break;
       case E::VOTE_CAST:
-        state.votes[toString(e.getVoteCast().getVoterId())] = readChoice(e.getVoteCast().getChoice());
-        break;
-      case E::VOTE_CLOSED:
-        state.status = e.getVoteClosed().getCarried() ? DossierStatus::Voted : DossierStatus::Rejected;
+        state.votes[toString(e.getVoteCast().getVoterId())] =
+            readChoice(e.getVoteCast().getChoice());
         break;
       case E::LABEL_AWARDED:
-        state.status = DossierStatus::Labelled;
         state.labelName = toString(e.getLabelAwarded().getLabelName());
         break;
       case E::FUNDING_GRANTED:
-        state.status = DossierStatus::Labelled;
         state.grantedCents += e.getFundingGranted().getAmountCents();
-        break;
-      case E::DOSSIER_WITHDRAWN:
-        state.status = DossierStatus::Withdrawn;
         break;
       default:
         return Error::corruption("unknown dossier event member " +

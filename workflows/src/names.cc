@@ -66,9 +66,10 @@ constexpr std::array<std::pair<Phase, std::string_view>, 5> phaseNames{{
 
 // Indexed like DossierCommand's alternatives.
 constexpr std::array<std::string_view, std::variant_size_v<DossierCommand>> commandNames{
-    "submit",       "confirm eligibility", "declare ineligible", "not select",
-    "schedule audition", "record audition held", "record no-show",  "record score",
-    "close scoring",    "cast vote",           "close vote",         "award",
+    "submit",         "confirm eligibility", "declare ineligible",
+    "not select",     "schedule audition",   "record audition held",
+    "record no-show", "record score",        "close scoring",
+    "cast vote",      "close vote",          "award",
     "withdraw"};
 
 }  // namespace

@@ -70,9 +70,10 @@ class Workflow::CampaignCache {
     if (cached && cached->version == *version) return cached;
     auto next = std::make_shared<CampaignState>(cached ? *cached : CampaignState{});
     next->campaignId = campaignId;
-    auto folded = foldTail(log_, stream, *next, [](CampaignState& s, const store::RecordedEvent& e) {
-      return applyCampaignEvent(s, e.eventType, e.payload);
-    });
+    auto folded =
+        foldTail(log_, stream, *next, [](CampaignState& s, const store::RecordedEvent& e) {
+          return applyCampaignEvent(s, e.eventType, e.payload);
+        });
     if (!folded) return folded.error();
     std::lock_guard lock(mutex_);
     auto& slot = states_[campaignId];
@@ -168,7 +169,8 @@ Result<DossierState> Workflow::loadDossier(const std::string& dossierId) const {
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
   auto state = foldDossier(log_, dossierId);
   if (!state) return std::move(state).takeError();
-  if (state->status == DossierStatus::Absent) return Error::notFound("no dossier \"" + dossierId + "\"");
+  if (state->status == DossierStatus::Absent)
+    return Error::notFound("no dossier \"" + dossierId + "\"");
   return state;
 }
 

@@ -129,56 +129,6 @@ void readRulesInto(schema::CampaignRules::Reader rules, CampaignSummary& c) {
   c.envelopeCents = rules.getBudgetEnvelopeCents();
 }
 
-Phase readPhase(schema::Phase phase) {
-  switch (phase) {
-    case schema::Phase::SUBMISSIONS:
-      return Phase::Submissions;
-    case schema::Phase::SUBMISSIONS_CLOSED:
-      return Phase::SubmissionsClosed;
-    case schema::Phase::AUDITIONS:
-      return Phase::Auditions;
-    case schema::Phase::DELIBERATION:
-      return Phase::Deliberation;
-    case schema::Phase::CLOSED:
-      return Phase::Closed;
-  }
-  return Phase::Closed;
-}
-
-// The state a dossier event leads to, or nullopt when it changes none.
-std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader e) {
-  using E = schema::DossierEvent;
-  switch (e.which()) {
-    case E::DOSSIER_SUBMITTED:
-      return DossierStatus::Submitted;
-    case E::ELIGIBILITY_CONFIRMED:
-      return DossierStatus::Eligible;
-    case E::DOSSIER_DECLARED_INELIGIBLE:
-      return DossierStatus::Ineligible;
-    case E::DOSSIER_NOT_SELECTED:
-      return DossierStatus::NotSelected;
-    case E::AUDITION_HELD:
-      return DossierStatus::Auditioned;
-    case E::AUDITION_MISSED:
-      return DossierStatus::NoShow;
-    case E::SCORING_CLOSED:
-      return e.getScoringClosed().getPassed() ? DossierStatus::Scored
-                                              : DossierStatus::BelowThreshold;
-    case E::VOTE_CLOSED:
-      return e.getVoteClosed().getCarried() ? DossierStatus::Voted : DossierStatus::Rejected;
-    case E::LABEL_AWARDED:
-    case E::FUNDING_GRANTED:
-      return DossierStatus::Labelled;
-    case E::DOSSIER_WITHDRAWN:
-      return DossierStatus::Withdrawn;
-    case E::AUDITION_SCHEDULED:
-    case E::SCORE_RECORDED:
-    case E::VOTE_CAST:
-      return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 // Events that touch nothing here, recognised by their type alone so their
 // payload is never decoded: the bulk of a campaign's events.
 bool irrelevant(std::string_view type) {

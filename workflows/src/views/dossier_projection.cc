@@ -92,54 +92,28 @@ void readApplication(E::DossierSubmitted::Reader submitted, DossierRow& row) {
   row.requestedCents = a.getRequestedCents();
 }
 
-// The dossier's state after the event: the same transitions as the dossier
-// machine's fold (dossier_state.cc), which checked them before writing.
+// The dossier's row after the event: its state through statusAfter (the
+// stream's fold uses the same), and the facts the row shows.
 void fold(E::Reader e, DossierRow& row) {
+  if (auto after = statusAfter(e)) row.status = *after;
   switch (e.which()) {
     case E::DOSSIER_SUBMITTED:
-      row.status = DossierStatus::Submitted;
       readApplication(e.getDossierSubmitted(), row);
-      break;
-    case E::ELIGIBILITY_CONFIRMED:
-      row.status = DossierStatus::Eligible;
-      break;
-    case E::DOSSIER_DECLARED_INELIGIBLE:
-      row.status = DossierStatus::Ineligible;
-      break;
-    case E::DOSSIER_NOT_SELECTED:
-      row.status = DossierStatus::NotSelected;
       break;
     case E::AUDITION_SCHEDULED:
       row.auditionSlotMicros = e.getAuditionScheduled().getSlotMicros();
       break;
-    case E::AUDITION_HELD:
-      row.status = DossierStatus::Auditioned;
-      break;
-    case E::AUDITION_MISSED:
-      row.status = DossierStatus::NoShow;
-      break;
-    case E::SCORE_RECORDED:
-    case E::VOTE_CAST:
-      break;  // individual scores and votes: in the timeline
     case E::SCORING_CLOSED:
       row.meanMilli = e.getScoringClosed().getMeanMilli();
-      row.status =
-          e.getScoringClosed().getPassed() ? DossierStatus::Scored : DossierStatus::BelowThreshold;
-      break;
-    case E::VOTE_CLOSED:
-      row.status = e.getVoteClosed().getCarried() ? DossierStatus::Voted : DossierStatus::Rejected;
       break;
     case E::LABEL_AWARDED:
-      row.status = DossierStatus::Labelled;
       row.labelName = toString(e.getLabelAwarded().getLabelName());
       break;
     case E::FUNDING_GRANTED:
-      row.status = DossierStatus::Labelled;
       row.grantedCents += e.getFundingGranted().getAmountCents();
       break;
-    case E::DOSSIER_WITHDRAWN:
-      row.status = DossierStatus::Withdrawn;
-      break;
+    default:
+      break;  // the state alone changes, or a step within it (scores, votes: in the timeline)
   }
 }
 

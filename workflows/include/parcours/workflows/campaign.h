@@ -60,7 +60,8 @@ struct CampaignState {
   std::vector<const JuryMember*> voters(std::string_view dossierId) const;
 };
 
-Status applyCampaignEvent(CampaignState& state, std::string_view eventType, std::string_view payload);
+Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
+                          std::string_view payload);
 
 namespace campaign_command {
 struct Open {

@@ -19,7 +19,9 @@
 #include <utility>
 
 #include "parcours/store/result.h"
+#include "parcours/workflows/campaign.h"
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/dossier.h"
 #include "parcours/workflows/schema/events.capnp.h"
 
 namespace parcours::workflows {
@@ -27,6 +29,12 @@ namespace parcours::workflows {
 std::string_view eventTypeName(schema::DossierEvent::Which which);
 std::string_view eventTypeName(schema::CampaignEvent::Which which);
 bool isDossierEventType(std::string_view type);
+// The state a dossier event leads to, or nullopt for a step within a state
+// (a score, a vote, an audition scheduled): the one mapping of dossier
+// events to states, shared by the stream's fold and the views.
+std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event);
+// The phase a PhaseChanged event names.
+Phase readPhase(schema::Phase phase);
 bool isCampaignEventType(std::string_view type);
 
 // The message's bytes, ready to be a payload.
@@ -65,8 +73,8 @@ auto readPayload(std::string_view bytes, std::string_view what, Fn&& read)
     capnp::FlatArrayMessageReader reader(words);
     return read(reader.getRoot<Root>());
   } catch (const kj::Exception& e) {
-    return Error::corruption(std::string(what) + ": payload does not decode: " +
-                             e.getDescription().cStr());
+    return Error::corruption(std::string(what) +
+                             ": payload does not decode: " + e.getDescription().cStr());
   }
 }
 

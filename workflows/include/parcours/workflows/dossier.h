@@ -89,7 +89,7 @@ struct DossierState {
   std::optional<std::int64_t> auditionSlotMicros;
   std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
   std::map<std::string, VoteChoice> votes;                    // by voter id
-  std::uint32_t meanMilli = 0;  // once scoring closed
+  std::uint32_t meanMilli = 0;                                // once scoring closed
   std::int64_t grantedCents = 0;
   std::string labelName;
   std::uint64_t version = 0;  // events folded
