@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -859,6 +860,7 @@ TEST_F(WorkflowCli, EveryWorkflowCommandHasHelpWithAnExampleAndTheExitCodes) {
       {"dossier", "close-vote"},
       {"dossier", "award"},
       {"dossier", "withdraw"},
+      {"demo"},
   };
   for (std::vector<std::string> command : commands) {
     std::string name;
@@ -875,6 +877,51 @@ TEST_F(WorkflowCli, AGroupWithoutAVerbSaysWhichVerbsThereAre) {
   Outcome run = parcours({"dossier"});
   EXPECT_EQ(run.exitCode, 2);
   EXPECT_NE(run.err.find("--help"), std::string::npos) << run.err;
+}
+
+// ---------------------------------------------------------------- demo
+
+TEST_F(WorkflowCli, TheDemoPlaysBothCampaignsThenPrintsTheReports) {
+  Outcome run = parcours({"demo"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  for (const char* expected :
+       {"Parcours Sud Smart Territoires 2020 (parcours-sud-2020): where each dossier stands",
+        "Label Territoire Innovant 2020: laureates", "Territoire Innovant",
+        "campaign parcours-sud-2020: envelope €500,000.00", "Refused on purpose, writing nothing",
+        "late submission", "vote closed without quorum", "grant past the envelope",
+        "Audit trail of dossier lti-", "ConflictOfInterestDeclared", "LabelAwarded"}) {
+    EXPECT_NE(run.out.find(expected), std::string::npos) << expected;
+  }
+  EXPECT_NE(run.err.find("36 dossiers submitted"), std::string::npos) << run.err;
+  // What it left is a store like any other: the reads work on it.
+  const std::string stats = ok({"stats", "label-territoire-innovant-2020"});
+  EXPECT_NE(stats.find("36 dossiers"), std::string::npos) << stats;
+}
+
+TEST_F(WorkflowCli, TheDemoRefusesAStoreThatHoldsEventsAndWritesNothing) {
+  ASSERT_EQ(parcours({"demo", "--dossiers", "20"}).exitCode, 0);
+  const std::string before = ok({"audit", "--campaign", "parcours-sud-2020", "--format", "csv"});
+  Outcome again = parcours({"demo"});
+  EXPECT_EQ(again.exitCode, 2);
+  EXPECT_NE(again.err.find("already holds"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("omit --data"), std::string::npos) << again.err;
+  EXPECT_EQ(ok({"audit", "--campaign", "parcours-sud-2020", "--format", "csv"}), before);
+  EXPECT_EQ(parcours({"demo", "--dossiers", "3"}).exitCode, 2);  // under the minimum
+}
+
+TEST_F(WorkflowCli, TheDemoWithJsonSaysWhatItDidAndWhere) {
+  Outcome run = parcoursRaw({"demo", "--json"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  const json outcome = json::parse(run.out);
+  const std::string dir = outcome.at("data_dir");
+  EXPECT_NE(dir.find("parcours-demo-"), std::string::npos) << dir;
+  EXPECT_EQ(outcome.at("campaign_ids"),
+            json::array({"parcours-sud-2020", "label-territoire-innovant-2020"}));
+  EXPECT_GT(outcome.at("commands_accepted").get<int>(), 500);
+  EXPECT_GT(outcome.at("commands_refused").get<int>(), 5);
+  EXPECT_FALSE(outcome.at("notable_refusals").empty());
+  EXPECT_TRUE(run.err.empty()) << run.err;  // --json: nothing for people on stderr
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ void addDemoCommand(CLI::App& app, CommandRun& run) {
       "notable_refusals: [{campaign_id, dossier_id, what, message}], audited_dossier}.\n" +
       helpFooter("parcours demo --dossiers 60"));
   command->add_option("--dossiers", options->dossiers, "Applications per campaign")
-      ->check(CLI::Range(12, 2000))
+      ->check(CLI::Range(20, 99))
       ->capture_default_str();
   command->add_option("--seed", options->seed, "Seed of the fictional applicants and scores")
       ->capture_default_str();
