@@ -1,8 +1,6 @@
 #include "bench_campaign.h"
 
 namespace parcours::bench {
-namespace {
-
 namespace cmd = workflows::dossier_command;
 
 workflows::CampaignRules benchRules() {
@@ -29,8 +27,6 @@ workflows::Application benchApplication() {
   a.contact = {"Bench Contact", "bench@example.org", "+33 1 00 00 00 00"};
   return a;
 }
-
-}  // namespace
 
 Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId) {
   const workflows::CommandContext admin{{"", "bench-admin", "", ""}, "bench"};

@@ -14,6 +14,11 @@ namespace parcours::bench {
 // 2020-06-01T00:00:00Z: inside the bench call's submission window.
 inline constexpr std::int64_t benchNowMicros = 1590969600000000;
 
+// The call's rules (deadline 2020-06-30T23:59:59 UTC, communes only) and a
+// complete application to it.
+workflows::CampaignRules benchRules();
+workflows::Application benchApplication();
+
 // Opens `campaignId` and appoints its two jurors.
 Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId);
 
