@@ -1,6 +1,8 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include "parcours/engine/projection.h"
 
@@ -134,12 +136,11 @@ Result<store::Position> ProjectionRunner::readCheckpoint(const store::Table& tab
   return p;
 }
 
-Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::Position from,
-                                                    const ProgressFn& progress) {
-  store::Position checkpoint = from;
+Status ProjectionRunner::applyFrom(store::Table& table, store::Position& checkpoint,
+                                   const ProgressFn& progress) {
   while (true) {
     const store::Position head = log_.head();
-    if (checkpoint >= head) return checkpoint;
+    if (checkpoint >= head) return okStatus();
     auto batch = table.newBatch();
     RowsBatch rows(*batch);
     auto last =
@@ -156,8 +157,8 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
           }
           return okStatus();
         });
-    if (!last) return std::move(last).takeError();
-    if (*last == 0) return checkpoint;
+    if (!last) return last.error();
+    if (*last == 0) return okStatus();
     if (auto s = projection_.flush(rows); !s) {
       return Error{s.error().code, "projection " + std::string(projection_.name()) +
                                        " failed to write its rows: " + s.error().message};
@@ -166,9 +167,9 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
       return Error::invalidInput("projection " + std::string(projection_.name()) +
                                  " wrote a key starting with 0x00, reserved for checkpoints");
     }
-    checkpoint = *last;
-    batch->put(checkpointKey, encodePosition(checkpoint));
-    if (auto s = table.commit(*batch); !s) return s.error();
+    batch->put(checkpointKey, encodePosition(*last));
+    if (auto s = table.commit(*batch); !s) return s;
+    checkpoint = *last;  // only once committed: the caller keeps it even if a later batch fails
     if (progress) progress(checkpoint, head);
   }
 }
@@ -176,9 +177,12 @@ Result<store::Position> ProjectionRunner::applyFrom(store::Table& table, store::
 Result<store::Position> ProjectionRunner::catchUp(const ProgressFn& progress) {
   std::lock_guard lock(mutex_);
   if (!active_) return Error::invalidInput("projection runner used before open()");
-  auto checkpoint = applyFrom(*active_, checkpoint_.load(), progress);
-  if (!checkpoint) return checkpoint;
-  checkpoint_ = *checkpoint;
+  // What was committed stays committed when a later batch fails: the next
+  // catch-up must start after it, or it would apply those events twice.
+  store::Position checkpoint = checkpoint_.load();
+  auto applied = applyFrom(*active_, checkpoint, progress);
+  checkpoint_ = checkpoint;
+  if (!applied) return applied.error();
   return checkpoint;
 }
 
@@ -187,10 +191,10 @@ Result<store::Position> ProjectionRunner::rebuild(const ProgressFn& progress) {
   const std::uint64_t next = generation_ + 1;
   auto table = log_.openTable(generationTable(next));
   if (!table) return std::move(table).takeError();
-  auto checkpoint = applyFrom(**table, 0, progress);
-  if (!checkpoint) {
+  store::Position built = 0;
+  if (auto applied = applyFrom(**table, built, progress); !applied) {
     (void)log_.dropTable(generationTable(next));
-    return checkpoint;
+    return applied.error();
   }
   auto switchBatch = registry_->newBatch();
   switchBatch->put(projection_.name(),
@@ -198,7 +202,7 @@ Result<store::Position> ProjectionRunner::rebuild(const ProgressFn& progress) {
   if (auto s = registry_->commit(*switchBatch); !s) return s.error();
   const bool hadOld = active_ != nullptr;
   active_ = *table;
-  checkpoint_ = *checkpoint;
+  checkpoint_ = built;
   const std::uint64_t old = generation_;
   generation_ = next;
   if (hadOld || old > 0) {
@@ -207,9 +211,9 @@ Result<store::Position> ProjectionRunner::rebuild(const ProgressFn& progress) {
       logger_->warn("could not drop the previous view table: {}", s.error().message);
     }
   }
-  logger_->info("projection {} rebuilt to position {} (generation {})", projection_.name(),
-                *checkpoint, next);
-  return checkpoint;
+  logger_->info("projection {} rebuilt to position {} (generation {})", projection_.name(), built,
+                next);
+  return built;
 }
 
 std::shared_ptr<store::Table> ProjectionRunner::table() const {
@@ -223,16 +227,30 @@ void ProjectionRunner::startLive() {
   live_ = std::thread([this] {
     // The timeout only bounds how long stop() waits; new events wake us.
     constexpr auto stopLatency = std::chrono::milliseconds(100);
+    // After a failure the head is past the checkpoint, so waiting for the
+    // head would return at once: wait before retrying instead, longer each
+    // time the same failure comes back (up to retryWaitMax).
+    constexpr auto retryWaitMax = std::chrono::seconds(5);
+    std::chrono::milliseconds retryWait = stopLatency;
     while (!stopping_) {
       auto caught = catchUp();
-      if (!caught) {
+      if (caught) {
+        retryWait = stopLatency;
+        log_.waitForHead(checkpoint_.load(), stopLatency);
+        continue;
+      }
+      {
         std::lock_guard lock(errorMutex_);
         if (!liveError_ || liveError_->message != caught.error().message) {
           logger_->error("projection {} stalled: {}", projection_.name(), caught.error().message);
         }
         liveError_ = caught.error();
       }
-      log_.waitForHead(checkpoint_.load(), stopLatency);
+      const auto retryAt = std::chrono::steady_clock::now() + retryWait;
+      while (!stopping_ && std::chrono::steady_clock::now() < retryAt) {
+        std::this_thread::sleep_for(stopLatency);
+      }
+      retryWait = std::min<std::chrono::milliseconds>(retryWait * 2, retryWaitMax);
     }
   });
 }

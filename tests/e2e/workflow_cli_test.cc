@@ -924,4 +924,34 @@ TEST_F(WorkflowCli, TheDemoWithJsonSaysWhatItDidAndWhere) {
   std::filesystem::remove_all(dir);
 }
 
+// A mistyped --data never leaves a store in a directory that is not one.
+TEST_F(WorkflowCli, ADirectoryThatIsNotAStoreIsRefusedAndLeftAlone) {
+  const std::string notes = writeFile("notes.txt", "my notes");
+  const std::string dir = std::filesystem::path(notes).parent_path().string();
+  const auto before = std::distance(std::filesystem::directory_iterator(dir),
+                                    std::filesystem::directory_iterator());
+  Outcome read = parcoursRaw({"--data", dir, "status"});
+  EXPECT_EQ(read.exitCode, 3);
+  EXPECT_NE(read.err.find("holds no parcours store"), std::string::npos) << read.err;
+  Outcome write = parcoursRaw({"--data", dir, "dossier", "eligible", "d-1"});
+  EXPECT_EQ(write.exitCode, 3);
+  Outcome create = parcoursRaw({"--data", dir, "demo"});
+  EXPECT_EQ(create.exitCode, 2);
+  EXPECT_NE(create.err.find("holds other files and no parcours store"), std::string::npos)
+      << create.err;
+  // stderr is written next to the notes by the test harness itself.
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir) / "CURRENT"));
+  EXPECT_LE(std::distance(std::filesystem::directory_iterator(dir),
+                          std::filesystem::directory_iterator()),
+            before + 1);
+}
+
+TEST_F(WorkflowCli, AJuryFileWithANumberOutOfRangeIsInvalidInput) {
+  openLabelCampaign();
+  const std::string jury = writeFile("jury.json", "[1e999]");
+  Outcome run = parcours({"campaign", "jury", "lti-test", jury});
+  EXPECT_EQ(run.exitCode, 2) << run.err;
+  EXPECT_NE(run.err.find("the jury file is not valid JSON"), std::string::npos) << run.err;
+}
+
 }  // namespace

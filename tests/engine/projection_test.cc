@@ -15,14 +15,20 @@ using testing::openLog;
 using testing::someEvents;
 using testing::TempDir;
 
-// Counts events per type and remembers each stream's last payload.
+// Counts events per type and remembers each stream's last payload. A
+// "Poison" event fails the first `poisonFailures` times it is applied
+// (negative: always).
 class CountsByType final : public Projection {
  public:
-  explicit CountsByType(int version = 1) : version_(version) {}
+  explicit CountsByType(int version = 1, int poisonFailures = -1)
+      : version_(version), poisonFailures_(poisonFailures) {}
   std::string_view name() const override { return "counts"; }
   int version() const override { return version_; }
   Status apply(const store::EventView& event, store::TableBatch& rows) override {
-    if (event.eventType == "Poison") return Error::invalidInput("cannot count poison");
+    if (event.eventType == "Poison" && poisonFailures_ != 0) {
+      if (poisonFailures_ > 0) --poisonFailures_;
+      return Error::invalidInput("cannot count poison");
+    }
     const std::string key = "type/" + std::string(event.eventType);
     auto current = rows.get(key);
     if (!current) return current.error();
@@ -35,6 +41,7 @@ class CountsByType final : public Projection {
 
  private:
   int version_;
+  int poisonFailures_;
 };
 
 std::string countOf(const ProjectionRunner& runner, const std::string& type) {
@@ -164,6 +171,28 @@ TEST(Projection, FailingEventStallsTheViewBeforeItAndNamesIt) {
       << caught.error().message;
   EXPECT_EQ(runner.checkpoint(), 2u);
   EXPECT_EQ(countOf(runner, "E"), "2");
+}
+
+// A catch-up that commits a batch and then fails on the next keeps what it
+// committed: the retry starts after it and applies no event twice.
+TEST(Projection, AFailureAfterACommittedBatchKeepsItsCheckpoint) {
+  TempDir dir;
+  auto log = openLog(dir.path());
+  CountsByType projection(1, /*poisonFailures=*/1);
+  ProjectionRunner runner(*log, projection, testing::testLogger());
+  ASSERT_TRUE(runner.open());
+  ASSERT_TRUE(log->append("a", store::ExpectedVersion::any(), someEvents(1000, "E"), {}));
+  ASSERT_TRUE(log->append("a", store::ExpectedVersion::any(), someEvents(1, "Poison"), {}));
+  ASSERT_TRUE(log->append("a", store::ExpectedVersion::any(), someEvents(5, "E"), {}));
+  auto failed = runner.catchUp();  // commits 1..1000, fails on 1001
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(runner.checkpoint(), 1000u);
+  EXPECT_EQ(countOf(runner, "E"), "1000");
+  auto retried = runner.catchUp();
+  ASSERT_TRUE(retried) << retried.error().message;
+  EXPECT_EQ(*retried, 1006u);
+  EXPECT_EQ(countOf(runner, "E"), "1005");
+  EXPECT_EQ(countOf(runner, "Poison"), "1");
 }
 
 TEST(Projection, ReservedKeysAreRefused) {

@@ -288,6 +288,24 @@ TEST_F(DossierMachineTest, WeightedMeanAgainstThresholdDecidesScoredOrBelow) {
   EXPECT_EQ(workflow_->loadDossier("under")->meanMilli, 5667u);
 }
 
+// Scores given under criteria an amendment changed do not count: the juror
+// scores again under the rules in force before scoring can close.
+TEST_F(DossierMachineTest, ScoresUnderAmendedCriteriaMustBeGivenAgain) {
+  driveLabelDossier("d1", DossierStatus::Auditioned);
+  for (const char* j : {"juror-1", "juror-2", "juror-3"}) ok("d1", labelScore(j, 8, 8), "", j);
+  CampaignRules amended = labelRules();
+  amended.criteria.push_back({"climate", "Climate", 0, 10, 1});
+  ASSERT_TRUE(campaign(kLabel, campaign_command::AmendRules{amended}, "a third criterion"));
+  refused("d1", cmd::CloseScoring{}, ErrorCode::RefusedByRule,
+          "scoring cannot close: 3 of 3 jurors have not scored dossier \"d1\" (juror-1, juror-2, "
+          "juror-3) on every criterion of rules version 2");
+  for (const char* j : {"juror-1", "juror-2", "juror-3"}) {
+    ok("d1", cmd::RecordScore{j, {{"innovation", 8}, {"users", 8}, {"climate", 8}}}, "", j);
+  }
+  ok("d1", cmd::CloseScoring{});
+  EXPECT_EQ(workflow_->loadDossier("d1")->meanMilli, 8000u);
+}
+
 // ---------------------------------------------------------- the vote
 
 TEST_F(DossierMachineTest, VotesNeedAVoterQuorumAndMajority) {
@@ -297,6 +315,8 @@ TEST_F(DossierMachineTest, VotesNeedAVoterQuorumAndMajority) {
   refused("d1", cmd::CloseVote{}, ErrorCode::RefusedByRule,
           "no quorum: 0 of 3 voters voted on dossier \"d1\", the quorum is 50% (2 votes");
   ok("d1", cmd::CastVote{"juror-1", VoteChoice::Yes}, "", "juror-1");
+  refused("d1", cmd::CastVote{"juror-1", VoteChoice::No}, ErrorCode::RefusedByRule,
+          "\"juror-1\" already voted yes on dossier \"d1\": a vote is cast once");
   refused("d1", cmd::CloseVote{}, ErrorCode::RefusedByRule, "no quorum: 1 of 3 voters");
   ok("d1", cmd::CastVote{"juror-2", VoteChoice::No}, "", "juror-2");
   ok("d1", cmd::CloseVote{});  // 1 yes, 1 no: a tie does not carry a simple majority

@@ -82,7 +82,10 @@ TEST_F(WorkflowTest, ConflictsNeedAnAppointedJurorAnExistingDossierAndAReason) {
 TEST_F(WorkflowTest, TheBudgetEnvelopeCannotGoBelowWhatWasGranted) {
   openCampaign("c1", fundingRules(), jurorsAndOfficials());
   expectRefused(campaign("c1", campaign_command::SetBudgetEnvelope{-1}), ErrorCode::InvalidInput,
-                "must not be negative");
+                "envelope: must be 0 to 1000000000000000 cents, got -1");
+  // Past the largest amount parcours keeps, so sums of grants cannot overflow.
+  expectRefused(campaign("c1", campaign_command::SetBudgetEnvelope{centsMax + 1}),
+                ErrorCode::InvalidInput, "got 1000000000000001");
   ASSERT_TRUE(campaign("c1", campaign_command::SetBudgetEnvelope{200000}, "second tranche"));
   EXPECT_EQ(workflow_->loadCampaign("c1")->envelopeCents, 200000);
 }
@@ -98,6 +101,25 @@ TEST_F(WorkflowTest, TheSameCommandIdIsHandledOnce) {
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->firstPosition, first->firstPosition);
   EXPECT_EQ(log_->head(), head);
+}
+
+TEST_F(WorkflowTest, ACommandIdReusedOnAnotherDossierIsRefusedAndWritesNothing) {
+  openCampaign("c1", labelRules(), threeJurors());
+  const CommandContext context{{"cmd-1", "applicant-1", "", ""}, ""};
+  ASSERT_TRUE(workflow_->dossier("d1", cmd::Submit{"c1", application()}, context));
+  const auto head = log_->head();
+  auto reused = workflow_->dossier("d2", cmd::Submit{"c1", application()}, context);
+  ASSERT_FALSE(reused);
+  EXPECT_EQ(reused.error().code, ErrorCode::InvalidInput);
+  EXPECT_THAT(reused.error().message,
+              HasSubstr("command id \"cmd-1\" was already used by a command on dossier-d1, not "
+                        "on dossier-d2"));
+  EXPECT_EQ(log_->head(), head);
+  auto onCampaign =
+      workflow_->campaign("c1", campaign_command::ChangePhase{Phase::Closed}, context);
+  ASSERT_FALSE(onCampaign);
+  EXPECT_EQ(onCampaign.error().code, ErrorCode::InvalidInput);
+  EXPECT_FALSE(workflow_->loadDossier("d2"));
 }
 
 TEST_F(WorkflowTest, UnknownIdsAreNotFound) {

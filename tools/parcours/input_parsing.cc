@@ -53,8 +53,9 @@ Result<std::vector<JuryMember>> parseJuryFile(std::string_view json) {
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann reports malformed text by throwing; it becomes a value here.
+  } catch (const nlohmann::json::exception& e) {
+    // nlohmann reports malformed text (and numbers out of range, 1e999) by
+    // throwing; it becomes a value here.
     return Error::invalidInput(std::string("the jury file is not valid JSON: ") + e.what());
   }
   const nlohmann::json* members = &document;

@@ -15,6 +15,9 @@ constexpr auto storeLockRetryEvery = std::chrono::milliseconds(50);
 
 // The store reports a held lock as an I/O error whose text names the LOCK
 // file; nothing else it reports does.
+// RocksDB's file naming the current manifest: present in every store.
+constexpr const char* storeMarkerFile = "CURRENT";
+
 bool heldByAnotherProcess(const Error& error) {
   return error.code == ErrorCode::IoError && error.message.find("LOCK") != std::string::npos;
 }
@@ -31,6 +34,21 @@ Result<std::unique_ptr<store::EventLog>> openStore(const Context& context, Store
     return Error::notFound("no store at " + context.dataDir +
                            " (--data): the directory does not exist; check the path, or open a "
                            "campaign there first with `parcours campaign open`");
+  }
+  // RocksDB would make a store in any directory it is given: a mistyped
+  // --data must not leave one in a home or project directory.
+  const bool holdsStore =
+      std::filesystem::exists(std::filesystem::path(context.dataDir) / storeMarkerFile, ec);
+  if (!holdsStore && use == StoreUse::Existing) {
+    return Error::notFound("no store at " + context.dataDir +
+                           " (--data): the directory holds no parcours store; check the path, or "
+                           "open a campaign there first with `parcours campaign open`");
+  }
+  if (!holdsStore && std::filesystem::exists(context.dataDir, ec) &&
+      !std::filesystem::is_empty(context.dataDir, ec)) {
+    return Error::invalidInput("--data " + context.dataDir +
+                               " is a directory that holds other files and no parcours store: "
+                               "give a new or empty directory for a new store");
   }
   store::Options options;
   options.path = context.dataDir;

@@ -149,9 +149,9 @@ Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
 Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,
                                            const campaign_command::SetBudgetEnvelope& command,
                                            std::string_view reason) {
-  if (command.envelopeCents < 0) {
-    return Error::invalidInput("envelope: must not be negative, got " +
-                               std::to_string(command.envelopeCents) + " cents");
+  if (command.envelopeCents < 0 || command.envelopeCents > centsMax) {
+    return Error::invalidInput("envelope: must be 0 to " + std::to_string(centsMax) +
+                               " cents, got " + std::to_string(command.envelopeCents));
   }
   if (command.envelopeCents < state.grantedCents) {
     return Error::refused("the envelope " + formatEuros(command.envelopeCents) +

@@ -16,6 +16,7 @@
 
 #include "parcours/workflows/dossier_machine.h"
 
+#include <algorithm>
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
@@ -77,6 +78,21 @@ struct Scoring {
   std::vector<std::pair<std::string, std::uint32_t>> criterionMeans;
 };
 
+// Whether a juror's scores cover every criterion in force, each within its
+// scale: scores given before an amendment changed the criteria or a scale
+// do not count, and the juror must score again.
+bool coversCriteria(const std::vector<CriterionScore>& scores, const CampaignRules& rules) {
+  for (const Criterion& criterion : rules.criteria) {
+    const auto it = std::find_if(scores.begin(), scores.end(), [&](const CriterionScore& s) {
+      return s.criterionId == criterion.id;
+    });
+    if (it == scores.end() || it->value < criterion.scaleMin || it->value > criterion.scaleMax) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Integer arithmetic throughout, so a replay computes the same milli-points.
 Scoring computeScoring(const Context& c) {
   Scoring s;
@@ -87,7 +103,7 @@ Scoring computeScoring(const Context& c) {
   std::vector<std::uint64_t> perCriterion(rules.criteria.size(), 0);
   for (const JuryMember* juror : c.campaign.scorers(c.dossierId)) {
     auto it = c.dossier.scores.find(juror->id);
-    if (it == c.dossier.scores.end()) {
+    if (it == c.dossier.scores.end() || !coversCriteria(it->second, rules)) {
       s.missing.push_back(juror->id);
       continue;
     }
@@ -416,7 +432,7 @@ struct EveryScoreIn : Guard<EveryScoreIn> {
     return c.refuse(Error::refused("scoring cannot close: " + std::to_string(s.missing.size()) +
                                    " of " + std::to_string(s.missing.size() + s.jurorsCounted) +
                                    " jurors have not scored dossier \"" + c.dossierId + "\" (" +
-                                   joined(s.missing) + ")"));
+                                   joined(s.missing) + ") on every criterion of " + c.rulesRef()));
   }
 };
 
@@ -432,6 +448,11 @@ struct UnderThreshold : Guard<UnderThreshold> {
 
 struct VoterMayVote : Guard<VoterMayVote> {
   static bool test(Context& c, const cmd::CastVote& e) {
+    if (auto cast = c.dossier.votes.find(e.voterId); cast != c.dossier.votes.end()) {
+      return c.refuse(Error::refused("\"" + e.voterId + "\" already voted " +
+                                     std::string(voteChoiceName(cast->second)) + " on dossier \"" +
+                                     c.dossierId + "\": a vote is cast once"));
+    }
     for (const JuryMember* voter : c.campaign.voters(c.dossierId)) {
       if (voter->id == e.voterId) return true;
     }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "parcours/store/result.h"
+#include "parcours/workflows/campaign_rules.h"
 
 namespace parcours::workflows::json_input {
 
@@ -34,9 +35,7 @@ inline constexpr std::size_t listItemsMax = 100;              // any list
 inline constexpr std::size_t stringBytesMax = 4096;           // any string
 inline constexpr std::size_t fieldsPerObjectMax = 32;         // more than any object has
 inline constexpr std::size_t nestingDepthMax = 8;             // deeper than any format needs
-// €10,000,000,000,000.00: far above any public budget, and sums of many such
-// amounts still fit an int64 without overflow.
-inline constexpr std::int64_t centsMax = 1'000'000'000'000'000;
+using workflows::centsMax;
 
 // `text` as a JSON string literal, escaped (control characters, invalid
 // UTF-8) and cut to 80 bytes, for quoting values in messages.

@@ -46,6 +46,22 @@ std::vector<store::NewEvent> toNewEvents(std::vector<DomainEvent> events) {
   return out;
 }
 
+// A command id names one command. An earlier append under it that wrote
+// to none of this command's stream was another command (the id was reused):
+// its result must not pass for this one's success.
+Result<store::AppendResult> sameCommandOnly(Result<store::AppendResult> result,
+                                            const std::string& stream,
+                                            const engine::CommandMetadata& metadata) {
+  if (!result || !result->deduplicated) return result;
+  for (const auto& written : result->streams) {
+    if (written.streamId == stream) return result;
+  }
+  return Error::invalidInput(
+      "command id \"" + metadata.commandId + "\" was already used by a command on " +
+      (result->streams.empty() ? std::string("another stream") : result->streams.front().streamId) +
+      ", not on " + stream + ": give each command its own id");
+}
+
 }  // namespace
 
 // Campaign streams are read by every dossier command, so their folded
@@ -101,7 +117,7 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
     return Error::invalidInput("the definition opens campaign \"" + open->definition.campaignId +
                                "\", not \"" + campaignId + "\"");
   }
-  return engine::runCommand(
+  auto result = engine::runCommand(
       log_, clock_, context.metadata,
       [&](const engine::Decision&) -> Result<std::vector<store::StreamWrite>> {
         auto state = campaigns_->get(campaignId);
@@ -122,6 +138,7 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
                           toNewEvents(std::move(events).value())});
         return writes;
       });
+  return sameCommandOnly(std::move(result), campaignStream(campaignId), context.metadata);
 }
 
 Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
@@ -129,7 +146,7 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
                                               const CommandContext& context) {
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
   const auto* submit = std::get_if<dossier_command::Submit>(&command);
-  return engine::runCommand(
+  auto result = engine::runCommand(
       log_, clock_, context.metadata,
       [&](const engine::Decision& when) -> Result<std::vector<store::StreamWrite>> {
         auto dossier = foldDossier(log_, dossierId);
@@ -156,6 +173,7 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
         }
         return writes;
       });
+  return sameCommandOnly(std::move(result), dossierStream(dossierId), context.metadata);
 }
 
 Result<CampaignState> Workflow::loadCampaign(const std::string& campaignId) const {

@@ -87,8 +87,9 @@ class ProjectionRunner {
   std::optional<Error> lastLiveError() const;
 
  private:
-  Result<store::Position> applyFrom(store::Table& table, store::Position from,
-                                    const ProgressFn& progress);
+  // Applies and commits from `checkpoint` + 1 to the head, batch by batch;
+  // `checkpoint` follows each commit, so it is right even on error.
+  Status applyFrom(store::Table& table, store::Position& checkpoint, const ProgressFn& progress);
   Result<store::Position> readCheckpoint(const store::Table& table) const;
   std::string generationTable(std::uint64_t generation) const;
 

@@ -44,6 +44,11 @@ enum class Majority : std::uint8_t { Simple, Absolute, TwoThirds };
 std::string_view votingBodyName(VotingBody body);
 std::string_view majorityName(Majority majority);
 
+// The largest amount of money anywhere (envelope, cap, request, grant):
+// €10,000,000,000,000.00, far above any public budget, so that sums of many
+// such amounts still fit an int64 without overflow.
+inline constexpr std::int64_t centsMax = 1'000'000'000'000'000;
+
 struct CampaignRules {
   std::string name;
   std::string organiser;
