@@ -88,6 +88,19 @@ TEST_F(WorkflowTest, TheBudgetEnvelopeCannotGoBelowWhatWasGranted) {
                 ErrorCode::InvalidInput, "got 1000000000000001");
   ASSERT_TRUE(campaign("c1", campaign_command::SetBudgetEnvelope{200000}, "second tranche"));
   EXPECT_EQ(workflow_->loadCampaign("c1")->envelopeCents, 200000);
+  // Amending the deadline with the original file keeps the second tranche.
+  CampaignRules later = fundingRules();
+  later.deadlineLocal = "2020-06-10T23:59:59";
+  later.deadlineMicros = engine::toMicros(parisTime(later.deadlineLocal));
+  ASSERT_TRUE(campaign("c1", campaign_command::AmendRules{later}, "deadline extended"));
+  auto amended = workflow_->loadCampaign("c1");
+  EXPECT_EQ(amended->envelopeCents, 200000);
+  EXPECT_EQ(amended->rules().budgetEnvelopeCents, 200000);
+  EXPECT_EQ(amended->rulesVersion(), 2u);
+  // An amendment that names another envelope sets it.
+  later.budgetEnvelopeCents = 150000;
+  ASSERT_TRUE(campaign("c1", campaign_command::AmendRules{later}, "envelope cut"));
+  EXPECT_EQ(workflow_->loadCampaign("c1")->envelopeCents, 150000);
 }
 
 TEST_F(WorkflowTest, TheSameCommandIdIsHandledOnce) {

@@ -65,12 +65,20 @@ Result<std::vector<DomainEvent>> amend(const CampaignState& state,
     return Error::refused("the amendment changes nothing: rules version " +
                           std::to_string(state.rulesVersion()) + " already says the same");
   }
-  if (command.rules.budgetEnvelopeCents < state.grantedCents) {
-    return Error::refused("the amended envelope " + formatEuros(command.rules.budgetEnvelopeCents) +
+  CampaignRules rules = command.rules;
+  // An amendment that leaves the file's envelope as it was keeps the
+  // envelope in force, which `campaign budget` may have changed since: the
+  // new rules version records that one, so amending a deadline never takes
+  // back a second tranche.
+  if (rules.budgetEnvelopeCents == state.rules().budgetEnvelopeCents) {
+    rules.budgetEnvelopeCents = state.envelopeCents;
+  }
+  if (rules.budgetEnvelopeCents < state.grantedCents) {
+    return Error::refused("the amended envelope " + formatEuros(rules.budgetEnvelopeCents) +
                           " is below the " + formatEuros(state.grantedCents) + " already granted");
   }
   EventBuilder b(state.campaignId, state.rulesVersion() + 1, reason);
-  writeRules(command.rules, b.event.initRulesAmended().initRules());
+  writeRules(rules, b.event.initRulesAmended().initRules());
   return std::vector<DomainEvent>{b.done()};
 }
 
