@@ -150,20 +150,6 @@ int runBudget(const Context& context, const CampaignOptions& options) {
       });
 }
 
-// Adds one `campaign <verb>` with the write options and its runner.
-CLI::App* addVerb(CLI::App& group, CommandRun& run, const std::shared_ptr<CampaignOptions>& options,
-                  const std::string& name, const std::string& description,
-                  const std::string& example, bool reasonRequired,
-                  int (*body)(const Context&, const CampaignOptions&)) {
-  CLI::App* verb = group.add_subcommand(name, description);
-  verb->footer(helpFooter(example));
-  addWriteOptions(*verb, options->write, reasonRequired);
-  verb->callback([options, &run, body] {
-    run = [options, body](const Context& context) { return body(context, *options); };
-  });
-  return verb;
-}
-
 }  // namespace
 
 void addCampaignCommands(CLI::App& app, CommandRun& run) {
@@ -175,26 +161,26 @@ void addCampaignCommands(CLI::App& app, CommandRun& run) {
                  "  parcours --data /var/lib/parcours campaign phase label-2020 deliberation"));
   // One options object per verb: CLI11 binds each flag to its own variable.
   auto open = std::make_shared<CampaignOptions>();
-  CLI::App* verb = addVerb(
+  CLI::App* verb = addWriteVerb(
       *group, run, open, "open", "Open a campaign from its definition file (JSON: id and rules)",
       "parcours campaign open label-territoire-innovant-2020.json", false, runOpen);
   verb->add_option("file", open->file, "Campaign definition (JSON)")->required();
 
   auto amend = std::make_shared<CampaignOptions>();
-  verb = addVerb(*group, run, amend, "amend",
-                 "Amend a campaign's rules from a definition file: a new rules version",
-                 "parcours campaign amend lti-2020 lti-2020-extended.json --reason \"deadline "
-                 "extended\"",
-                 false, runAmend);
+  verb = addWriteVerb(*group, run, amend, "amend",
+                      "Amend a campaign's rules from a definition file: a new rules version",
+                      "parcours campaign amend lti-2020 lti-2020-extended.json --reason \"deadline "
+                      "extended\"",
+                      false, runAmend);
   verb->add_option("campaign", amend->campaignId, "Campaign id")->required();
   verb->add_option("file", amend->file, "The campaign's definition, amended (JSON)")->required();
 
   auto jury = std::make_shared<CampaignOptions>();
-  verb = addVerb(*group, run, jury, "jury",
-                 "Appoint the jury (and elected officials) from a file or --member flags",
-                 "parcours campaign jury lti-2020 --member \"j1:Camille Exemple:juror\" "
-                 "--member \"v1:Alix Exemple:elected_official\"",
-                 false, runJury);
+  verb = addWriteVerb(*group, run, jury, "jury",
+                      "Appoint the jury (and elected officials) from a file or --member flags",
+                      "parcours campaign jury lti-2020 --member \"j1:Camille Exemple:juror\" "
+                      "--member \"v1:Alix Exemple:elected_official\"",
+                      false, runJury);
   verb->add_option("campaign", jury->campaignId, "Campaign id")->required();
   verb->add_option("file", jury->file,
                    "Jury file (JSON): {\"members\": [{\"id\", \"name\", \"role\": juror | "
@@ -203,25 +189,28 @@ void addCampaignCommands(CLI::App& app, CommandRun& run) {
       ->allow_extra_args(false);
 
   auto conflict = std::make_shared<CampaignOptions>();
-  verb = addVerb(*group, run, conflict, "conflict",
-                 "Declare a juror's conflict of interest with a dossier: the juror is recused",
-                 "parcours campaign conflict lti-2020 --juror j1 --dossier d-12 --reason \"elected "
-                 "in that territory\"",
-                 true, runConflict);
+  verb = addWriteVerb(
+      *group, run, conflict, "conflict",
+      "Declare a juror's conflict of interest with a dossier: the juror is recused",
+      "parcours campaign conflict lti-2020 --juror j1 --dossier d-12 --reason \"elected "
+      "in that territory\"",
+      true, runConflict);
   verb->add_option("campaign", conflict->campaignId, "Campaign id")->required();
   verb->add_option("--juror", conflict->jurorId, "The juror's id")->required();
   verb->add_option("--dossier", conflict->dossierId, "The dossier's id")->required();
 
   auto phase = std::make_shared<CampaignOptions>();
-  verb = addVerb(*group, run, phase, "phase", "Move the campaign to its next phase (only forward)",
-                 "parcours campaign phase lti-2020 submissions_closed", false, runPhase);
+  verb = addWriteVerb(*group, run, phase, "phase",
+                      "Move the campaign to its next phase (only forward)",
+                      "parcours campaign phase lti-2020 submissions_closed", false, runPhase);
   verb->add_option("campaign", phase->campaignId, "Campaign id")->required();
   verb->add_option("phase", phase->phase, "One of " + phaseNames())->required();
 
   auto budget = std::make_shared<CampaignOptions>();
-  verb = addVerb(*group, run, budget, "budget",
-                 "Set the campaign's budget envelope (never below what is already granted)",
-                 "parcours campaign budget pss-2020 --envelope-cents 50000000", false, runBudget);
+  verb =
+      addWriteVerb(*group, run, budget, "budget",
+                   "Set the campaign's budget envelope (never below what is already granted)",
+                   "parcours campaign budget pss-2020 --envelope-cents 50000000", false, runBudget);
   verb->add_option("campaign", budget->campaignId, "Campaign id")->required();
   verb->add_option("--envelope-cents", budget->envelopeCents, "The envelope, in euro cents")
       ->required()

@@ -165,13 +165,7 @@ CLI::App* addVerb(CLI::App& group, CommandRun& run, const std::string& name,
                   int (*body)(const Context&, const DossierOptions&),
                   std::shared_ptr<DossierOptions>& options) {
   options = std::make_shared<DossierOptions>();
-  CLI::App* verb = group.add_subcommand(name, description);
-  verb->footer(helpFooter(example));
-  addWriteOptions(*verb, options->write, reasonRequired);
-  verb->callback([options, &run, body] {
-    run = [options, body](const Context& context) { return body(context, *options); };
-  });
-  return verb;
+  return addWriteVerb(group, run, options, name, description, example, reasonRequired, body);
 }
 
 void addDossierPositional(CLI::App* verb, DossierOptions& options) {

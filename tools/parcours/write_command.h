@@ -5,10 +5,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands.h"
+#include "output.h"
 #include "parcours/store/result.h"
 #include "parcours/store/types.h"
 #include "parcours/workflows/workflow.h"
@@ -26,6 +28,22 @@ struct WriteOptions {
 
 // Adds --actor, --reason, --at, --command-id and --json to `command`.
 void addWriteOptions(CLI::App& command, WriteOptions& options, bool reasonRequired = false);
+
+// Adds `<group> <name>` with its help footer and the write options of
+// `options->write`; when it is chosen, `body` becomes the command to run.
+template <typename Options>
+CLI::App* addWriteVerb(CLI::App& group, CommandRun& run, const std::shared_ptr<Options>& options,
+                       const std::string& name, const std::string& description,
+                       const std::string& example, bool reasonRequired,
+                       int (*body)(const Context&, const Options&)) {
+  CLI::App* verb = group.add_subcommand(name, description);
+  verb->footer(helpFooter(example));
+  addWriteOptions(*verb, options->write, reasonRequired);
+  verb->callback([options, &run, body] {
+    run = [options, body](const Context& context) { return body(context, *options); };
+  });
+  return verb;
+}
 
 // What a write says once it succeeded: the line for people (runWrite adds
 // the positions) and the fields merged into the --json object.
