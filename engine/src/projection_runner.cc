@@ -66,6 +66,14 @@ std::optional<RegistryEntry> parseRegistry(const std::string& value) {
   return entry;
 }
 
+// InvalidInput once a projection has written a key reserved for the runtime
+// (checked after each apply, and after the flush, which writes too).
+Status refusedKeys(const RowsBatch& rows, std::string_view projection) {
+  if (!rows.refused()) return okStatus();
+  return Error::invalidInput("projection " + std::string(projection) +
+                             " wrote a key starting with 0x00, reserved for checkpoints");
+}
+
 }  // namespace
 
 ProjectionRunner::ProjectionRunner(store::EventLog& log, Projection& projection,
@@ -151,11 +159,7 @@ Status ProjectionRunner::applyFrom(store::Table& table, store::Position& checkpo
                                              " (" + std::string(event.eventType) +
                                              "): " + s.error().message};
           }
-          if (rows.refused()) {
-            return Error::invalidInput("projection " + std::string(projection_.name()) +
-                                       " wrote a key starting with 0x00, reserved for checkpoints");
-          }
-          return okStatus();
+          return refusedKeys(rows, projection_.name());
         });
     if (!last) return last.error();
     if (*last == 0) return okStatus();
@@ -163,10 +167,7 @@ Status ProjectionRunner::applyFrom(store::Table& table, store::Position& checkpo
       return Error{s.error().code, "projection " + std::string(projection_.name()) +
                                        " failed to write its rows: " + s.error().message};
     }
-    if (rows.refused()) {
-      return Error::invalidInput("projection " + std::string(projection_.name()) +
-                                 " wrote a key starting with 0x00, reserved for checkpoints");
-    }
+    if (auto s = refusedKeys(rows, projection_.name()); !s) return s;
     batch->put(checkpointKey, encodePosition(*last));
     if (auto s = table.commit(*batch); !s) return s;
     checkpoint = *last;  // only once committed: the caller keeps it even if a later batch fails
