@@ -23,8 +23,7 @@ namespace parcours::cli {
 namespace {
 
 struct DemoOptions {
-  int dossiers = 36;
-  std::uint64_t seed = 2020;
+  demo::DemoSettings settings;  // its defaults are the demo's
   bool json = false;
 };
 
@@ -128,8 +127,7 @@ int runDemo(const Context& given, const DemoOptions& options) {
   const demo::Narrate narrate = [&](const std::string& line) {
     if (!options.json) std::cerr << "  " << line << "\n";
   };
-  auto outcome =
-      demo::runDemoScenario(**log, demo::DemoSettings{options.dossiers, options.seed}, narrate);
+  auto outcome = demo::runDemoScenario(**log, options.settings, narrate);
   if (!outcome) return reportError(outcome.error());
 
   ViewsProgress progress("building the views", 3, 10'000);
@@ -164,10 +162,12 @@ void addDemoCommand(CLI::App& app, CommandRun& run) {
       "--json: {data_dir, campaign_ids, commands_accepted, commands_refused,\n"
       "notable_refusals: [{campaign_id, dossier_id, what, message}], audited_dossier}.\n" +
       helpFooter("parcours demo --dossiers 60"));
-  command->add_option("--dossiers", options->dossiers, "Applications per campaign")
+  command
+      ->add_option("--dossiers", options->settings.dossiersPerCampaign, "Applications per campaign")
       ->check(CLI::Range(20, 99))
       ->capture_default_str();
-  command->add_option("--seed", options->seed, "Seed of the fictional applicants and scores")
+  command
+      ->add_option("--seed", options->settings.seed, "Seed of the fictional applicants and scores")
       ->capture_default_str();
   command->add_flag("--json", options->json, "One JSON object (fields below) instead of tables");
   command->callback([options, &run] {
