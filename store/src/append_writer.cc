@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "keys.h"
 #include "parcours/store/envelope_codec.h"
@@ -11,6 +12,15 @@
 
 namespace parcours::store {
 namespace {
+
+// The histogram bucket of `value`: the first upper bound it does not pass,
+// or the last (+Inf) bucket.
+template <std::size_t N>
+std::size_t bucketOf(const std::array<std::uint64_t, N>& bounds, std::uint64_t value) {
+  std::size_t i = 0;
+  while (i < N && value > bounds[i]) ++i;
+  return i;
+}
 
 // Stream versions the writer remembers; past this the cache is cleared and
 // versions are read back from RocksDB (still exact, just slower).
@@ -45,8 +55,8 @@ AppendWriter::~AppendWriter() {
   }
   syncWanted_.notify_all();
   syncer_.join();
-  logger_->info("append writer stopped batches={} requests={} syncs={}", batchesWritten_,
-                requestsStaged_, syncs_.load());
+  logger_->info("append writer stopped batches={} requests={} syncs={}", batchesWritten_.load(),
+                requestsStaged_.load(), syncs_.load());
 }
 
 bool AppendWriter::readOnly() const {
@@ -213,8 +223,10 @@ void AppendWriter::leadOneBatch() {
       logger_->error("append check failed: {}", r.error().message);
     }
   }
-  ++batchesWritten_;
-  requestsStaged_ += staged->tickets.size();
+  batchesWritten_.fetch_add(1, std::memory_order_relaxed);
+  requestsStaged_.fetch_add(staged->tickets.size(), std::memory_order_relaxed);
+  batchRequests_[bucketOf(LogStats::batchBuckets, staged->tickets.size())].fetch_add(
+      1, std::memory_order_relaxed);
   if (batch.Count() > 0) {
     rocksdb::WriteOptions options;
     options.sync = false;  // synced below, or by the sync thread
@@ -273,10 +285,33 @@ void AppendWriter::releaseSync() {
   syncWanted_.notify_one();
 }
 
+LogStats AppendWriter::stats() const {
+  LogStats out;
+  out.appendRequests = requestsStaged_.load(std::memory_order_relaxed);
+  out.batchesWritten = batchesWritten_.load(std::memory_order_relaxed);
+  out.syncs = syncs_.load(std::memory_order_relaxed);
+  out.syncMicrosTotal = syncMicrosTotal_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < out.syncLatency.size(); ++i) {
+    out.syncLatency[i] = syncLatency_[i].load(std::memory_order_relaxed);
+  }
+  for (std::size_t i = 0; i < out.batchRequests.size(); ++i) {
+    out.batchRequests[i] = batchRequests_[i].load(std::memory_order_relaxed);
+  }
+  return out;
+}
+
 void AppendWriter::syncAndFinish(std::deque<std::unique_ptr<StagedBatch>>& batches) {
   // One fsync covers every batch written so far.
+  const auto started = std::chrono::steady_clock::now();
   rocksdb::Status s = log_.db->SyncWAL();
+  const auto micros = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                            started)
+          .count());
   syncs_.fetch_add(1, std::memory_order_relaxed);
+  syncMicrosTotal_.fetch_add(micros, std::memory_order_relaxed);
+  syncLatency_[bucketOf(LogStats::syncBucketsMicros, micros)].fetch_add(1,
+                                                                        std::memory_order_relaxed);
   if (!s.ok()) {
     const std::string why = "syncing the write-ahead log failed: " + s.ToString();
     enterReadOnly(why);

@@ -58,6 +58,7 @@ class AppendWriter {
   Result<AppendResult> append(AppendRequest request);
 
   bool readOnly() const;
+  LogStats stats() const;
 
  private:
   // One caller's request, living on its stack while it waits.
@@ -107,8 +108,11 @@ class AppendWriter {
   // versions, exact because nobody else writes.
   Position lastWritten_;
   std::unordered_map<std::string, StreamVersion> versionCache_;
-  std::uint64_t batchesWritten_ = 0;
-  std::uint64_t requestsStaged_ = 0;
+  std::atomic<std::uint64_t> batchesWritten_{0};
+  std::atomic<std::uint64_t> requestsStaged_{0};
+  std::array<std::atomic<std::uint64_t>, LogStats::batchBuckets.size() + 1> batchRequests_{};
+  std::array<std::atomic<std::uint64_t>, LogStats::syncBucketsMicros.size() + 1> syncLatency_{};
+  std::atomic<std::uint64_t> syncMicrosTotal_{0};
 
   mutable std::mutex queueMutex_;
   std::condition_variable queueNotFull_;

@@ -231,6 +231,7 @@ class RocksEventLog final : public EventLog {
   }
 
   bool readOnly() const override { return writer_->readOnly(); }
+  LogStats stats() const override { return writer_->stats(); }
 
   Status compact() override {
     rocksdb::CompactRangeOptions options;

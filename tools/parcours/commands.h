@@ -36,6 +36,10 @@ void addCampaignListCommand(CLI::App& campaignGroup, CommandRun& run);
 // `parcours demo`: both 2020 campaigns end to end on a fresh store.
 void addDemoCommand(CLI::App& app, CommandRun& run);
 
+// `parcours serve` (adapters/server.h) and `parcours token add`.
+void addServeCommand(CLI::App& app, CommandRun& run);
+void addTokenCommands(CLI::App& app, CommandRun& run);
+
 // The exit codes, as printed in every --help and in the README.
 inline constexpr const char* exitCodesHelp =
     "Exit codes: 0 ok, 1 internal error (a bug: please report it), 2 invalid input,\n"

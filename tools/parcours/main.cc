@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   cli::addDossierCommands(app, run);
   cli::addReadCommands(app, run);
   cli::addDemoCommand(app, run);
+  cli::addServeCommand(app, run);
+  cli::addTokenCommands(app, run);
 
   try {
     app.parse(argc, argv);

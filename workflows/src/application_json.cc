@@ -88,6 +88,29 @@ Result<Application> parseApplication(std::string_view text) {
   return a;
 }
 
+Status validateApplication(const Application& a) {
+  if (!a.applicantKind.empty()) {
+    if (auto s = json_input::checkApplicantKind("applicantKind", a.applicantKind); !s) return s;
+  }
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < a.strands.size(); ++i) {
+    const std::string path = json_input::itemPath("strands", i);
+    if (auto s = validateId(path, a.strands[i]); !s) return s;
+    if (!seen.insert(a.strands[i]).second) {
+      return Error::invalidInput(path + ": " + json_input::inQuotes(a.strands[i]) +
+                                 " is listed twice");
+    }
+  }
+  if (a.requestedCents < 0 || a.requestedCents > json_input::centsMax) {
+    return Error::invalidInput("requestedCents: must be between 0 and " +
+                               std::to_string(json_input::centsMax));
+  }
+  if (!a.contact.email.empty() && !looksLikeEmail(a.contact.email)) {
+    return Error::invalidInput("contact.email: is not an e-mail address (expected name@domain, one line)");
+  }
+  return okStatus();
+}
+
 std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules) {
   std::vector<std::string> missing;
   for (const std::string& field : rules.requiredFields) {

@@ -6,13 +6,9 @@
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
-namespace {
-
-JuryRole readRole(schema::JuryRole role) {
+JuryRole readJuryRole(schema::JuryRole role) {
   return role == schema::JuryRole::ELECTED_OFFICIAL ? JuryRole::ElectedOfficial : JuryRole::Juror;
 }
-
-}  // namespace
 
 Phase readPhase(schema::Phase phase) {
   switch (phase) {
@@ -85,7 +81,7 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
       case E::JURY_APPOINTED:
         state.jury.clear();
         for (auto m : e.getJuryAppointed().getMembers()) {
-          state.jury.push_back({toString(m.getId()), toString(m.getName()), readRole(m.getRole())});
+          state.jury.push_back({toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
         }
         break;
       case E::CONFLICT_OF_INTEREST_DECLARED:

@@ -8,7 +8,6 @@
 #include "parcours/workflows/dossier.h"
 
 namespace parcours::workflows {
-namespace {
 
 Application readApplication(schema::Application::Reader in) {
   Application a;
@@ -34,8 +33,6 @@ VoteChoice readChoice(schema::VoteChoice choice) {
       return VoteChoice::Abstain;
   }
 }
-
-}  // namespace
 
 std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
   using E = schema::DossierEvent;

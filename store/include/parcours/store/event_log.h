@@ -10,7 +10,9 @@
 // durable head, so nobody observes an event that a crash could take back.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -39,6 +41,22 @@ struct Options {
   bool sync = true;
   // RocksDB block cache for reads, in bytes.
   std::size_t blockCacheBytes = 64u << 20;
+};
+
+// Counters of the log's writer since it opened, for /metrics. Histograms
+// are cumulative counts per upper bound (Prometheus style); the last bucket
+// is +Inf.
+struct LogStats {
+  static constexpr std::array<std::uint64_t, 12> syncBucketsMicros = {
+      100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+  static constexpr std::array<std::uint64_t, 10> batchBuckets = {1,  2,   4,   8,   16,
+                                                                 32, 64, 128, 256, 512};
+  std::uint64_t appendRequests = 0;  // requests written (each one append call)
+  std::uint64_t batchesWritten = 0;  // group-commit batches (RocksDB writes)
+  std::uint64_t syncs = 0;           // fsyncs of the write-ahead log
+  std::uint64_t syncMicrosTotal = 0;
+  std::array<std::uint64_t, syncBucketsMicros.size() + 1> syncLatency{};  // not cumulative
+  std::array<std::uint64_t, batchBuckets.size() + 1> batchRequests{};     // not cumulative
 };
 
 // Sees one event in place during a scan; an error stops the scan.
@@ -126,6 +144,9 @@ class EventLog {
 
   // True once a disk failure made the log refuse appends; reads still work.
   virtual bool readOnly() const = 0;
+
+  // The writer's counters (appends, batch sizes, fsync latency).
+  virtual LogStats stats() const = 0;
 };
 
 }  // namespace parcours::store

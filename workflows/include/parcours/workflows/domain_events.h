@@ -40,6 +40,11 @@ bool isCampaignEventType(std::string_view type);
 // The message's bytes, ready to be a payload.
 std::string flattenMessage(capnp::MessageBuilder& message);
 
+// An application and a vote choice from their schema form.
+Application readApplication(schema::Application::Reader in);
+VoteChoice readChoice(schema::VoteChoice choice);
+JuryRole readJuryRole(schema::JuryRole role);
+
 // Rules to and from their schema form.
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);
 CampaignRules readRules(schema::CampaignRules::Reader in);

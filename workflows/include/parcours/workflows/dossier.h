@@ -41,6 +41,11 @@ struct Application {
 // are InvalidInput and name the field path ("contact.email: ...").
 Result<Application> parseApplication(std::string_view json);
 
+// The same shape checks on an application that arrived another way (the
+// API's Cap'n Proto struct): applicant kind, strand ids, amount, e-mail.
+// Paths are the schema's field names ("strands[1]", "contact.email").
+Status validateApplication(const Application& application);
+
 // The required fields (CampaignRules::requiredFields) the application leaves
 // empty, in the rules' order.
 std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules);

@@ -1,0 +1,74 @@
+// The HTTP/JSON API, the live event stream (SSE), the operations endpoints
+// and the dashboard's files, as one kj::HttpService. Routes and bodies:
+// docs/http-api.md. Every body is the JSON form of a struct of
+// adapters/rpc/parcours.capnp, read and written by Cap'n Proto's JSON codec.
+#pragma once
+
+#include <capnp/compat/json.h>
+#include <kj/compat/http.h>
+#include <kj/compat/url.h>
+
+#include <optional>
+
+#include "../src/server_parts.h"
+
+namespace parcours::adapters {
+
+// Bodies larger than this are refused with 413 before they are read.
+inline constexpr std::size_t httpBodyMax = 1u << 20;
+
+class HttpGateway final : public kj::HttpService {
+ public:
+  // Adds the headers it reads to `tableBuilder`; build the table before
+  // serving.
+  HttpGateway(ServerParts& parts, kj::HttpHeaderTable::Builder& tableBuilder);
+
+  kj::Promise<void> request(kj::HttpMethod method, kj::StringPtr url,
+                            const kj::HttpHeaders& headers, kj::AsyncInputStream& requestBody,
+                            Response& response) override;
+
+  struct Request;  // one request's parsed parts (http_request.h)
+  struct Action;   // how a body maps onto a command (http_writes.cc)
+
+ private:
+  kj::Promise<void> route(Request& r);
+  kj::Promise<void> routeCampaigns(Request& r);
+  kj::Promise<void> routeDossiers(Request& r);
+  kj::Promise<void> routeEvents(Request& r);
+  kj::Promise<void> serveOperations(Request& r);
+
+  // Writes: the body becomes a command, run on a worker (http_writes.cc).
+  kj::Promise<void> campaignWrite(Request& r, kj::StringPtr campaignId, kj::StringPtr action);
+  kj::Promise<void> dossierWrite(Request& r, kj::StringPtr dossierId, kj::StringPtr action);
+  template <typename Params, typename Results>
+  kj::Promise<void> runWrite(Request& r, const Action& action, const char* idField,
+                             kj::StringPtr id,
+                             Status (Api::*call)(const Principal&, typename Params::Reader,
+                                                 typename Results::Builder));
+  // The live stream (http_sse.cc).
+  kj::Promise<void> eventStream(Request& r);
+
+  // Responses.
+  kj::Promise<void> sendBody(Request& r, unsigned status, kj::StringPtr contentType,
+                             kj::String body);
+  kj::Promise<void> sendProblem(Request& r, const Error& error);
+  kj::Promise<void> sendProblem(Request& r, unsigned status, kj::StringPtr code,
+                                kj::StringPtr detail);
+  template <typename Reader>
+  kj::Promise<void> sendJson(Request& r, Reader value) {
+    return sendBody(r, 200, "application/json", json_.encode(value));
+  }
+
+  std::optional<Principal> authenticate(const Request& r, bool allowQueryToken) const;
+
+  ServerParts& parts_;
+  capnp::JsonCodec json_;
+  kj::HttpHeaderId authorization_;
+  kj::HttpHeaderId idempotencyKey_;
+  kj::HttpHeaderId lastEventId_;
+  kj::HttpHeaderId cacheControl_;
+  kj::HttpHeaderId allow_;
+  const kj::HttpHeaderTable& table_;
+};
+
+}  // namespace parcours::adapters

@@ -1,0 +1,226 @@
+// Writes over HTTP: the URL names the command, the body holds its fields
+// and an optional "reason". The body is decoded by Cap'n Proto's JSON codec
+// into the very struct an RPC caller sends (rpc::DossierCommand,
+// rpc::CampaignCommand), then run on a worker by the Api.
+#include <capnp/compat/json.capnp.h>
+#include <capnp/dynamic.h>
+
+#include <array>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "http_gateway.h"
+#include "http_request.h"
+
+namespace parcours::adapters {
+namespace {
+
+using P = rpc::Parcours;
+
+}  // namespace
+
+// How a body maps onto the command's union member.
+struct HttpGateway::Action {
+  const char* path;    // the URL's last segment
+  const char* member;  // the union member of the command struct
+  // nullptr: the body's other fields are the member's struct; "": the body
+  // has no other field (a Void member); else the one field holding its value.
+  const char* key;
+  bool reasonRequired;
+};
+
+namespace {
+
+using Action = HttpGateway::Action;
+
+constexpr std::array<Action, 13> dossierActions = {{
+    {"submit", "submit", nullptr, false},
+    {"eligible", "confirmEligibility", "", false},
+    {"ineligible", "declareIneligible", "", true},
+    {"not-selected", "notSelect", "", true},
+    {"audition", "scheduleAudition", "slot", false},
+    {"audition-held", "recordAuditionHeld", "", false},
+    {"no-show", "recordNoShow", "", false},
+    {"score", "recordScore", nullptr, false},
+    {"close-scoring", "closeScoring", "", false},
+    {"vote", "castVote", nullptr, false},
+    {"close-vote", "closeVote", "", false},
+    {"award", "award", "amountCents", false},
+    {"withdraw", "withdraw", "", false},
+}};
+
+constexpr std::array<Action, 6> campaignActions = {{
+    {"open", "open", "definition", false},
+    {"rules", "amendRules", "definition", false},
+    {"jury", "appointJury", "members", false},
+    {"conflicts", "declareConflict", nullptr, false},
+    {"phase", "changePhase", "phase", false},
+    {"budget", "setBudget", "envelopeCents", false},
+}};
+
+template <std::size_t N>
+const Action* findAction(const std::array<Action, N>& actions, kj::StringPtr path) {
+  for (const Action& a : actions) {
+    if (path == a.path) return &a;
+  }
+  return nullptr;
+}
+
+// Fills `command` (a DossierCommand or CampaignCommand) from the body.
+Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Action& action,
+                   capnp::DynamicStruct::Builder command) {
+  // nlohmann reads the text first: its errors say where the JSON breaks,
+  // it refuses invalid UTF-8, and it turns \u escapes into UTF-8, which
+  // Cap'n Proto 0.9's JSON reader mangles for anything beyond ASCII.
+  std::string normalized;
+  try {
+    normalized = nlohmann::json::parse(std::string_view(text.cStr(), text.size()))
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception& e) {
+    return Error::invalidInput(std::string("the body is not valid JSON: ") + e.what());
+  }
+  capnp::MallocMessageBuilder scratch;
+  auto body = scratch.initRoot<capnp::JsonValue>();
+  try {
+    json.decodeRaw(kj::ArrayPtr<const char>(normalized.data(), normalized.size()), body);
+  } catch (const kj::Exception& e) {
+    return Error::invalidInput("the body is not JSON: " + kjMessage(e));
+  }
+  if (!body.isObject()) return Error::invalidInput("the body must be a JSON object");
+  std::vector<capnp::JsonValue::Field::Reader> others;
+  bool reasonGiven = false;
+  for (auto field : body.asReader().getObject()) {
+    if (field.getName() == "reason") {
+      if (!field.getValue().isString()) return Error::invalidInput("reason: expected a string");
+      command.set("reason", capnp::Text::Reader(field.getValue().getString()));
+      reasonGiven = field.getValue().getString().size() > 0;
+    } else {
+      others.push_back(field);
+    }
+  }
+  if (action.reasonRequired && !reasonGiven) {
+    return Error::invalidInput(std::string("reason: required for ") + action.path + ", say why");
+  }
+  const auto member = command.getSchema().getFieldByName(action.member);
+  try {
+    if (action.key == nullptr) {
+      capnp::MallocMessageBuilder rest;
+      auto object =
+          rest.initRoot<capnp::JsonValue>().initObject(static_cast<unsigned>(others.size()));
+      for (unsigned i = 0; i < others.size(); ++i) object.setWithCaveats(i, others[i]);
+      json.decode(rest.getRoot<capnp::JsonValue>().asReader(),
+                  command.init(member).as<capnp::DynamicStruct>());
+      return okStatus();
+    }
+    if (std::string_view(action.key).empty()) {
+      if (!others.empty()) {
+        return Error::invalidInput(std::string(others.front().getName().cStr()) +
+                                   ": unknown field (this command takes only \"reason\")");
+      }
+      command.set(member, capnp::VOID);
+      return okStatus();
+    }
+    std::optional<capnp::JsonValue::Reader> value;
+    for (auto field : others) {
+      if (field.getName() != action.key) {
+        return Error::invalidInput(std::string(field.getName().cStr()) + ": unknown field");
+      }
+      value = field.getValue();
+    }
+    if (!value) return Error::invalidInput(std::string(action.key) + ": missing");
+    if (std::string_view(action.key) == "definition") {
+      if (!value->isObject()) {
+        return Error::invalidInput("definition: expected a campaign definition object");
+      }
+      const kj::String text = json.encodeRaw(*value);
+      command.init(member).as<capnp::DynamicStruct>().set("json", capnp::Text::Reader(text));
+      return okStatus();
+    }
+    auto orphan = json.decode(*value, member.getType(),
+                              capnp::Orphanage::getForMessageContaining(command));
+    command.adopt(member, kj::mv(orphan));
+    return okStatus();
+  } catch (const kj::Exception& e) {
+    return Error::invalidInput(std::string(action.key ? action.key : action.member) + ": " +
+                               kjMessage(e));
+  }
+}
+
+// A write's messages, shared with the worker that runs it: the request may
+// be cancelled (the client hung up) while the command is still running.
+struct WriteJob {
+  Principal who;
+  capnp::MallocMessageBuilder params;
+  capnp::MallocMessageBuilder results;
+  std::optional<Error> error;
+};
+
+}  // namespace
+
+template <typename Params, typename Results>
+kj::Promise<void> HttpGateway::runWrite(Request& r, const Action& action, const char* idField,
+                                        kj::StringPtr id,
+                                        Status (Api::*call)(const Principal&,
+                                                            typename Params::Reader,
+                                                            typename Results::Builder)) {
+  KJ_IF_MAYBE(length, r.body.tryGetLength()) {
+    if (*length > httpBodyMax) {
+      return sendProblem(r, 413, "too_large", kj::str("the body is over ", httpBodyMax, " bytes"));
+    }
+  }
+  return r.body.readAllText(httpBodyMax)
+      .then(
+          [this, &r, idField, id, &action, call](kj::String text) -> kj::Promise<void> {
+            auto job = std::make_shared<WriteJob>();
+            job->who = *r.who;
+            auto params = job->params.initRoot<Params>();
+            capnp::toDynamic(params).set(idField, capnp::Text::Reader(id));
+            KJ_IF_MAYBE(key, r.headers.get(idempotencyKey_)) { params.setCommandId(*key); }
+            capnp::DynamicStruct::Builder command = params.initCommand();
+            if (auto s = fillCommand(json_, text, action, command); !s) {
+              return sendProblem(r, s.error());
+            }
+            Api& api = parts_.api;
+            return parts_.pool
+                .run([job, &api, call] {
+                  auto in = job->params.getRoot<Params>().asReader();
+                  auto out = job->results.initRoot<Results>();
+                  if (auto s = (api.*call)(job->who, in, out); !s) job->error = s.error();
+                })
+                .then(
+                    [this, &r, job]() -> kj::Promise<void> {
+                      if (job->error) return sendProblem(r, *job->error);
+                      return sendJson(r, job->results.getRoot<Results>().getResult().asReader());
+                    },
+                    [this, &r](kj::Exception&& e) -> kj::Promise<void> {
+                      return sendProblem(r, 503, "unavailable", kjMessage(e).c_str());
+                    });
+          },
+          [this, &r](kj::Exception&& e) -> kj::Promise<void> {
+            return sendProblem(r, 413, "too_large",
+                               kj::str("the body could not be read within ", httpBodyMax,
+                                       " bytes: ", kjMessage(e).c_str()));
+          });
+}
+
+kj::Promise<void> HttpGateway::campaignWrite(Request& r, kj::StringPtr campaignId,
+                                             kj::StringPtr path) {
+  const Action* action = findAction(campaignActions, path);
+  if (action == nullptr) {
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  }
+  return runWrite<P::CampaignCommandParams, P::CampaignCommandResults>(r, *action, "campaignId", campaignId,
+                                                                       &Api::campaignCommand);
+}
+
+kj::Promise<void> HttpGateway::dossierWrite(Request& r, kj::StringPtr dossierId,
+                                            kj::StringPtr path) {
+  const Action* action = findAction(dossierActions, path);
+  if (action == nullptr) {
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  }
+  return runWrite<P::DossierCommandParams, P::DossierCommandResults>(r, *action, "dossierId", dossierId,
+                                                                     &Api::dossierCommand);
+}
+
+}  // namespace parcours::adapters

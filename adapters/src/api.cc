@@ -1,0 +1,436 @@
+#include "api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <initializer_list>
+
+#include "api_convert.h"
+#include "parcours/workflows/domain_events.h"
+
+namespace parcours::adapters {
+namespace {
+
+using workflows::toString;
+
+// Administrators, instructors and auditors read every view.
+bool readsEverything(const Principal& who) {
+  return who.has(Role::Administrator) || who.has(Role::Instructor) || who.has(Role::Auditor);
+}
+
+Error forbidden(const Principal& who, std::string_view what) {
+  std::string roles;
+  for (Role r : who.roles) roles += (roles.empty() ? "" : ", ") + std::string(roleName(r));
+  return Error::unauthorized(who.subject + " (" + roles + ") may not " + std::string(what));
+}
+
+bool containsFolded(std::string_view haystack, std::string_view needle) {
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
+}
+
+std::uint64_t microsSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - start)
+                                        .count());
+}
+
+workflows::CommandContext commandContext(const Principal& who, capnp::Text::Reader commandId,
+                                         capnp::Text::Reader reason) {
+  workflows::CommandContext context;
+  context.metadata.commandId = toString(commandId);
+  context.metadata.actor = who.subject;  // never a value from the request
+  context.reason = toString(reason);
+  return context;
+}
+
+void writeAppend(const store::AppendResult& appended, rpc::CommandResult::Builder out) {
+  out.setFirstPosition(appended.firstPosition);
+  out.setLastPosition(appended.lastPosition);
+  out.setDeduplicated(appended.deduplicated);
+}
+
+}  // namespace
+
+Result<EventFilter> EventFilter::read(rpc::EventFilter::Reader in) {
+  EventFilter filter;
+  for (auto type : in.getTypes()) {
+    std::string t = toString(type);
+    if (!workflows::isDossierEventType(t) && !workflows::isCampaignEventType(t)) {
+      return Error::invalidInput("type: \"" + t +
+                                 "\" is not an event type (DossierSubmitted, ScoreRecorded...)");
+    }
+    filter.types.push_back(std::move(t));
+  }
+  filter.campaignId = toString(in.getCampaignId());
+  if (!filter.campaignId.empty()) {
+    if (auto s = workflows::validateId("campaign", filter.campaignId); !s) return s.error();
+  }
+  filter.streamPrefix = toString(in.getStreamPrefix());
+  return filter;
+}
+
+bool EventFilter::matches(std::string_view type, std::string_view streamId,
+                          std::string_view eventCampaign) const {
+  if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) return false;
+  if (!campaignId.empty() && campaignId != eventCampaign) return false;
+  return streamId.substr(0, streamPrefix.size()) == streamPrefix;
+}
+
+Api::Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
+         Metrics& metrics)
+    : log_(log), workflow_(workflow), views_(views), metrics_(metrics) {}
+
+// ------------------------------------------------------------------ checks
+
+bool Api::sitsOnJury(const Principal& who, std::string_view campaignId) const {
+  if (!who.has(Role::Juror)) return false;
+  auto campaign = workflow_.loadCampaign(std::string(campaignId));
+  return campaign && campaign->member(who.subject) != nullptr;
+}
+
+Status Api::mayReadCampaign(const Principal& who, std::string_view campaignId) const {
+  if (readsEverything(who) || sitsOnJury(who, campaignId)) return okStatus();
+  return forbidden(who, "read campaign " + std::string(campaignId) + "'s views");
+}
+
+Result<std::string> Api::submitter(std::string_view dossierId) const {
+  auto first = log_.readStream(workflows::dossierStream(dossierId), 1, store::Direction::Forward, 1);
+  if (!first) return first.error();
+  if (first->empty()) return Error::notFound("dossier " + std::string(dossierId) + " does not exist");
+  return first->front().actor;
+}
+
+Result<workflows::DossierRow> Api::readableDossier(const Principal& who,
+                                                   std::string_view dossierId) const {
+  if (!readsEverything(who) && !who.has(Role::Juror) && !who.has(Role::Applicant)) {
+    return forbidden(who, "read dossiers");
+  }
+  auto row = views_.dossier(dossierId);
+  if (!row) return row.error();
+  if (readsEverything(who) || sitsOnJury(who, row->campaignId)) return row;
+  if (who.has(Role::Applicant)) {
+    auto owner = submitter(dossierId);
+    if (!owner) return owner.error();
+    if (*owner == who.subject) return row;
+  }
+  return forbidden(who, "read dossier " + std::string(dossierId));
+}
+
+Status Api::mayReadEvents(const Principal& who) const {
+  if (who.has(Role::Administrator) || who.has(Role::Auditor) || who.has(Role::Integrator)) {
+    return okStatus();
+  }
+  return forbidden(who, "read the event log");
+}
+
+Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierId,
+                                 rpc::DossierCommand::Reader command) const {
+  using W = rpc::DossierCommand;
+  const W::Which which = command.which();
+  const std::string what =
+      std::string(commandName(which)) + " on dossier " + std::string(dossierId);
+  if (who.has(Role::Administrator)) return okStatus();
+  switch (which) {
+    case W::SUBMIT:
+      if (who.has(Role::Applicant)) return okStatus();
+      break;
+    case W::WITHDRAW:
+      if (who.has(Role::Applicant)) {
+        auto owner = submitter(dossierId);
+        if (!owner) return owner.error();
+        if (*owner == who.subject) return okStatus();
+      }
+      break;
+    case W::RECORD_SCORE:
+    case W::CAST_VOTE: {
+      if (!who.has(Role::Juror)) break;
+      const std::string id = toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
+                                                               : command.getCastVote().getVoterId());
+      if (id != who.subject) {
+        return forbidden(who, what + " in the name of " + id + " (only their own)");
+      }
+      auto dossier = workflow_.loadDossier(std::string(dossierId));
+      if (!dossier) return dossier.error();
+      if (sitsOnJury(who, dossier->campaignId)) return okStatus();
+      return forbidden(who, what + ": not appointed to campaign " + dossier->campaignId);
+    }
+    case W::CONFIRM_ELIGIBILITY:
+    case W::DECLARE_INELIGIBLE:
+    case W::NOT_SELECT:
+    case W::SCHEDULE_AUDITION:
+    case W::RECORD_AUDITION_HELD:
+    case W::RECORD_NO_SHOW:
+    case W::CLOSE_SCORING:
+    case W::CLOSE_VOTE:
+    case W::AWARD:
+      if (who.has(Role::Instructor)) return okStatus();
+      break;
+  }
+  return forbidden(who, what);
+}
+
+// ------------------------------------------------------------------ writes
+
+Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Reader in,
+                            P::CampaignCommandResults::Builder out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string campaignId = toString(in.getCampaignId());
+  auto run = [&]() -> Status {
+    if (auto s = workflows::validateId("campaign", campaignId); !s) return s;
+    if (!who.has(Role::Administrator)) {
+      return forbidden(who, std::string(commandName(in.getCommand().which())) + " on campaign " +
+                                campaignId);
+    }
+    auto command = readCampaignCommand(campaignId, in.getCommand());
+    if (!command) return command.error();
+    auto appended = workflow_.campaign(
+        campaignId, *command, commandContext(who, in.getCommandId(), in.getCommand().getReason()));
+    if (!appended) return appended.error();
+    auto result = out.initResult();
+    writeAppend(*appended, result);
+    auto state = workflow_.loadCampaign(campaignId);
+    if (!state) return state.error();
+    result.setStreamId(workflows::campaignStream(campaignId));
+    result.setStreamVersion(state->version);
+    result.setStatus(std::string(workflows::phaseName(state->phase)));
+    return okStatus();
+  };
+  Status s = run();
+  metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
+  return s;
+}
+
+Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader in,
+                           P::DossierCommandResults::Builder out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string dossierId = toString(in.getDossierId());
+  auto run = [&]() -> Status {
+    if (auto s = workflows::validateId("dossier", dossierId); !s) return s;
+    // A juror's or voter's own id may be left out: it is the caller's.
+    capnp::MallocMessageBuilder filled;
+    filled.setRoot(in.getCommand());
+    auto command = filled.getRoot<rpc::DossierCommand>();
+    if (command.isRecordScore() && command.getRecordScore().getJurorId().size() == 0) {
+      command.getRecordScore().setJurorId(who.subject);
+    }
+    if (command.isCastVote() && command.getCastVote().getVoterId().size() == 0) {
+      command.getCastVote().setVoterId(who.subject);
+    }
+    if (auto s = mayRunDossierCommand(who, dossierId, command.asReader()); !s) return s;
+    auto decoded = readDossierCommand(command.asReader());
+    if (!decoded) return decoded.error();
+    auto appended = workflow_.dossier(dossierId, *decoded,
+                                      commandContext(who, in.getCommandId(), command.getReason()));
+    if (!appended) return appended.error();
+    auto result = out.initResult();
+    writeAppend(*appended, result);
+    auto state = workflow_.loadDossier(dossierId);
+    if (!state) return state.error();
+    result.setStreamId(workflows::dossierStream(dossierId));
+    result.setStreamVersion(state->version);
+    result.setStatus(std::string(workflows::statusName(state->status)));
+    return okStatus();
+  };
+  Status s = run();
+  metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
+  return s;
+}
+
+// ------------------------------------------------------------------ reads
+
+Status Api::campaigns(const Principal& who, P::CampaignsResults::Builder out) const {
+  // The calls themselves are public: applicants read them to apply.
+  if (who.has(Role::Integrator) && who.roles.size() == 1) return forbidden(who, "read campaigns");
+  auto all = views_.campaigns();
+  if (!all) return all.error();
+  std::vector<const workflows::CampaignSummary*> visible;
+  for (const auto& c : *all) visible.push_back(&c);
+  auto list = out.initCampaigns(static_cast<unsigned>(visible.size()));
+  for (unsigned i = 0; i < visible.size(); ++i) writeCampaign(*visible[i], list[i]);
+  return okStatus();
+}
+
+Status Api::campaign(const Principal& who, P::CampaignParams::Reader in,
+                     P::CampaignResults::Builder out) const {
+  if (who.has(Role::Integrator) && who.roles.size() == 1) return forbidden(who, "read campaigns");
+  auto c = views_.campaign(toString(in.getCampaignId()));
+  if (!c) return c.error();
+  writeCampaign(*c, out.initCampaign());
+  return okStatus();
+}
+
+Status Api::status(const Principal& who, P::StatusParams::Reader in, std::string_view search,
+                   P::StatusResults::Builder out) const {
+  auto q = in.getQuery();
+  workflows::StatusQuery query;
+  query.campaignId = toString(q.getCampaignId());
+  if (!readsEverything(who)) {
+    if (query.campaignId.empty() || !sitsOnJury(who, query.campaignId)) {
+      return forbidden(who, query.campaignId.empty()
+                                ? std::string("list dossiers across campaigns")
+                                : "list campaign " + query.campaignId + "'s dossiers");
+    }
+  }
+  if (q.getStatus().size() > 0) {
+    auto status = workflows::parseStatus(toString(q.getStatus()));
+    if (!status || *status == workflows::DossierStatus::Absent) {
+      return Error::invalidInput("status: \"" + toString(q.getStatus()) +
+                                 "\" is not a dossier state (submitted, eligible, ...)");
+    }
+    query.status = *status;
+  }
+  query.after = toString(q.getAfter());
+  query.limit = q.getLimit() == 0 ? 100 : q.getLimit();
+  std::vector<workflows::DossierRow> rows;
+  std::string next;
+  while (true) {
+    auto page = views_.status(query);
+    if (!page) return page.error();
+    for (auto& row : page->rows) {
+      if (search.empty() || containsFolded(row.dossierId, search) ||
+          containsFolded(row.title, search) || containsFolded(row.applicantName, search)) {
+        rows.push_back(std::move(row));
+      }
+    }
+    next = page->nextCursor;
+    // A search may leave a page empty: read on until something matched
+    // or the list ended, so an empty page always means the end.
+    if (!rows.empty() || next.empty()) break;
+    query.after = next;
+  }
+  auto page = out.initPage();
+  auto list = page.initDossiers(static_cast<unsigned>(rows.size()));
+  for (unsigned i = 0; i < rows.size(); ++i) writeDossier(rows[i], list[i]);
+  page.setNextCursor(next);
+  return okStatus();
+}
+
+Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
+                    P::DossierResults::Builder out) const {
+  auto row = readableDossier(who, toString(in.getDossierId()));
+  if (!row) return row.error();
+  writeDossier(*row, out.initDossier());
+  return okStatus();
+}
+
+Status Api::timeline(const Principal& who, P::TimelineParams::Reader in,
+                     P::TimelineResults::Builder out) const {
+  const std::string id = toString(in.getDossierId());
+  if (auto row = readableDossier(who, id); !row) return row.error();
+  auto entries = views_.timeline(id);
+  if (!entries) return entries.error();
+  auto list = out.initEntries(static_cast<unsigned>(entries->size()));
+  for (unsigned i = 0; i < entries->size(); ++i) writeTimelineEntry((*entries)[i], list[i]);
+  return okStatus();
+}
+
+Result<std::vector<workflows::AuditEntry>> Api::dossierAuditEntries(
+    const Principal& who, std::string_view dossierId, const workflows::AuditQuery& q) const {
+  if (auto row = readableDossier(who, dossierId); !row) return row.error();
+  return views_.dossierAudit(dossierId, q);
+}
+
+Result<std::vector<workflows::AuditEntry>> Api::campaignAuditEntries(
+    const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const {
+  if (auto c = views_.campaign(campaignId); !c) return c.error();
+  if (auto s = mayReadCampaign(who, campaignId); !s) return s.error();
+  return views_.campaignAudit(campaignId, q);
+}
+
+namespace {
+void writeAuditList(const std::vector<workflows::AuditEntry>& entries,
+                    capnp::List<rpc::AuditEntry>::Builder list) {
+  for (unsigned i = 0; i < entries.size(); ++i) writeAuditEntry(entries[i], list[i]);
+}
+}  // namespace
+
+Status Api::dossierAudit(const Principal& who, P::DossierAuditParams::Reader in,
+                         P::DossierAuditResults::Builder out) const {
+  auto entries =
+      dossierAuditEntries(who, toString(in.getDossierId()), {in.getAfter(), in.getLimit()});
+  if (!entries) return entries.error();
+  writeAuditList(*entries, out.initEntries(static_cast<unsigned>(entries->size())));
+  return okStatus();
+}
+
+Status Api::campaignAudit(const Principal& who, P::CampaignAuditParams::Reader in,
+                          P::CampaignAuditResults::Builder out) const {
+  auto entries =
+      campaignAuditEntries(who, toString(in.getCampaignId()), {in.getAfter(), in.getLimit()});
+  if (!entries) return entries.error();
+  writeAuditList(*entries, out.initEntries(static_cast<unsigned>(entries->size())));
+  return okStatus();
+}
+
+Status Api::stats(const Principal& who, P::StatsParams::Reader in,
+                  P::StatsResults::Builder out) const {
+  const std::string id = toString(in.getCampaignId());
+  auto stats = views_.stats(id);
+  if (!stats) return stats.error();
+  if (auto s = mayReadCampaign(who, id); !s) return s;
+  writeStats(*stats, out.initStats());
+  return okStatus();
+}
+
+Status Api::leaderboard(const Principal& who, P::LeaderboardParams::Reader in,
+                        P::LeaderboardResults::Builder out) const {
+  const std::string id = toString(in.getCampaignId());
+  auto entries = views_.leaderboard(id);
+  if (!entries) return entries.error();
+  if (auto s = mayReadCampaign(who, id); !s) return s;
+  auto list = out.initEntries(static_cast<unsigned>(entries->size()));
+  for (unsigned i = 0; i < entries->size(); ++i) writeLeaderboardEntry((*entries)[i], list[i]);
+  return okStatus();
+}
+
+Status Api::budget(const Principal& who, P::BudgetParams::Reader in,
+                   P::BudgetResults::Builder out) const {
+  const std::string id = toString(in.getCampaignId());
+  auto budget = views_.budget(id);
+  if (!budget) return budget.error();
+  if (auto s = mayReadCampaign(who, id); !s) return s;
+  writeBudget(*budget, out.initBudget());
+  return okStatus();
+}
+
+Status Api::events(const Principal& who, P::EventsParams::Reader in,
+                   P::EventsResults::Builder out) const {
+  if (auto s = mayReadEvents(who); !s) return s;
+  auto filter = EventFilter::read(in.getFilter());
+  if (!filter) return filter.error();
+  const std::size_t limit = in.getLimit() == 0 ? 100 : std::min<std::size_t>(in.getLimit(), 1000);
+  // Examine at most this many events per call, so a filter that matches
+  // little never makes one request scan the whole log; `next` resumes.
+  constexpr std::size_t scanMax = 10'000;
+  const store::Position from = std::max<store::Position>(in.getFrom(), 1);
+  capnp::MallocMessageBuilder scratch;
+  std::vector<capnp::Orphan<rpc::Event>> kept;
+  store::Position next = from;
+  std::size_t examined = 0;
+  const store::Position head = log_.head();
+  // Chunks never longer than the room left, so the page never overflows.
+  while (kept.size() < limit && examined < scanMax && next <= head) {
+    auto last = log_.scanAll(next, limit - kept.size(), [&](const store::EventView& event) {
+      auto orphan = scratch.getOrphanage().newOrphan<rpc::Event>();
+      if (auto s = writeEvent(event, orphan.get()); !s) return s;
+      if (filter->matches(event.eventType, event.streamId,
+                          toString(orphan.getReader().getCampaignId()))) {
+        kept.push_back(std::move(orphan));
+      }
+      ++examined;
+      return okStatus();
+    });
+    if (!last) return last.error();
+    if (*last == 0) break;
+    next = *last + 1;
+  }
+  auto page = out.initPage();
+  auto list = page.initEvents(static_cast<unsigned>(kept.size()));
+  for (unsigned i = 0; i < kept.size(); ++i) list.setWithCaveats(i, kept[i].getReader());
+  page.setNext(next);
+  page.setHead(head);
+  return okStatus();
+}
+
+}  // namespace parcours::adapters

@@ -1,0 +1,100 @@
+// The operations of the API, once, for every transport: each checks the
+// caller's roles, runs the command or the query, and fills the Cap'n Proto
+// results of the RPC method of the same name (adapters/rpc/parcours.capnp).
+// The HTTP gateway and the RPC server only translate to and from these.
+//
+// Threads: writes block until their events are durable; call them from a
+// worker thread (CommandPool). Reads are quick and may run anywhere.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "metrics.h"
+#include "parcours/adapters/rpc/parcours.capnp.h"
+#include "parcours/adapters/tokens.h"
+#include "parcours/store/event_log.h"
+#include "parcours/workflows/views.h"
+#include "parcours/workflows/workflow.h"
+
+namespace parcours::adapters {
+
+// Which events a reader or subscriber wants (rpc::EventFilter, checked).
+struct EventFilter {
+  std::vector<std::string> types;
+  std::string campaignId;
+  std::string streamPrefix;
+
+  // InvalidInput for an unknown event type or a malformed id.
+  static Result<EventFilter> read(rpc::EventFilter::Reader in);
+  bool matches(std::string_view type, std::string_view streamId,
+               std::string_view campaignId) const;
+};
+
+class Api {
+ public:
+  Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
+      Metrics& metrics);
+
+  using P = rpc::Parcours;
+
+  // ---- writes (blocking)
+  Status campaignCommand(const Principal& who, P::CampaignCommandParams::Reader in,
+                         P::CampaignCommandResults::Builder out);
+  Status dossierCommand(const Principal& who, P::DossierCommandParams::Reader in,
+                        P::DossierCommandResults::Builder out);
+
+  // ---- reads
+  Status campaigns(const Principal& who, P::CampaignsResults::Builder out) const;
+  Status campaign(const Principal& who, P::CampaignParams::Reader in,
+                  P::CampaignResults::Builder out) const;
+  // `search`: keeps dossiers whose id, title or applicant contains it
+  // (case-insensitive); HTTP's `q`.
+  Status status(const Principal& who, P::StatusParams::Reader in, std::string_view search,
+                P::StatusResults::Builder out) const;
+  Status dossier(const Principal& who, P::DossierParams::Reader in,
+                 P::DossierResults::Builder out) const;
+  Status timeline(const Principal& who, P::TimelineParams::Reader in,
+                  P::TimelineResults::Builder out) const;
+  Status dossierAudit(const Principal& who, P::DossierAuditParams::Reader in,
+                      P::DossierAuditResults::Builder out) const;
+  Status campaignAudit(const Principal& who, P::CampaignAuditParams::Reader in,
+                       P::CampaignAuditResults::Builder out) const;
+  Status stats(const Principal& who, P::StatsParams::Reader in, P::StatsResults::Builder out) const;
+  Status leaderboard(const Principal& who, P::LeaderboardParams::Reader in,
+                     P::LeaderboardResults::Builder out) const;
+  Status budget(const Principal& who, P::BudgetParams::Reader in,
+                P::BudgetResults::Builder out) const;
+  Status events(const Principal& who, P::EventsParams::Reader in,
+                P::EventsResults::Builder out) const;
+
+  // Whether `who` may read the global log and subscribe to it.
+  Status mayReadEvents(const Principal& who) const;
+
+  // The audit trails as the views hold them, for CSV export (same checks).
+  Result<std::vector<workflows::AuditEntry>> dossierAuditEntries(const Principal& who,
+                                                                 std::string_view dossierId,
+                                                                 const workflows::AuditQuery& q) const;
+  Result<std::vector<workflows::AuditEntry>> campaignAuditEntries(
+      const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const;
+
+  store::EventLog& log() const { return log_; }
+
+ private:
+  Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
+  // Loads the dossier's row (NotFound first) and checks `who` may read it.
+  Result<workflows::DossierRow> readableDossier(const Principal& who,
+                                                std::string_view dossierId) const;
+  bool sitsOnJury(const Principal& who, std::string_view campaignId) const;
+  // The subject whose token submitted the dossier (its first event's actor).
+  Result<std::string> submitter(std::string_view dossierId) const;
+  Status mayRunDossierCommand(const Principal& who, std::string_view dossierId,
+                              rpc::DossierCommand::Reader command) const;
+
+  store::EventLog& log_;
+  workflows::Workflow& workflow_;
+  workflows::Views& views_;
+  Metrics& metrics_;
+};
+
+}  // namespace parcours::adapters

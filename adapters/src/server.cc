@@ -1,0 +1,139 @@
+#include "parcours/adapters/server.h"
+
+#include <capnp/rpc-twoparty.h>
+#include <kj/async-io.h>
+#include <kj/async-unix.h>
+#include <kj/compat/http.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "../http/http_gateway.h"
+#include "../rpc/rpc_server.h"
+#include "parcours/engine/clock.h"
+#include "server_parts.h"
+
+namespace parcours::adapters {
+namespace {
+
+constexpr kj::Duration drainTimeout = 30 * kj::SECONDS;
+
+int fail(const Error& error, spdlog::logger& logger) {
+  logger.error("serve: {}", error.message);
+  std::cerr << "parcours serve: " << error.message << "\n";
+  return exitCodeFor(error.code);
+}
+
+Status writePortFile(const std::string& path, unsigned httpPort, unsigned rpcPort) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "{\"http\": \"127.0.0.1:" << httpPort << "\", \"rpc\": \"127.0.0.1:" << rpcPort
+        << "\"}\n";
+    if (!out) return Error::ioError("cannot write " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Error::ioError("cannot write " + path + ": " + ec.message());
+  return okStatus();
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
+  // Before any thread starts (RocksDB's, the views', the workers'): the
+  // signals must be blocked in every thread for kj to receive them.
+  kj::UnixEventPort::captureSignal(SIGTERM);
+  kj::UnixEventPort::captureSignal(SIGINT);
+  auto io = kj::setupAsyncIo();
+  auto& ws = io.waitScope;
+
+  if (options.dataDir.empty()) return fail(Error::invalidInput("--data: required"), *logger);
+  if (options.tokensFile.empty()) {
+    return fail(Error::invalidInput("--tokens: required (make one with `parcours token add`)"),
+                *logger);
+  }
+  auto tokens = TokenRegistry::load(options.tokensFile);
+  if (!tokens) return fail(tokens.error(), *logger);
+  if (!std::filesystem::is_directory(options.dataDir)) {
+    return fail(Error::notFound("--data " + options.dataDir +
+                                " is not a store (run `parcours demo --data DIR` or "
+                                "`parcours campaign open` first)"),
+                *logger);
+  }
+  store::Options storeOptions;
+  storeOptions.path = options.dataDir;  // durable: sync stays on
+  auto log = store::EventLog::open(storeOptions, logger);
+  if (!log) return fail(log.error(), *logger);
+  auto views = workflows::Views::open(**log, logger);
+  if (!views) return fail(views.error(), *logger);
+  (*views)->startLive();
+  engine::SystemClock clock;
+  workflows::Workflow workflow(**log, clock);
+  Metrics metrics;
+  Api api(**log, workflow, **views, metrics);
+  EventFeed feed(**log);
+  feed.start();
+  CommandPool pool(options.commandWorkers);
+  auto shutdown = kj::newPromiseAndFulfiller<void>();
+  auto shuttingDown = shutdown.promise.fork();
+  std::atomic<bool> ready{false};
+  ServerParts parts{api,     feed,    pool,          metrics, *tokens, **views,
+                    io.provider->getTimer(), logger, shuttingDown, ready};
+
+  kj::HttpHeaderTable::Builder tableBuilder;
+  HttpGateway gateway(parts, tableBuilder);
+  auto table = tableBuilder.build();
+  kj::HttpServer httpServer(io.provider->getTimer(), *table, gateway);
+  capnp::TwoPartyServer rpcServer(newRpcGateway(parts));
+
+  kj::Own<kj::ConnectionReceiver> httpListener, rpcListener;
+  try {
+    auto& network = io.provider->getNetwork();
+    httpListener = network.parseAddress(options.httpAddress, 8080).wait(ws)->listen();
+    rpcListener = network.parseAddress(options.rpcAddress, 8081).wait(ws)->listen();
+  } catch (const kj::Exception& e) {
+    return fail(Error::ioError(std::string("cannot listen: ") + e.getDescription().cStr()),
+                *logger);
+  }
+  kj::Promise<void> accepting = httpServer.listenHttp(*httpListener)
+                                    .exclusiveJoin(rpcServer.listen(*rpcListener))
+                                    .eagerlyEvaluate([logger](kj::Exception&& e) {
+                                      logger->error("listener failed: {}",
+                                                    e.getDescription().cStr());
+                                    });
+  if (!options.portFile.empty()) {
+    if (auto s = writePortFile(options.portFile, httpListener->getPort(), rpcListener->getPort());
+        !s) {
+      return fail(s.error(), *logger);
+    }
+  }
+  ready = true;
+  logger->info("serving http=127.0.0.1:{} rpc=127.0.0.1:{} data={} head={}",
+               httpListener->getPort(), rpcListener->getPort(), options.dataDir, (*log)->head());
+
+  auto signal = io.unixEventPort.onSignal(SIGTERM)
+                    .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
+                    .wait(ws);
+  logger->info("signal {}: shutting down", signal.si_signo);
+  ready = false;
+  accepting = nullptr;  // no new connections
+  httpListener = nullptr;
+  rpcListener = nullptr;
+  shutdown.fulfiller->fulfill();  // live streams and subscriptions end
+  httpServer.drain()
+      .exclusiveJoin(io.provider->getTimer().afterDelay(drainTimeout).then([logger] {
+        logger->warn("requests still open after the drain timeout: closing them");
+      }))
+      .wait(ws);
+  pool.drain();  // every command taken is finished: its caller was answered or is gone
+  (*views)->stop();
+  if (auto error = (*views)->lastLiveError()) logger->warn("views: {}", error->message);
+  logger->info("stopped at head={}", (*log)->head());
+  return 0;
+}
+
+}  // namespace parcours::adapters

@@ -1,0 +1,45 @@
+// What the HTTP gateway and the RPC server share inside one `parcours serve`
+// process: the one engine (log, workflow, views) behind the Api, the
+// subscriptions' feed, the command workers, the tokens and the counters.
+#pragma once
+
+#include <kj/async.h>
+#include <kj/timer.h>
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <memory>
+
+#include "api.h"
+#include "command_pool.h"
+#include "event_feed.h"
+#include "metrics.h"
+#include "parcours/adapters/tokens.h"
+
+namespace parcours::adapters {
+
+struct ServerParts {
+  Api& api;
+  EventFeed& feed;
+  CommandPool& pool;
+  Metrics& metrics;
+  const TokenRegistry& tokens;
+  workflows::Views& views;
+  kj::Timer& timer;
+  std::shared_ptr<spdlog::logger> logger;
+  // Resolves when shutdown begins: live streams end, so draining can finish.
+  kj::ForkedPromise<void>& shuttingDown;
+  std::atomic<bool>& ready;
+};
+
+// The exception a failed Status becomes on the RPC wire (and inside kj):
+// its description starts with the error's code name ("not_found: ...").
+kj::Exception toException(const Error& error);
+// An exception's description without kj's "expected <condition>; " prefix:
+// "Unknown field; field.getName() = bogus".
+std::string kjMessage(const kj::Exception& exception);
+// Back from an exception: the code name prefix if any, else Internal (a
+// kj DISCONNECTED or OVERLOADED becomes IoError).
+Error fromException(const kj::Exception& exception);
+
+}  // namespace parcours::adapters
