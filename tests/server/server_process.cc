@@ -1,0 +1,195 @@
+#include "server_process.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace parcours::testing {
+namespace {
+
+std::string runForOutput(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess() {
+  const std::vector<std::pair<std::string, std::string>> subjects = {
+      {"admin", "administrator"}, {"instructor", "instructor"},   {"j1", "juror"},
+      {"j2", "juror"},            {"auditor", "auditor"},         {"integrator", "integrator"},
+      {"applicant-a", "applicant"}, {"applicant-b", "applicant"}};
+  const std::string tokens = (dir_.path() / "tokens.json").string();
+  for (const auto& [subject, role] : subjects) {
+    const std::string out = runForOutput(std::string(PARCOURS_BIN) + " token add --json --tokens " +
+                                         tokens + " --subject " + subject + " --role " + role);
+    tokens_[subject] = nlohmann::json::parse(out).at("token").get<std::string>();
+  }
+  std::filesystem::create_directories(storeDir());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void ServerProcess::start() {
+  const auto portFile = dir_.path() / "ports.json";
+  std::filesystem::remove(portFile);
+  const std::string store = storeDir().string();
+  const std::string tokens = (dir_.path() / "tokens.json").string();
+  const std::string ports = portFile.string();
+  const std::string log = (dir_.path() / "serve.log").string();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    std::FILE* out = std::freopen(log.c_str(), "a", stderr);
+    (void)out;
+    ::execl(PARCOURS_BIN, PARCOURS_BIN, "--data", store.c_str(), "--log-level", "info", "serve",
+            "--http", "127.0.0.1:0", "--rpc", "127.0.0.1:0", "--tokens", tokens.c_str(),
+            "--port-file", ports.c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  for (int i = 0; i < 600 && !std::filesystem::exists(portFile); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(std::filesystem::exists(portFile)) << "the server did not start; see " << log;
+  std::ifstream in(portFile);
+  auto addresses = nlohmann::json::parse(in);
+  http_ = addresses.at("http").get<std::string>();
+  rpc_ = addresses.at("rpc").get<std::string>();
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+nlohmann::json HttpReply::json() const {
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception& e) {
+    ADD_FAILURE() << "not JSON (" << e.what() << "): " << body;
+    return {};
+  }
+}
+
+HttpClient::HttpClient(std::string address)
+    : address_(std::move(address)), io_(kj::setupAsyncIo()) {
+  client_ = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
+                              nullptr);
+}
+
+void HttpClient::reconnect() {
+  client_ = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
+                              nullptr);
+}
+
+HttpReply HttpClient::send(kj::HttpMethod method, const std::string& path,
+                           const std::string& token, const std::string& body,
+                           const std::vector<std::pair<std::string, std::string>>& headers) {
+  kj::HttpHeaders h(table_);
+  const std::string bearer = "Bearer " + token;
+  if (!token.empty()) h.add("Authorization", bearer.c_str());
+  for (const auto& [name, value] : headers) h.add(name.c_str(), value.c_str());
+  const std::string url = "http://" + address_ + path;
+  auto request = client_->request(method, url.c_str(), h, body.size());
+  // A server may answer (413) and close before reading all of a large body:
+  // the write then fails, and the answer is still there to read.
+  auto writing = request.body->write(body.data(), body.size())
+                     .catch_([](kj::Exception&&) {})
+                     .attach(kj::mv(request.body))
+                     .eagerlyEvaluate(nullptr);
+  auto response = request.response.wait(io_.waitScope);
+  HttpReply reply;
+  reply.status = response.statusCode;
+  KJ_IF_MAYBE(type, response.headers->get(kj::HttpHeaderId::CONTENT_TYPE)) {
+    reply.contentType = type->cStr();
+  }
+  reply.body = response.body->readAllText().wait(io_.waitScope).cStr();
+  return reply;
+}
+
+std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
+    const std::string& path, const std::string& token, std::size_t count, double seconds,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  // Its own client: the stream's connection is dropped at the end.
+  auto client = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
+                                  nullptr);
+  kj::HttpHeaders h(table_);
+  const std::string bearer = "Bearer " + token;
+  h.add("Authorization", bearer.c_str());
+  for (const auto& [name, value] : headers) h.add(name.c_str(), value.c_str());
+  const std::string url = "http://" + address_ + path;
+  auto request = client->request(kj::HttpMethod::GET, url.c_str(), h, uint64_t(0));
+  request.body = nullptr;
+  auto response = request.response.wait(io_.waitScope);
+  std::vector<std::pair<std::uint64_t, std::string>> events;
+  if (response.statusCode != 200) {
+    ADD_FAILURE() << "stream answered " << response.statusCode;
+    return events;
+  }
+  auto deadline = io_.provider->getTimer().now() +
+                  static_cast<std::int64_t>(seconds * 1000) * kj::MILLISECONDS;
+  std::string buffer;
+  std::uint64_t id = 0;
+  char chunk[8192];
+  while (events.size() < count) {
+    auto read = response.body->tryRead(chunk, 1, sizeof chunk)
+                    .then([](size_t n) { return kj::Maybe<size_t>(n); })
+                    .exclusiveJoin(io_.provider->getTimer().atTime(deadline).then(
+                        [] { return kj::Maybe<size_t>(nullptr); }))
+                    .wait(io_.waitScope);
+    size_t n = 0;
+    KJ_IF_MAYBE(got, read) { n = *got; }
+    else break;  // timed out
+    if (n == 0) break;  // the server closed the stream
+    buffer.append(chunk, n);
+    std::size_t end;
+    while ((end = buffer.find('\n')) != std::string::npos) {
+      const std::string line = buffer.substr(0, end);
+      buffer.erase(0, end + 1);
+      if (line.rfind("id: ", 0) == 0) id = std::stoull(line.substr(4));
+      if (line.rfind("data: ", 0) == 0) events.emplace_back(id, line.substr(6));
+    }
+  }
+  return events;
+}
+
+nlohmann::json futureCampaignDefinition(const std::string& campaignId) {
+  std::ifstream in(std::string(PARCOURS_CAMPAIGNS_DIR) + "/label-territoire-innovant-2020.json");
+  auto definition = nlohmann::json::parse(in);
+  definition["id"] = campaignId;
+  definition["deadline"]["local"] = "2099-12-31T23:59:59";
+  return definition;
+}
+
+std::string submissionBody(const std::string& campaignId, const std::string& title) {
+  return nlohmann::json{{"campaignId", campaignId},
+                        {"application",
+                         {{"applicantName", "Commune de Test"},
+                          {"applicantKind", "commune"},
+                          {"title", title},
+                          {"summary", "Un projet de test."},
+                          {"contact", {{"name", "A. Test"}, {"email", "a@test.fr"},
+                                       {"phone", "0102030405"}}}}}}
+      .dump();
+}
+
+}  // namespace parcours::testing
