@@ -4,6 +4,7 @@
 // heartbeat keeps proxies from closing an idle stream and lets the server
 // notice a client that went away.
 #include <kj/async-io.h>
+#include <kj/debug.h>
 
 #include "http_gateway.h"
 #include "http_request.h"
@@ -89,11 +90,13 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   Stream& ref = *stream;
   EventFeed& feed = parts_.feed;
   kj::Timer& timer = parts_.timer;
+  // The stream never completes: it ends when the client goes away (a write
+  // fails, DISCONNECTED) or when the server shuts down, which ends it the
+  // same way, so the HTTP server closes the connection without a word.
+  auto closing = parts_.shuttingDown.addBranch().then(
+      []() -> kj::Promise<void> { return KJ_EXCEPTION(DISCONNECTED, "the server is shutting down"); });
   return opened.then([&ref, &feed, &timer] { return pump(ref, feed, timer); })
-      .exclusiveJoin(parts_.shuttingDown.addBranch())
-      .catch_([](kj::Exception&&) {
-        // The client went away (a write failed): the subscription just ends.
-      })
+      .exclusiveJoin(kj::mv(closing))
       .attach(kj::mv(stream));
 }
 

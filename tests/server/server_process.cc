@@ -162,7 +162,8 @@ std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
     if (n == 0) break;  // the server closed the stream
     buffer.append(chunk, n);
     std::size_t end;
-    while ((end = buffer.find('\n')) != std::string::npos) {
+    // Stop at `count` exactly: what else arrived is sent again on resumption.
+    while (events.size() < count && (end = buffer.find('\n')) != std::string::npos) {
       const std::string line = buffer.substr(0, end);
       buffer.erase(0, end + 1);
       if (line.rfind("id: ", 0) == 0) id = std::stoull(line.substr(4));

@@ -53,8 +53,10 @@ struct Writers {
   }
   void join() {
     for (auto& t : threads) t.join();
+    threads.clear();
     done = true;
   }
+  ~Writers() { join(); }  // a failed assertion returns early: still join
 };
 
 TEST(SubscriptionTest, AResumedSubscriberGetsEveryEventOnceInOrderWhileEightWritersAppend) {

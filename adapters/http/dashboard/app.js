@@ -210,7 +210,7 @@ const gen = { overview: 0, list: 0, dossier: 0 };
 
 async function loadOverview() {
   const g = ++gen.overview;
-  const { campaigns } = await api('/v1/campaigns');
+  const campaigns = (await api('/v1/campaigns')).campaigns ?? [];
   const full = await Promise.all(campaigns.map(async (c) => {
     const id = encodeURIComponent(c.campaignId);
     const [stats, budget] = await Promise.all([
@@ -476,10 +476,11 @@ function refresh() {
   }
 }
 
-// One EventSource at a time. Starting at the head (the page just loaded
-// everything) rather than at 0, which would replay the whole log. On error
-// we close it ourselves and reopen with ?from= so resuming never depends on
-// which of Last-Event-ID and ?from the server prefers.
+// One EventSource at a time. The first connection starts just after the
+// head (the last durable position) read *before* the page loads its data,
+// so nothing written in between is missed, and the log is not replayed from
+// 0. On error we close it ourselves and reopen with ?from=, so resuming
+// never depends on which of Last-Event-ID and ?from the server prefers.
 async function connect() {
   clearTimeout(retryTimer);
   if (source) { source.close(); source = null; }
@@ -487,9 +488,11 @@ async function connect() {
   try {
     // Also checks the token: EventSource hides the status of a refused stream.
     const page = await api('/v1/events?limit=1');
-    if (nextFrom === null) nextFrom = Number(page.head || 0);
+    if (nextFrom === null) nextFrom = Number(page.head || 0) + 1;
   } catch (e) {
     if (e.status === 401) return;
+    // A role that may not read the events gets a still page, not retries.
+    if (e.status === 403) { setLive('offline'); return; }
     return scheduleReconnect();
   }
   const url = `/v1/events/stream?access_token=${encodeURIComponent(token)}&from=${nextFrom}`;
@@ -521,7 +524,6 @@ function applyLanguage() {
   sw.textContent = t('langSwitch');
   sw.setAttribute('aria-label', t('langSwitchLabel'));
   sw.lang = lang === 'fr' ? 'en' : 'fr';
-  $('#f-q').placeholder = t('search');
   setLive(liveState);
   renderStatusFilter();
   renderCampaignFilter();
@@ -552,8 +554,7 @@ $('#signin').addEventListener('submit', (e) => {
   $('#token').value = '';
   sessionStorage.setItem('parcours.token', token);
   showError(null);
-  onRoute();
-  connect();
+  start();
 });
 
 $('#signout').addEventListener('click', () => { signOut(''); $('#token').focus(); });
@@ -582,6 +583,11 @@ window.addEventListener('hashchange', () => {
   $('#main').focus({ preventScroll: true });
 });
 
+// The stream's starting point is fixed first (connect reads the head), then
+// the views load: any later event is then both newer and replayed.
+function start() {
+  connect().finally(onRoute);
+}
+
 applyLanguage();
-onRoute();
-connect();
+start();
