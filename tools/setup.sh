@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what parcours needs from Debian, then configures and builds it.
 # Idempotent: installs only what is missing; safe to run again.
-#   bash tools/setup.sh [release|sanitize]...   (default: release)
+#   bash tools/setup.sh [release|sanitize|tsan|browser]...   (default: release)
+# "browser" is no build: it installs Chromium, Node.js and npm, and the
+# browser test's one npm package (playwright-core), for tests/browser/run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,7 @@ packages=(
   nlohmann-json3-dev                   # JSON: campaign files, --json, JSON logs
   libgtest-dev libgmock-dev            # tests
   libbenchmark-dev                     # micro-benchmarks
+  libssl-dev                           # SHA-256 of tokens, constant-time compare, CSPRNG
 )
 
 missing=()
@@ -31,9 +34,32 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+install_browser_tools() {
+  local want=()
+  command -v chromium >/dev/null || want+=(chromium)
+  command -v node >/dev/null || want+=(nodejs)
+  command -v npm >/dev/null || want+=(npm)
+  if ((${#want[@]})); then
+    echo "setup: installing ${want[*]}" >&2
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  fi
+  if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+    echo "setup: npm ci in tests/browser (playwright-core)" >&2
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
 presets=("$@")
 ((${#presets[@]})) || presets=(release)
 for preset in "${presets[@]}"; do
+  if [[ $preset == browser ]]; then
+    install_browser_tools
+    continue
+  fi
   echo "setup: building the $preset preset" >&2
   cmake --preset "$preset" -G Ninja >/dev/null
   cmake --build --preset "$preset"

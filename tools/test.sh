@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs every test: the Release build, then the whole
-# suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
+# Sets up, builds, and runs every test: the Release build (with the server's
+# end-to-end suites and the dashboard in headless Chromium), then the suites
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
 # concurrent suites (store, engine, workflows, views) under ThreadSanitizer.
 #   bash tools/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh release sanitize tsan
+bash tools/setup.sh release sanitize tsan browser
 echo "test: release" >&2
 ctest --preset release
+echo "test: the dashboard in headless Chromium (artifacts in build/browser-artifacts)" >&2
+PARCOURS_BIN=build/release/tools/parcours ARTIFACTS=build/browser-artifacts \
+  bash tests/browser/run.sh
 echo "test: sanitize (ASan + UBSan)" >&2
 ctest --preset sanitize
 echo "test: tsan (ThreadSanitizer: store, engine, workflows, views)" >&2

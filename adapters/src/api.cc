@@ -23,10 +23,30 @@ Error forbidden(const Principal& who, std::string_view what) {
   return Error::unauthorized(who.subject + " (" + roles + ") may not " + std::string(what));
 }
 
-bool containsFolded(std::string_view haystack, std::string_view needle) {
-  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
+// Lower case for the search: ASCII, and the accented capitals of French
+// and its neighbours (Latin-1 À..Þ, and Œ), which titles and applicants'
+// names are full of. Full Unicode case folding is ICU's; this is enough to
+// find "numérique" when searching "NUMÉRIQUE".
+std::string foldCase(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c - 'A' + 'a');
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      auto next = static_cast<unsigned char>(out[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    } else if (c == 0xC5 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) == 0x92) {
+      out[i + 1] = static_cast<char>(0x93);
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool containsFolded(std::string_view haystack, std::string_view foldedNeedle) {
+  return foldCase(haystack).find(foldedNeedle) != std::string::npos;
 }
 
 std::uint64_t microsSince(std::chrono::steady_clock::time_point start) {
@@ -282,14 +302,15 @@ Status Api::status(const Principal& who, P::StatusParams::Reader in, std::string
   }
   query.after = toString(q.getAfter());
   query.limit = q.getLimit() == 0 ? 100 : q.getLimit();
+  const std::string needle = foldCase(search);
   std::vector<workflows::DossierRow> rows;
   std::string next;
   while (true) {
     auto page = views_.status(query);
     if (!page) return page.error();
     for (auto& row : page->rows) {
-      if (search.empty() || containsFolded(row.dossierId, search) ||
-          containsFolded(row.title, search) || containsFolded(row.applicantName, search)) {
+      if (needle.empty() || containsFolded(row.dossierId, needle) ||
+          containsFolded(row.title, needle) || containsFolded(row.applicantName, needle)) {
         rows.push_back(std::move(row));
       }
     }
