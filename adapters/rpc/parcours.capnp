@@ -74,6 +74,14 @@ struct CommandResult {
   streamId @3 :Text;          # the campaign's or dossier's stream
   streamVersion @4 :UInt64;   # its version now
   status @5 :Text;            # a dossier's status now ("eligible"), a campaign's phase
+  streams @6 :List(AppendedStream);  # what each stream got (a grant writes two)
+}
+
+struct AppendedStream {
+  streamId @0 :Text;
+  firstVersion @1 :UInt64;
+  lastVersion @2 :UInt64;
+  positions @3 :List(UInt64);
 }
 
 struct CampaignCommand {

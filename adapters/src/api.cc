@@ -68,6 +68,15 @@ void writeAppend(const store::AppendResult& appended, rpc::CommandResult::Builde
   out.setFirstPosition(appended.firstPosition);
   out.setLastPosition(appended.lastPosition);
   out.setDeduplicated(appended.deduplicated);
+  auto streams = out.initStreams(static_cast<unsigned>(appended.streams.size()));
+  for (unsigned i = 0; i < streams.size(); ++i) {
+    const store::StreamAppendResult& s = appended.streams[i];
+    streams[i].setStreamId(s.streamId);
+    streams[i].setFirstVersion(s.firstVersion);
+    streams[i].setLastVersion(s.lastVersion);
+    auto positions = streams[i].initPositions(static_cast<unsigned>(s.positions.size()));
+    for (unsigned p = 0; p < positions.size(); ++p) positions.set(p, s.positions[p]);
+  }
 }
 
 }  // namespace

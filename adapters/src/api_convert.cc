@@ -320,3 +320,249 @@ std::string_view commandName(rpc::CampaignCommand::Which which) {
 }
 
 }  // namespace parcours::adapters
+
+// ------------------------------------------------------------------ clients
+
+namespace parcours::adapters {
+namespace {
+
+Result<std::int64_t> instantOrZero(capnp::Text::Reader text, std::string_view what) {
+  if (text.size() == 0) return std::int64_t{0};
+  auto micros = workflows::parseInstant(toString(text));
+  if (!micros) return Error::invalidInput(std::string(what) + ": " + micros.error().message);
+  return *micros;
+}
+
+workflows::DossierStatus statusOrAbsent(capnp::Text::Reader text) {
+  return workflows::parseStatus(toString(text)).value_or(workflows::DossierStatus::Absent);
+}
+
+std::map<std::string, std::uint64_t> readCounts(capnp::List<rpc::Count>::Reader in) {
+  std::map<std::string, std::uint64_t> out;
+  for (auto c : in) out[toString(c.getKey())] = c.getCount();
+  return out;
+}
+
+}  // namespace
+
+Result<workflows::CampaignSummary> readCampaign(rpc::Campaign::Reader in) {
+  workflows::CampaignSummary out;
+  out.campaignId = toString(in.getCampaignId());
+  out.name = toString(in.getName());
+  out.organiser = toString(in.getOrganiser());
+  out.rulesVersion = in.getRulesVersion();
+  out.phase = workflows::parsePhase(toString(in.getPhase())).value_or(workflows::Phase::Submissions);
+  out.timeZone = toString(in.getTimeZone());
+  auto deadline = instantOrZero(in.getDeadline(), "deadline");
+  auto opened = instantOrZero(in.getOpenedAt(), "openedAt");
+  auto updated = instantOrZero(in.getUpdatedAt(), "updatedAt");
+  if (!deadline) return deadline.error();
+  if (!opened) return opened.error();
+  if (!updated) return updated.error();
+  out.deadlineMicros = *deadline;
+  out.openedAtMicros = *opened;
+  out.updatedAtMicros = *updated;
+  out.labelName = toString(in.getLabelName());
+  out.envelopeCents = in.getEnvelopeCents();
+  out.grantedCents = in.getGrantedCents();
+  out.dossiers = in.getDossiers();
+  return out;
+}
+
+Result<workflows::DossierRow> readDossier(rpc::Dossier::Reader in) {
+  workflows::DossierRow out;
+  out.dossierId = toString(in.getDossierId());
+  out.campaignId = toString(in.getCampaignId());
+  out.status = statusOrAbsent(in.getStatus());
+  out.applicantName = toString(in.getApplicantName());
+  out.applicantKind = toString(in.getApplicantKind());
+  out.title = toString(in.getTitle());
+  out.summary = toString(in.getSummary());
+  for (auto s : in.getStrands()) out.strands.push_back(toString(s));
+  out.requestedCents = in.getRequestedCents();
+  out.grantedCents = in.getGrantedCents();
+  if (in.getAuditionSlot().size() > 0) {
+    auto slot = instantOrZero(in.getAuditionSlot(), "auditionSlot");
+    if (!slot) return slot.error();
+    out.auditionSlotMicros = *slot;
+  }
+  if (in.getScored()) out.meanMilli = in.getMeanMilli();
+  out.labelName = toString(in.getLabelName());
+  auto submitted = instantOrZero(in.getSubmittedAt(), "submittedAt");
+  auto updated = instantOrZero(in.getUpdatedAt(), "updatedAt");
+  if (!submitted) return submitted.error();
+  if (!updated) return updated.error();
+  out.submittedAtMicros = *submitted;
+  out.updatedAtMicros = *updated;
+  out.lastPosition = in.getLastPosition();
+  out.version = in.getVersion();
+  return out;
+}
+
+Result<workflows::TimelineEntry> readTimelineEntry(rpc::TimelineEntry::Reader in) {
+  workflows::TimelineEntry out;
+  out.position = in.getPosition();
+  out.streamVersion = in.getStreamVersion();
+  auto at = instantOrZero(in.getRecordedAt(), "recordedAt");
+  if (!at) return at.error();
+  out.recordedAtMicros = *at;
+  out.eventType = toString(in.getEventType());
+  out.actor = toString(in.getActor());
+  out.reason = toString(in.getReason());
+  out.rulesVersion = in.getRulesVersion();
+  out.summary = toString(in.getSummary());
+  return out;
+}
+
+Result<workflows::AuditEntry> readAuditEntry(rpc::AuditEntry::Reader in) {
+  workflows::AuditEntry out;
+  out.position = in.getPosition();
+  auto at = instantOrZero(in.getRecordedAt(), "recordedAt");
+  if (!at) return at.error();
+  out.recordedAtMicros = *at;
+  out.streamId = toString(in.getStreamId());
+  out.streamVersion = in.getStreamVersion();
+  out.campaignId = toString(in.getCampaignId());
+  out.dossierId = toString(in.getDossierId());
+  out.eventType = toString(in.getEventType());
+  out.actor = toString(in.getActor());
+  out.commandId = toString(in.getCommandId());
+  out.reason = toString(in.getReason());
+  out.rulesVersion = in.getRulesVersion();
+  out.summary = toString(in.getSummary());
+  return out;
+}
+
+workflows::CampaignStats readStats(rpc::CampaignStats::Reader in) {
+  workflows::CampaignStats out;
+  out.campaignId = toString(in.getCampaignId());
+  out.name = toString(in.getName());
+  out.total = in.getTotal();
+  out.byStatus = readCounts(in.getByStatus());
+  out.byStrand = readCounts(in.getByStrand());
+  out.byApplicantKind = readCounts(in.getByApplicantKind());
+  return out;
+}
+
+Result<workflows::LeaderboardEntry> readLeaderboardEntry(rpc::LeaderboardEntry::Reader in) {
+  workflows::LeaderboardEntry out;
+  out.rank = in.getRank();
+  out.dossierId = toString(in.getDossierId());
+  out.title = toString(in.getTitle());
+  out.applicantName = toString(in.getApplicantName());
+  out.meanMilli = in.getMeanMilli();
+  out.thresholdMilli = in.getThresholdMilli();
+  out.passed = in.getPassed();
+  out.jurorsCounted = in.getJurorsCounted();
+  for (auto c : in.getCriteria()) out.criterionMeansMilli[toString(c.getCriterionId())] = c.getMeanMilli();
+  out.status = statusOrAbsent(in.getStatus());
+  return out;
+}
+
+Result<workflows::Budget> readBudget(rpc::Budget::Reader in) {
+  workflows::Budget out;
+  out.campaignId = toString(in.getCampaignId());
+  out.envelopeCents = in.getEnvelopeCents();
+  out.grantedCents = in.getGrantedCents();
+  out.remainingCents = in.getRemainingCents();
+  for (auto g : in.getGrants()) {
+    auto at = instantOrZero(g.getRecordedAt(), "recordedAt");
+    if (!at) return at.error();
+    out.grants.push_back({toString(g.getDossierId()), g.getAmountCents(), g.getPosition(), *at});
+  }
+  return out;
+}
+
+store::AppendResult readAppend(rpc::CommandResult::Reader in) {
+  store::AppendResult out;
+  out.firstPosition = in.getFirstPosition();
+  out.lastPosition = in.getLastPosition();
+  out.deduplicated = in.getDeduplicated();
+  for (auto s : in.getStreams()) {
+    store::StreamAppendResult stream;
+    stream.streamId = toString(s.getStreamId());
+    stream.firstVersion = s.getFirstVersion();
+    stream.lastVersion = s.getLastVersion();
+    for (auto p : s.getPositions()) stream.positions.push_back(p);
+    out.streams.push_back(std::move(stream));
+  }
+  return out;
+}
+
+void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierCommand::Builder out) {
+  namespace cmd = workflows::dossier_command;
+  std::visit(
+      [&](const auto& c) {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, cmd::Submit>) {
+          auto s = out.initSubmit();
+          s.setCampaignId(c.campaignId);
+          workflows::writeApplication(c.application, s.initApplication());
+        } else if constexpr (std::is_same_v<C, cmd::ConfirmEligibility>) {
+          out.setConfirmEligibility();
+        } else if constexpr (std::is_same_v<C, cmd::DeclareIneligible>) {
+          out.setDeclareIneligible();
+        } else if constexpr (std::is_same_v<C, cmd::NotSelect>) {
+          out.setNotSelect();
+        } else if constexpr (std::is_same_v<C, cmd::ScheduleAudition>) {
+          out.setScheduleAudition(formatUtc(c.slotMicros));
+        } else if constexpr (std::is_same_v<C, cmd::RecordAuditionHeld>) {
+          out.setRecordAuditionHeld();
+        } else if constexpr (std::is_same_v<C, cmd::RecordNoShow>) {
+          out.setRecordNoShow();
+        } else if constexpr (std::is_same_v<C, cmd::RecordScore>) {
+          auto s = out.initRecordScore();
+          s.setJurorId(c.jurorId);
+          auto scores = s.initScores(static_cast<unsigned>(c.scores.size()));
+          for (unsigned i = 0; i < scores.size(); ++i) {
+            scores[i].setCriterionId(c.scores[i].criterionId);
+            scores[i].setValue(c.scores[i].value);
+          }
+        } else if constexpr (std::is_same_v<C, cmd::CloseScoring>) {
+          out.setCloseScoring();
+        } else if constexpr (std::is_same_v<C, cmd::CastVote>) {
+          auto v = out.initCastVote();
+          v.setVoterId(c.voterId);
+          v.setChoice(workflows::writeChoice(c.choice));
+        } else if constexpr (std::is_same_v<C, cmd::CloseVote>) {
+          out.setCloseVote();
+        } else if constexpr (std::is_same_v<C, cmd::Award>) {
+          out.setAward(c.amountCents);
+        } else if constexpr (std::is_same_v<C, cmd::Withdraw>) {
+          out.setWithdraw();
+        }
+      },
+      in);
+}
+
+void writeCampaignCommand(const workflows::CampaignCommand& in, const std::string& definitionJson,
+                          rpc::CampaignCommand::Builder out) {
+  namespace cmd = workflows::campaign_command;
+  std::visit(
+      [&](const auto& c) {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, cmd::Open>) {
+          out.initOpen().setJson(definitionJson);
+        } else if constexpr (std::is_same_v<C, cmd::AmendRules>) {
+          out.initAmendRules().setJson(definitionJson);
+        } else if constexpr (std::is_same_v<C, cmd::AppointJury>) {
+          auto members = out.initAppointJury(static_cast<unsigned>(c.members.size()));
+          for (unsigned i = 0; i < members.size(); ++i) {
+            members[i].setId(c.members[i].id);
+            members[i].setName(c.members[i].name);
+            members[i].setRole(workflows::writeJuryRole(c.members[i].role));
+          }
+        } else if constexpr (std::is_same_v<C, cmd::DeclareConflict>) {
+          auto conflict = out.initDeclareConflict();
+          conflict.setJurorId(c.jurorId);
+          conflict.setDossierId(c.dossierId);
+        } else if constexpr (std::is_same_v<C, cmd::ChangePhase>) {
+          out.setChangePhase(workflows::writePhase(c.phase));
+        } else if constexpr (std::is_same_v<C, cmd::SetBudgetEnvelope>) {
+          out.setSetBudget(c.envelopeCents);
+        }
+      },
+      in);
+}
+
+}  // namespace parcours::adapters

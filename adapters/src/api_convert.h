@@ -33,6 +33,23 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
 Result<workflows::CampaignCommand> readCampaignCommand(std::string_view campaignId,
                                                        rpc::CampaignCommand::Reader in);
 
+// The other way, for clients (adapters/remote_client.h): the API's structs
+// back into the views' rows, and domain commands into requests. Times come
+// back from RFC 3339; InvalidInput when the server sent something that is
+// not one.
+Result<workflows::CampaignSummary> readCampaign(rpc::Campaign::Reader in);
+Result<workflows::DossierRow> readDossier(rpc::Dossier::Reader in);
+Result<workflows::TimelineEntry> readTimelineEntry(rpc::TimelineEntry::Reader in);
+Result<workflows::AuditEntry> readAuditEntry(rpc::AuditEntry::Reader in);
+workflows::CampaignStats readStats(rpc::CampaignStats::Reader in);
+Result<workflows::LeaderboardEntry> readLeaderboardEntry(rpc::LeaderboardEntry::Reader in);
+Result<workflows::Budget> readBudget(rpc::Budget::Reader in);
+store::AppendResult readAppend(rpc::CommandResult::Reader in);
+void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierCommand::Builder out);
+// Open and AmendRules travel as their definition document: `definitionJson`.
+void writeCampaignCommand(const workflows::CampaignCommand& in, const std::string& definitionJson,
+                          rpc::CampaignCommand::Builder out);
+
 // The word for a request's command in messages: "score", "open".
 std::string_view commandName(rpc::DossierCommand::Which which);
 std::string_view commandName(rpc::CampaignCommand::Which which);

@@ -41,7 +41,7 @@ void printTable(const std::vector<workflows::AuditEntry>& entries, const std::st
   table.print(std::cout);
 }
 
-Status printAudit(workflows::Views& views, const AuditOptions& options, const std::string& format) {
+Status printAudit(const workflows::ViewQueries& views, const AuditOptions& options, const std::string& format) {
   const workflows::AuditQuery query{options.after, options.limit};
   const bool ofCampaign = !options.campaignId.empty();
   auto entries = ofCampaign ? views.campaignAudit(options.campaignId, query)
@@ -79,12 +79,12 @@ int runAudit(const Context& context, const AuditOptions& options) {
         Error::invalidInput("--separator and --bom shape CSV only: add --format csv"));
   }
   return runRead(context,
-                 [&](workflows::Views& views) { return printAudit(views, options, format); });
+                 [&](const workflows::ViewQueries& views) { return printAudit(views, options, format); });
 }
 
 }  // namespace
 
-Status printDossierAuditTable(workflows::Views& views, const std::string& dossierId) {
+Status printDossierAuditTable(const workflows::ViewQueries& views, const std::string& dossierId) {
   AuditOptions options;
   options.dossierId = dossierId;
   return printAudit(views, options, "table");

@@ -31,9 +31,12 @@ struct CampaignOptions {
 
 // A campaign write: `command` already built (files read, flags checked),
 // so a bad input never opens the store.
+// `definitionJson`: the file an open or amend read, which is what a server
+// is sent (--server).
 int runCampaignWrite(const Context& context, const CampaignOptions& options, StoreUse use,
                      const std::string& campaignId, const CampaignCommand& command,
-                     std::function<WriteSummary(const workflows::CampaignState&)> describe) {
+                     std::function<WriteSummary(const workflows::CampaignState&)> describe,
+                     const std::string& definitionJson = "") {
   return runWrite(
       context, options.write, use,
       [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
@@ -48,10 +51,16 @@ int runCampaignWrite(const Context& context, const CampaignOptions& options, Sto
         summary.fields["rules_version"] = state->rulesVersion();
         summary.fields["phase"] = std::string(workflows::phaseName(state->phase));
         return summary;
-      });
+      },
+      RemoteWrite{"campaign " + campaignId,
+                  [&](adapters::RemoteClient& client, const workflows::CommandContext& c) {
+                    return client.campaign(campaignId, command, definitionJson, c);
+                  }});
 }
 
 int runOpen(const Context& context, const CampaignOptions& options) {
+  auto text = readInputFile(options.file, "campaign definition");
+  if (!text) return reportError(text.error());
   auto definition = workflows::loadCampaignDefinition(options.file);
   if (!definition) return reportError(definition.error());
   const std::string id = definition->campaignId;
@@ -60,10 +69,13 @@ int runOpen(const Context& context, const CampaignOptions& options) {
       [](const workflows::CampaignState& s) {
         return WriteSummary{"opened, \"" + s.rules().name + "\", rules version " +
                             std::to_string(s.rulesVersion())};
-      });
+      },
+      *text);
 }
 
 int runAmend(const Context& context, const CampaignOptions& options) {
+  auto text = readInputFile(options.file, "campaign definition");
+  if (!text) return reportError(text.error());
   auto definition = workflows::loadCampaignDefinition(options.file);
   if (!definition) return reportError(definition.error());
   if (definition->campaignId != options.campaignId) {
@@ -75,7 +87,8 @@ int runAmend(const Context& context, const CampaignOptions& options) {
       context, options, StoreUse::Existing, options.campaignId,
       ccmd::AmendRules{std::move(definition->rules)}, [](const workflows::CampaignState& s) {
         return WriteSummary{"rules amended, now version " + std::to_string(s.rulesVersion())};
-      });
+      },
+      *text);
 }
 
 int runJury(const Context& context, const CampaignOptions& options) {

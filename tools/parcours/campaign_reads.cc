@@ -18,7 +18,7 @@ struct CampaignReadOptions {
   bool json = false;
 };
 
-Status printList(workflows::Views& views, const CampaignReadOptions& options) {
+Status printList(const workflows::ViewQueries& views, const CampaignReadOptions& options) {
   auto campaigns = views.campaigns();
   if (!campaigns) return campaigns.error();
   if (options.json) {
@@ -52,7 +52,7 @@ void printCounts(const std::string& heading, const std::map<std::string, std::ui
   table.print(std::cout);
 }
 
-Status printStats(workflows::Views& views, const CampaignReadOptions& options) {
+Status printStats(const workflows::ViewQueries& views, const CampaignReadOptions& options) {
   auto stats = views.stats(options.campaignId);
   if (!stats) return stats.error();
   if (options.json) {
@@ -87,7 +87,7 @@ Status printStats(workflows::Views& views, const CampaignReadOptions& options) {
   return okStatus();
 }
 
-Status printLeaderboard(workflows::Views& views, const CampaignReadOptions& options) {
+Status printLeaderboard(const workflows::ViewQueries& views, const CampaignReadOptions& options) {
   auto entries = views.leaderboard(options.campaignId);
   if (!entries) return entries.error();
   if (options.json) {
@@ -143,7 +143,7 @@ Status printLeaderboard(workflows::Views& views, const CampaignReadOptions& opti
   return okStatus();
 }
 
-Status printBudget(workflows::Views& views, const CampaignReadOptions& options) {
+Status printBudget(const workflows::ViewQueries& views, const CampaignReadOptions& options) {
   auto budget = views.budget(options.campaignId);
   if (!budget) return budget.error();
   if (options.json) {
@@ -178,7 +178,7 @@ Status printBudget(workflows::Views& views, const CampaignReadOptions& options) 
   return okStatus();
 }
 
-using Printer = Status (*)(workflows::Views&, const CampaignReadOptions&);
+using Printer = Status (*)(const workflows::ViewQueries&, const CampaignReadOptions&);
 
 void addRead(CLI::App& parent, CommandRun& run, const std::string& name,
              const std::string& description, const std::string& jsonShape,
@@ -191,18 +191,18 @@ void addRead(CLI::App& parent, CommandRun& run, const std::string& name,
   command->add_flag("--json", options->json, "One JSON object (fields below)");
   command->callback([options, &run, print] {
     run = [options, print](const Context& context) {
-      return runRead(context, [&](workflows::Views& views) { return print(views, *options); });
+      return runRead(context, [&](const workflows::ViewQueries& views) { return print(views, *options); });
     };
   });
 }
 
 }  // namespace
 
-Status printLeaderboardTable(workflows::Views& views, const std::string& campaignId) {
+Status printLeaderboardTable(const workflows::ViewQueries& views, const std::string& campaignId) {
   return printLeaderboard(views, CampaignReadOptions{campaignId, false});
 }
 
-Status printBudgetTable(workflows::Views& views, const std::string& campaignId) {
+Status printBudgetTable(const workflows::ViewQueries& views, const std::string& campaignId) {
   return printBudget(views, CampaignReadOptions{campaignId, false});
 }
 

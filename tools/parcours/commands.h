@@ -14,6 +14,10 @@ namespace parcours::cli {
 // What main() builds once and hands to the command that runs.
 struct Context {
   std::string dataDir;  // --data / PARCOURS_DATA
+  // --server / PARCOURS_SERVER and --token / PARCOURS_TOKEN: remote mode, the
+  // same commands through a `parcours serve`'s RPC API (remote_client.h).
+  std::string server;
+  std::string token;
   std::shared_ptr<spdlog::logger> logger;
 };
 

@@ -40,7 +40,7 @@ Result<std::string> makeDemoDirectory() {
 }
 
 // The dossiers whose vote carried: the laureates of either call.
-Status printLaureates(workflows::Views& views, const std::string& campaignId) {
+Status printLaureates(const workflows::ViewQueries& views, const std::string& campaignId) {
   Table table({"DOSSIER", "APPLICANT", "TITLE", "MEAN", "STATE", "LABEL", "GRANTED"});
   table.alignRight(3).alignRight(6);
   for (auto state : {workflows::DossierStatus::Voted, workflows::DossierStatus::Labelled}) {
@@ -65,7 +65,7 @@ void heading(const std::string& text) {
   std::cout << "\n== " << text << "\n\n";
 }
 
-Status printReport(workflows::Views& views, const demo::DemoOutcome& outcome) {
+Status printReport(const workflows::ViewQueries& views, const demo::DemoOutcome& outcome) {
   for (const std::string& campaignId : outcome.campaignIds) {
     auto campaign = views.campaign(campaignId);
     if (!campaign) return campaign.error();

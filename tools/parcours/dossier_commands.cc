@@ -66,7 +66,11 @@ int runDossierWrite(const Context& context, const DossierOptions& options,
         summary.fields["status"] = status;
         summary.fields["stream_version"] = dossier->version;
         return summary;
-      });
+      },
+      RemoteWrite{"dossier " + id,
+                  [&](adapters::RemoteClient& client, const workflows::CommandContext& c) {
+                    return client.dossier(id, command, c);
+                  }});
 }
 
 // A verb whose command needs nothing but the dossier id.

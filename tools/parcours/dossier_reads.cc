@@ -29,7 +29,7 @@ std::string meanText(const DossierRow& row) {
   return row.meanMilli ? formatMilli(*row.meanMilli) : "-";
 }
 
-Status printStatus(workflows::Views& views, const StatusOptions& options,
+Status printStatus(const workflows::ViewQueries& views, const StatusOptions& options,
                    std::optional<workflows::DossierStatus> state) {
   auto page = views.status(options.campaignId, state, options.after, options.limit);
   if (!page) return page.error();
@@ -71,7 +71,7 @@ int runStatus(const Context& context, const StatusOptions& options) {
     }
   }
   return runRead(context,
-                 [&](workflows::Views& views) { return printStatus(views, options, state); });
+                 [&](const workflows::ViewQueries& views) { return printStatus(views, options, state); });
 }
 
 struct ShowOptions {
@@ -79,7 +79,7 @@ struct ShowOptions {
   bool json = false;
 };
 
-Status printShow(workflows::Views& views, const ShowOptions& options) {
+Status printShow(const workflows::ViewQueries& views, const ShowOptions& options) {
   auto row = views.dossier(options.dossierId);
   if (!row) return row.error();
   auto timeline = views.timeline(options.dossierId);
@@ -128,7 +128,7 @@ Status printShow(workflows::Views& views, const ShowOptions& options) {
 
 }  // namespace
 
-Status printStatusTable(workflows::Views& views, const std::string& campaignId, std::size_t limit) {
+Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId, std::size_t limit) {
   StatusOptions options;
   options.campaignId = campaignId;
   options.limit = limit;
@@ -171,7 +171,7 @@ void addShowCommand(CLI::App& app, CommandRun& run) {
   command->add_flag("--json", options->json, "One JSON object (fields below)");
   command->callback([options, &run] {
     run = [options](const Context& context) {
-      return runRead(context, [&](workflows::Views& views) { return printShow(views, *options); });
+      return runRead(context, [&](const workflows::ViewQueries& views) { return printShow(views, *options); });
     };
   });
 }

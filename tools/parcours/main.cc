@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   std::string logFormat = "text";
   app.add_option("--data", context.dataDir, "Data directory (the RocksDB database)")
       ->envname("PARCOURS_DATA");
+  app.add_option("--server", context.server,
+                 "Work on a running `parcours serve` (its --rpc address) instead of --data")
+      ->envname("PARCOURS_SERVER");
+  app.add_option("--token", context.token, "Bearer token for --server")->envname("PARCOURS_TOKEN");
   app.add_option("--log-level", logLevel, "trace, debug, info, warn, error, critical or off")
       ->envname("PARCOURS_LOG_LEVEL")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "output.h"
+#include "parcours/adapters/remote_client.h"
 #include "parcours/workflows/zoned_time.h"
 #include "store_access.h"
 
@@ -59,7 +60,14 @@ Result<OpenViews> openViews(const Context& context) {
   return OpenViews{std::move(log).value(), std::move(views).value()};
 }
 
-int runRead(const Context& context, const std::function<Status(workflows::Views&)>& body) {
+int runRead(const Context& context,
+            const std::function<Status(const workflows::ViewQueries&)>& body) {
+  if (!context.server.empty()) {
+    auto remote = adapters::RemoteClient::connect(context.server, context.token);
+    if (!remote) return reportError(remote.error());
+    if (auto done = body((*remote)->views()); !done) return reportError(done.error());
+    return 0;
+  }
   auto open = openViews(context);
   if (!open) return reportError(open.error());
   if (auto done = body(*open->views); !done) return reportError(done.error());
@@ -74,7 +82,7 @@ std::string peopleTime(std::int64_t micros, const std::string& timeZone) {
   return workflows::formatInZone(micros, timeZone.empty() ? "UTC" : timeZone);
 }
 
-std::string campaignTimeZone(const workflows::Views& views, const std::string& campaignId) {
+std::string campaignTimeZone(const workflows::ViewQueries& views, const std::string& campaignId) {
   auto campaign = views.campaign(campaignId);
   return campaign ? campaign->timeZone : "UTC";
 }

@@ -29,9 +29,11 @@ struct OpenViews {
 // the log head (a bar on stderr when they are far behind).
 Result<OpenViews> openViews(const Context& context);
 
-// Runs a read: opens the views (caught up), runs `body`, reports its error
-// with the exit code of its class. Returns the exit code.
-int runRead(const Context& context, const std::function<Status(workflows::Views&)>& body);
+// Runs a read: opens the views (caught up), or with --server the server's,
+// runs `body`, reports its error with the exit code of its class. Returns
+// the exit code.
+int runRead(const Context& context,
+            const std::function<Status(const workflows::ViewQueries&)>& body);
 
 // One progress bar over `views` views' progress (each reports how far it
 // got towards the head), drawn only when the work is at least `eventsMin`
@@ -62,10 +64,10 @@ void addRebuildCommand(CLI::App& app, CommandRun& run);
 // The reads' tables for people, as `status --campaign`, `leaderboard`,
 // `budget` and `audit --dossier` print them (`parcours demo` prints them
 // too, after playing the campaigns).
-Status printStatusTable(workflows::Views& views, const std::string& campaignId, std::size_t limit);
-Status printLeaderboardTable(workflows::Views& views, const std::string& campaignId);
-Status printBudgetTable(workflows::Views& views, const std::string& campaignId);
-Status printDossierAuditTable(workflows::Views& views, const std::string& dossierId);
+Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId, std::size_t limit);
+Status printLeaderboardTable(const workflows::ViewQueries& views, const std::string& campaignId);
+Status printBudgetTable(const workflows::ViewQueries& views, const std::string& campaignId);
+Status printDossierAuditTable(const workflows::ViewQueries& views, const std::string& dossierId);
 
 // Times: RFC 3339 in UTC for machines ("2020-06-19T21:00:00.000000Z"), in
 // the campaign's zone for people ("2020-06-19T23:00:00+02:00").
@@ -79,6 +81,6 @@ nlohmann::json auditEntryJson(const workflows::AuditEntry& entry);
 nlohmann::json campaignSummaryJson(const workflows::CampaignSummary& campaign);
 
 // The campaign's time zone for people's tables; UTC when it is unknown.
-std::string campaignTimeZone(const workflows::Views& views, const std::string& campaignId);
+std::string campaignTimeZone(const workflows::ViewQueries& views, const std::string& campaignId);
 
 }  // namespace parcours::cli

@@ -38,8 +38,51 @@ void addWriteOptions(CLI::App& command, WriteOptions& options, bool reasonRequir
                    "and the command's own fields");
 }
 
+namespace {
+
+// Prints a write's outcome: one line for people, or one JSON object.
+int printWrite(const WriteOptions& options, const store::AppendResult& appended,
+               const WriteSummary& summary) {
+  if (options.json) {
+    nlohmann::json out = summary.fields;
+    out.update(appendResultJson(appended));
+    printJson(out);
+    return 0;
+  }
+  std::string where = positionsText(appended);
+  if (appended.deduplicated) {
+    where += "; already recorded under command id \"" + options.commandId + "\": nothing written";
+  }
+  std::cout << summary.text << " (" << where << ")\n";
+  return 0;
+}
+
+int runRemoteWrite(const Context& context, const WriteOptions& options,
+                   const RemoteWrite& remote) {
+  if (!options.at.empty()) {
+    return reportError(Error::invalidInput(
+        "--at records past decisions into an embedded store (--data); a server records "
+        "its own time"));
+  }
+  auto client = adapters::RemoteClient::connect(context.server, context.token);
+  if (!client) return reportError(client.error());
+  // The actor is the token's subject: --actor does not travel.
+  const workflows::CommandContext commandContext{{options.commandId, (*client)->subject(), "", ""},
+                                                 options.reason};
+  auto outcome = remote.send(**client, commandContext);
+  if (!outcome) return reportError(outcome.error());
+  WriteSummary summary{remote.what + ": " + outcome->status, nlohmann::json::object()};
+  summary.fields["status"] = outcome->status;
+  summary.fields["stream_version"] = outcome->streamVersion;
+  summary.fields["actor"] = (*client)->subject();
+  return printWrite(options, outcome->appended, summary);
+}
+
+}  // namespace
+
 int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
-             const WriteCommand& command, const Summarise& summarise) {
+             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote) {
+  if (!context.server.empty()) return runRemoteWrite(context, options, remote);
   if (options.actor.empty()) {
     return reportError(Error::invalidInput(
         "--actor is empty: say who takes the decision (--actor NAME or PARCOURS_ACTOR)"));
@@ -75,18 +118,7 @@ int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
                          summary.error().message);
     summary = WriteSummary{"recorded", nlohmann::json::object()};
   }
-  if (options.json) {
-    nlohmann::json out = summary->fields;
-    out.update(appendResultJson(*appended));
-    printJson(out);
-    return 0;
-  }
-  std::string where = positionsText(*appended);
-  if (appended->deduplicated) {
-    where += "; already recorded under command id \"" + options.commandId + "\": nothing written";
-  }
-  std::cout << summary->text << " (" << where << ")\n";
-  return 0;
+  return printWrite(options, *appended, *summary);
 }
 
 }  // namespace parcours::cli

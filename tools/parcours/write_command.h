@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "output.h"
+#include "parcours/adapters/remote_client.h"
 #include "parcours/store/result.h"
 #include "parcours/store/types.h"
 #include "parcours/workflows/workflow.h"
@@ -57,10 +58,21 @@ using WriteCommand = std::function<Result<store::AppendResult>(workflows::Workfl
 // Reads the state after the write, to say where it stands now.
 using Summarise = std::function<Result<WriteSummary>(workflows::Workflow&)>;
 
-// Checks --at and --actor, opens the store, runs `command` through the
+// The same command sent to a server (--server), and how it is named in the
+// summary ("dossier d-1"): the server decides, at its clock, as the token's
+// subject; it answers with the append and where the stream stands.
+struct RemoteWrite {
+  std::string what;
+  std::function<Result<adapters::RemoteOutcome>(adapters::RemoteClient&,
+                                                const workflows::CommandContext&)>
+      send;
+};
+
+// With --server: sends `remote` instead (--at and --actor do not apply:
+// refused, and the token's subject). Otherwise checks --at and --actor, opens the store, runs `command` through the
 // workflow service and prints the outcome. Returns the exit code. Nothing
 // is written unless the command is accepted.
 int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
-             const WriteCommand& command, const Summarise& summarise);
+             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote);
 
 }  // namespace parcours::cli

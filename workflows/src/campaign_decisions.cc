@@ -26,21 +26,6 @@ struct EventBuilder {
   }
 };
 
-schema::Phase writePhase(Phase phase) {
-  switch (phase) {
-    case Phase::SubmissionsClosed:
-      return schema::Phase::SUBMISSIONS_CLOSED;
-    case Phase::Auditions:
-      return schema::Phase::AUDITIONS;
-    case Phase::Deliberation:
-      return schema::Phase::DELIBERATION;
-    case Phase::Closed:
-      return schema::Phase::CLOSED;
-    default:
-      return schema::Phase::SUBMISSIONS;
-  }
-}
-
 Result<std::vector<DomainEvent>> open(const CampaignState& state,
                                       const campaign_command::Open& command,
                                       std::string_view reason) {
@@ -105,9 +90,7 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
   for (unsigned i = 0; i < members.size(); ++i) {
     members[i].setId(command.members[i].id);
     members[i].setName(command.members[i].name);
-    members[i].setRole(command.members[i].role == JuryRole::Juror
-                           ? schema::JuryRole::JUROR
-                           : schema::JuryRole::ELECTED_OFFICIAL);
+    members[i].setRole(writeJuryRole(command.members[i].role));
   }
   return std::vector<DomainEvent>{b.done()};
 }

@@ -6,6 +6,26 @@
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
+schema::JuryRole writeJuryRole(JuryRole role) {
+  return role == JuryRole::ElectedOfficial ? schema::JuryRole::ELECTED_OFFICIAL
+                                           : schema::JuryRole::JUROR;
+}
+
+schema::Phase writePhase(Phase phase) {
+  switch (phase) {
+    case Phase::SubmissionsClosed:
+      return schema::Phase::SUBMISSIONS_CLOSED;
+    case Phase::Auditions:
+      return schema::Phase::AUDITIONS;
+    case Phase::Deliberation:
+      return schema::Phase::DELIBERATION;
+    case Phase::Closed:
+      return schema::Phase::CLOSED;
+    default:
+      return schema::Phase::SUBMISSIONS;
+  }
+}
+
 JuryRole readJuryRole(schema::JuryRole role) {
   return role == schema::JuryRole::ELECTED_OFFICIAL ? JuryRole::ElectedOfficial : JuryRole::Juror;
 }

@@ -530,19 +530,7 @@ struct AwardAllowed : Guard<AwardAllowed> {
 struct EmitSubmitted : Action<EmitSubmitted> {
   static void run(Context& c, const cmd::Submit& e) {
     DossierEventBuilder b(c);
-    auto out = b.event.initDossierSubmitted().initApplication();
-    const Application& a = e.application;
-    out.setApplicantName(a.applicantName);
-    out.setApplicantKind(a.applicantKind);
-    out.setTitle(a.title);
-    out.setSummary(a.summary);
-    auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
-    for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
-    out.setRequestedCents(a.requestedCents);
-    auto contact = out.initContact();
-    contact.setName(a.contact.name);
-    contact.setEmail(a.contact.email);
-    contact.setPhone(a.contact.phone);
+    writeApplication(e.application, b.event.initDossierSubmitted().initApplication());
     b.emitTo(c);
   }
 };
@@ -615,9 +603,7 @@ struct EmitVote : Action<EmitVote> {
     DossierEventBuilder b(c);
     auto vote = b.event.initVoteCast();
     vote.setVoterId(e.voterId);
-    vote.setChoice(e.choice == VoteChoice::Yes  ? schema::VoteChoice::YES
-                   : e.choice == VoteChoice::No ? schema::VoteChoice::NO
-                                                : schema::VoteChoice::ABSTAIN);
+    vote.setChoice(writeChoice(e.choice));
     b.emitTo(c);
   }
 };

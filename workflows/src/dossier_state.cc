@@ -34,6 +34,31 @@ VoteChoice readChoice(schema::VoteChoice choice) {
   }
 }
 
+void writeApplication(const Application& a, schema::Application::Builder out) {
+  out.setApplicantName(a.applicantName);
+  out.setApplicantKind(a.applicantKind);
+  out.setTitle(a.title);
+  out.setSummary(a.summary);
+  auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
+  for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
+  out.setRequestedCents(a.requestedCents);
+  auto contact = out.initContact();
+  contact.setName(a.contact.name);
+  contact.setEmail(a.contact.email);
+  contact.setPhone(a.contact.phone);
+}
+
+schema::VoteChoice writeChoice(VoteChoice choice) {
+  switch (choice) {
+    case VoteChoice::Yes:
+      return schema::VoteChoice::YES;
+    case VoteChoice::No:
+      return schema::VoteChoice::NO;
+    default:
+      return schema::VoteChoice::ABSTAIN;
+  }
+}
+
 std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
   using E = schema::DossierEvent;
   switch (event.which()) {

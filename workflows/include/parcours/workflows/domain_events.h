@@ -44,6 +44,11 @@ std::string flattenMessage(capnp::MessageBuilder& message);
 Application readApplication(schema::Application::Reader in);
 VoteChoice readChoice(schema::VoteChoice choice);
 JuryRole readJuryRole(schema::JuryRole role);
+// ... and back.
+void writeApplication(const Application& application, schema::Application::Builder out);
+schema::VoteChoice writeChoice(VoteChoice choice);
+schema::JuryRole writeJuryRole(JuryRole role);
+schema::Phase writePhase(Phase phase);
 
 // Rules to and from their schema form.
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);

@@ -247,7 +247,41 @@ class CampaignProjection final : public engine::Projection {
 
 // ------------------------------------------------------------------ the views
 
-class Views {
+// The queries every reader of the views asks: the embedded Views below, or
+// a server's views over its API (adapters/remote_client.h, `--server`).
+class ViewQueries {
+ public:
+  virtual ~ViewQueries() = default;
+
+  // Every campaign, by id.
+  virtual Result<std::vector<CampaignSummary>> campaigns() const = 0;
+  // NotFound when the campaign has not been opened.
+  virtual Result<CampaignSummary> campaign(std::string_view campaignId) const = 0;
+
+  // Dossiers by campaign and state, one page at a time. InvalidInput for a
+  // malformed campaign id, cursor or limit; an unknown campaign is NotFound.
+  virtual Result<StatusPage> status(const StatusQuery& query) const = 0;
+  Result<StatusPage> status(std::string_view campaignId, std::optional<DossierStatus> filter,
+                            std::string_view after, std::size_t limit) const;
+
+  // NotFound (naming the id) for a dossier the views have not seen.
+  virtual Result<DossierRow> dossier(std::string_view dossierId) const = 0;
+  virtual Result<std::vector<TimelineEntry>> timeline(std::string_view dossierId) const = 0;
+
+  // Audit trails in log order. NotFound for an unknown dossier or campaign.
+  virtual Result<std::vector<AuditEntry>> dossierAudit(std::string_view dossierId,
+                                                       const AuditQuery& query = {}) const = 0;
+  virtual Result<std::vector<AuditEntry>> campaignAudit(std::string_view campaignId,
+                                                        const AuditQuery& query = {}) const = 0;
+
+  // NotFound for a campaign that has not been opened.
+  virtual Result<CampaignStats> stats(std::string_view campaignId) const = 0;
+  // Best mean first; equal means by dossier id. Empty before any scoring.
+  virtual Result<std::vector<LeaderboardEntry>> leaderboard(std::string_view campaignId) const = 0;
+  virtual Result<Budget> budget(std::string_view campaignId) const = 0;
+};
+
+class Views final : public ViewQueries {
  public:
   // Opens the three projections over `log` (creating or rebuilding them as
   // needed, see ProjectionRunner::open) and catches them up to the head.
@@ -273,32 +307,19 @@ class Views {
   // The first error a live thread met, if any.
   std::optional<Error> lastLiveError() const;
 
-  // Every campaign, by id.
-  Result<std::vector<CampaignSummary>> campaigns() const;
-  // NotFound when the campaign has not been opened.
-  Result<CampaignSummary> campaign(std::string_view campaignId) const;
-
-  // Dossiers by campaign and state, one page at a time. InvalidInput for a
-  // malformed campaign id, cursor or limit; an unknown campaign is NotFound.
-  Result<StatusPage> status(const StatusQuery& query) const;
-  Result<StatusPage> status(std::string_view campaignId, std::optional<DossierStatus> filter,
-                            std::string_view after, std::size_t limit) const;
-
-  // NotFound (naming the id) for a dossier the views have not seen.
-  Result<DossierRow> dossier(std::string_view dossierId) const;
-  Result<std::vector<TimelineEntry>> timeline(std::string_view dossierId) const;
-
-  // Audit trails in log order. NotFound for an unknown dossier or campaign.
+  using ViewQueries::status;
+  Result<std::vector<CampaignSummary>> campaigns() const override;
+  Result<CampaignSummary> campaign(std::string_view campaignId) const override;
+  Result<StatusPage> status(const StatusQuery& query) const override;
+  Result<DossierRow> dossier(std::string_view dossierId) const override;
+  Result<std::vector<TimelineEntry>> timeline(std::string_view dossierId) const override;
   Result<std::vector<AuditEntry>> dossierAudit(std::string_view dossierId,
-                                               const AuditQuery& query = {}) const;
+                                               const AuditQuery& query = {}) const override;
   Result<std::vector<AuditEntry>> campaignAudit(std::string_view campaignId,
-                                                const AuditQuery& query = {}) const;
-
-  // NotFound for a campaign that has not been opened.
-  Result<CampaignStats> stats(std::string_view campaignId) const;
-  // Best mean first; equal means by dossier id. Empty before any scoring.
-  Result<std::vector<LeaderboardEntry>> leaderboard(std::string_view campaignId) const;
-  Result<Budget> budget(std::string_view campaignId) const;
+                                                const AuditQuery& query = {}) const override;
+  Result<CampaignStats> stats(std::string_view campaignId) const override;
+  Result<std::vector<LeaderboardEntry>> leaderboard(std::string_view campaignId) const override;
+  Result<Budget> budget(std::string_view campaignId) const override;
 
   // The projections' active tables, by view name: for engine::dumpTable.
   std::vector<std::pair<std::string, std::shared_ptr<store::Table>>> tables() const;
