@@ -151,42 +151,56 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
 
 // ------------------------------------------------------------------ reads
 
+template <typename Params, typename Results, typename Fill, typename Pick>
+kj::Promise<void> HttpGateway::serveRead(Request& r, Fill&& fill,
+                                         Status (Api::*read)(const Principal&,
+                                                             typename Params::Reader,
+                                                             typename Results::Builder) const,
+                                         Pick&& pick) {
+  if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+  capnp::MallocMessageBuilder params;
+  if (auto s = fill(params.initRoot<Params>()); !s) return sendProblem(r, s.error());
+  capnp::MallocMessageBuilder results;
+  auto out = results.initRoot<Results>();
+  if (auto s = (parts_.api.*read)(*r.who, params.getRoot<Params>().asReader(), out); !s) {
+    return sendProblem(r, s.error());
+  }
+  return sendJson(r, pick(out.asReader()));
+}
+
 namespace {
 
-// Runs a read of the Api into a fresh Results message.
-template <typename Results, typename Fn>
-Result<kj::Own<capnp::MallocMessageBuilder>> runRead(Fn&& read) {
-  auto message = kj::heap<capnp::MallocMessageBuilder>();
-  auto results = message->initRoot<Results>();
-  if (auto s = read(results); !s) return s.error();
-  return message;
+// ?after= and ?limit= of an audit trail.
+template <typename Builder>
+Status auditPage(const HttpGateway::Request& r, Builder p) {
+  auto after = r.numberParam("after", 0, UINT64_MAX);
+  auto limit = r.numberParam("limit", 0, UINT32_MAX);
+  if (!after) return after.error();
+  if (!limit) return limit.error();
+  p.setAfter(*after);
+  p.setLimit(static_cast<std::uint32_t>(*limit));
+  return okStatus();
 }
+
+auto whole = [](auto results) { return results; };
 
 }  // namespace
 
 kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
   const auto& path = r.path;  // v1 campaigns [id [what]]
-  const Principal& who = *r.who;
-  Api& api = parts_.api;
   if (path.size() == 2) {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
-    auto m = runRead<P::CampaignsResults>([&](auto out) { return api.campaigns(who, out); });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::CampaignsResults>().asReader());
+    return serveRead<P::CampaignsParams, P::CampaignsResults>(
+        r, [](auto) { return okStatus(); }, &Api::campaigns, whole);
   }
   const kj::StringPtr id = path[2].c_str();
+  auto byId = [id](auto p) {
+    p.setCampaignId(id);
+    return okStatus();
+  };
   if (path.size() == 3) {
     if (r.method == kj::HttpMethod::POST) return campaignWrite(r, id, "open");
-    if (r.method != kj::HttpMethod::GET) {
-      return sendProblem(r, 405, "method_not_allowed", "GET, or POST to open");
-    }
-    capnp::MallocMessageBuilder params;
-    params.initRoot<P::CampaignParams>().setCampaignId(id);
-    auto m = runRead<P::CampaignResults>([&](auto out) {
-      return api.campaign(who, params.getRoot<P::CampaignParams>().asReader(), out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::CampaignResults>().getCampaign().asReader());
+    return serveRead<P::CampaignParams, P::CampaignResults>(
+        r, byId, &Api::campaign, [](auto out) { return out.getCampaign(); });
   }
   if (path.size() != 4) return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   const std::string& what = path[3];
@@ -194,151 +208,123 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
     if (r.method != kj::HttpMethod::PUT) return sendProblem(r, 405, "method_not_allowed", "PUT");
     return campaignWrite(r, id, what.c_str());
   }
+  if (what == "budget" && r.method == kj::HttpMethod::GET) {
+    return serveRead<P::BudgetParams, P::BudgetResults>(
+        r, byId, &Api::budget, [](auto out) { return out.getBudget(); });
+  }
   if (what == "conflicts" || what == "phase" || what == "budget") {
-    if (what == "budget" && r.method == kj::HttpMethod::GET) {
-      capnp::MallocMessageBuilder params;
-      params.initRoot<P::BudgetParams>().setCampaignId(id);
-      auto m = runRead<P::BudgetResults>([&](auto out) {
-        return api.budget(who, params.getRoot<P::BudgetParams>().asReader(), out);
-      });
-      if (!m) return sendProblem(r, m.error());
-      return sendJson(r, (*m)->getRoot<P::BudgetResults>().getBudget().asReader());
-    }
     if (r.method != kj::HttpMethod::POST) return sendProblem(r, 405, "method_not_allowed", "POST");
     return campaignWrite(r, id, what.c_str());
   }
-  if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
   if (what == "stats") {
-    capnp::MallocMessageBuilder params;
-    params.initRoot<P::StatsParams>().setCampaignId(id);
-    auto m = runRead<P::StatsResults>([&](auto out) {
-      return api.stats(who, params.getRoot<P::StatsParams>().asReader(), out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::StatsResults>().getStats().asReader());
+    return serveRead<P::StatsParams, P::StatsResults>(
+        r, byId, &Api::stats, [](auto out) { return out.getStats(); });
   }
   if (what == "leaderboard") {
-    capnp::MallocMessageBuilder params;
-    params.initRoot<P::LeaderboardParams>().setCampaignId(id);
-    auto m = runRead<P::LeaderboardResults>([&](auto out) {
-      return api.leaderboard(who, params.getRoot<P::LeaderboardParams>().asReader(), out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::LeaderboardResults>().asReader());
+    return serveRead<P::LeaderboardParams, P::LeaderboardResults>(r, byId, &Api::leaderboard,
+                                                                  whole);
   }
   if (what == "audit") {
-    auto after = r.numberParam("after", 0, UINT64_MAX);
-    auto limit = r.numberParam("limit", 0, UINT32_MAX);
-    if (!after) return sendProblem(r, after.error());
-    if (!limit) return sendProblem(r, limit.error());
     const auto format = r.param("format").value_or("json");
-    if (format == "csv") {
-      auto entries = api.campaignAuditEntries(who, id.cStr(), {*after, *limit});
-      if (!entries) return sendProblem(r, entries.error());
-      return sendBody(r, 200, "text/csv; charset=utf-8",
-                      kj::str(workflows::auditCsv(*entries).c_str()));
-    }
+    if (format == "csv") return auditCsv(r, id, false);
     if (format != "json") return sendProblem(r, 400, "invalid_input", "format: json or csv");
-    capnp::MallocMessageBuilder params;
-    auto p = params.initRoot<P::CampaignAuditParams>();
-    p.setCampaignId(id);
-    p.setAfter(*after);
-    p.setLimit(static_cast<std::uint32_t>(*limit));
-    auto m = runRead<P::CampaignAuditResults>(
-        [&](auto out) { return api.campaignAudit(who, p.asReader(), out); });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::CampaignAuditResults>().asReader());
+    return serveRead<P::CampaignAuditParams, P::CampaignAuditResults>(
+        r,
+        [&r, id](auto p) {
+          p.setCampaignId(id);
+          return auditPage(r, p);
+        },
+        &Api::campaignAudit, whole);
   }
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
 }
 
 kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
   const auto& path = r.path;  // v1 dossiers [id [what]]
-  const Principal& who = *r.who;
-  Api& api = parts_.api;
-  if (path.size() == 2) {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
-    auto limit = r.numberParam("limit", 100, 10'000);
-    if (!limit) return sendProblem(r, limit.error());
-    capnp::MallocMessageBuilder params;
-    auto query = params.initRoot<P::StatusParams>().initQuery();
-    query.setCampaignId(r.param("campaign").value_or(""));
-    query.setStatus(r.param("status").value_or(""));
-    query.setAfter(r.param("after").value_or(""));
-    query.setLimit(static_cast<std::uint32_t>(*limit == 0 ? 100 : *limit));
-    const std::string search = r.param("q").value_or("");
-    auto m = runRead<P::StatusResults>([&](auto out) {
-      return api.status(who, params.getRoot<P::StatusParams>().asReader(), search, out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::StatusResults>().getPage().asReader());
-  }
+  if (path.size() == 2) return dossierList(r);
   const kj::StringPtr id = path[2].c_str();
+  auto byId = [id](auto p) {
+    p.setDossierId(id);
+    return okStatus();
+  };
   if (path.size() == 4 && r.method == kj::HttpMethod::POST) return dossierWrite(r, id, path[3].c_str());
-  if (r.method != kj::HttpMethod::GET) {
-    return sendProblem(r, 405, "method_not_allowed", path.size() == 4 ? "GET or POST" : "GET");
+  if (path.size() == 4 && path[3] != "timeline" && path[3] != "audit") {
+    return sendProblem(r, 405, "method_not_allowed", "POST");  // a workflow action
   }
   if (path.size() == 3) {
-    capnp::MallocMessageBuilder params;
-    params.initRoot<P::DossierParams>().setDossierId(id);
-    auto m = runRead<P::DossierResults>([&](auto out) {
-      return api.dossier(who, params.getRoot<P::DossierParams>().asReader(), out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::DossierResults>().getDossier().asReader());
+    return serveRead<P::DossierParams, P::DossierResults>(
+        r, byId, &Api::dossier, [](auto out) { return out.getDossier(); });
   }
   if (path.size() == 4 && path[3] == "timeline") {
-    capnp::MallocMessageBuilder params;
-    params.initRoot<P::TimelineParams>().setDossierId(id);
-    auto m = runRead<P::TimelineResults>([&](auto out) {
-      return api.timeline(who, params.getRoot<P::TimelineParams>().asReader(), out);
-    });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::TimelineResults>().asReader());
+    return serveRead<P::TimelineParams, P::TimelineResults>(r, byId, &Api::timeline, whole);
   }
   if (path.size() == 4 && path[3] == "audit") {
-    auto after = r.numberParam("after", 0, UINT64_MAX);
-    auto limit = r.numberParam("limit", 0, UINT32_MAX);
-    if (!after) return sendProblem(r, after.error());
-    if (!limit) return sendProblem(r, limit.error());
     const auto format = r.param("format").value_or("json");
-    if (format == "csv") {
-      auto entries = api.dossierAuditEntries(who, id.cStr(), {*after, *limit});
-      if (!entries) return sendProblem(r, entries.error());
-      return sendBody(r, 200, "text/csv; charset=utf-8",
-                      kj::str(workflows::auditCsv(*entries).c_str()));
-    }
+    if (format == "csv") return auditCsv(r, id, true);
     if (format != "json") return sendProblem(r, 400, "invalid_input", "format: json or csv");
-    capnp::MallocMessageBuilder params;
-    auto p = params.initRoot<P::DossierAuditParams>();
-    p.setDossierId(id);
-    p.setAfter(*after);
-    p.setLimit(static_cast<std::uint32_t>(*limit));
-    auto m = runRead<P::DossierAuditResults>(
-        [&](auto out) { return api.dossierAudit(who, p.asReader(), out); });
-    if (!m) return sendProblem(r, m.error());
-    return sendJson(r, (*m)->getRoot<P::DossierAuditResults>().asReader());
+    return serveRead<P::DossierAuditParams, P::DossierAuditResults>(
+        r,
+        [&r, id](auto p) {
+          p.setDossierId(id);
+          return auditPage(r, p);
+        },
+        &Api::dossierAudit, whole);
   }
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
 }
 
-kj::Promise<void> HttpGateway::routeEvents(Request& r) {
+kj::Promise<void> HttpGateway::dossierList(Request& r) {
   if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
-  if (r.path.size() == 3 && r.path[2] == "stream") return eventStream(r);
-  if (r.path.size() != 2) return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
-  auto from = r.numberParam("from", 0, UINT64_MAX);
-  auto limit = r.numberParam("limit", 100, 1000);
-  if (!from) return sendProblem(r, from.error());
+  auto limit = r.numberParam("limit", 100, 10'000);
   if (!limit) return sendProblem(r, limit.error());
   capnp::MallocMessageBuilder params;
-  auto p = params.initRoot<P::EventsParams>();
-  p.setFrom(*from);
-  p.setLimit(static_cast<std::uint32_t>(*limit));
-  r.fillFilter(p.initFilter());
-  auto m = runRead<P::EventsResults>(
-      [&](auto out) { return parts_.api.events(*r.who, p.asReader(), out); });
-  if (!m) return sendProblem(r, m.error());
-  return sendJson(r, (*m)->getRoot<P::EventsResults>().getPage().asReader());
+  auto query = params.initRoot<P::StatusParams>().initQuery();
+  query.setCampaignId(r.param("campaign").value_or(""));
+  query.setStatus(r.param("status").value_or(""));
+  query.setAfter(r.param("after").value_or(""));
+  query.setLimit(static_cast<std::uint32_t>(*limit == 0 ? 100 : *limit));
+  capnp::MallocMessageBuilder results;
+  auto out = results.initRoot<P::StatusResults>();
+  // `q` is HTTP's own: the dashboard's search box.
+  if (auto s = parts_.api.status(*r.who, params.getRoot<P::StatusParams>().asReader(),
+                                 r.param("q").value_or(""), out);
+      !s) {
+    return sendProblem(r, s.error());
+  }
+  return sendJson(r, out.getPage().asReader());
+}
+
+kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossier) {
+  auto after = r.numberParam("after", 0, UINT64_MAX);
+  auto limit = r.numberParam("limit", 0, UINT32_MAX);
+  if (!after) return sendProblem(r, after.error());
+  if (!limit) return sendProblem(r, limit.error());
+  const workflows::AuditQuery query{*after, *limit};
+  auto entries = dossier ? parts_.api.dossierAuditEntries(*r.who, id.cStr(), query)
+                         : parts_.api.campaignAuditEntries(*r.who, id.cStr(), query);
+  if (!entries) return sendProblem(r, entries.error());
+  return sendBody(r, 200, "text/csv; charset=utf-8", kj::str(workflows::auditCsv(*entries).c_str()));
+}
+
+kj::Promise<void> HttpGateway::routeEvents(Request& r) {
+  if (r.path.size() == 3 && r.path[2] == "stream") {
+    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+    return eventStream(r);
+  }
+  if (r.path.size() != 2) return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  return serveRead<P::EventsParams, P::EventsResults>(
+      r,
+      [&r](auto p) -> Status {
+        auto from = r.numberParam("from", 0, UINT64_MAX);
+        auto limit = r.numberParam("limit", 100, 1000);
+        if (!from) return from.error();
+        if (!limit) return limit.error();
+        p.setFrom(*from);
+        p.setLimit(static_cast<std::uint32_t>(*limit));
+        r.fillFilter(p.initFilter());
+        return okStatus();
+      },
+      &Api::events, [](auto out) { return out.getPage(); });
 }
 
 // ------------------------------------------------------------------ responses

@@ -36,6 +36,16 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> routeDossiers(Request& r);
   kj::Promise<void> routeEvents(Request& r);
   kj::Promise<void> serveOperations(Request& r);
+  kj::Promise<void> dossierList(Request& r);
+  kj::Promise<void> auditCsv(Request& r, kj::StringPtr id, bool dossier);
+
+  // A read: `fill(params)` from the request (a Status: InvalidInput is a
+  // 400), the Api's `read`, and `pick(results)` is what the body holds.
+  template <typename Params, typename Results, typename Fill, typename Pick>
+  kj::Promise<void> serveRead(Request& r, Fill&& fill,
+                              Status (Api::*read)(const Principal&, typename Params::Reader,
+                                                  typename Results::Builder) const,
+                              Pick&& pick);
 
   // Writes: the body becomes a command, run on a worker (http_writes.cc).
   kj::Promise<void> campaignWrite(Request& r, kj::StringPtr campaignId, kj::StringPtr action);

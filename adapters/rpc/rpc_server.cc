@@ -83,7 +83,7 @@ class ParcoursImpl final : public P::Server {
   }
 
   kj::Promise<void> campaigns(CampaignsContext context) override {
-    throwIfFailed(parts_.api.campaigns(who_, context.getResults()));
+    throwIfFailed(parts_.api.campaigns(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;
   }
   kj::Promise<void> campaign(CampaignContext context) override {

@@ -268,7 +268,8 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
 
 // ------------------------------------------------------------------ reads
 
-Status Api::campaigns(const Principal& who, P::CampaignsResults::Builder out) const {
+Status Api::campaigns(const Principal& who, P::CampaignsParams::Reader,
+                      P::CampaignsResults::Builder out) const {
   // The calls themselves are public: applicants read them to apply.
   if (who.has(Role::Integrator) && who.roles.size() == 1) return forbidden(who, "read campaigns");
   auto all = views_.campaigns();

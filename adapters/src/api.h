@@ -45,7 +45,8 @@ class Api {
                         P::DossierCommandResults::Builder out);
 
   // ---- reads
-  Status campaigns(const Principal& who, P::CampaignsResults::Builder out) const;
+  Status campaigns(const Principal& who, P::CampaignsParams::Reader in,
+                   P::CampaignsResults::Builder out) const;
   Status campaign(const Principal& who, P::CampaignParams::Reader in,
                   P::CampaignResults::Builder out) const;
   // `search`: keeps dossiers whose id, title or applicant contains it

@@ -77,7 +77,8 @@ void EventFeed::onHeadMoved() {
     if (!last || *last == 0) {
       // A payload that does not decode stays in the log for `verify` to
       // name; subscribers read past it from the store, where it is skipped.
-      KJ_LOG(ERROR, "event feed could not read the log", last ? "" : last.error().message.c_str());
+      const std::string why = last ? "no event below the head" : last.error().message;
+      KJ_LOG(ERROR, "the event feed could not read the log", why.c_str());
       ring_.clear();
       fed_ = head;
       break;
@@ -88,8 +89,8 @@ void EventFeed::onHeadMoved() {
   waiters_.clear();
 }
 
-Status EventFeed::readStore(store::Position from, store::Position to, std::size_t max,
-                            const EventFilter& filter, FeedBatch& batch) {
+Status EventFeed::readStore(store::Position to, std::size_t max, const EventFilter& filter,
+                            FeedBatch& batch) {
   // Old events: read and encoded for this subscriber only.
   constexpr std::size_t scanMax = 4096;
   std::size_t examined = 0;
@@ -108,7 +109,6 @@ Status EventFeed::readStore(store::Position from, store::Position to, std::size_
     if (*last == 0) break;
     batch.next = *last + 1;
   }
-  (void)from;
   return okStatus();
 }
 
@@ -126,7 +126,7 @@ kj::Promise<FeedBatch> EventFeed::next(store::Position from, const EventFilter& 
   batch.head = fed_;
   const store::Position ringFirst = ring_.empty() ? fed_ + 1 : ring_.front()->position;
   if (from < ringFirst) {
-    if (auto s = readStore(from, ringFirst - 1, max, filter, batch); !s) {
+    if (auto s = readStore(ringFirst - 1, max, filter, batch); !s) {
       return KJ_EXCEPTION(FAILED, "io_error: reading the log for a subscriber: " + s.error().message);
     }
     if (batch.next < ringFirst) return batch;  // more old events to read first

@@ -64,8 +64,10 @@ class EventFeed {
  private:
   kj::Promise<void> ringDoorbell();
   void onHeadMoved();
-  Status readStore(store::Position from, store::Position to, std::size_t max,
-                   const EventFilter& filter, FeedBatch& batch);
+  // Reads events batch.next..to from the store into `batch` (for cursors
+  // older than the ring), at most `max` matching.
+  Status readStore(store::Position to, std::size_t max, const EventFilter& filter,
+                   FeedBatch& batch);
 
   store::EventLog& log_;
   const std::size_t capacity_;

@@ -54,16 +54,15 @@ class RemoteClient::Views final : public workflows::ViewQueries {
   explicit Views(Connection& c) : c_(c) {}
 
   Result<std::vector<workflows::CampaignSummary>> campaigns() const override {
-    auto r = call([&] { return c_.api.campaignsRequest().send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readList<workflows::CampaignSummary>(r->getCampaigns(), readCampaign);
+    auto request = c_.api.campaignsRequest();
+    return ask(request, [&](auto& r) {
+      return readList<workflows::CampaignSummary>(r.getCampaigns(), readCampaign);
+    });
   }
   Result<workflows::CampaignSummary> campaign(std::string_view id) const override {
     auto request = c_.api.campaignRequest();
     request.setCampaignId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readCampaign(r->getCampaign());
+    return ask(request, [&](auto& r) { return readCampaign(r.getCampaign()); });
   }
   Result<workflows::StatusPage> status(const workflows::StatusQuery& q) const override {
     auto request = c_.api.statusRequest();
@@ -72,25 +71,21 @@ class RemoteClient::Views final : public workflows::ViewQueries {
     if (q.status) query.setStatus(std::string(workflows::statusName(*q.status)));
     query.setAfter(q.after);
     query.setLimit(static_cast<std::uint32_t>(q.limit));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    auto rows = readList<workflows::DossierRow>(r->getPage().getDossiers(), readDossier);
-    if (!rows) return rows.error();
-    return workflows::StatusPage{std::move(rows).value(), toString(r->getPage().getNextCursor())};
+    return ask(request, [&](auto& r) -> Result<workflows::StatusPage> {
+      auto rows = readList<workflows::DossierRow>(r.getPage().getDossiers(), readDossier);
+      if (!rows) return rows.error();
+      return workflows::StatusPage{std::move(rows).value(), toString(r.getPage().getNextCursor())};
+    });
   }
   Result<workflows::DossierRow> dossier(std::string_view id) const override {
     auto request = c_.api.dossierRequest();
     request.setDossierId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readDossier(r->getDossier());
+    return ask(request, [&](auto& r) { return readDossier(r.getDossier()); });
   }
   Result<std::vector<workflows::TimelineEntry>> timeline(std::string_view id) const override {
     auto request = c_.api.timelineRequest();
     request.setDossierId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readList<workflows::TimelineEntry>(r->getEntries(), readTimelineEntry);
+    return ask(request, [&](auto& r) { return readList<workflows::TimelineEntry>(r.getEntries(), readTimelineEntry); });
   }
   Result<std::vector<workflows::AuditEntry>> dossierAudit(
       std::string_view id, const workflows::AuditQuery& q) const override {
@@ -98,9 +93,7 @@ class RemoteClient::Views final : public workflows::ViewQueries {
     request.setDossierId(std::string(id));
     request.setAfter(q.after);
     request.setLimit(static_cast<std::uint32_t>(q.limit));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readList<workflows::AuditEntry>(r->getEntries(), readAuditEntry);
+    return ask(request, [&](auto& r) { return readList<workflows::AuditEntry>(r.getEntries(), readAuditEntry); });
   }
   Result<std::vector<workflows::AuditEntry>> campaignAudit(
       std::string_view id, const workflows::AuditQuery& q) const override {
@@ -108,34 +101,37 @@ class RemoteClient::Views final : public workflows::ViewQueries {
     request.setCampaignId(std::string(id));
     request.setAfter(q.after);
     request.setLimit(static_cast<std::uint32_t>(q.limit));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readList<workflows::AuditEntry>(r->getEntries(), readAuditEntry);
+    return ask(request, [&](auto& r) { return readList<workflows::AuditEntry>(r.getEntries(), readAuditEntry); });
   }
   Result<workflows::CampaignStats> stats(std::string_view id) const override {
     auto request = c_.api.statsRequest();
     request.setCampaignId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readStats(r->getStats());
+    return ask(request,
+               [&](auto& r) -> Result<workflows::CampaignStats> { return readStats(r.getStats()); });
   }
   Result<std::vector<workflows::LeaderboardEntry>> leaderboard(std::string_view id) const override {
     auto request = c_.api.leaderboardRequest();
     request.setCampaignId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readList<workflows::LeaderboardEntry>(r->getEntries(), readLeaderboardEntry);
+    return ask(request, [&](auto& r) { return readList<workflows::LeaderboardEntry>(r.getEntries(), readLeaderboardEntry); });
   }
   Result<workflows::Budget> budget(std::string_view id) const override {
     auto request = c_.api.budgetRequest();
     request.setCampaignId(std::string(id));
-    auto r = call([&] { return request.send().wait(c_.ws()); });
-    if (!r) return r.error();
-    return readBudget(r->getBudget());
+    return ask(request, [&](auto& r) { return readBudget(r.getBudget()); });
   }
 
  private:
   static std::string toString(capnp::Text::Reader t) { return workflows::toString(t); }
+
+  // Sends `request` and converts its answer; a failed call is its Error.
+  template <typename Request, typename Convert>
+  auto ask(Request& request, Convert&& convert) const
+      -> decltype(convert(std::declval<decltype(request.send().wait(std::declval<kj::WaitScope&>()))&>())) {
+    auto r = call([&] { return request.send().wait(c_.ws()); });
+    if (!r) return r.error();
+    return convert(*r);
+  }
+
   Connection& c_;
 };
 
