@@ -332,6 +332,13 @@ kj::Promise<void> HttpGateway::routeEvents(Request& r) {
 kj::Promise<void> HttpGateway::sendBody(Request& r, unsigned status, kj::StringPtr contentType,
                                         kj::String body) {
   parts_.metrics.httpResponse(static_cast<int>(status));
+  // The path only: query strings may carry an access token.
+  parts_.logger->debug("http request method={} path={} status={} micros={} subject={}",
+                       kj::str(r.method).cStr(), r.pathText().cStr(), status,
+                       std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - r.started)
+                           .count(),
+                       r.who ? r.who->subject : "-");
   kj::HttpHeaders headers(table_);
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, contentType);
   headers.set(cacheControl_, "no-store");

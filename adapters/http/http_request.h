@@ -3,6 +3,7 @@
 #pragma once
 
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct HttpGateway::Request {
   kj::Url url;
   std::vector<std::string> path;  // decoded segments: {"v1", "dossiers", "d-1"}
   std::optional<Principal> who;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   kj::String pathText() const {
     std::string text;

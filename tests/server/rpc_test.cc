@@ -92,7 +92,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
 
   auto read = api.dossierRequest();
   read.setDossierId("rpc-d1");
-  auto dossier = read.send().wait(ws).getDossier();
+  auto readResponse = read.send().wait(ws);  // the readers below point into it
+  auto dossier = readResponse.getDossier();
   EXPECT_EQ(std::string(dossier.getTitle().cStr()), "Par RPC");
   EXPECT_EQ(std::string(dossier.getStatus().cStr()), "submitted");
 
@@ -106,7 +107,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
 
   auto timeline = api.timelineRequest();
   timeline.setDossierId("rpc-d1");
-  auto entries = timeline.send().wait(ws).getEntries();
+  auto timelineResponse = timeline.send().wait(ws);
+  auto entries = timelineResponse.getEntries();
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(std::string(entries[0].getActor().cStr()), "admin");
 
@@ -141,7 +143,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
   auto events = integrator.eventsRequest();
   events.setFrom(1);
   events.getFilter().initTypes(1).set(0, "DossierSubmitted");
-  auto page = events.send().wait(ws).getPage();
+  auto eventsResponse = events.send().wait(ws);
+  auto page = eventsResponse.getPage();
   EXPECT_EQ(page.getEvents().size(), 3u);
   EXPECT_EQ(page.getEvents()[0].getBody().getDossier().getDossierSubmitted().getApplication().getTitle(),
             "Par RPC");

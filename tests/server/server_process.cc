@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,7 +56,12 @@ void ServerProcess::start() {
   const std::string log = (dir_.path() / "serve.log").string();
   pid_ = ::fork();
   if (pid_ == 0) {
-    std::FILE* out = std::freopen(log.c_str(), "a", stderr);
+    // Dies with the test: a test that crashes must not leave a server
+    // behind holding ctest's output pipe open.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    std::FILE* err = std::freopen(log.c_str(), "a", stderr);
+    std::FILE* out = std::freopen(log.c_str(), "a", stdout);
+    (void)err;
     (void)out;
     ::execl(PARCOURS_BIN, PARCOURS_BIN, "--data", store.c_str(), "--log-level", "info", "serve",
             "--http", "127.0.0.1:0", "--rpc", "127.0.0.1:0", "--tokens", tokens.c_str(),
