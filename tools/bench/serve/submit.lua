@@ -5,8 +5,9 @@
 local token = os.getenv("TOKEN")
 local campaign = os.getenv("CAMPAIGN")
 local counter = 0
-local thread_id = 0
 local threads = {}
+-- thread_id is a global each thread gets from setup() (a local here would
+-- shadow it, and every thread would submit the same ids).
 
 function setup(thread)
   thread:set("thread_id", #threads)
