@@ -115,6 +115,33 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
   }
+  if (r.method == kj::HttpMethod::GET && r.param("minPosition")) {
+    auto position = r.numberParam("minPosition", 0, UINT64_MAX);
+    if (!position) return sendProblem(r, position.error());
+    const auto deadline = parts_.timer.now() + minPositionWait;
+    return viewsReach(*position, deadline).then([this, &r](bool reached) -> kj::Promise<void> {
+      if (!reached) {
+        return sendProblem(r, 503, "unavailable",
+                           kj::str("the views have not reached position ",
+                                   *r.numberParam("minPosition", 0, UINT64_MAX), " yet (at ",
+                                   parts_.views.checkpoint(), "): retry"));
+      }
+      return routeV1(r);
+    });
+  }
+  return routeV1(r);
+}
+
+kj::Promise<bool> HttpGateway::viewsReach(std::uint64_t position, kj::TimePoint deadline) {
+  if (parts_.views.checkpoint() >= position) return true;
+  if (parts_.timer.now() >= deadline) return false;
+  return parts_.timer.afterDelay(2 * kj::MILLISECONDS).then([this, position, deadline] {
+    return viewsReach(position, deadline);
+  });
+}
+
+kj::Promise<void> HttpGateway::routeV1(Request& r) {
+  const auto& path = r.path;
   if (path.size() >= 2 && path[1] == "campaigns") return routeCampaigns(r);
   if (path.size() >= 2 && path[1] == "dossiers") return routeDossiers(r);
   if (path.size() >= 2 && path[1] == "events") return routeEvents(r);

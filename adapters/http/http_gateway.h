@@ -16,6 +16,8 @@ namespace parcours::adapters {
 
 // Bodies larger than this are refused with 413 before they are read.
 inline constexpr std::size_t httpBodyMax = 1u << 20;
+// How long a read with ?minPosition= waits for the views before a 503.
+inline constexpr kj::Duration minPositionWait = 5 * kj::SECONDS;
 
 class HttpGateway final : public kj::HttpService {
  public:
@@ -32,6 +34,10 @@ class HttpGateway final : public kj::HttpService {
 
  private:
   kj::Promise<void> route(Request& r);
+  kj::Promise<void> routeV1(Request& r);
+  // Read-your-writes: a read with ?minPosition=N (a write's lastPosition)
+  // waits until every view reflects position N, at most minPositionWait.
+  kj::Promise<bool> viewsReach(std::uint64_t position, kj::TimePoint deadline);
   kj::Promise<void> routeCampaigns(Request& r);
   kj::Promise<void> routeDossiers(Request& r);
   kj::Promise<void> routeEvents(Request& r);

@@ -20,8 +20,10 @@ struct Stream {
   EventFilter filter;
   store::Position next = 1;
   Metrics& metrics;
-  Stream(kj::Own<kj::AsyncOutputStream> o, EventFilter f, store::Position n, Metrics& m)
-      : out(kj::mv(o)), filter(kj::mv(f)), next(n), metrics(m) {
+  EventFeed::Attachment attachment;
+  Stream(kj::Own<kj::AsyncOutputStream> o, EventFilter f, store::Position n, Metrics& m,
+         EventFeed& feed)
+      : out(kj::mv(o)), filter(kj::mv(f)), next(n), metrics(m), attachment(feed) {
     metrics.subscriberOpened();
   }
   ~Stream() { metrics.subscriberClosed(); }
@@ -82,7 +84,7 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, "text/event-stream");
   headers.set(cacheControl_, "no-store");
   auto stream = kj::heap<Stream>(r.response.send(200, "OK", headers), kj::mv(filter).value(), from,
-                                 parts_.metrics);
+                                 parts_.metrics, parts_.feed);
   // The first bytes tell the client the stream is open even when nothing
   // is to be sent yet.
   auto hello = kj::str(": parcours event stream from ", from, "\n\n");

@@ -5,6 +5,7 @@
 #include <capnp/compat/json.capnp.h>
 #include <capnp/dynamic.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -69,22 +70,31 @@ const Action* findAction(const std::array<Action, N>& actions, kj::StringPtr pat
 // Fills `command` (a DossierCommand or CampaignCommand) from the body.
 Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Action& action,
                    capnp::DynamicStruct::Builder command) {
-  // nlohmann reads the text first: its errors say where the JSON breaks,
-  // it refuses invalid UTF-8, and it turns \u escapes into UTF-8, which
-  // Cap'n Proto 0.9's JSON reader mangles for anything beyond ASCII.
+  // Plain ASCII without escapes (what programs usually send) is valid UTF-8
+  // and needs no rewriting: Cap'n Proto's reader takes it as it is. Other
+  // bodies are read by nlohmann first: it refuses invalid UTF-8 and turns
+  // \u escapes into UTF-8, which Cap'n Proto 0.9's JSON reader mangles for
+  // anything beyond ASCII; its errors also say where the JSON breaks.
+  std::string_view raw(text.cStr(), text.size());
   std::string normalized;
-  try {
-    normalized = nlohmann::json::parse(std::string_view(text.cStr(), text.size()))
-                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception& e) {
-    return Error::invalidInput(std::string("the body is not valid JSON: ") + e.what());
+  const bool plain = std::none_of(raw.begin(), raw.end(), [](char c) {
+    return c == '\\' || static_cast<unsigned char>(c) >= 0x80;
+  });
+  if (!plain || raw.empty()) {
+    try {
+      normalized = nlohmann::json::parse(raw).dump(-1, ' ', false,
+                                                   nlohmann::json::error_handler_t::strict);
+    } catch (const nlohmann::json::exception& e) {
+      return Error::invalidInput(std::string("the body is not valid JSON: ") + e.what());
+    }
+    raw = normalized;
   }
   capnp::MallocMessageBuilder scratch;
   auto body = scratch.initRoot<capnp::JsonValue>();
   try {
-    json.decodeRaw(kj::ArrayPtr<const char>(normalized.data(), normalized.size()), body);
+    json.decodeRaw(kj::ArrayPtr<const char>(raw.data(), raw.size()), body);
   } catch (const kj::Exception& e) {
-    return Error::invalidInput("the body is not JSON: " + kjMessage(e));
+    return Error::invalidInput("the body is not valid JSON: " + kjMessage(e));
   }
   if (!body.isObject()) return Error::invalidInput("the body must be a JSON object");
   std::vector<capnp::JsonValue::Field::Reader> others;

@@ -22,7 +22,11 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
  public:
   SubscriptionImpl(ServerParts& parts, EventFilter filter, store::Position from,
                    rpc::EventSink::Client sink)
-      : parts_(parts), filter_(kj::mv(filter)), next_(from), sink_(kj::mv(sink)) {
+      : parts_(parts),
+        filter_(kj::mv(filter)),
+        next_(from),
+        sink_(kj::mv(sink)),
+        attachment_(parts.feed) {
     parts_.metrics.subscriberOpened();
     loop_ = pump().exclusiveJoin(parts_.shuttingDown.addBranch())
                 .catch_([](kj::Exception&&) {})  // the sink went away
@@ -62,6 +66,7 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
   store::Position next_;
   rpc::EventSink::Client sink_;
   bool caughtUpSent_ = false;
+  EventFeed::Attachment attachment_;
   kj::Promise<void> loop_ = nullptr;
 };
 

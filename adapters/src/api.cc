@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <initializer_list>
+#include <thread>
 
 #include "api_convert.h"
 #include "parcours/workflows/domain_events.h"
@@ -62,6 +63,18 @@ workflows::CommandContext commandContext(const Principal& who, capnp::Text::Read
   context.metadata.actor = who.subject;  // never a value from the request
   context.reason = toString(reason);
   return context;
+}
+
+// Read-your-writes: a write is answered once the views show it, so whoever
+// wrote reads what they wrote. The views follow the log within
+// milliseconds; past this the answer goes out anyway (the write is durable).
+constexpr auto viewsWaitMax = std::chrono::seconds(2);
+
+void awaitViews(const workflows::Views& views, store::Position position) {
+  const auto deadline = std::chrono::steady_clock::now() + viewsWaitMax;
+  while (views.checkpoint() < position && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
 }
 
 void writeAppend(const store::AppendResult& appended, rpc::CommandResult::Builder out) {
@@ -216,6 +229,7 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
     auto appended = workflow_.campaign(
         campaignId, *command, commandContext(who, in.getCommandId(), in.getCommand().getReason()));
     if (!appended) return appended.error();
+    awaitViews(views_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaign(campaignId);
@@ -252,6 +266,7 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
     auto appended = workflow_.dossier(dossierId, *decoded,
                                       commandContext(who, in.getCommandId(), command.getReason()));
     if (!appended) return appended.error();
+    awaitViews(views_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadDossier(dossierId);

@@ -66,6 +66,11 @@ Result<FeedEventPtr> EventFeed::encode(const store::EventView& event) {
 
 void EventFeed::onHeadMoved() {
   const store::Position head = log_.head();
+  if (attached_ == 0) {
+    // Nobody listens: skip the encoding; the ring restarts after the head.
+    ring_.clear();
+    fed_ = head;
+  }
   while (fed_ < head) {
     auto last = log_.scanAll(fed_ + 1, 1024, [&](const store::EventView& event) -> Status {
       auto encoded = encode(event);

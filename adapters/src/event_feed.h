@@ -58,6 +58,19 @@ class EventFeed {
 
   store::Position head() const { return fed_; }
 
+  // Held by each live subscription while it lasts: with none, new events
+  // are not encoded at all (a later subscriber reads them from the store).
+  class Attachment {
+   public:
+    explicit Attachment(EventFeed& feed) : feed_(feed) { ++feed_.attached_; }
+    ~Attachment() { --feed_.attached_; }
+    Attachment(const Attachment&) = delete;
+    Attachment& operator=(const Attachment&) = delete;
+
+   private:
+    EventFeed& feed_;
+  };
+
   // Encodes one event (for the ring, and for reads older than the ring).
   Result<FeedEventPtr> encode(const store::EventView& event);
 
@@ -74,6 +87,7 @@ class EventFeed {
   capnp::JsonCodec json_;
   std::deque<FeedEventPtr> ring_;  // positions ring_.front()->position .. fed_
   store::Position fed_ = 0;        // the last position encoded into the ring
+  int attached_ = 0;               // live subscriptions (Attachment)
   std::vector<kj::Own<kj::PromiseFulfiller<void>>> waiters_;
 
   // The doorbell: the head listener (any thread) fulfils it, the loop re-arms.

@@ -99,15 +99,19 @@ TEST_F(HttpApiTest, ADossierGoesThroughTheWholeWorkflowAndEveryReadShowsIt) {
   step("vote", R"({"choice": "yes"})", "j1", "scored");
   step("vote", R"({"choice": "yes"})", "j2", "scored");
   step("close-vote", "{}", "instructor", "voted");
-  step("award", R"({"amountCents": 0, "reason": "label"})", "admin", "labelled");
+  auto awarded = client_->post("/v1/dossiers/" + d + "/award", token("admin"),
+                               R"({"amountCents": 0, "reason": "label"})");
+  ASSERT_EQ(awarded.status, 200u) << awarded.body;
+  // The views follow the log: reads name the write they must reflect.
+  const std::string after = "?minPosition=" + awarded.json().at("lastPosition").get<std::string>();
 
-  auto dossier = client_->get("/v1/dossiers/" + d, token("auditor"));
+  auto dossier = client_->get("/v1/dossiers/" + d + after, token("auditor"));
   ASSERT_EQ(dossier.status, 200u) << dossier.body;
   EXPECT_EQ(dossier.json().at("status"), "labelled");
   EXPECT_EQ(dossier.json().at("labelName"), "Territoire Innovant");
   EXPECT_EQ(dossier.json().at("meanMilli"), 7600);
 
-  auto timeline = client_->get("/v1/dossiers/" + d + "/timeline", token("admin"));
+  auto timeline = client_->get("/v1/dossiers/" + d + "/timeline" + after, token("admin"));
   ASSERT_EQ(timeline.status, 200u);
   auto entries = timeline.json().at("entries");
   ASSERT_EQ(entries.size(), 11u) << timeline.body;  // a label without money: no grant
@@ -123,13 +127,13 @@ TEST_F(HttpApiTest, ADossierGoesThroughTheWholeWorkflowAndEveryReadShowsIt) {
   EXPECT_EQ(csv.contentType, "text/csv; charset=utf-8");
   EXPECT_NE(csv.body.find("LabelAwarded"), std::string::npos);
 
-  auto campaign = client_->get("/v1/campaigns/" + c, token("admin"));
+  auto campaign = client_->get("/v1/campaigns/" + c + after, token("admin"));
   ASSERT_EQ(campaign.status, 200u);
   EXPECT_EQ(campaign.json().at("dossiers"), "1");
   auto list = client_->get("/v1/campaigns", token("applicant-a"));
   ASSERT_EQ(list.status, 200u);
   EXPECT_FALSE(list.json().at("campaigns").empty());
-  auto stats = client_->get("/v1/campaigns/" + c + "/stats", token("instructor"));
+  auto stats = client_->get("/v1/campaigns/" + c + "/stats" + after, token("instructor"));
   ASSERT_EQ(stats.status, 200u);
   EXPECT_EQ(stats.json().at("byStatus")[0], (json{{"key", "labelled"}, {"count", "1"}}));
   auto leaderboard = client_->get("/v1/campaigns/" + c + "/leaderboard", token("j1"));
@@ -344,6 +348,8 @@ TEST_F(HttpApiTest, BadInputGetsASpecificProblemAndWritesNothing) {
       {HttpMethod::GET, "/v1/events/stream?type=Nope", "", 400, "invalid_input", "Nope"},
       {HttpMethod::GET, "/v1/events/stream?from=x", "", 400, "invalid_input", "from"},
       {HttpMethod::GET, "/v1/dossiers/" + d + "/audit?format=pdf", "", 400, "invalid_input", "format"},
+      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=x", "", 400, "invalid_input", "minPosition"},
+      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=999999999", "", 503, "unavailable", "views"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.path + " " + k.body.substr(0, 80));
