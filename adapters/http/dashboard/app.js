@@ -44,7 +44,7 @@ const I18N = {
       withdrawn: 'retiré',
     },
     phases: {
-      submissions: 'dépôt des candidatures', submissionsClosed: 'dépôts clos',
+      submissions: 'dépôt des candidatures', submissions_closed: 'dépôts clos',
       auditions: 'auditions', deliberation: 'délibération', closed: 'close',
     },
   },
@@ -84,7 +84,7 @@ const I18N = {
       withdrawn: 'withdrawn',
     },
     phases: {
-      submissions: 'open for submissions', submissionsClosed: 'submissions closed',
+      submissions: 'open for submissions', submissions_closed: 'submissions closed',
       auditions: 'auditions', deliberation: 'deliberation', closed: 'closed',
     },
   },
