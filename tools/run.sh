@@ -54,6 +54,7 @@ Demo tokens (role, subject, token), also in $dir/demo-tokens.txt:
 $(cat "$dir/demo-tokens.txt")
 
 Try: curl -H "Authorization: Bearer <token>" http://$http/v1/campaigns
+     $bin --server $rpc --token <token> status      (the CLI, through the server)
 Ctrl-C stops the server (it finishes what is in flight first).
 TEXT
 exec "$bin" --data "$dir/store" --log-level info serve --tokens "$dir/tokens.json" \
