@@ -15,31 +15,49 @@ using P = rpc::Parcours;
 
 unsigned httpStatus(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidInput: return 400;
-    case ErrorCode::NotFound: return 404;
-    case ErrorCode::Conflict: return 409;
-    case ErrorCode::RefusedByRule: return 422;
-    case ErrorCode::Unauthorized: return 403;
-    case ErrorCode::IoError: return 503;
+    case ErrorCode::InvalidInput:
+      return 400;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::RefusedByRule:
+      return 422;
+    case ErrorCode::Unauthorized:
+      return 403;
+    case ErrorCode::IoError:
+      return 503;
     case ErrorCode::Corruption:
-    case ErrorCode::Internal: return 500;
+    case ErrorCode::Internal:
+      return 500;
   }
   return 500;
 }
 
 kj::StringPtr statusText(unsigned status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 422: return "Unprocessable Content";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 422:
+      return "Unprocessable Content";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
@@ -51,8 +69,8 @@ kj::StringPtr codeName(const Error& error) {
 
 std::string jsonString(std::string_view text) {
   // Replaces invalid UTF-8 (a detail may quote the bad input) rather than throw.
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -75,17 +93,18 @@ kj::Promise<void> HttpGateway::request(kj::HttpMethod method, kj::StringPtr url,
                                        kj::AsyncInputStream& requestBody, Response& response) {
   auto r = kj::heap<Request>(method, headers, requestBody, response);
   Request& ref = *r;
-  KJ_IF_MAYBE(parsed, kj::Url::tryParse(url, kj::Url::HTTP_REQUEST)) {
+  KJ_IF_MAYBE (parsed, kj::Url::tryParse(url, kj::Url::HTTP_REQUEST)) {
     ref.url = kj::mv(*parsed);
   } else {
-    return sendProblem(ref, 400, "invalid_input", "the request's URL does not parse").attach(kj::mv(r));
+    return sendProblem(ref, 400, "invalid_input", "the request's URL does not parse")
+        .attach(kj::mv(r));
   }
   for (auto& segment : ref.url.path) ref.path.push_back(segment.cStr());
   return route(ref).attach(kj::mv(r));
 }
 
 std::optional<Principal> HttpGateway::authenticate(const Request& r, bool allowQueryToken) const {
-  KJ_IF_MAYBE(header, r.headers.get(authorization_)) {
+  KJ_IF_MAYBE (header, r.headers.get(authorization_)) {
     std::string_view value(header->cStr(), header->size());
     constexpr std::string_view scheme = "Bearer ";
     if (value.substr(0, scheme.size()) != scheme) return std::nullopt;
@@ -101,16 +120,17 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   const auto& path = r.path;
   if (path.empty() || path[0] != "v1") return serveOperations(r);
   if (path.size() == 2 && path[1] == "openapi.json") {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET only");
+    if (r.method != kj::HttpMethod::GET)
+      return sendProblem(r, 405, "method_not_allowed", "GET only");
     return sendBody(r, 200, "application/json", kj::str(assets::openapiJson()));
   }
   const bool stream = path.size() == 3 && path[1] == "events" && path[2] == "stream";
   r.who = authenticate(r, stream);
   if (!r.who) {
     const bool presented = r.headers.get(authorization_) != nullptr || r.param("access_token");
-    return sendProblem(r, 401, "unauthenticated",
-                       presented ? "the bearer token is not known"
-                                 : "send Authorization: Bearer <token>");
+    return sendProblem(
+        r, 401, "unauthenticated",
+        presented ? "the bearer token is not known" : "send Authorization: Bearer <token>");
   }
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
@@ -158,16 +178,16 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
     if (name == "readyz") {
       const bool ready = parts_.ready.load() && !parts_.api.log().readOnly();
       if (ready) return sendBody(r, 200, "text/plain", kj::str("ready\n"));
-      return sendProblem(r, 503, "unavailable",
-                         parts_.api.log().readOnly() ? "the store turned read-only"
-                                                     : "starting or shutting down");
+      return sendProblem(
+          r, 503, "unavailable",
+          parts_.api.log().readOnly() ? "the store turned read-only" : "starting or shutting down");
     }
     if (name == "metrics") {
       auto& log = parts_.api.log();
-      return sendBody(r, 200, "text/plain; version=0.0.4",
-                      kj::str(parts_.metrics
-                                  .render(log.stats(), log.head(), parts_.views.checkpoint())
-                                  .c_str()));
+      return sendBody(
+          r, 200, "text/plain; version=0.0.4",
+          kj::str(
+              parts_.metrics.render(log.stats(), log.head(), parts_.views.checkpoint()).c_str()));
     }
     if (auto asset = assets::dashboardFile(name.empty() ? "index.html" : name)) {
       return sendBody(r, 200, kj::StringPtr(asset->contentType), kj::str(asset->body));
@@ -229,23 +249,24 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
     return serveRead<P::CampaignParams, P::CampaignResults>(
         r, byId, &Api::campaign, [](auto out) { return out.getCampaign(); });
   }
-  if (path.size() != 4) return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  if (path.size() != 4)
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   const std::string& what = path[3];
   if (what == "rules" || what == "jury") {
     if (r.method != kj::HttpMethod::PUT) return sendProblem(r, 405, "method_not_allowed", "PUT");
     return campaignWrite(r, id, what.c_str());
   }
   if (what == "budget" && r.method == kj::HttpMethod::GET) {
-    return serveRead<P::BudgetParams, P::BudgetResults>(
-        r, byId, &Api::budget, [](auto out) { return out.getBudget(); });
+    return serveRead<P::BudgetParams, P::BudgetResults>(r, byId, &Api::budget,
+                                                        [](auto out) { return out.getBudget(); });
   }
   if (what == "conflicts" || what == "phase" || what == "budget") {
     if (r.method != kj::HttpMethod::POST) return sendProblem(r, 405, "method_not_allowed", "POST");
     return campaignWrite(r, id, what.c_str());
   }
   if (what == "stats") {
-    return serveRead<P::StatsParams, P::StatsResults>(
-        r, byId, &Api::stats, [](auto out) { return out.getStats(); });
+    return serveRead<P::StatsParams, P::StatsResults>(r, byId, &Api::stats,
+                                                      [](auto out) { return out.getStats(); });
   }
   if (what == "leaderboard") {
     return serveRead<P::LeaderboardParams, P::LeaderboardResults>(r, byId, &Api::leaderboard,
@@ -274,7 +295,8 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
     p.setDossierId(id);
     return okStatus();
   };
-  if (path.size() == 4 && r.method == kj::HttpMethod::POST) return dossierWrite(r, id, path[3].c_str());
+  if (path.size() == 4 && r.method == kj::HttpMethod::POST)
+    return dossierWrite(r, id, path[3].c_str());
   if (path.size() == 4 && path[3] != "timeline" && path[3] != "audit") {
     return sendProblem(r, 405, "method_not_allowed", "POST");  // a workflow action
   }
@@ -330,7 +352,8 @@ kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossi
   auto entries = dossier ? parts_.api.dossierAuditEntries(*r.who, id.cStr(), query)
                          : parts_.api.campaignAuditEntries(*r.who, id.cStr(), query);
   if (!entries) return sendProblem(r, entries.error());
-  return sendBody(r, 200, "text/csv; charset=utf-8", kj::str(workflows::auditCsv(*entries).c_str()));
+  return sendBody(r, 200, "text/csv; charset=utf-8",
+                  kj::str(workflows::auditCsv(*entries).c_str()));
 }
 
 kj::Promise<void> HttpGateway::routeEvents(Request& r) {
@@ -338,7 +361,8 @@ kj::Promise<void> HttpGateway::routeEvents(Request& r) {
     if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
     return eventStream(r);
   }
-  if (r.path.size() != 2) return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  if (r.path.size() != 2)
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   return serveRead<P::EventsParams, P::EventsResults>(
       r,
       [&r](auto p) -> Status {
@@ -390,8 +414,9 @@ kj::Promise<void> HttpGateway::sendProblem(Request& r, unsigned status, kj::Stri
   // RFC 9457: type, title, status, detail; `code` is ours (the CLI's words).
   std::string body = "{\"type\":\"https://parcours.dev/problems/" + std::string(code.cStr()) +
                      "\",\"title\":" + jsonString(statusText(status).cStr()) +
-                     ",\"status\":" + std::to_string(status) + ",\"code\":" +
-                     jsonString(code.cStr()) + ",\"detail\":" + jsonString(detail.cStr()) + "}";
+                     ",\"status\":" + std::to_string(status) +
+                     ",\"code\":" + jsonString(code.cStr()) +
+                     ",\"detail\":" + jsonString(detail.cStr()) + "}";
   return sendBody(r, status, "application/problem+json", kj::str(body.c_str()));
 }
 

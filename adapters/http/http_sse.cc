@@ -50,8 +50,9 @@ kj::Promise<void> pump(Stream& stream, EventFeed& feed, kj::Timer& timer) {
           text = kj::str(out.c_str());
         }
         auto written = stream.out->write(text.begin(), text.size());
-        return written.attach(kj::mv(text)).then(
-            [&stream, &feed, &timer] { return pump(stream, feed, timer); });
+        return written.attach(kj::mv(text)).then([&stream, &feed, &timer] {
+          return pump(stream, feed, timer);
+        });
       });
 }
 
@@ -66,7 +67,7 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   if (!filter) return sendProblem(r, filter.error());
   // Where to start: after Last-Event-ID, else ?from=, else the head (live only).
   store::Position from = parts_.feed.head() + 1;
-  KJ_IF_MAYBE(last, r.headers.get(lastEventId_)) {
+  KJ_IF_MAYBE (last, r.headers.get(lastEventId_)) {
     std::uint64_t id = 0;
     auto [ptr, ec] = std::from_chars(last->begin(), last->end(), id);
     if (last->size() == 0 || ec != std::errc() || ptr != last->end()) {
@@ -95,8 +96,9 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   // The stream never completes: it ends when the client goes away (a write
   // fails, DISCONNECTED) or when the server shuts down, which ends it the
   // same way, so the HTTP server closes the connection without a word.
-  auto closing = parts_.shuttingDown.addBranch().then(
-      []() -> kj::Promise<void> { return KJ_EXCEPTION(DISCONNECTED, "the server is shutting down"); });
+  auto closing = parts_.shuttingDown.addBranch().then([]() -> kj::Promise<void> {
+    return KJ_EXCEPTION(DISCONNECTED, "the server is shutting down");
+  });
   return opened.then([&ref, &feed, &timer] { return pump(ref, feed, timer); })
       .exclusiveJoin(kj::mv(closing))
       .attach(kj::mv(stream));

@@ -82,8 +82,8 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
   });
   if (!plain || raw.empty()) {
     try {
-      normalized = nlohmann::json::parse(raw).dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::strict);
+      normalized =
+          nlohmann::json::parse(raw).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
     } catch (const nlohmann::json::exception& e) {
       return Error::invalidInput(std::string("the body is not valid JSON: ") + e.what());
     }
@@ -146,8 +146,8 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
       command.init(member).as<capnp::DynamicStruct>().set("json", capnp::Text::Reader(text));
       return okStatus();
     }
-    auto orphan = json.decode(*value, member.getType(),
-                              capnp::Orphanage::getForMessageContaining(command));
+    auto orphan =
+        json.decode(*value, member.getType(), capnp::Orphanage::getForMessageContaining(command));
     command.adopt(member, kj::mv(orphan));
     return okStatus();
   } catch (const kj::Exception& e) {
@@ -168,12 +168,10 @@ struct WriteJob {
 }  // namespace
 
 template <typename Params, typename Results>
-kj::Promise<void> HttpGateway::runWrite(Request& r, const Action& action, const char* idField,
-                                        kj::StringPtr id,
-                                        Status (Api::*call)(const Principal&,
-                                                            typename Params::Reader,
-                                                            typename Results::Builder)) {
-  KJ_IF_MAYBE(length, r.body.tryGetLength()) {
+kj::Promise<void> HttpGateway::runWrite(
+    Request& r, const Action& action, const char* idField, kj::StringPtr id,
+    Status (Api::*call)(const Principal&, typename Params::Reader, typename Results::Builder)) {
+  KJ_IF_MAYBE (length, r.body.tryGetLength()) {
     if (*length > httpBodyMax) {
       return sendProblem(r, 413, "too_large", kj::str("the body is over ", httpBodyMax, " bytes"));
     }
@@ -185,7 +183,9 @@ kj::Promise<void> HttpGateway::runWrite(Request& r, const Action& action, const 
             job->who = *r.who;
             auto params = job->params.initRoot<Params>();
             capnp::toDynamic(params).set(idField, capnp::Text::Reader(id));
-            KJ_IF_MAYBE(key, r.headers.get(idempotencyKey_)) { params.setCommandId(*key); }
+            KJ_IF_MAYBE (key, r.headers.get(idempotencyKey_)) {
+              params.setCommandId(*key);
+            }
             capnp::DynamicStruct::Builder command = params.initCommand();
             if (auto s = fillCommand(json_, text, action, command); !s) {
               return sendProblem(r, s.error());
@@ -219,8 +219,8 @@ kj::Promise<void> HttpGateway::campaignWrite(Request& r, kj::StringPtr campaignI
   if (action == nullptr) {
     return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   }
-  return runWrite<P::CampaignCommandParams, P::CampaignCommandResults>(r, *action, "campaignId", campaignId,
-                                                                       &Api::campaignCommand);
+  return runWrite<P::CampaignCommandParams, P::CampaignCommandResults>(
+      r, *action, "campaignId", campaignId, &Api::campaignCommand);
 }
 
 kj::Promise<void> HttpGateway::dossierWrite(Request& r, kj::StringPtr dossierId,
@@ -229,8 +229,8 @@ kj::Promise<void> HttpGateway::dossierWrite(Request& r, kj::StringPtr dossierId,
   if (action == nullptr) {
     return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   }
-  return runWrite<P::DossierCommandParams, P::DossierCommandResults>(r, *action, "dossierId", dossierId,
-                                                                     &Api::dossierCommand);
+  return runWrite<P::DossierCommandParams, P::DossierCommandResults>(
+      r, *action, "dossierId", dossierId, &Api::dossierCommand);
 }
 
 }  // namespace parcours::adapters

@@ -28,7 +28,8 @@ class SubscriptionImpl final : public rpc::Subscription::Server {
         sink_(kj::mv(sink)),
         attachment_(parts.feed) {
     parts_.metrics.subscriberOpened();
-    loop_ = pump().exclusiveJoin(parts_.shuttingDown.addBranch())
+    loop_ = pump()
+                .exclusiveJoin(parts_.shuttingDown.addBranch())
                 .catch_([](kj::Exception&&) {})  // the sink went away
                 .eagerlyEvaluate(nullptr);
   }

@@ -137,9 +137,11 @@ Status Api::mayReadCampaign(const Principal& who, std::string_view campaignId) c
 }
 
 Result<std::string> Api::submitter(std::string_view dossierId) const {
-  auto first = log_.readStream(workflows::dossierStream(dossierId), 1, store::Direction::Forward, 1);
+  auto first =
+      log_.readStream(workflows::dossierStream(dossierId), 1, store::Direction::Forward, 1);
   if (!first) return first.error();
-  if (first->empty()) return Error::notFound("dossier " + std::string(dossierId) + " does not exist");
+  if (first->empty())
+    return Error::notFound("dossier " + std::string(dossierId) + " does not exist");
   return first->front().actor;
 }
 
@@ -187,8 +189,9 @@ Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierI
     case W::RECORD_SCORE:
     case W::CAST_VOTE: {
       if (!who.has(Role::Juror)) break;
-      const std::string id = toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
-                                                               : command.getCastVote().getVoterId());
+      const std::string id =
+          toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
+                                            : command.getCastVote().getVoterId());
       if (id != who.subject) {
         return forbidden(who, what + " in the name of " + id + " (only their own)");
       }
@@ -221,8 +224,8 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
   auto run = [&]() -> Status {
     if (auto s = workflows::validateId("campaign", campaignId); !s) return s;
     if (!who.has(Role::Administrator)) {
-      return forbidden(who, std::string(commandName(in.getCommand().which())) + " on campaign " +
-                                campaignId);
+      return forbidden(
+          who, std::string(commandName(in.getCommand().which())) + " on campaign " + campaignId);
     }
     auto command = readCampaignCommand(campaignId, in.getCommand());
     if (!command) return command.error();

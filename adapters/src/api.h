@@ -27,8 +27,7 @@ struct EventFilter {
 
   // InvalidInput for an unknown event type or a malformed id.
   static Result<EventFilter> read(rpc::EventFilter::Reader in);
-  bool matches(std::string_view type, std::string_view streamId,
-               std::string_view campaignId) const;
+  bool matches(std::string_view type, std::string_view streamId, std::string_view campaignId) const;
 };
 
 class Api {
@@ -73,9 +72,8 @@ class Api {
   Status mayReadEvents(const Principal& who) const;
 
   // The audit trails as the views hold them, for CSV export (same checks).
-  Result<std::vector<workflows::AuditEntry>> dossierAuditEntries(const Principal& who,
-                                                                 std::string_view dossierId,
-                                                                 const workflows::AuditQuery& q) const;
+  Result<std::vector<workflows::AuditEntry>> dossierAuditEntries(
+      const Principal& who, std::string_view dossierId, const workflows::AuditQuery& q) const;
   Result<std::vector<workflows::AuditEntry>> campaignAuditEntries(
       const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const;
 

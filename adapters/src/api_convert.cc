@@ -221,8 +221,8 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
       if (choice > workflows::schema::VoteChoice::ABSTAIN) {
         return Error::invalidInput("choice: vote yes, no or abstain");
       }
-      return workflows::DossierCommand{cmd::CastVote{toString(in.getCastVote().getVoterId()),
-                                                     workflows::readChoice(choice)}};
+      return workflows::DossierCommand{
+          cmd::CastVote{toString(in.getCastVote().getVoterId()), workflows::readChoice(choice)}};
     }
     case W::CLOSE_VOTE:
       return workflows::DossierCommand{cmd::CloseVote{}};
@@ -279,7 +279,8 @@ Result<workflows::CampaignCommand> readCampaignCommand(std::string_view campaign
       if (in.getChangePhase() > workflows::schema::Phase::CLOSED) {
         return Error::invalidInput("phase: unknown phase");
       }
-      return workflows::CampaignCommand{cmd::ChangePhase{workflows::readPhase(in.getChangePhase())}};
+      return workflows::CampaignCommand{
+          cmd::ChangePhase{workflows::readPhase(in.getChangePhase())}};
     case W::SET_BUDGET:
       return workflows::CampaignCommand{cmd::SetBudgetEnvelope{in.getSetBudget()}};
   }
@@ -289,19 +290,32 @@ Result<workflows::CampaignCommand> readCampaignCommand(std::string_view campaign
 std::string_view commandName(rpc::DossierCommand::Which which) {
   using W = rpc::DossierCommand;
   switch (which) {
-    case W::SUBMIT: return "submit";
-    case W::CONFIRM_ELIGIBILITY: return "eligible";
-    case W::DECLARE_INELIGIBLE: return "ineligible";
-    case W::NOT_SELECT: return "not-selected";
-    case W::SCHEDULE_AUDITION: return "audition";
-    case W::RECORD_AUDITION_HELD: return "audition-held";
-    case W::RECORD_NO_SHOW: return "no-show";
-    case W::RECORD_SCORE: return "score";
-    case W::CLOSE_SCORING: return "close-scoring";
-    case W::CAST_VOTE: return "vote";
-    case W::CLOSE_VOTE: return "close-vote";
-    case W::AWARD: return "award";
-    case W::WITHDRAW: return "withdraw";
+    case W::SUBMIT:
+      return "submit";
+    case W::CONFIRM_ELIGIBILITY:
+      return "eligible";
+    case W::DECLARE_INELIGIBLE:
+      return "ineligible";
+    case W::NOT_SELECT:
+      return "not-selected";
+    case W::SCHEDULE_AUDITION:
+      return "audition";
+    case W::RECORD_AUDITION_HELD:
+      return "audition-held";
+    case W::RECORD_NO_SHOW:
+      return "no-show";
+    case W::RECORD_SCORE:
+      return "score";
+    case W::CLOSE_SCORING:
+      return "close-scoring";
+    case W::CAST_VOTE:
+      return "vote";
+    case W::CLOSE_VOTE:
+      return "close-vote";
+    case W::AWARD:
+      return "award";
+    case W::WITHDRAW:
+      return "withdraw";
   }
   return "unknown";
 }
@@ -309,12 +323,18 @@ std::string_view commandName(rpc::DossierCommand::Which which) {
 std::string_view commandName(rpc::CampaignCommand::Which which) {
   using W = rpc::CampaignCommand;
   switch (which) {
-    case W::OPEN: return "open";
-    case W::AMEND_RULES: return "rules";
-    case W::APPOINT_JURY: return "jury";
-    case W::DECLARE_CONFLICT: return "conflicts";
-    case W::CHANGE_PHASE: return "phase";
-    case W::SET_BUDGET: return "budget";
+    case W::OPEN:
+      return "open";
+    case W::AMEND_RULES:
+      return "rules";
+    case W::APPOINT_JURY:
+      return "jury";
+    case W::DECLARE_CONFLICT:
+      return "conflicts";
+    case W::CHANGE_PHASE:
+      return "phase";
+    case W::SET_BUDGET:
+      return "budget";
   }
   return "unknown";
 }
@@ -351,7 +371,8 @@ Result<workflows::CampaignSummary> readCampaign(rpc::Campaign::Reader in) {
   out.name = toString(in.getName());
   out.organiser = toString(in.getOrganiser());
   out.rulesVersion = in.getRulesVersion();
-  out.phase = workflows::parsePhase(toString(in.getPhase())).value_or(workflows::Phase::Submissions);
+  out.phase =
+      workflows::parsePhase(toString(in.getPhase())).value_or(workflows::Phase::Submissions);
   out.timeZone = toString(in.getTimeZone());
   auto deadline = instantOrZero(in.getDeadline(), "deadline");
   auto opened = instantOrZero(in.getOpenedAt(), "openedAt");
@@ -454,7 +475,8 @@ Result<workflows::LeaderboardEntry> readLeaderboardEntry(rpc::LeaderboardEntry::
   out.thresholdMilli = in.getThresholdMilli();
   out.passed = in.getPassed();
   out.jurorsCounted = in.getJurorsCounted();
-  for (auto c : in.getCriteria()) out.criterionMeansMilli[toString(c.getCriterionId())] = c.getMeanMilli();
+  for (auto c : in.getCriteria())
+    out.criterionMeansMilli[toString(c.getCriterionId())] = c.getMeanMilli();
   out.status = statusOrAbsent(in.getStatus());
   return out;
 }

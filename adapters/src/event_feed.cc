@@ -123,8 +123,7 @@ kj::Promise<FeedBatch> EventFeed::next(store::Position from, const EventFilter& 
   if (from > fed_) {
     auto pair = kj::newPromiseAndFulfiller<void>();
     waiters_.push_back(kj::mv(pair.fulfiller));
-    return pair.promise.then(
-        [this, from, filter, max]() { return next(from, filter, max); });
+    return pair.promise.then([this, from, filter, max]() { return next(from, filter, max); });
   }
   FeedBatch batch;
   batch.next = from;
@@ -132,12 +131,12 @@ kj::Promise<FeedBatch> EventFeed::next(store::Position from, const EventFilter& 
   const store::Position ringFirst = ring_.empty() ? fed_ + 1 : ring_.front()->position;
   if (from < ringFirst) {
     if (auto s = readStore(ringFirst - 1, max, filter, batch); !s) {
-      return KJ_EXCEPTION(FAILED, "io_error: reading the log for a subscriber: " + s.error().message);
+      return KJ_EXCEPTION(FAILED,
+                          "io_error: reading the log for a subscriber: " + s.error().message);
     }
     if (batch.next < ringFirst) return batch;  // more old events to read first
   }
-  for (std::size_t i = batch.next - ringFirst; i < ring_.size() && batch.events.size() < max;
-       ++i) {
+  for (std::size_t i = batch.next - ringFirst; i < ring_.size() && batch.events.size() < max; ++i) {
     const FeedEventPtr& e = ring_[i];
     if (filter.matches(e->type, e->streamId, e->campaignId)) batch.events.push_back(e);
     batch.next = e->position + 1;

@@ -31,8 +31,8 @@ struct FeedEvent {
   std::string type;
   std::string streamId;
   std::string campaignId;
-  std::string json;                 // the rpc::Event as one line of JSON
-  kj::Array<capnp::word> message;   // the rpc::Event as a flat message
+  std::string json;                // the rpc::Event as one line of JSON
+  kj::Array<capnp::word> message;  // the rpc::Event as a flat message
 };
 using FeedEventPtr = std::shared_ptr<const FeedEvent>;
 

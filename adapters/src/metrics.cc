@@ -51,46 +51,55 @@ void Metrics::httpResponse(int status) {
 std::string Metrics::render(const store::LogStats& log, store::Position head,
                             store::Position viewsCheckpoint) const {
   std::string out;
-  out += "# HELP parcours_log_head Global position of the last durable event.\n"
-         "# TYPE parcours_log_head gauge\n";
+  out +=
+      "# HELP parcours_log_head Global position of the last durable event.\n"
+      "# TYPE parcours_log_head gauge\n";
   out += fmt::format("parcours_log_head {}\n", head);
-  out += "# HELP parcours_appends_total Append requests written to the log.\n"
-         "# TYPE parcours_appends_total counter\n";
+  out +=
+      "# HELP parcours_appends_total Append requests written to the log.\n"
+      "# TYPE parcours_appends_total counter\n";
   out += fmt::format("parcours_appends_total {}\n", log.appendRequests);
-  out += "# HELP parcours_append_batch_requests Append requests per group-commit batch.\n"
-         "# TYPE parcours_append_batch_requests histogram\n";
+  out +=
+      "# HELP parcours_append_batch_requests Append requests per group-commit batch.\n"
+      "# TYPE parcours_append_batch_requests histogram\n";
   renderHistogram(out, "parcours_append_batch_requests", "", log.batchRequests,
                   store::LogStats::batchBuckets, log.batchesWritten,
                   std::to_string(log.appendRequests), false);
-  out += "# HELP parcours_fsync_seconds Latency of the write-ahead log's fsyncs.\n"
-         "# TYPE parcours_fsync_seconds histogram\n";
+  out +=
+      "# HELP parcours_fsync_seconds Latency of the write-ahead log's fsyncs.\n"
+      "# TYPE parcours_fsync_seconds histogram\n";
   renderHistogram(out, "parcours_fsync_seconds", "", log.syncLatency,
                   store::LogStats::syncBucketsMicros, log.syncs, seconds(log.syncMicrosTotal),
                   true);
-  out += "# HELP parcours_command_seconds Command latency (decide, append, fsync) by outcome.\n"
-         "# TYPE parcours_command_seconds histogram\n";
+  out +=
+      "# HELP parcours_command_seconds Command latency (decide, append, fsync) by outcome.\n"
+      "# TYPE parcours_command_seconds histogram\n";
   for (int o = 0; o < outcomeCount; ++o) {
     const Histogram& h = commands_[o];
     std::array<std::uint64_t, latencyBucketsMicros.size() + 1> counts{};
     for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = h.buckets[i].load();
-    renderHistogram(out, "parcours_command_seconds",
-                    fmt::format("outcome=\"{}\"", outcomeName(o)), counts, latencyBucketsMicros,
-                    h.count.load(), seconds(h.microsTotal.load()), true);
+    renderHistogram(out, "parcours_command_seconds", fmt::format("outcome=\"{}\"", outcomeName(o)),
+                    counts, latencyBucketsMicros, h.count.load(), seconds(h.microsTotal.load()),
+                    true);
   }
-  out += "# HELP parcours_http_responses_total HTTP responses by status class.\n"
-         "# TYPE parcours_http_responses_total counter\n";
+  out +=
+      "# HELP parcours_http_responses_total HTTP responses by status class.\n"
+      "# TYPE parcours_http_responses_total counter\n";
   for (int c = 1; c <= 5; ++c) {
     out += fmt::format("parcours_http_responses_total{{class=\"{}xx\"}} {}\n", c,
                        httpByClass_[c].load());
   }
-  out += "# HELP parcours_subscribers Open event subscriptions (SSE and RPC).\n"
-         "# TYPE parcours_subscribers gauge\n";
+  out +=
+      "# HELP parcours_subscribers Open event subscriptions (SSE and RPC).\n"
+      "# TYPE parcours_subscribers gauge\n";
   out += fmt::format("parcours_subscribers {}\n", subscribers_.load());
-  out += "# HELP parcours_events_delivered_total Events delivered to subscribers.\n"
-         "# TYPE parcours_events_delivered_total counter\n";
+  out +=
+      "# HELP parcours_events_delivered_total Events delivered to subscribers.\n"
+      "# TYPE parcours_events_delivered_total counter\n";
   out += fmt::format("parcours_events_delivered_total {}\n", delivered_.load());
-  out += "# HELP parcours_projection_lag_events Events the slowest view is behind the head.\n"
-         "# TYPE parcours_projection_lag_events gauge\n";
+  out +=
+      "# HELP parcours_projection_lag_events Events the slowest view is behind the head.\n"
+      "# TYPE parcours_projection_lag_events gauge\n";
   out += fmt::format("parcours_projection_lag_events {}\n",
                      head > viewsCheckpoint ? head - viewsCheckpoint : 0);
   return out;

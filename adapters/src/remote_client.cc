@@ -3,8 +3,8 @@
 #include <capnp/ez-rpc.h>
 
 #include "api_convert.h"
-#include "parcours/workflows/domain_events.h"
 #include "parcours/adapters/rpc/parcours.capnp.h"
+#include "parcours/workflows/domain_events.h"
 #include "server_parts.h"
 
 namespace parcours::adapters {
@@ -85,34 +85,35 @@ class RemoteClient::Views final : public workflows::ViewQueries {
   Result<std::vector<workflows::TimelineEntry>> timeline(std::string_view id) const override {
     auto request = c_.api.timelineRequest();
     request.setDossierId(std::string(id));
-    return ask(request, [&](auto& r) { return readList<workflows::TimelineEntry>(r.getEntries(), readTimelineEntry); });
+    return ask(request, [&](auto& r) {
+      return readList<workflows::TimelineEntry>(r.getEntries(), readTimelineEntry);
+    });
   }
   Result<std::vector<workflows::AuditEntry>> dossierAudit(
       std::string_view id, const workflows::AuditQuery& q) const override {
     auto request = c_.api.dossierAuditRequest();
     request.setDossierId(std::string(id));
-    request.setAfter(q.after);
-    request.setLimit(static_cast<std::uint32_t>(q.limit));
-    return ask(request, [&](auto& r) { return readList<workflows::AuditEntry>(r.getEntries(), readAuditEntry); });
+    return auditTrail(request, q);
   }
   Result<std::vector<workflows::AuditEntry>> campaignAudit(
       std::string_view id, const workflows::AuditQuery& q) const override {
     auto request = c_.api.campaignAuditRequest();
     request.setCampaignId(std::string(id));
-    request.setAfter(q.after);
-    request.setLimit(static_cast<std::uint32_t>(q.limit));
-    return ask(request, [&](auto& r) { return readList<workflows::AuditEntry>(r.getEntries(), readAuditEntry); });
+    return auditTrail(request, q);
   }
   Result<workflows::CampaignStats> stats(std::string_view id) const override {
     auto request = c_.api.statsRequest();
     request.setCampaignId(std::string(id));
-    return ask(request,
-               [&](auto& r) -> Result<workflows::CampaignStats> { return readStats(r.getStats()); });
+    return ask(request, [&](auto& r) -> Result<workflows::CampaignStats> {
+      return readStats(r.getStats());
+    });
   }
   Result<std::vector<workflows::LeaderboardEntry>> leaderboard(std::string_view id) const override {
     auto request = c_.api.leaderboardRequest();
     request.setCampaignId(std::string(id));
-    return ask(request, [&](auto& r) { return readList<workflows::LeaderboardEntry>(r.getEntries(), readLeaderboardEntry); });
+    return ask(request, [&](auto& r) {
+      return readList<workflows::LeaderboardEntry>(r.getEntries(), readLeaderboardEntry);
+    });
   }
   Result<workflows::Budget> budget(std::string_view id) const override {
     auto request = c_.api.budgetRequest();
@@ -125,11 +126,22 @@ class RemoteClient::Views final : public workflows::ViewQueries {
 
   // Sends `request` and converts its answer; a failed call is its Error.
   template <typename Request, typename Convert>
-  auto ask(Request& request, Convert&& convert) const
-      -> decltype(convert(std::declval<decltype(request.send().wait(std::declval<kj::WaitScope&>()))&>())) {
+  auto ask(Request& request, Convert&& convert) const -> decltype(convert(
+      std::declval<decltype(request.send().wait(std::declval<kj::WaitScope&>()))&>())) {
     auto r = call([&] { return request.send().wait(c_.ws()); });
     if (!r) return r.error();
     return convert(*r);
+  }
+
+  // Either audit trail: the page asked for, and the entries back.
+  template <typename Request>
+  Result<std::vector<workflows::AuditEntry>> auditTrail(Request& request,
+                                                        const workflows::AuditQuery& q) const {
+    request.setAfter(q.after);
+    request.setLimit(static_cast<std::uint32_t>(q.limit));
+    return ask(request, [&](auto& r) {
+      return readList<workflows::AuditEntry>(r.getEntries(), readAuditEntry);
+    });
   }
 
   Connection& c_;
@@ -154,8 +166,8 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::connect(const std::string& a
   if (!session) {
     if (session.error().message.rfind("unauthenticated", 0) == 0 ||
         session.error().code == ErrorCode::Internal) {
-      return Error::unauthorized("--server " + address + " refused the token: " +
-                                 session.error().message);
+      return Error::unauthorized("--server " + address +
+                                 " refused the token: " + session.error().message);
     }
     return session.error();
   }

@@ -81,8 +81,8 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   auto shutdown = kj::newPromiseAndFulfiller<void>();
   auto shuttingDown = shutdown.promise.fork();
   std::atomic<bool> ready{false};
-  ServerParts parts{api,     feed,    pool,          metrics, *tokens, **views,
-                    io.provider->getTimer(), logger, shuttingDown, ready};
+  ServerParts parts{api,    feed,         pool, metrics, *tokens, **views, io.provider->getTimer(),
+                    logger, shuttingDown, ready};
 
   kj::HttpHeaderTable::Builder tableBuilder;
   HttpGateway gateway(parts, tableBuilder);
@@ -99,12 +99,12 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     return fail(Error::ioError(std::string("cannot listen: ") + e.getDescription().cStr()),
                 *logger);
   }
-  kj::Promise<void> accepting = httpServer.listenHttp(*httpListener)
-                                    .exclusiveJoin(rpcServer.listen(*rpcListener))
-                                    .eagerlyEvaluate([logger](kj::Exception&& e) {
-                                      logger->error("listener failed: {}",
-                                                    e.getDescription().cStr());
-                                    });
+  kj::Promise<void> accepting =
+      httpServer.listenHttp(*httpListener)
+          .exclusiveJoin(rpcServer.listen(*rpcListener))
+          .eagerlyEvaluate([logger](kj::Exception&& e) {
+            logger->error("listener failed: {}", e.getDescription().cStr());
+          });
   if (!options.portFile.empty()) {
     if (auto s = writePortFile(options.portFile, httpListener->getPort(), rpcListener->getPort());
         !s) {
@@ -115,9 +115,8 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   logger->info("serving http=127.0.0.1:{} rpc=127.0.0.1:{} data={} head={}",
                httpListener->getPort(), rpcListener->getPort(), options.dataDir, (*log)->head());
 
-  auto signal = io.unixEventPort.onSignal(SIGTERM)
-                    .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
-                    .wait(ws);
+  auto signal =
+      io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT)).wait(ws);
   logger->info("signal {}: shutting down", signal.si_signo);
   ready = false;
   accepting = nullptr;  // no new connections

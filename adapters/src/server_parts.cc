@@ -22,7 +22,8 @@ Error fromException(const kj::Exception& exception) {
   const std::string text = exception.getDescription().cStr();
   for (int code = 0; code <= static_cast<int>(ErrorCode::Internal); ++code) {
     const auto name = std::string(errorCodeName(static_cast<ErrorCode>(code))) + ": ";
-    if (text.rfind(name, 0) == 0) return Error{static_cast<ErrorCode>(code), text.substr(name.size())};
+    if (text.rfind(name, 0) == 0)
+      return Error{static_cast<ErrorCode>(code), text.substr(name.size())};
   }
   if (exception.getType() == kj::Exception::Type::DISCONNECTED ||
       exception.getType() == kj::Exception::Type::OVERLOADED) {

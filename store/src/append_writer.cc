@@ -304,10 +304,10 @@ void AppendWriter::syncAndFinish(std::deque<std::unique_ptr<StagedBatch>>& batch
   // One fsync covers every batch written so far.
   const auto started = std::chrono::steady_clock::now();
   rocksdb::Status s = log_.db->SyncWAL();
-  const auto micros = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                            started)
-          .count());
+  const auto micros =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count());
   syncs_.fetch_add(1, std::memory_order_relaxed);
   syncMicrosTotal_.fetch_add(micros, std::memory_order_relaxed);
   syncLatency_[bucketOf(LogStats::syncBucketsMicros, micros)].fetch_add(1,

@@ -34,8 +34,9 @@ class HttpApiTest : public ::testing::Test {
   // A campaign of its own for each test, open until 2099, with jurors j1, j2.
   std::string openCampaign() {
     const std::string id = "c-" + std::to_string(++campaigns_);
-    auto opened = client_->post("/v1/campaigns/" + id, token("admin"),
-                                json{{"reason", "test"}, {"definition", futureCampaignDefinition(id)}}.dump());
+    auto opened = client_->post(
+        "/v1/campaigns/" + id, token("admin"),
+        json{{"reason", "test"}, {"definition", futureCampaignDefinition(id)}}.dump());
     EXPECT_EQ(opened.status, 200u) << opened.body;
     auto jury = client_->send(HttpMethod::PUT, "/v1/campaigns/" + id + "/jury", token("admin"),
                               R"({"members": [{"id": "j1", "name": "Juror One", "role": "juror"},
@@ -46,7 +47,8 @@ class HttpApiTest : public ::testing::Test {
 
   std::string submit(const std::string& campaign, const std::string& as = "admin") {
     const std::string id = "d-" + std::to_string(++dossiers_);
-    auto reply = client_->post("/v1/dossiers/" + id + "/submit", token(as), submissionBody(campaign));
+    auto reply =
+        client_->post("/v1/dossiers/" + id + "/submit", token(as), submissionBody(campaign));
     EXPECT_EQ(reply.status, 200u) << reply.body;
     return id;
   }
@@ -154,15 +156,16 @@ TEST_F(HttpApiTest, ADossierGoesThroughTheWholeWorkflowAndEveryReadShowsIt) {
   auto search = client_->get("/v1/dossiers?q=COMMUNE%20DE%20TEST&campaign=" + c, token("admin"));
   EXPECT_EQ(search.json().at("dossiers").size(), 1u) << search.body;
 
-  auto events = client_->get("/v1/events?from=1&limit=1000&stream=dossier-" + d, token("integrator"));
+  auto events =
+      client_->get("/v1/events?from=1&limit=1000&stream=dossier-" + d, token("integrator"));
   ASSERT_EQ(events.status, 200u);
   auto list2 = events.json().at("events");
   ASSERT_EQ(list2.size(), 11u);
   EXPECT_EQ(list2[0].at("type"), "DossierSubmitted");
   EXPECT_EQ(list2[0].at("body").at("dossier").at("dossierSubmitted").at("application").at("title"),
             "Projet");
-  auto votes = client_->get("/v1/events?from=1&limit=1000&type=VoteCast&campaign=" + c,
-                            token("auditor"));
+  auto votes =
+      client_->get("/v1/events?from=1&limit=1000&type=VoteCast&campaign=" + c, token("auditor"));
   EXPECT_EQ(votes.json().at("events").size(), 2u) << votes.body;
 }
 
@@ -213,31 +216,79 @@ TEST_F(HttpApiTest, EveryRoleIsCheckedOnEveryEndpoint) {
     std::string body;
     std::vector<std::string> allowed;  // subjects
   };
-  const std::vector<std::string> everyone = {"admin",  "instructor", "j1",         "j2",
+  const std::vector<std::string> everyone = {"admin",   "instructor", "j1",          "j2",
                                              "auditor", "integrator", "applicant-a", "applicant-b"};
   const std::vector<Endpoint> endpoints = {
-      {HttpMethod::GET, "/v1/campaigns", "", {"admin", "instructor", "j1", "j2", "auditor", "applicant-a", "applicant-b"}},
-      {HttpMethod::GET, "/v1/campaigns/" + c, "", {"admin", "instructor", "j1", "j2", "auditor", "applicant-a", "applicant-b"}},
-      {HttpMethod::GET, "/v1/campaigns/" + c + "/stats", "", {"admin", "instructor", "j1", "j2", "auditor"}},
-      {HttpMethod::GET, "/v1/campaigns/" + c + "/leaderboard", "", {"admin", "instructor", "j1", "j2", "auditor"}},
-      {HttpMethod::GET, "/v1/campaigns/" + c + "/budget", "", {"admin", "instructor", "j1", "j2", "auditor"}},
-      {HttpMethod::GET, "/v1/campaigns/" + c + "/audit", "", {"admin", "instructor", "j1", "j2", "auditor"}},
+      {HttpMethod::GET,
+       "/v1/campaigns",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor", "applicant-a", "applicant-b"}},
+      {HttpMethod::GET,
+       "/v1/campaigns/" + c,
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor", "applicant-a", "applicant-b"}},
+      {HttpMethod::GET,
+       "/v1/campaigns/" + c + "/stats",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor"}},
+      {HttpMethod::GET,
+       "/v1/campaigns/" + c + "/leaderboard",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor"}},
+      {HttpMethod::GET,
+       "/v1/campaigns/" + c + "/budget",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor"}},
+      {HttpMethod::GET,
+       "/v1/campaigns/" + c + "/audit",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor"}},
       {HttpMethod::GET, "/v1/dossiers", "", {"admin", "instructor", "auditor"}},
-      {HttpMethod::GET, "/v1/dossiers?campaign=" + c, "", {"admin", "instructor", "j1", "j2", "auditor"}},
-      {HttpMethod::GET, "/v1/dossiers/" + d, "", {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
-      {HttpMethod::GET, "/v1/dossiers/" + d + "/timeline", "", {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
-      {HttpMethod::GET, "/v1/dossiers/" + d + "/audit", "", {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
+      {HttpMethod::GET,
+       "/v1/dossiers?campaign=" + c,
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor"}},
+      {HttpMethod::GET,
+       "/v1/dossiers/" + d,
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
+      {HttpMethod::GET,
+       "/v1/dossiers/" + d + "/timeline",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
+      {HttpMethod::GET,
+       "/v1/dossiers/" + d + "/audit",
+       "",
+       {"admin", "instructor", "j1", "j2", "auditor", "applicant-a"}},
       {HttpMethod::GET, "/v1/events", "", {"admin", "auditor", "integrator"}},
       {HttpMethod::POST, "/v1/campaigns/" + c + "/phase", R"({"phase": "submissions"})", {"admin"}},
-      {HttpMethod::POST, "/v1/campaigns/" + c + "/budget", R"({"envelopeCents": "100"})", {"admin"}},
-      {HttpMethod::POST, "/v1/campaigns/" + c + "/conflicts", R"({"jurorId": "j2", "dossierId": "zz"})", {"admin"}},
+      {HttpMethod::POST,
+       "/v1/campaigns/" + c + "/budget",
+       R"({"envelopeCents": "100"})",
+       {"admin"}},
+      {HttpMethod::POST,
+       "/v1/campaigns/" + c + "/conflicts",
+       R"({"jurorId": "j2", "dossierId": "zz"})",
+       {"admin"}},
       {HttpMethod::PUT, "/v1/campaigns/" + c + "/jury", R"({"members": []})", {"admin"}},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/not-selected", R"({"reason": "r"})", {"admin", "instructor"}},
+      {HttpMethod::POST,
+       "/v1/dossiers/" + d + "/not-selected",
+       R"({"reason": "r"})",
+       {"admin", "instructor"}},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/close-vote", "{}", {"admin", "instructor"}},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/score", R"({"scores": [{"criterionId": "innovation", "value": 1}]})", {"admin", "j1", "j2"}},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/vote", R"({"choice": "no"})", {"admin", "j1", "j2"}},
+      {HttpMethod::POST,
+       "/v1/dossiers/" + d + "/score",
+       R"({"scores": [{"criterionId": "innovation", "value": 1}]})",
+       {"admin", "j1", "j2"}},
+      {HttpMethod::POST,
+       "/v1/dossiers/" + d + "/vote",
+       R"({"choice": "no"})",
+       {"admin", "j1", "j2"}},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/withdraw", "{}", {"admin", "applicant-a"}},
-      {HttpMethod::POST, "/v1/dossiers/new-x/submit", submissionBody(c), {"admin", "applicant-a", "applicant-b"}},
+      {HttpMethod::POST,
+       "/v1/dossiers/new-x/submit",
+       submissionBody(c),
+       {"admin", "applicant-a", "applicant-b"}},
   };
   for (const Endpoint& e : endpoints) {
     for (const std::string& who : everyone) {
@@ -272,15 +323,16 @@ TEST_F(HttpApiTest, JurorsActOnlyAsThemselvesAndApplicantsOnlyOnTheirOwnDossiers
   const std::string c = openCampaign();
   const std::string mine = submit(c, "applicant-a");
   const std::uint64_t before = head();
-  expectProblem(client_->post("/v1/dossiers/" + mine + "/score", token("j1"),
-                              R"({"jurorId": "j2", "scores": [{"criterionId": "innovation", "value": 1}]})"),
-                403, "forbidden");
+  expectProblem(
+      client_->post("/v1/dossiers/" + mine + "/score", token("j1"),
+                    R"({"jurorId": "j2", "scores": [{"criterionId": "innovation", "value": 1}]})"),
+      403, "forbidden");
   expectProblem(client_->post("/v1/dossiers/" + mine + "/vote", token("j2"),
                               R"({"voterId": "j1", "choice": "yes"})"),
                 403, "forbidden");
   expectProblem(client_->get("/v1/dossiers/" + mine, token("applicant-b")), 403, "forbidden");
-  expectProblem(client_->post("/v1/dossiers/" + mine + "/withdraw", token("applicant-b"), "{}"), 403,
-                "forbidden");
+  expectProblem(client_->post("/v1/dossiers/" + mine + "/withdraw", token("applicant-b"), "{}"),
+                403, "forbidden");
   EXPECT_EQ(head(), before);
   auto withdrawn = client_->post("/v1/dossiers/" + mine + "/withdraw", token("applicant-a"),
                                  R"({"reason": "changed our plans"})");
@@ -307,34 +359,61 @@ TEST_F(HttpApiTest, BadInputGetsASpecificProblemAndWritesNothing) {
   };
   const std::string huge((1u << 20) + 10, 'x');  // the server's limit is 1 MiB
   const std::vector<Case> cases = {
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "{", 400, "invalid_input", "not valid JSON"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "[1, 2]", 400, "invalid_input", "JSON object"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "", 400, "invalid_input", "not valid JSON"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", R"({"reason": 12})", 400, "invalid_input", "reason"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", R"({"bogus": true})", 400, "invalid_input", "bogus"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "{\"reason\": \"\xff\xfe\"}", 400, "invalid_input", "UTF-8"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "{", 400, "invalid_input",
+       "not valid JSON"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "[1, 2]", 400, "invalid_input",
+       "JSON object"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "", 400, "invalid_input",
+       "not valid JSON"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", R"({"reason": 12})", 400,
+       "invalid_input", "reason"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", R"({"bogus": true})", 400,
+       "invalid_input", "bogus"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", "{\"reason\": \"\xff\xfe\"}", 400,
+       "invalid_input", "UTF-8"},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/ineligible", "{}", 400, "invalid_input", "reason"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/award", R"({"amountCents": "lots"})", 400, "invalid_input", "amountCents"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/award", R"({"amountCents": -5})", 400, "invalid_input", "negative"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/audition", R"({"slot": "next tuesday"})", 400, "invalid_input", "slot"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/audition", R"({"slot": 12})", 400, "invalid_input", "slot"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/vote", R"({"choice": "maybe"})", 400, "invalid_input", "maybe"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/score", R"({"scores": "eight"})", 400, "invalid_input", "recordScore"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/award", R"({"amountCents": "lots"})", 400,
+       "invalid_input", "amountCents"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/award", R"({"amountCents": -5})", 400,
+       "invalid_input", "negative"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/audition", R"({"slot": "next tuesday"})", 400,
+       "invalid_input", "slot"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/audition", R"({"slot": 12})", 400, "invalid_input",
+       "slot"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/vote", R"({"choice": "maybe"})", 400,
+       "invalid_input", "maybe"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/score", R"({"scores": "eight"})", 400,
+       "invalid_input", "recordScore"},
       {HttpMethod::POST, "/v1/dossiers/bad%20id!/eligible", "{}", 400, "invalid_input", "dossier"},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/teleport", "{}", 404, "not_found", "teleport"},
       {HttpMethod::POST, "/v1/dossiers/nobody/eligible", "{}", 404, "not_found", "nobody"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/submit", submissionBody(c), 409, "conflict", "already exists"},
-      {HttpMethod::POST, "/v1/dossiers/late-1/submit", submissionBody("label-none"), 404, "not_found", "label-none"},
-      {HttpMethod::POST, "/v1/dossiers/x-2/submit", R"({"campaignId": ")" + c + R"(", "application": {"applicantKind": "Not A Kind!"}})", 400, "invalid_input", "applicantKind"},
-      {HttpMethod::POST, "/v1/dossiers/x-3/submit", R"({"campaignId": ")" + c + R"(", "application": {"contact": {"email": "nope"}}})", 400, "invalid_input", "e-mail"},
-      {HttpMethod::POST, "/v1/dossiers/x-4/submit", R"({"campaignId": ")" + c + R"(", "application": {"title": "t", "strands": ["9"]}})", 422, "refused_by_rule", "strand"},
-      {HttpMethod::POST, "/v1/dossiers/" + d + "/close-vote", "{}", 422, "refused_by_rule", "cannot close vote"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/submit", submissionBody(c), 409, "conflict",
+       "already exists"},
+      {HttpMethod::POST, "/v1/dossiers/late-1/submit", submissionBody("label-none"), 404,
+       "not_found", "label-none"},
+      {HttpMethod::POST, "/v1/dossiers/x-2/submit",
+       R"({"campaignId": ")" + c + R"(", "application": {"applicantKind": "Not A Kind!"}})", 400,
+       "invalid_input", "applicantKind"},
+      {HttpMethod::POST, "/v1/dossiers/x-3/submit",
+       R"({"campaignId": ")" + c + R"(", "application": {"contact": {"email": "nope"}}})", 400,
+       "invalid_input", "e-mail"},
+      {HttpMethod::POST, "/v1/dossiers/x-4/submit",
+       R"({"campaignId": ")" + c + R"(", "application": {"title": "t", "strands": ["9"]}})", 422,
+       "refused_by_rule", "strand"},
+      {HttpMethod::POST, "/v1/dossiers/" + d + "/close-vote", "{}", 422, "refused_by_rule",
+       "cannot close vote"},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/eligible", huge, 413, "too_large", "1048576"},
-      {HttpMethod::POST, "/v1/campaigns/" + c, R"({"definition": {"id": ")" + c + R"("}})", 400, "invalid_input", "definition"},
-      {HttpMethod::POST, "/v1/campaigns/other-id", json{{"definition", futureCampaignDefinition(c)}}.dump(), 400, "invalid_input", "is not the campaign"},
-      {HttpMethod::POST, "/v1/campaigns/" + c, json{{"definition", futureCampaignDefinition(c)}}.dump(), 409, "conflict", ""},
-      {HttpMethod::POST, "/v1/campaigns/" + c + "/phase", R"({"phase": "lunch"})", 400, "invalid_input", "phase"},
-      {HttpMethod::PUT, "/v1/campaigns/" + c + "/jury", R"({"members": [{"id": "j9", "role": "king"}]})", 400, "invalid_input", "members"},
+      {HttpMethod::POST, "/v1/campaigns/" + c, R"({"definition": {"id": ")" + c + R"("}})", 400,
+       "invalid_input", "definition"},
+      {HttpMethod::POST, "/v1/campaigns/other-id",
+       json{{"definition", futureCampaignDefinition(c)}}.dump(), 400, "invalid_input",
+       "is not the campaign"},
+      {HttpMethod::POST, "/v1/campaigns/" + c,
+       json{{"definition", futureCampaignDefinition(c)}}.dump(), 409, "conflict", ""},
+      {HttpMethod::POST, "/v1/campaigns/" + c + "/phase", R"({"phase": "lunch"})", 400,
+       "invalid_input", "phase"},
+      {HttpMethod::PUT, "/v1/campaigns/" + c + "/jury",
+       R"({"members": [{"id": "j9", "role": "king"}]})", 400, "invalid_input", "members"},
       {HttpMethod::DELETE, "/v1/dossiers/" + d + "/eligible", "", 405, "method_not_allowed", ""},
       {HttpMethod::GET, "/v1/dossiers/nobody", "", 404, "not_found", "nobody"},
       {HttpMethod::GET, "/v1/campaigns/nothing/stats", "", 404, "not_found", "nothing"},
@@ -347,9 +426,12 @@ TEST_F(HttpApiTest, BadInputGetsASpecificProblemAndWritesNothing) {
       {HttpMethod::GET, "/v1/events?campaign=not%20an%20id", "", 400, "invalid_input", "campaign"},
       {HttpMethod::GET, "/v1/events/stream?type=Nope", "", 400, "invalid_input", "Nope"},
       {HttpMethod::GET, "/v1/events/stream?from=x", "", 400, "invalid_input", "from"},
-      {HttpMethod::GET, "/v1/dossiers/" + d + "/audit?format=pdf", "", 400, "invalid_input", "format"},
-      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=x", "", 400, "invalid_input", "minPosition"},
-      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=999999999", "", 503, "unavailable", "views"},
+      {HttpMethod::GET, "/v1/dossiers/" + d + "/audit?format=pdf", "", 400, "invalid_input",
+       "format"},
+      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=x", "", 400, "invalid_input",
+       "minPosition"},
+      {HttpMethod::GET, "/v1/dossiers/" + d + "?minPosition=999999999", "", 503, "unavailable",
+       "views"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.path + " " + k.body.substr(0, 80));
@@ -369,13 +451,15 @@ TEST_F(HttpApiTest, BadInputGetsASpecificProblemAndWritesNothing) {
     EXPECT_NE(reply.json().value("detail", "").find(k.detailHas), std::string::npos) << reply.body;
     EXPECT_EQ(head(), before) << "a refused request wrote";
   }
-  auto bad = client_->send(HttpMethod::GET, "/v1/events/stream", admin, "", {{"Last-Event-ID", "x"}});
+  auto bad =
+      client_->send(HttpMethod::GET, "/v1/events/stream", admin, "", {{"Last-Event-ID", "x"}});
   expectProblem(bad, 400, "invalid_input");
 }
 
 TEST_F(HttpApiTest, AnIdempotencyKeyReturnsTheFirstResultAndWritesOnce) {
   const std::string c = openCampaign();
-  const std::vector<std::pair<std::string, std::string>> key = {{"Idempotency-Key", "submit-once-" + c}};
+  const std::vector<std::pair<std::string, std::string>> key = {
+      {"Idempotency-Key", "submit-once-" + c}};
   auto first = client_->send(HttpMethod::POST, "/v1/dossiers/once-" + c + "/submit", token("admin"),
                              submissionBody(c), key);
   ASSERT_EQ(first.status, 200u) << first.body;

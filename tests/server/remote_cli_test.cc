@@ -51,7 +51,8 @@ TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheSe
     ASSERT_EQ(local.back().exitCode, 0) << read;
   }
   server.start();
-  const std::string remote = "--server " + server.rpcAddress() + " --token " + server.token("admin");
+  const std::string remote =
+      "--server " + server.rpcAddress() + " --token " + server.token("admin");
   for (std::size_t i = 0; i < reads.size(); ++i) {
     CliRun run = parcours(remote + " " + reads[i]);
     EXPECT_EQ(run.exitCode, 0) << reads[i];
@@ -72,7 +73,8 @@ TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheSe
   CliRun opened = parcours(remote + " campaign open " + dir + "/remote.json");
   EXPECT_EQ(opened.exitCode, 0);
   EXPECT_EQ(opened.out.rfind("campaign remote-c: submissions (position ", 0), 0u) << opened.out;
-  CliRun submitted = parcours(remote + " dossier submit remote-c rd-1 " + dir + "/application.json --json");
+  CliRun submitted =
+      parcours(remote + " dossier submit remote-c rd-1 " + dir + "/application.json --json");
   ASSERT_EQ(submitted.exitCode, 0);
   auto json = nlohmann::json::parse(submitted.out);
   EXPECT_EQ(json.at("status"), "submitted");

@@ -56,7 +56,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
 
   auto bad = gateway.loginRequest();
   bad.setToken("not-a-token");
-  EXPECT_NE(expectFailure(bad.send().ignoreResult(), ws).find("unauthenticated"), std::string::npos);
+  EXPECT_NE(expectFailure(bad.send().ignoreResult(), ws).find("unauthenticated"),
+            std::string::npos);
 
   auto login = gateway.loginRequest();
   login.setToken(server.token("admin"));
@@ -99,7 +100,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
 
   auto missing = api.dossierRequest();
   missing.setDossierId("nobody");
-  EXPECT_NE(expectFailure(missing.send().ignoreResult(), ws).find("not_found: "), std::string::npos);
+  EXPECT_NE(expectFailure(missing.send().ignoreResult(), ws).find("not_found: "),
+            std::string::npos);
 
   auto list = api.statusRequest();
   list.getQuery().setCampaignId("rpc-c");
@@ -133,7 +135,8 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
   submitOne("rpc-d2");
   submitOne("rpc-d3");
   auto& timer = client.getIoProvider().getTimer();
-  for (int i = 0; i < 500 && positions.size() < 4; ++i) timer.afterDelay(10 * kj::MILLISECONDS).wait(ws);
+  for (int i = 0; i < 500 && positions.size() < 4; ++i)
+    timer.afterDelay(10 * kj::MILLISECONDS).wait(ws);
   ASSERT_EQ(positions.size(), 4u);
   for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], i + 1);
   EXPECT_EQ(types[0], "CampaignOpened");
@@ -146,8 +149,9 @@ TEST(RpcTest, AClientOfThePublishedSchemaWritesReadsAndSubscribes) {
   auto eventsResponse = events.send().wait(ws);
   auto page = eventsResponse.getPage();
   EXPECT_EQ(page.getEvents().size(), 3u);
-  EXPECT_EQ(page.getEvents()[0].getBody().getDossier().getDossierSubmitted().getApplication().getTitle(),
-            "Par RPC");
+  EXPECT_EQ(
+      page.getEvents()[0].getBody().getDossier().getDossierSubmitted().getApplication().getTitle(),
+      "Par RPC");
   EXPECT_EQ(server.stop(), 0);
 }
 

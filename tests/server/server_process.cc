@@ -27,10 +27,14 @@ std::string runForOutput(const std::string& command) {
 }  // namespace
 
 ServerProcess::ServerProcess() {
-  const std::vector<std::pair<std::string, std::string>> subjects = {
-      {"admin", "administrator"}, {"instructor", "instructor"},   {"j1", "juror"},
-      {"j2", "juror"},            {"auditor", "auditor"},         {"integrator", "integrator"},
-      {"applicant-a", "applicant"}, {"applicant-b", "applicant"}};
+  const std::vector<std::pair<std::string, std::string>> subjects = {{"admin", "administrator"},
+                                                                     {"instructor", "instructor"},
+                                                                     {"j1", "juror"},
+                                                                     {"j2", "juror"},
+                                                                     {"auditor", "auditor"},
+                                                                     {"integrator", "integrator"},
+                                                                     {"applicant-a", "applicant"},
+                                                                     {"applicant-b", "applicant"}};
   const std::string tokens = (dir_.path() / "tokens.json").string();
   for (const auto& [subject, role] : subjects) {
     const std::string out = runForOutput(std::string(PARCOURS_BIN) + " token add --json --tokens " +
@@ -98,17 +102,17 @@ nlohmann::json HttpReply::json() const {
 
 HttpClient::HttpClient(std::string address)
     : address_(std::move(address)), io_(kj::setupAsyncIo()) {
-  client_ = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
-                              nullptr);
+  client_ =
+      kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(), nullptr);
 }
 
 void HttpClient::reconnect() {
-  client_ = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
-                              nullptr);
+  client_ =
+      kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(), nullptr);
 }
 
-HttpReply HttpClient::send(kj::HttpMethod method, const std::string& path,
-                           const std::string& token, const std::string& body,
+HttpReply HttpClient::send(kj::HttpMethod method, const std::string& path, const std::string& token,
+                           const std::string& body,
                            const std::vector<std::pair<std::string, std::string>>& headers) {
   kj::HttpHeaders h(table_);
   const std::string bearer = "Bearer " + token;
@@ -125,7 +129,7 @@ HttpReply HttpClient::send(kj::HttpMethod method, const std::string& path,
   auto response = request.response.wait(io_.waitScope);
   HttpReply reply;
   reply.status = response.statusCode;
-  KJ_IF_MAYBE(type, response.headers->get(kj::HttpHeaderId::CONTENT_TYPE)) {
+  KJ_IF_MAYBE (type, response.headers->get(kj::HttpHeaderId::CONTENT_TYPE)) {
     reply.contentType = type->cStr();
   }
   reply.body = response.body->readAllText().wait(io_.waitScope).cStr();
@@ -136,8 +140,8 @@ std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
     const std::string& path, const std::string& token, std::size_t count, double seconds,
     const std::vector<std::pair<std::string, std::string>>& headers) {
   // Its own client: the stream's connection is dropped at the end.
-  auto client = kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(),
-                                  nullptr);
+  auto client =
+      kj::newHttpClient(io_.provider->getTimer(), table_, io_.provider->getNetwork(), nullptr);
   kj::HttpHeaders h(table_);
   const std::string bearer = "Bearer " + token;
   h.add("Authorization", bearer.c_str());
@@ -151,8 +155,8 @@ std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
     ADD_FAILURE() << "stream answered " << response.statusCode;
     return events;
   }
-  auto deadline = io_.provider->getTimer().now() +
-                  static_cast<std::int64_t>(seconds * 1000) * kj::MILLISECONDS;
+  auto deadline =
+      io_.provider->getTimer().now() + static_cast<std::int64_t>(seconds * 1000) * kj::MILLISECONDS;
   std::string buffer;
   std::uint64_t id = 0;
   char chunk[8192];
@@ -163,8 +167,10 @@ std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
                         [] { return kj::Maybe<size_t>(nullptr); }))
                     .wait(io_.waitScope);
     size_t n = 0;
-    KJ_IF_MAYBE(got, read) { n = *got; }
-    else break;  // timed out
+    KJ_IF_MAYBE (got, read) {
+      n = *got;
+    } else
+      break;            // timed out
     if (n == 0) break;  // the server closed the stream
     buffer.append(chunk, n);
     std::size_t end;
@@ -188,14 +194,14 @@ nlohmann::json futureCampaignDefinition(const std::string& campaignId) {
 }
 
 std::string submissionBody(const std::string& campaignId, const std::string& title) {
-  return nlohmann::json{{"campaignId", campaignId},
-                        {"application",
-                         {{"applicantName", "Commune de Test"},
-                          {"applicantKind", "commune"},
-                          {"title", title},
-                          {"summary", "Un projet de test."},
-                          {"contact", {{"name", "A. Test"}, {"email", "a@test.fr"},
-                                       {"phone", "0102030405"}}}}}}
+  return nlohmann::json{
+      {"campaignId", campaignId},
+      {"application",
+       {{"applicantName", "Commune de Test"},
+        {"applicantKind", "commune"},
+        {"title", title},
+        {"summary", "Un projet de test."},
+        {"contact", {{"name", "A. Test"}, {"email", "a@test.fr"}, {"phone", "0102030405"}}}}}}
       .dump();
 }
 

@@ -41,7 +41,8 @@ struct Writers {
           const std::string id = campaign + "-w" + std::to_string(w) + "-" + std::to_string(i);
           auto submitted = client.post("/v1/dossiers/" + id + "/submit", server.token("admin"),
                                        submissionBody(campaign, title));
-          auto eligible = client.post("/v1/dossiers/" + id + "/eligible", server.token("admin"), "{}");
+          auto eligible =
+              client.post("/v1/dossiers/" + id + "/eligible", server.token("admin"), "{}");
           if (submitted.status == 200 && eligible.status == 200) {
             accepted += 2;
           } else {
@@ -125,8 +126,8 @@ TEST(SubscriptionTest, FiltersKeepOnlyTheEventsAskedFor) {
   ASSERT_EQ(streams.size(), 2u);
   EXPECT_EQ(json::parse(streams[1].second).at("streamId"), "campaign-fb");
   // Nothing more matches: the stream stays open with nothing to say.
-  auto none = client.readEvents("/v1/events/stream?from=3&stream=campaign-", server.token("auditor"),
-                                1, 0.5);
+  auto none = client.readEvents("/v1/events/stream?from=3&stream=campaign-",
+                                server.token("auditor"), 1, 0.5);
   EXPECT_TRUE(none.empty());
   // Only readers of the log may subscribe.
   auto refused = client.get("/v1/events/stream", server.token("instructor"));

@@ -41,7 +41,8 @@ void printTable(const std::vector<workflows::AuditEntry>& entries, const std::st
   table.print(std::cout);
 }
 
-Status printAudit(const workflows::ViewQueries& views, const AuditOptions& options, const std::string& format) {
+Status printAudit(const workflows::ViewQueries& views, const AuditOptions& options,
+                  const std::string& format) {
   const workflows::AuditQuery query{options.after, options.limit};
   const bool ofCampaign = !options.campaignId.empty();
   auto entries = ofCampaign ? views.campaignAudit(options.campaignId, query)
@@ -78,8 +79,9 @@ int runAudit(const Context& context, const AuditOptions& options) {
     return reportError(
         Error::invalidInput("--separator and --bom shape CSV only: add --format csv"));
   }
-  return runRead(context,
-                 [&](const workflows::ViewQueries& views) { return printAudit(views, options, format); });
+  return runRead(context, [&](const workflows::ViewQueries& views) {
+    return printAudit(views, options, format);
+  });
 }
 
 }  // namespace

@@ -117,12 +117,14 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
   bench->add_option("--reads", options->settings.readsPerRun, "read: stream reads per run")
       ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
-  bench->add_option("--threads", options->settings.commandThreads,
-                    "command: commands in flight, each on its own dossiers")
+  bench
+      ->add_option("--threads", options->settings.commandThreads,
+                   "command: commands in flight, each on its own dossiers")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  bench->add_option("--rebuild-events", options->settings.rebuildEvents,
-                    "rebuild: events in the log the projections are rebuilt from")
+  bench
+      ->add_option("--rebuild-events", options->settings.rebuildEvents,
+                   "rebuild: events in the log the projections are rebuilt from")
       ->check(CLI::Range(1000, 100000000))
       ->capture_default_str();
   bench->add_option("--filter", options->settings.filter,

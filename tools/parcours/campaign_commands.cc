@@ -85,7 +85,8 @@ int runAmend(const Context& context, const CampaignOptions& options) {
   }
   return runCampaignWrite(
       context, options, StoreUse::Existing, options.campaignId,
-      ccmd::AmendRules{std::move(definition->rules)}, [](const workflows::CampaignState& s) {
+      ccmd::AmendRules{std::move(definition->rules)},
+      [](const workflows::CampaignState& s) {
         return WriteSummary{"rules amended, now version " + std::to_string(s.rulesVersion())};
       },
       *text);

@@ -191,7 +191,8 @@ void addRead(CLI::App& parent, CommandRun& run, const std::string& name,
   command->add_flag("--json", options->json, "One JSON object (fields below)");
   command->callback([options, &run, print] {
     run = [options, print](const Context& context) {
-      return runRead(context, [&](const workflows::ViewQueries& views) { return print(views, *options); });
+      return runRead(context,
+                     [&](const workflows::ViewQueries& views) { return print(views, *options); });
     };
   });
 }

@@ -70,8 +70,9 @@ int runStatus(const Context& context, const StatusOptions& options) {
                                              "\" is not a state: use " + statusNames()));
     }
   }
-  return runRead(context,
-                 [&](const workflows::ViewQueries& views) { return printStatus(views, options, state); });
+  return runRead(context, [&](const workflows::ViewQueries& views) {
+    return printStatus(views, options, state);
+  });
 }
 
 struct ShowOptions {
@@ -128,7 +129,8 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
 
 }  // namespace
 
-Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId, std::size_t limit) {
+Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId,
+                        std::size_t limit) {
   StatusOptions options;
   options.campaignId = campaignId;
   options.limit = limit;
@@ -171,7 +173,8 @@ void addShowCommand(CLI::App& app, CommandRun& run) {
   command->add_flag("--json", options->json, "One JSON object (fields below)");
   command->callback([options, &run] {
     run = [options](const Context& context) {
-      return runRead(context, [&](const workflows::ViewQueries& views) { return printShow(views, *options); });
+      return runRead(
+          context, [&](const workflows::ViewQueries& views) { return printShow(views, *options); });
     };
   });
 }

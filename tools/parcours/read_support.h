@@ -64,7 +64,8 @@ void addRebuildCommand(CLI::App& app, CommandRun& run);
 // The reads' tables for people, as `status --campaign`, `leaderboard`,
 // `budget` and `audit --dossier` print them (`parcours demo` prints them
 // too, after playing the campaigns).
-Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId, std::size_t limit);
+Status printStatusTable(const workflows::ViewQueries& views, const std::string& campaignId,
+                        std::size_t limit);
 Status printLeaderboardTable(const workflows::ViewQueries& views, const std::string& campaignId);
 Status printBudgetTable(const workflows::ViewQueries& views, const std::string& campaignId);
 Status printDossierAuditTable(const workflows::ViewQueries& views, const std::string& dossierId);

@@ -29,8 +29,9 @@ void addServeCommand(CLI::App& app, CommandRun& run) {
       ->required();
   command->add_option("--port-file", options->portFile,
                       "Write {\"http\": ADDR, \"rpc\": ADDR} here once listening");
-  command->add_option("--workers", options->commandWorkers,
-                      "Threads running commands (they wait on fsync together)")
+  command
+      ->add_option("--workers", options->commandWorkers,
+                   "Threads running commands (they wait on fsync together)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   command->callback([options, &run] {

@@ -32,7 +32,9 @@ int runTokenAdd(const TokenOptions& options) {
   auto token = adapters::addToken(options.file, options.subject, roles);
   if (!token) return reportError(token.error());
   if (options.json) {
-    printJson({{"token", *token}, {"subject", options.subject}, {"roles", options.roles},
+    printJson({{"token", *token},
+               {"subject", options.subject},
+               {"roles", options.roles},
                {"tokens_file", options.file}});
   } else {
     std::cout << *token << "\n";
@@ -62,9 +64,8 @@ void addTokenCommands(CLI::App& app, CommandRun& run) {
   add->add_option("--subject", options->subject, "Who the token stands for")->required();
   add->add_option("--role", options->roles, "A role (repeat for several)")->required();
   add->add_flag("--json", options->json, "Print one JSON object");
-  add->callback([options, &run] {
-    run = [options](const Context&) { return runTokenAdd(*options); };
-  });
+  add->callback(
+      [options, &run] { run = [options](const Context&) { return runTokenAdd(*options); }; });
 }
 
 }  // namespace parcours::cli

@@ -57,8 +57,7 @@ int printWrite(const WriteOptions& options, const store::AppendResult& appended,
   return 0;
 }
 
-int runRemoteWrite(const Context& context, const WriteOptions& options,
-                   const RemoteWrite& remote) {
+int runRemoteWrite(const Context& context, const WriteOptions& options, const RemoteWrite& remote) {
   if (!options.at.empty()) {
     return reportError(Error::invalidInput(
         "--at records past decisions into an embedded store (--data); a server records "

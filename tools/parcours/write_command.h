@@ -69,9 +69,9 @@ struct RemoteWrite {
 };
 
 // With --server: sends `remote` instead (--at and --actor do not apply:
-// refused, and the token's subject). Otherwise checks --at and --actor, opens the store, runs `command` through the
-// workflow service and prints the outcome. Returns the exit code. Nothing
-// is written unless the command is accepted.
+// refused, and the token's subject). Otherwise checks --at and --actor, opens the store, runs
+// `command` through the workflow service and prints the outcome. Returns the exit code. Nothing is
+// written unless the command is accepted.
 int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
              const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote);
 

@@ -106,7 +106,8 @@ Status validateApplication(const Application& a) {
                                std::to_string(json_input::centsMax));
   }
   if (!a.contact.email.empty() && !looksLikeEmail(a.contact.email)) {
-    return Error::invalidInput("contact.email: is not an e-mail address (expected name@domain, one line)");
+    return Error::invalidInput(
+        "contact.email: is not an e-mail address (expected name@domain, one line)");
   }
   return okStatus();
 }

@@ -101,7 +101,8 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
       case E::JURY_APPOINTED:
         state.jury.clear();
         for (auto m : e.getJuryAppointed().getMembers()) {
-          state.jury.push_back({toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
+          state.jury.push_back(
+              {toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
         }
         break;
       case E::CONFLICT_OF_INTEREST_DECLARED:

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
 
   auto io = kj::setupAsyncIo();
   kj::HttpHeaderTable table;
-  auto client = kj::newHttpClient(io.provider->getTimer(), table, io.provider->getNetwork(), nullptr);
+  auto client =
+      kj::newHttpClient(io.provider->getTimer(), table, io.provider->getNetwork(), nullptr);
   std::vector<kj::Own<Subscriber>> subscribers;
   kj::Vector<kj::Promise<void>> pumps;
   const std::string bearer = "Bearer " + o.token;
@@ -128,7 +129,8 @@ int main(int argc, char** argv) {
       const std::string body =
           "{\"campaignId\":\"" + o.campaign +
           "\",\"application\":{\"applicantName\":\"Commune\",\"applicantKind\":\"commune\","
-          "\"title\":\"Fan-out\",\"summary\":\"s\",\"contact\":{\"name\":\"n\",\"email\":\"a@b.fr\"}}}";
+          "\"title\":\"Fan-out\",\"summary\":\"s\",\"contact\":{\"name\":\"n\",\"email\":\"a@b."
+          "fr\"}}}";
       const double perWriter = static_cast<double>(o.rate) / o.writers;
       for (long n = 0; !stop; ++n) {
         // Pace: the n-th command of this writer is due at n / perWriter s.
@@ -137,8 +139,9 @@ int main(int argc, char** argv) {
         if (stop) break;
         kj::HttpHeaders headers(wtable);
         headers.add("Authorization", bearer.c_str());
-        const std::string path = "http://" + o.http + "/v1/dossiers/fan-" + std::to_string(nowMicros()) +
-                                 "-" + std::to_string(w) + "-" + std::to_string(n) + "/submit";
+        const std::string path = "http://" + o.http + "/v1/dossiers/fan-" +
+                                 std::to_string(nowMicros()) + "-" + std::to_string(w) + "-" +
+                                 std::to_string(n) + "/submit";
         auto request = wclient->request(kj::HttpMethod::POST, path.c_str(), headers, body.size());
         request.body->write(body.data(), body.size()).wait(wio.waitScope);
         request.body = nullptr;

@@ -363,8 +363,9 @@ Result<std::vector<TimelineEntry>> Views::timeline(std::string_view dossierId) c
   return out;
 }
 
-Result<StatusPage> ViewQueries::status(std::string_view campaignId, std::optional<DossierStatus> filter,
-                                       std::string_view after, std::size_t limit) const {
+Result<StatusPage> ViewQueries::status(std::string_view campaignId,
+                                       std::optional<DossierStatus> filter, std::string_view after,
+                                       std::size_t limit) const {
   return status(StatusQuery{std::string(campaignId), filter, std::string(after), limit});
 }
 

@@ -23,7 +23,7 @@ struct ServeOptions {
   std::string httpAddress = "127.0.0.1:8080";  // port 0: any free port
   std::string rpcAddress = "127.0.0.1:8081";
   std::string tokensFile;
-  std::string portFile;          // written once listening: {"http": ..., "rpc": ...}
+  std::string portFile;  // written once listening: {"http": ..., "rpc": ...}
   std::size_t commandWorkers = 64;
 };
 

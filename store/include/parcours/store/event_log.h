@@ -12,8 +12,8 @@
 
 #include <array>
 #include <chrono>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,7 +49,7 @@ struct Options {
 struct LogStats {
   static constexpr std::array<std::uint64_t, 12> syncBucketsMicros = {
       100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
-  static constexpr std::array<std::uint64_t, 10> batchBuckets = {1,  2,   4,   8,   16,
+  static constexpr std::array<std::uint64_t, 10> batchBuckets = {1,  2,  4,   8,   16,
                                                                  32, 64, 128, 256, 512};
   std::uint64_t appendRequests = 0;  // requests written (each one append call)
   std::uint64_t batchesWritten = 0;  // group-commit batches (RocksDB writes)
