@@ -38,13 +38,20 @@ const char* const unknownOutcome =
 
 }  // namespace
 
-AppendWriter::AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync,
-                           Position lastPosition, std::shared_ptr<spdlog::logger> logger)
+AppendWriter::AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync, bool hashChain,
+                           const ChainTip& tip, std::string readOnlyReason,
+                           std::shared_ptr<spdlog::logger> logger)
     : log_(log),
       notifier_(notifier),
       sync_(sync),
+      hashChain_(hashChain),
       logger_(std::move(logger)),
-      lastWritten_(lastPosition) {
+      lastWritten_(tip.position),
+      lastHash_(tip.hash) {
+  if (!readOnlyReason.empty()) {
+    readOnly_ = true;
+    readOnlyReason_ = std::move(readOnlyReason);
+  }
   syncer_ = std::thread([this] { syncLoop(); });
 }
 
@@ -64,6 +71,11 @@ bool AppendWriter::readOnly() const {
   return readOnly_;
 }
 
+std::string AppendWriter::readOnlyReason() const {
+  std::lock_guard lock(queueMutex_);
+  return readOnlyReason_;
+}
+
 Result<AppendResult> AppendWriter::append(AppendRequest request) {
   Ticket ticket(std::move(request));
   bool lead = false;
@@ -72,8 +84,8 @@ Result<AppendResult> AppendWriter::append(AppendRequest request) {
     queueNotFull_.wait(lock,
                        [&] { return queue_.size() < limits::appendQueueRequestsMax || readOnly_; });
     if (readOnly_) {
-      return Error::ioError("the log is read-only after a disk failure (" + readOnlyReason_ +
-                            "); nothing was written. Fix the disk and reopen the log");
+      return Error::ioError("the log is read-only (" + readOnlyReason_ +
+                            "); nothing was written. Fix the cause and reopen the log");
     }
     queue_.push_back(&ticket);
     if (!leaderActive_) leaderActive_ = lead = true;
@@ -125,7 +137,7 @@ Result<StreamVersion> AppendWriter::currentVersion(const std::string& streamId,
 }
 
 Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView& view,
-                                         rocksdb::WriteBatch& batch, Position& nextPosition) {
+                                         rocksdb::WriteBatch& batch, ChainTip& next) {
   const AppendContext& context = request.context;
   if (!context.commandId.empty()) {
     if (auto it = view.commands.find(context.commandId); it != view.commands.end()) {
@@ -155,7 +167,7 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     current.push_back(*version);
   }
   AppendResult result;
-  result.firstPosition = nextPosition + 1;
+  result.firstPosition = next.position + 1;
   RecordedEvent event;
   event.recordedAtMicros = context.recordedAtMicros;
   event.actor = context.actor;
@@ -170,11 +182,13 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     event.streamId = write.streamId;
     StreamVersion version = current[i];
     for (const NewEvent& e : write.events) {
-      event.position = ++nextPosition;
+      event.position = ++next.position;
       event.streamVersion = ++version;
       event.eventType = e.eventType;
       event.payload = e.payload;
-      const std::string envelope = codec::encodeEnvelope(event);
+      const std::string envelope =
+          hashChain_ ? codec::encodeChainedEnvelope(event, next.hash) : codec::encodeEnvelope(event);
+      next.hash = event.hash;
       batch.Put(log_.events, keys::eventKey(event.position), envelope);
       batch.Put(log_.streams, keys::streamKey(write.streamId, version), envelope);
       streamResult.positions.push_back(event.position);
@@ -183,7 +197,7 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     view.versions[write.streamId] = version;
     result.streams.push_back(std::move(streamResult));
   }
-  result.lastPosition = nextPosition;
+  result.lastPosition = next.position;
   if (!context.commandId.empty()) {
     batch.Put(log_.meta, keys::commandKey(context.commandId), codec::encodeCommandRecord(result));
     view.commands.emplace(context.commandId, result);
@@ -215,9 +229,9 @@ void AppendWriter::leadOneBatch() {
   }
   rocksdb::WriteBatch batch;
   BatchView view;
-  Position nextPosition = lastWritten_;
+  ChainTip next{lastWritten_, lastHash_};
   for (Ticket* ticket : staged->tickets) {
-    ticket->staged = stage(ticket->request, view, batch, nextPosition);
+    ticket->staged = stage(ticket->request, view, batch, next);
     const Result<AppendResult>& r = *ticket->staged;
     if (!r && r.error().code != ErrorCode::Conflict) {
       logger_->error("append check failed: {}", r.error().message);
@@ -228,6 +242,9 @@ void AppendWriter::leadOneBatch() {
   batchRequests_[bucketOf(LogStats::batchBuckets, staged->tickets.size())].fetch_add(
       1, std::memory_order_relaxed);
   if (batch.Count() > 0) {
+    // The chain's head travels with the events it ends: a log whose tail
+    // went missing is noticed on open (see readChainTip).
+    batch.Put(log_.meta, keys::chainHeadKey, encodeChainTip(next));
     rocksdb::WriteOptions options;
     options.sync = false;  // synced below, or by the sync thread
     rocksdb::Status s = log_.db->Write(options, &batch);
@@ -238,7 +255,8 @@ void AppendWriter::leadOneBatch() {
       passLeadership();
       return;
     }
-    lastWritten_ = nextPosition;
+    lastWritten_ = next.position;
+    lastHash_ = next.hash;
     if (versionCache_.size() + view.versions.size() > versionCacheStreamsMax) {
       versionCache_.clear();
     }

@@ -47,7 +47,10 @@ namespace parcours::store {
 
 class AppendWriter {
  public:
-  AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync, Position lastPosition,
+  // `tip`: the last event written and its hash. `readOnlyReason` non-empty:
+  // the log was found damaged on open and refuses every append.
+  AppendWriter(LogFamilies log, HeadNotifier& notifier, bool sync, bool hashChain,
+               const ChainTip& tip, std::string readOnlyReason,
                std::shared_ptr<spdlog::logger> logger);
   // Callers must have returned from append(); answers what the sync thread
   // still holds, then stops it.
@@ -58,6 +61,7 @@ class AppendWriter {
   Result<AppendResult> append(AppendRequest request);
 
   bool readOnly() const;
+  std::string readOnlyReason() const;
   LogStats stats() const;
 
  private:
@@ -87,7 +91,7 @@ class AppendWriter {
   void leadOneBatch();
   void passLeadership();
   Result<AppendResult> stage(const AppendRequest& request, BatchView& view,
-                             rocksdb::WriteBatch& batch, Position& nextPosition);
+                             rocksdb::WriteBatch& batch, ChainTip& next);
   Result<StreamVersion> currentVersion(const std::string& streamId, const BatchView& view);
   bool claimSyncIfIdle();
   void releaseSync();
@@ -101,12 +105,14 @@ class AppendWriter {
   const LogFamilies log_;
   HeadNotifier& notifier_;
   const bool sync_;
+  const bool hashChain_;
   const std::shared_ptr<spdlog::logger> logger_;
 
   // The leader's own state, handed from leader to leader under queueMutex_:
   // the last position written (durable or not) and a cache of stream
   // versions, exact because nobody else writes.
   Position lastWritten_;
+  std::string lastHash_;  // the hash of the event at lastWritten_
   std::unordered_map<std::string, StreamVersion> versionCache_;
   std::atomic<std::uint64_t> batchesWritten_{0};
   std::atomic<std::uint64_t> requestsStaged_{0};

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "envelope_body.h"
+#include "parcours/store/hash_chain.h"
 #include "parcours/store/schema/envelope.capnp.h"
 
 namespace parcours::store::codec {
@@ -15,6 +17,11 @@ namespace {
 
 capnp::Data::Reader asData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
+}
+
+// Text from a view that need not be NUL-terminated.
+void setText(capnp::Text::Builder out, std::string_view text) {
+  if (!text.empty()) std::memcpy(out.begin(), text.data(), text.size());
 }
 
 std::string toString(capnp::Text::Reader text) {
@@ -72,25 +79,50 @@ auto withMessage(std::string_view bytes, const ValueLocation& where, Fn&& decode
 
 }  // namespace
 
-std::string encodeEnvelope(const RecordedEvent& event) {
-  // One first segment large enough for the whole envelope: one allocation.
+unsigned envelopeSegmentWords(const EventView& event) {
   const std::size_t textBytes = event.streamId.size() + event.eventType.size() +
                                 event.actor.size() + event.commandId.size() +
                                 event.correlationId.size() + event.causationId.size() +
-                                event.payload.size() + event.prevHash.size() + event.hash.size();
-  const unsigned firstSegmentWords = static_cast<unsigned>(32 + textBytes / 8 + 12);
-  capnp::MallocMessageBuilder message(firstSegmentWords);
-  auto envelope = message.initRoot<schema::Envelope>();
+                                event.payload.size() + 2 * chain::hashBytes;
+  // The same for an event before and after its hashes are set, so that the
+  // writer's one-pass encoding and encodeEnvelope give the same bytes.
+  return static_cast<unsigned>(32 + textBytes / 8 + 12);
+}
+
+void fillEnvelopeBody(schema::Envelope::Builder envelope, const EventView& event) {
   envelope.setPosition(event.position);
-  envelope.setStreamId(event.streamId);
+  setText(envelope.initStreamId(static_cast<unsigned>(event.streamId.size())), event.streamId);
   envelope.setStreamVersion(event.streamVersion);
-  envelope.setEventType(event.eventType);
+  setText(envelope.initEventType(static_cast<unsigned>(event.eventType.size())), event.eventType);
   envelope.setRecordedAtMicros(event.recordedAtMicros);
-  envelope.setActor(event.actor);
-  envelope.setCommandId(event.commandId);
-  envelope.setCorrelationId(event.correlationId);
-  envelope.setCausationId(event.causationId);
+  setText(envelope.initActor(static_cast<unsigned>(event.actor.size())), event.actor);
+  setText(envelope.initCommandId(static_cast<unsigned>(event.commandId.size())), event.commandId);
+  setText(envelope.initCorrelationId(static_cast<unsigned>(event.correlationId.size())), event.correlationId);
+  setText(envelope.initCausationId(static_cast<unsigned>(event.causationId.size())), event.causationId);
   envelope.setPayload(asData(event.payload));
+}
+
+std::string encodeEnvelope(const RecordedEvent& event) {
+  const EventView view = viewOf(event);
+  capnp::MallocMessageBuilder message(envelopeSegmentWords(view));
+  auto envelope = message.initRoot<schema::Envelope>();
+  fillEnvelopeBody(envelope, view);
+  envelope.setPrevHash(asData(event.prevHash));
+  envelope.setHash(asData(event.hash));
+  return flatten(message);
+}
+
+std::string encodeChainedEnvelope(RecordedEvent& event, const std::string& prevHash) {
+  event.prevHash = prevHash;
+  event.hash.clear();
+  const EventView view = viewOf(event);
+  capnp::MallocMessageBuilder message(envelopeSegmentWords(view));
+  auto envelope = message.initRoot<schema::Envelope>();
+  fillEnvelopeBody(envelope, view);
+  // Hashed before the two hash fields exist: that is the canonical body.
+  kj::Array<capnp::word> canonical = capnp::canonicalize(envelope.asReader());
+  kj::ArrayPtr<const char> body = canonical.asChars();
+  event.hash = chain::sha256({prevHash, std::string_view(body.begin(), body.size())});
   envelope.setPrevHash(asData(event.prevHash));
   envelope.setHash(asData(event.hash));
   return flatten(message);
@@ -130,6 +162,7 @@ Status visitEnvelope(std::string_view bytes, const ValueLocation& where,
     event.payload = view(envelope.getPayload());
     event.prevHash = view(envelope.getPrevHash());
     event.hash = view(envelope.getHash());
+    event.stored = bytes;
     if (event.position == 0 || event.streamVersion == 0 || event.streamId.empty() ||
         event.eventType.empty()) {
       return Error::corruption("stored value at " + where.describe() +

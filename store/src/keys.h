@@ -31,6 +31,9 @@ std::optional<StreamVersion> parseStreamKey(std::string_view key, std::string_vi
 // meta: "command/" + command id -> CommandRecord.
 std::string commandKey(std::string_view commandId);
 inline constexpr std::string_view formatVersionKey = "format-version";
-inline constexpr std::string_view formatVersionCurrent = "1";
+// 2: envelopes carry the hash chain, meta holds its head.
+inline constexpr std::string_view formatVersionCurrent = "2";
+// meta: the end of the hash chain, written with every batch.
+inline constexpr std::string_view chainHeadKey = "chain-head";
 
 }  // namespace parcours::store::keys

@@ -4,6 +4,7 @@
 
 #include "keys.h"
 #include "parcours/store/envelope_codec.h"
+#include "parcours/store/hash_chain.h"
 #include "rocks_status.h"
 
 namespace parcours::store {
@@ -53,6 +54,52 @@ Result<Position> readLastPosition(const LogFamilies& log) {
   auto position = keys::parseEventKey({it->key().data(), it->key().size()});
   if (!position) return Error::corruption("events family holds a key that is not 8 bytes");
   return *position;
+}
+
+}  // namespace parcours::store
+
+namespace parcours::store {
+
+std::string encodeChainTip(const ChainTip& tip) {
+  std::string out;
+  keys::appendBigEndian(out, tip.position);
+  out += tip.hash;
+  return out;
+}
+
+Result<ChainTip> readChainTip(const LogFamilies& log, std::string& damage) {
+  auto last = readLastPosition(log);
+  if (!last) return std::move(last).takeError();
+  ChainTip tip{*last, chain::genesisHash()};
+  if (*last > 0) {
+    std::string value;
+    rocksdb::Status s =
+        log.db->Get(rocksdb::ReadOptions(), log.events, keys::eventKey(*last), &value);
+    if (!s.ok()) return fromRocks(s, "reading the last event");
+    auto event = codec::decodeEnvelope(
+        value, codec::ValueLocation{codec::ValueLocation::Family::Events, {}, *last});
+    if (!event) return std::move(event).takeError();
+    tip.hash = event->hash;
+  }
+  std::string recorded;
+  rocksdb::Status s = log.db->Get(rocksdb::ReadOptions(), log.meta, keys::chainHeadKey, &recorded);
+  if (s.IsNotFound()) return tip;
+  if (!s.ok()) return fromRocks(s, "reading the chain head");
+  if (recorded.size() < keys::u64Bytes) {
+    damage = "meta/chain-head is " + std::to_string(recorded.size()) + " bytes, not a chain head";
+    return tip;
+  }
+  const Position recordedPosition = keys::readBigEndian(recorded.substr(0, keys::u64Bytes));
+  if (recordedPosition > *last) {
+    damage = "the chain head recorded position " + std::to_string(recordedPosition) +
+             " but the last event stored is at " + std::to_string(*last) +
+             ": events were removed from the end of the log. Run `parcours verify`";
+  } else if (recordedPosition == *last && recorded.substr(keys::u64Bytes) != tip.hash) {
+    damage = "the last event (position " + std::to_string(*last) +
+             ") does not carry the hash the chain head recorded: it was altered. Run "
+             "`parcours verify`";
+  }
+  return tip;
 }
 
 }  // namespace parcours::store

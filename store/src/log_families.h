@@ -36,4 +36,19 @@ Result<std::optional<AppendResult>> readCommandRecord(const LogFamilies& log,
 // The position of the last event in the events family (0 when empty).
 Result<Position> readLastPosition(const LogFamilies& log);
 
+// The end of the hash chain: the last event's position and hash (the
+// genesis hash for an empty log).
+struct ChainTip {
+  Position position = 0;
+  std::string hash;
+};
+// meta/chain-head: position (8 bytes big-endian) then the hash.
+std::string encodeChainTip(const ChainTip& tip);
+
+// The last event and its hash, as found on open. `damage` is set when the
+// log is not whole: the chain head recorded with the last batch names a
+// later position than the last event stored (the tail went missing). Such
+// a log is opened read-only, so nothing is chained onto a cut history.
+Result<ChainTip> readChainTip(const LogFamilies& log, std::string& damage);
+
 }  // namespace parcours::store

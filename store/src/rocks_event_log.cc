@@ -48,11 +48,15 @@ class RocksEventLog final : public EventLog {
   }
 
   Status start() {
-    auto last = readLastPosition(log_);
-    if (!last) return std::move(last).takeError();
-    notifier_ = std::make_unique<HeadNotifier>(*last);
-    writer_ = std::make_unique<AppendWriter>(log_, *notifier_, options_.sync, *last, logger_);
-    logger_->info("event log open path={} head={} sync={}", options_.path, *last, options_.sync);
+    std::string damage;
+    auto tip = readChainTip(log_, damage);
+    if (!tip) return std::move(tip).takeError();
+    notifier_ = std::make_unique<HeadNotifier>(tip->position);
+    if (!damage.empty()) logger_->critical("event log opened read-only: {}", damage);
+    writer_ = std::make_unique<AppendWriter>(log_, *notifier_, options_.sync, options_.hashChain,
+                                             *tip, damage, logger_);
+    logger_->info("event log open path={} head={} sync={}", options_.path, tip->position,
+                  options_.sync);
     return okStatus();
   }
 
@@ -164,6 +168,27 @@ class RocksEventLog final : public EventLog {
     return expected - 1;
   }
 
+  Status scanStreamCopies(const EventVisitor& visit) const override {
+    const Position visible = notifier_->head();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_.streams));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view key(it->key().data(), it->key().size());
+      const bool wellFormed = key.size() > keys::u64Bytes + 1 &&
+                              key[key.size() - keys::u64Bytes - 1] == '\0';
+      if (!wellFormed) return Error::corruption("streams family holds a malformed key");
+      const std::string_view streamId = key.substr(0, key.size() - keys::u64Bytes - 1);
+      const StreamVersion version = keys::readBigEndian(key.substr(key.size() - keys::u64Bytes));
+      const codec::ValueLocation where{codec::ValueLocation::Family::Streams, streamId, version};
+      auto s = codec::visitEnvelope({it->value().data(), it->value().size()}, where,
+                                    [&](const EventView& event) {
+                                      return event.position <= visible ? visit(event) : okStatus();
+                                    });
+      if (!s) return s;
+    }
+    if (!it->status().ok()) return fromRocks(it->status(), "reading the streams family");
+    return okStatus();
+  }
+
   Position head() const override { return notifier_->head(); }
 
   Result<StreamVersion> streamVersion(std::string_view streamId) const override {
@@ -231,6 +256,7 @@ class RocksEventLog final : public EventLog {
   }
 
   bool readOnly() const override { return writer_->readOnly(); }
+  std::string readOnlyReason() const override { return writer_->readOnlyReason(); }
   LogStats stats() const override { return writer_->stats(); }
 
   Status compact() override {
@@ -286,8 +312,12 @@ Status checkFormatVersion(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta) {
   }
   if (!s.ok()) return fromRocks(s, "reading the format version");
   if (value != keys::formatVersionCurrent) {
-    return Error::corruption("the log's format version is \"" + value + "\"; this build reads " +
-                             std::string(keys::formatVersionCurrent));
+    return Error::corruption(
+        "the log's format version is \"" + value + "\"; this build reads " +
+        std::string(keys::formatVersionCurrent) +
+        (value == "1" ? " (version 1 logs have no hash chain: replay their history into a new "
+                        "log, e.g. `parcours demo` for the demonstration data)"
+                      : ""));
   }
   return okStatus();
 }

@@ -41,6 +41,12 @@ void EventView::copyTo(RecordedEvent& out) const {
   out.hash.assign(hash);
 }
 
+EventView viewOf(const RecordedEvent& e) {
+  return EventView{e.position,      e.streamId,      e.streamVersion, e.eventType,
+                   e.recordedAtMicros, e.actor,      e.commandId,     e.correlationId,
+                   e.causationId,   e.payload,       e.prevHash,      e.hash, {}};
+}
+
 RecordedEvent EventView::toRecorded() const {
   RecordedEvent out;
   copyTo(out);

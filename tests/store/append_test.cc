@@ -58,8 +58,9 @@ TEST(Append, RecordsEveryEnvelopeField) {
   EXPECT_EQ(e.commandId, "cmd-1");
   EXPECT_EQ(e.correlationId, "corr-9");
   EXPECT_EQ(e.causationId, "cause-8");
-  EXPECT_TRUE(e.prevHash.empty());
-  EXPECT_TRUE(e.hash.empty());
+  // The first event chains onto 32 zero bytes (hash_chain.h).
+  EXPECT_EQ(e.prevHash, std::string(32, '\0'));
+  EXPECT_EQ(e.hash.size(), 32u);
 }
 
 struct ExpectationCase {

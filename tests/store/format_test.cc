@@ -33,7 +33,11 @@ TEST(Format, KeysAreAsSpecifiedAndBothCopiesAreTheSameBytes) {
   const std::string byStream = rawValue(dir.path(), "streams", testing::streamKey("dossier-7", 2));
   EXPECT_FALSE(byPosition.empty());
   EXPECT_EQ(byPosition, byStream);
-  EXPECT_EQ(rawValue(dir.path(), "meta", "format-version"), "1");
+  EXPECT_EQ(rawValue(dir.path(), "meta", "format-version"), "2");
+  // The chain head: the last position, big-endian, then its hash.
+  const std::string head = rawValue(dir.path(), "meta", "chain-head");
+  ASSERT_EQ(head.size(), 8u + 32u);
+  EXPECT_EQ(head.substr(0, 8), positionKey(2));
 }
 
 TEST(Format, TheOfficialCapnpToolDecodesAStoredValue) {

@@ -40,6 +40,12 @@ void addCampaignListCommand(CLI::App& campaignGroup, CommandRun& run);
 // `parcours demo`: both 2020 campaigns end to end on a fresh store.
 void addDemoCommand(CLI::App& app, CommandRun& run);
 
+// The auditors' commands: `parcours digest|verify|anchor` (and, in their
+// own files, bundle, verify-bundle, replay, erase).
+void addDigestCommand(CLI::App& app, CommandRun& run);
+void addVerifyCommand(CLI::App& app, CommandRun& run);
+void addAnchorCommand(CLI::App& app, CommandRun& run);
+
 // `parcours serve` (adapters/server.h) and `parcours token add`.
 void addServeCommand(CLI::App& app, CommandRun& run);
 void addTokenCommands(CLI::App& app, CommandRun& run);

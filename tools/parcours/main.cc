@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   cli::addDossierCommands(app, run);
   cli::addReadCommands(app, run);
   cli::addDemoCommand(app, run);
+  cli::addDigestCommand(app, run);
+  cli::addVerifyCommand(app, run);
+  cli::addAnchorCommand(app, run);
   cli::addServeCommand(app, run);
   cli::addTokenCommands(app, run);
 

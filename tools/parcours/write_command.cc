@@ -9,14 +9,11 @@
 #include "parcours/workflows/zoned_time.h"
 
 namespace parcours::cli {
-namespace {
 
 std::string defaultActor() {
   const char* user = std::getenv("USER");
   return user != nullptr && *user != '\0' ? user : "cli";
 }
-
-}  // namespace
 
 void addWriteOptions(CLI::App& command, WriteOptions& options, bool reasonRequired) {
   options.actor = defaultActor();

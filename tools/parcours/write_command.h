@@ -27,6 +27,9 @@ struct WriteOptions {
   bool json = false;
 };
 
+// $USER, else "cli": who a write is recorded as when --actor is not given.
+std::string defaultActor();
+
 // Adds --actor, --reason, --at, --command-id and --json to `command`.
 void addWriteOptions(CLI::App& command, WriteOptions& options, bool reasonRequired = false);
 

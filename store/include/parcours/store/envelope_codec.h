@@ -25,8 +25,12 @@ struct ValueLocation {
   std::string describe() const;
 };
 
-// The envelope's bytes for one event.
+// The envelope's bytes for one event, hash fields as given.
 std::string encodeEnvelope(const RecordedEvent& event);
+// The envelope's bytes for the event that follows `prevHash` in the chain:
+// sets event.prevHash and event.hash (see hash_chain.h), building the
+// message once.
+std::string encodeChainedEnvelope(RecordedEvent& event, const std::string& prevHash);
 
 // Decodes an envelope and checks it against where it was stored: an events
 // value must carry its key's position, a streams value its key's stream and

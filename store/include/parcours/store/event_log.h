@@ -39,6 +39,9 @@ struct Options {
   // are acknowledged once in the operating system's cache; a power loss may
   // lose the last acknowledged appends (a kill -9 loses nothing).
   bool sync = true;
+  // true: every envelope carries the hash chain (hash_chain.h). false only
+  // to measure what the chain costs (bench): such a log does not verify.
+  bool hashChain = true;
   // RocksDB block cache for reads, in bytes.
   std::size_t blockCacheBytes = 64u << 20;
 };
@@ -115,6 +118,12 @@ class EventLog {
   virtual Result<Position> scanAll(Position from, std::size_t limit,
                                    const EventVisitor& visit) const = 0;
 
+  // Visits every stored copy in the streams family (each stream's own copy
+  // of its events), by stream id then version, never past the durable head:
+  // for `parcours verify`, which checks them against the global log. A
+  // copy that does not decode, or disagrees with its key, is Corruption.
+  virtual Status scanStreamCopies(const EventVisitor& visit) const = 0;
+
   // The durable head: the position of the last event a reader may see.
   virtual Position head() const = 0;
 
@@ -142,8 +151,11 @@ class EventLog {
   // stop sharing the disk with background compactions. Blocks until done.
   virtual Status compact() = 0;
 
-  // True once a disk failure made the log refuse appends; reads still work.
+  // True once the log refuses appends, reads still working: after a disk
+  // failure, or when it was found damaged on open (readOnlyReason() says
+  // which).
   virtual bool readOnly() const = 0;
+  virtual std::string readOnlyReason() const = 0;
 
   // The writer's counters (appends, batch sizes, fsync latency).
   virtual LogStats stats() const = 0;

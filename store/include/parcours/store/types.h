@@ -105,6 +105,10 @@ struct RecordedEvent {
   bool operator==(const RecordedEvent&) const = default;
 };
 
+struct EventView;
+// A view of a recorded event (valid while `event` lives).
+EventView viewOf(const RecordedEvent& event);
+
 // An event as stored, seen in place without copying: valid only during the
 // call that receives it. Copy what you keep (toRecorded()).
 struct EventView {
@@ -120,6 +124,9 @@ struct EventView {
   std::string_view payload;
   std::string_view prevHash;
   std::string_view hash;
+  // The whole envelope as stored (empty when the view was not read from
+  // the store): verify checks it is exactly the event's encoding.
+  std::string_view stored;
 
   void copyTo(RecordedEvent& out) const;
   RecordedEvent toRecorded() const;

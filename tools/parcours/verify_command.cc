@@ -1,0 +1,117 @@
+// `parcours verify`: the hash chain and the Merkle tree recomputed over the
+// whole log, the stream copies, the Merkle index and every anchored digest
+// checked; exits 7 at the first altered, missing, reordered or inserted
+// event, naming its position.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "../common/progress.h"
+#include "commands.h"
+#include "output.h"
+#include "parcours/engine/anchors.h"
+#include "parcours/engine/log_verifier.h"
+#include "store_access.h"
+#include "trust_support.h"
+
+namespace parcours::cli {
+namespace {
+
+struct VerifyCommandOptions {
+  std::vector<std::string> digests;
+  std::string caFile;
+  bool json = false;
+};
+
+int runVerify(const Context& context, const VerifyCommandOptions& options) {
+  engine::VerifyOptions verify;
+  for (const std::string& text : options.digests) {
+    auto digest = engine::merkle::Digest::parse(text);
+    if (!digest) return reportError(digest.error());
+    verify.extends.push_back(std::move(digest).value());
+  }
+  auto log = openStore(context, StoreUse::Existing);
+  if (!log) return reportError(log.error());
+  auto index = openMerkleIndex(**log, context);
+  if (!index) return reportError(index.error());
+  verify.index = index->get();
+
+  const auto start = std::chrono::steady_clock::now();
+  ProgressBar bar("verifying the log", (*log)->head());
+  auto report = engine::verifyLog(**log, verify, [&](store::Position done, store::Position) {
+    bar.update(done);
+  });
+  bar.finish();
+  if (!report) return reportError(report.error());
+  std::vector<engine::AnchorCheck> anchors;
+  if (report->intact) {
+    auto checked = engine::checkAnchors(**log, **index, options.caFile);
+    if (!checked) return reportError(checked.error());
+    anchors = std::move(checked).value();
+    for (const engine::AnchorCheck& a : anchors) {
+      if (!a.problem.empty()) {
+        report->intact = false;
+        report->failedAt = a.anchor.position;
+        report->problem = a.problem;
+        break;
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.json) {
+    nlohmann::json json = {{"intact", report->intact},
+                           {"events_checked", report->eventsChecked},
+                           {"stream_copies_checked", report->streamCopiesChecked},
+                           {"anchors_checked", anchors.size()},
+                           {"digest", digestJson(report->digest)},
+                           {"seconds", seconds}};
+    if (!report->intact) {
+      json["failed_at"] = report->failedAt;
+      json["problem"] = report->problem;
+    }
+    printJson(json);
+  } else if (report->intact) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.3f s", seconds);
+    std::cout << "intact: " << plural(report->eventsChecked, "event") << " and "
+              << report->streamCopiesChecked
+              << (report->streamCopiesChecked == 1 ? " stream copy" : " stream copies") << " checked, "
+              << plural(anchors.size(), "anchored digest") << ", in " << rate << "\n"
+              << "digest " << report->digest.text() << "\n";
+  }
+  if (report->intact) return 0;
+  const std::string where = report->failedAt == 0
+                                ? std::string("the log is not intact")
+                                : "the log was altered at position " +
+                                      std::to_string(report->failedAt);
+  std::cerr << "parcours: " << where << ": " << report->problem << "\n";
+  return exitCodeFor(ErrorCode::Corruption);
+}
+
+}  // namespace
+
+void addVerifyCommand(CLI::App& app, CommandRun& run) {
+  auto options = std::make_shared<VerifyCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "verify", "Prove the log was not altered: recompute its hash chain and Merkle tree");
+  command->footer(
+      "\nChecks every event's place and hash, each stream's copy of its events, the\n"
+      "chain head, the Merkle index, every --digest given (an earlier `parcours digest`\n"
+      "the log must extend) and every anchored digest (`parcours anchor`). Exits 7 at\n"
+      "the first problem, naming the position. A progress bar goes to stderr.\n"
+      "--json: {intact, events_checked, stream_copies_checked, anchors_checked, digest,\n"
+      "seconds, failed_at, problem}.\n" +
+      helpFooter("parcours --data ./data verify --digest 1200:3f9a…"));
+  command->add_option("--digest", options->digests,
+                      "An earlier digest SIZE:ROOT the log must extend (repeatable)");
+  command->add_option("--ca-file", options->caFile,
+                      "CA certificate (PEM) of the timestamp authority, to check anchors' chains");
+  command->add_flag("--json", options->json, "One JSON object (fields below)");
+  command->callback([options, &run] {
+    run = [options](const Context& context) { return runVerify(context, *options); };
+  });
+}
+
+}  // namespace parcours::cli
