@@ -14,6 +14,7 @@
 #include "../http/http_gateway.h"
 #include "../rpc/rpc_server.h"
 #include "parcours/engine/clock.h"
+#include "parcours/engine/key_store.h"
 #include "server_parts.h"
 
 namespace parcours::adapters {
@@ -68,11 +69,17 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   storeOptions.path = options.dataDir;  // durable: sync stays on
   auto log = store::EventLog::open(storeOptions, logger);
   if (!log) return fail(log.error(), *logger);
+  std::unique_ptr<engine::KeyStore> keys;
+  if (!options.keysDir.empty()) {
+    auto opened = engine::KeyStore::open(options.keysDir);
+    if (!opened) return fail(opened.error(), *logger);
+    keys = std::move(opened).value();
+  }
   auto views = workflows::Views::open(**log, logger);
   if (!views) return fail(views.error(), *logger);
   (*views)->startLive();
   engine::SystemClock clock;
-  workflows::Workflow workflow(**log, clock);
+  workflows::Workflow workflow(**log, clock, keys.get());
   Metrics metrics;
   Api api(**log, workflow, **views, metrics);
   EventFeed feed(**log);

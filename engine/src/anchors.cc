@@ -22,7 +22,7 @@ std::string asString(capnp::Data::Reader data) {
 
 // The log's own digest of `claimed.size` events must be `claimed`.
 Status checkAgainstLog(const MerkleIndex& index, const merkle::Digest& claimed) {
-  auto ours = index.digest(claimed.size == 0 ? 0 : claimed.size);
+  auto ours = index.digest(claimed.size);
   if (!ours) return ours.error();
   if (ours->size != claimed.size || ours->root != claimed.root) {
     return Error::conflict("the log's digest of its first " + std::to_string(claimed.size) +
@@ -89,9 +89,12 @@ Result<Anchor> anchorDigest(store::EventLog& log, const MerkleIndex& index,
   anchor.timestampReply = std::string(replyDer);
   anchor.genTimeMicros = token->genTimeMicros;
   anchor.authority = token->tsaName;
+  // The same reply anchored twice is one anchor: its hash is the command id.
+  store::AppendContext once = context;
+  once.commandId = "anchor-" + store::chain::toHex(store::chain::sha256({replyDer}));
   auto appended =
       log.append(std::string(anchorStream), store::ExpectedVersion::any(),
-                 {store::NewEvent{std::string(anchorEventType), encodeAnchor(anchor)}}, context);
+                 {store::NewEvent{std::string(anchorEventType), encodeAnchor(anchor)}}, once);
   if (!appended) return std::move(appended).takeError();
   anchor.position = appended->firstPosition;
   return anchor;
@@ -126,13 +129,11 @@ Result<std::vector<AnchorCheck>> checkAnchors(const store::EventLog& log,
     auto token = checkTimestampReply(anchor.timestampReply, timestampedStatement(anchor.digest),
                                      caFile);
     if (!token) {
-      check.problem = "the timestamp anchored at position " + std::to_string(anchor.position) +
-                      " no longer checks: " + token.error().message;
+      check.problem = token.error().message;
     } else {
       check.chainChecked = token->chainChecked;
       if (auto s = checkAgainstLog(index, anchor.digest); !s) {
-        check.problem = "the digest anchored at position " + std::to_string(anchor.position) +
-                        " is no longer the log's: " + s.error().message;
+        check.problem = "the digest it anchors is no longer the log's: " + s.error().message;
       }
     }
     check.anchor = std::move(anchor);

@@ -196,12 +196,29 @@ Result<VerifyReport> verifyLog(const store::EventLog& log, const VerifyOptions& 
       return report;
     }
   }
-  // A log found damaged on open (its recorded chain head is past its last
-  // event, or differs from it) refuses appends; the events themselves
-  // checked out, so the damage is a cut tail.
-  if (log.readOnly()) {
-    report.failedAt = report.eventsChecked + 1;
-    report.problem = log.readOnlyReason();
+  // The events chain; does the log end where its last write said it did?
+  if (auto damage = log.damage()) {
+    using Kind = store::LogDamage::Kind;
+    switch (damage->kind) {
+      case Kind::TailCut:
+        report.failedAt = report.eventsChecked + 1;
+        report.problem = "events " + std::to_string(report.eventsChecked + 1) + " to " +
+                         std::to_string(damage->recordedHead) +
+                         " were removed from the end of the log (the last write ended at " +
+                         std::to_string(damage->recordedHead) + ")";
+        break;
+      case Kind::LastAltered:
+        report.failedAt = report.eventsChecked;
+        report.problem = "event " + std::to_string(report.eventsChecked) +
+                         " is not the one the last write recorded: the end of the log was "
+                         "rewritten";
+        break;
+      case Kind::WrittenBehind:
+        report.failedAt = damage->recordedHead + 1;
+        report.problem = "events from position " + std::to_string(damage->recordedHead + 1) +
+                         " on were written without parcours's writer";
+        break;
+    }
     return report;
   }
   if (!copies.problem.empty()) {
@@ -217,9 +234,12 @@ Result<VerifyReport> verifyLog(const store::EventLog& log, const VerifyOptions& 
   if (options.index != nullptr) {
     auto indexed = options.index->digest(report.eventsChecked);
     if (!indexed || indexed->root != report.digest.root) {
-      report.problem = "the Merkle index does not agree with the log" +
-                       (indexed ? std::string() : " (" + indexed.error().message + ")") +
-                       ": rebuild it with `parcours rebuild`";
+      report.problem =
+          "the Merkle index does not agree with the log" +
+          (indexed ? std::string() : " (" + indexed.error().message + ")") +
+          ": either the log was rewritten since the index was made (check it against a digest "
+          "you hold: --digest; keep the index as evidence), or the index is damaged "
+          "(`parcours rebuild` remakes it from the log)";
       return report;
     }
   }

@@ -17,7 +17,7 @@ std::string nodeKey(unsigned level, std::uint64_t index) {
 Error missingNode(unsigned level, std::uint64_t index) {
   return Error::corruption("the Merkle index has no node at level " + std::to_string(level) +
                            ", index " + std::to_string(index) +
-                           ": rebuild it (`parcours rebuild`)");
+                           ": the index is damaged (`parcours rebuild` remakes it from the log)");
 }
 
 }  // namespace
@@ -56,7 +56,8 @@ class MerkleIndex::Projection final : public engine::Projection {
 };
 
 MerkleIndex::MerkleIndex(store::EventLog& log, std::shared_ptr<spdlog::logger> logger)
-    : projection_(std::make_unique<Projection>()),
+    : log_(log),
+      projection_(std::make_unique<Projection>()),
       runner_(std::make_unique<ProjectionRunner>(log, *projection_, std::move(logger))) {}
 
 MerkleIndex::~MerkleIndex() {
@@ -65,9 +66,10 @@ MerkleIndex::~MerkleIndex() {
 
 Result<std::unique_ptr<MerkleIndex>> MerkleIndex::open(store::EventLog& log,
                                                        std::shared_ptr<spdlog::logger> logger,
-                                                       const ProgressFn& progress) {
+                                                       const ProgressFn& progress, Open how) {
   std::unique_ptr<MerkleIndex> index(new MerkleIndex(log, std::move(logger)));
   if (auto s = index->runner_->open(progress); !s) return s.error();
+  if (how == Open::AsIs) return index;
   if (auto c = index->runner_->catchUp(progress); !c) return std::move(c).takeError();
   return index;
 }
@@ -102,9 +104,15 @@ merkle::NodeSource MerkleIndex::nodes(std::shared_ptr<store::Table> table) const
   };
 }
 
-Result<std::uint64_t> MerkleIndex::checkedSize(std::uint64_t size) const {
+Result<std::uint64_t> MerkleIndex::checkedSize(std::optional<std::uint64_t> wanted) const {
   const std::uint64_t covered = this->size();
-  if (size == 0) return covered;
+  if (covered > log_.head()) {
+    return Error::corruption("the Merkle index covers " + std::to_string(covered) +
+                             " events but the log holds " + std::to_string(log_.head()) +
+                             ": events went missing from the log (`parcours verify` says where)");
+  }
+  if (!wanted) return covered;
+  const std::uint64_t size = *wanted;
   if (size > covered) {
     return Error::notFound("no digest of " + std::to_string(size) + " events: the log has " +
                            std::to_string(covered));
@@ -112,7 +120,7 @@ Result<std::uint64_t> MerkleIndex::checkedSize(std::uint64_t size) const {
   return size;
 }
 
-Result<merkle::Digest> MerkleIndex::digest(std::uint64_t size) const {
+Result<merkle::Digest> MerkleIndex::digest(std::optional<std::uint64_t> size) const {
   auto n = checkedSize(size);
   if (!n) return std::move(n).takeError();
   auto root = merkle::rootHash(nodes(table()), *n);

@@ -47,8 +47,10 @@ struct Envelope {
 
   prevHash @10 :Data;
   hash @11 :Data;
-  # Hash chain, filled by the tamper-evidence layer: SHA-256 over prevHash and
-  # the envelope's canonical bytes without these two fields. Empty until then.
+  # The hash chain (store/include/parcours/store/hash_chain.h): hash is
+  # SHA-256 over prevHash and the envelope's Cap'n Proto canonical form with
+  # these two fields unset; prevHash is the previous event's hash (32 zero
+  # bytes for the first event).
 }
 
 struct CommandRecord {

@@ -30,9 +30,12 @@ std::string sha256(std::initializer_list<std::string_view> parts) {
     ~Context() { EVP_MD_CTX_free(ctx); }
   };
   thread_local Context context;
+  // Fetched once: OpenSSL 3 looks the algorithm up on every implicit use,
+  // which costs more than hashing an envelope.
+  static EVP_MD* const sha256Algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestInit_ex(context.ctx, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(context.ctx, sha256Algorithm, nullptr);
   for (std::string_view part : parts) EVP_DigestUpdate(context.ctx, part.data(), part.size());
   EVP_DigestFinal_ex(context.ctx, out, &length);
   return std::string(reinterpret_cast<const char*>(out), length);

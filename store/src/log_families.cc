@@ -67,7 +67,7 @@ std::string encodeChainTip(const ChainTip& tip) {
   return out;
 }
 
-Result<ChainTip> readChainTip(const LogFamilies& log, std::string& damage) {
+Result<ChainTip> readChainTip(const LogFamilies& log, std::optional<LogDamage>& damage) {
   auto last = readLastPosition(log);
   if (!last) return std::move(last).takeError();
   ChainTip tip{*last, chain::genesisHash()};
@@ -83,21 +83,36 @@ Result<ChainTip> readChainTip(const LogFamilies& log, std::string& damage) {
   }
   std::string recorded;
   rocksdb::Status s = log.db->Get(rocksdb::ReadOptions(), log.meta, keys::chainHeadKey, &recorded);
-  if (s.IsNotFound()) return tip;
-  if (!s.ok()) return fromRocks(s, "reading the chain head");
-  if (recorded.size() < keys::u64Bytes) {
-    damage = "meta/chain-head is " + std::to_string(recorded.size()) + " bytes, not a chain head";
+  if (s.IsNotFound()) {
+    if (*last > 0) {
+      damage = LogDamage{LogDamage::Kind::WrittenBehind, 0,
+                         "the log holds events but no chain head: they were written without "
+                         "parcours's writer. Run `parcours verify`"};
+    }
     return tip;
   }
-  const Position recordedPosition = keys::readBigEndian(recorded.substr(0, keys::u64Bytes));
-  if (recordedPosition > *last) {
-    damage = "the chain head recorded position " + std::to_string(recordedPosition) +
-             " but the last event stored is at " + std::to_string(*last) +
-             ": events were removed from the end of the log. Run `parcours verify`";
-  } else if (recordedPosition == *last && recorded.substr(keys::u64Bytes) != tip.hash) {
-    damage = "the last event (position " + std::to_string(*last) +
-             ") does not carry the hash the chain head recorded: it was altered. Run "
-             "`parcours verify`";
+  if (!s.ok()) return fromRocks(s, "reading the chain head");
+  if (recorded.size() != keys::u64Bytes + chain::hashBytes) {
+    damage = LogDamage{LogDamage::Kind::LastAltered, *last,
+                       "meta/chain-head is " + std::to_string(recorded.size()) +
+                           " bytes, not a chain head. Run `parcours verify`"};
+    return tip;
+  }
+  const Position head = keys::readBigEndian(recorded.substr(0, keys::u64Bytes));
+  const std::string where = " (the chain head recorded with the last write names position " +
+                            std::to_string(head) + ", the last event stored is at " +
+                            std::to_string(*last) + "). Run `parcours verify`";
+  if (head > *last) {
+    damage = LogDamage{LogDamage::Kind::TailCut, head,
+                       "events were removed from the end of the log" + where};
+  } else if (head < *last) {
+    damage = LogDamage{LogDamage::Kind::WrittenBehind, head,
+                       "events past position " + std::to_string(head) +
+                           " were written without parcours's writer" + where};
+  } else if (recorded.substr(keys::u64Bytes) != tip.hash) {
+    damage = LogDamage{LogDamage::Kind::LastAltered, head,
+                       "the last event does not carry the hash recorded for it: it was "
+                       "altered" + where};
   }
   return tip;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "parcours/store/result.h"
+#include "parcours/store/event_log.h"
 #include "parcours/store/types.h"
 
 namespace parcours::store {
@@ -46,9 +47,9 @@ struct ChainTip {
 std::string encodeChainTip(const ChainTip& tip);
 
 // The last event and its hash, as found on open. `damage` is set when the
-// log is not whole: the chain head recorded with the last batch names a
-// later position than the last event stored (the tail went missing). Such
-// a log is opened read-only, so nothing is chained onto a cut history.
-Result<ChainTip> readChainTip(const LogFamilies& log, std::string& damage);
+// chain head recorded with the last batch disagrees with the last event
+// stored (see LogDamage). Such a log is opened read-only, so nothing is
+// chained onto a history that is not whole.
+Result<ChainTip> readChainTip(const LogFamilies& log, std::optional<LogDamage>& damage);
 
 }  // namespace parcours::store

@@ -48,13 +48,13 @@ class RocksEventLog final : public EventLog {
   }
 
   Status start() {
-    std::string damage;
-    auto tip = readChainTip(log_, damage);
+    auto tip = readChainTip(log_, damage_);
     if (!tip) return std::move(tip).takeError();
     notifier_ = std::make_unique<HeadNotifier>(tip->position);
-    if (!damage.empty()) logger_->critical("event log opened read-only: {}", damage);
+    if (damage_) logger_->critical("event log opened read-only: {}", damage_->message);
     writer_ = std::make_unique<AppendWriter>(log_, *notifier_, options_.sync, options_.hashChain,
-                                             *tip, damage, logger_);
+                                             *tip, damage_ ? damage_->message : std::string(),
+                                             logger_);
     logger_->info("event log open path={} head={} sync={}", options_.path, tip->position,
                   options_.sync);
     return okStatus();
@@ -257,6 +257,7 @@ class RocksEventLog final : public EventLog {
 
   bool readOnly() const override { return writer_->readOnly(); }
   std::string readOnlyReason() const override { return writer_->readOnlyReason(); }
+  std::optional<LogDamage> damage() const override { return damage_; }
   LogStats stats() const override { return writer_->stats(); }
 
   Status compact() override {
@@ -298,6 +299,7 @@ class RocksEventLog final : public EventLog {
   std::map<std::string, FamilyHandle> tables_;  // guarded by tablesMutex_
   std::unique_ptr<HeadNotifier> notifier_;
   std::unique_ptr<AppendWriter> writer_;
+  std::optional<LogDamage> damage_;  // set once by start()
 };
 
 Status checkFormatVersion(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta) {

@@ -29,6 +29,20 @@ CliRun parcours(const std::string& args) {
   return run;
 }
 
+// What `show` prints on the embedded store but not through a server: the
+// applicant's contact (opened with the key store, which a server does not
+// hand out; docs/erasure.md). The line of the table, or the JSON key.
+std::string withoutContact(const std::string& out) {
+  if (out.rfind("{", 0) == 0) {
+    const auto at = out.find("{\"contact\":{");
+    if (at != 0) return out;
+    return "{" + out.substr(out.find("},", at) + 2);
+  }
+  const auto line = out.find("\ncontact ");
+  if (line == std::string::npos) return out;
+  return out.substr(0, line) + out.substr(out.find('\n', line + 1));
+}
+
 TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheServer) {
   ServerProcess server;
   const std::string data = "--data " + server.storeDir().string();
@@ -56,7 +70,7 @@ TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheSe
   for (std::size_t i = 0; i < reads.size(); ++i) {
     CliRun run = parcours(remote + " " + reads[i]);
     EXPECT_EQ(run.exitCode, 0) << reads[i];
-    EXPECT_EQ(run.out, local[i].out) << reads[i];
+    EXPECT_EQ(run.out, withoutContact(local[i].out)) << reads[i];
   }
   EXPECT_EQ(parcours(remote + " show nobody").exitCode, 3);
 

@@ -104,7 +104,7 @@ void WorkflowFixture::openCampaign(const std::string& id, const CampaignRules& r
 
 void WorkflowFixture::submit(const std::string& dossierId, const std::string& campaignId,
                              const Application& a) {
-  auto submitted = dossier(dossierId, dossier_command::Submit{campaignId, a}, "", "applicant-1");
+  auto submitted = dossier(dossierId, dossier_command::Submit{campaignId, a, {}}, "", "applicant-1");
   ASSERT_TRUE(submitted) << submitted.error().message;
 }
 

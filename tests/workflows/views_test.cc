@@ -15,6 +15,7 @@
 
 #include "parcours/engine/projection.h"
 #include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/past_views.h"
 #include "workflow_fixture.h"
 
 namespace parcours::testing {
@@ -889,5 +890,109 @@ TEST_F(ViewsTest, TheAuditTrailExportsAsCsv) {
               HasSubstr(",1,\"'=HYPERLINK(\"\"x\"\"), not a commune\",declared ineligible\r\n"));
 }
 
+
+// ---------------------------------------------------------------- time travel
+
+// What a reader sees of one campaign and its dossiers, for comparing.
+struct Seen {
+  std::vector<DossierRow> rows;
+  std::vector<std::vector<TimelineEntry>> timelines;
+  std::vector<std::vector<AuditEntry>> trails;
+  CampaignSummary summary;
+  CampaignStats stats;
+  std::vector<LeaderboardEntry> leaderboard;
+  Budget budget;
+  std::vector<AuditEntry> campaignTrail;
+  bool operator==(const Seen&) const = default;
+};
+
+Seen seenOf(const ViewQueries& views, const std::string& campaignId) {
+  Seen seen;
+  auto page = views.status(campaignId, std::nullopt, "", 10'000);
+  EXPECT_TRUE(page) << page.error().message;
+  for (const DossierRow& row : page->rows) {
+    seen.rows.push_back(row);
+    seen.timelines.push_back(*views.timeline(row.dossierId));
+    seen.trails.push_back(*views.dossierAudit(row.dossierId));
+  }
+  seen.summary = *views.campaign(campaignId);
+  seen.stats = *views.stats(campaignId);
+  seen.leaderboard = *views.leaderboard(campaignId);
+  seen.budget = *views.budget(campaignId);
+  seen.campaignTrail = *views.campaignAudit(campaignId);
+  return seen;
+}
+
+TEST_F(ViewsTest, EveryViewAsOfAPastPositionIsWhatTheLiveViewShowedThen) {
+  auto views = openViews();
+  ASSERT_TRUE(views);
+  // After every command: what the live views show, at that head.
+  std::vector<std::pair<store::Position, std::pair<Seen, Seen>>> shown;
+  afterCommand_ = [&] {
+    ASSERT_TRUE(views->catchUp());
+    shown.push_back({log_->head(), {seenOf(*views, kLabel), seenOf(*views, kFunding)}});
+  };
+  history();
+  ASSERT_TRUE(views->catchUp());
+  ASSERT_GT(shown.size(), 20u);
+  for (const auto& [position, seen] : shown) {
+    for (const auto& [campaignId, expected] :
+         {std::pair{kLabel, seen.first}, std::pair{kFunding, seen.second}}) {
+      PastScope scope = PastScope::campaign(campaignId);
+      scope.at = position;
+      auto past = PastViews::open(*log_, *views, scope);
+      ASSERT_TRUE(past) << past.error().message;
+      EXPECT_EQ(seenOf(**past, campaignId), expected) << campaignId << " at " << position;
+      // One dossier's own scope shows the same row, timeline and trail.
+      for (std::size_t i = 0; i < expected.rows.size(); ++i) {
+        PastScope one = PastScope::dossier(expected.rows[i].dossierId);
+        one.at = position;
+        auto dossier = PastViews::open(*log_, *views, one);
+        ASSERT_TRUE(dossier) << dossier.error().message;
+        EXPECT_EQ(*(*dossier)->dossier(expected.rows[i].dossierId), expected.rows[i]);
+        EXPECT_EQ(*(*dossier)->timeline(expected.rows[i].dossierId), expected.timelines[i]);
+        EXPECT_EQ(*(*dossier)->dossierAudit(expected.rows[i].dossierId), expected.trails[i]);
+      }
+    }
+    // The whole log's scope too.
+    PastScope all;
+    all.at = position;
+    auto past = PastViews::open(*log_, *views, all);
+    ASSERT_TRUE(past);
+    EXPECT_EQ(seenOf(**past, kLabel), seen.first) << "log at " << position;
+  }
+}
+
+TEST_F(ViewsTest, AsOfATimeCutsAtTheFirstEventRecordedAfterIt) {
+  history();
+  auto views = openViews();
+  ASSERT_TRUE(views);
+  const auto events = allEvents();
+  const store::RecordedEvent& middle = events[events.size() / 2];
+  PastScope byTime;
+  byTime.asOfMicros = middle.recordedAtMicros;
+  auto past = PastViews::open(*log_, *views, byTime);
+  ASSERT_TRUE(past);
+  store::Position expected = 0;
+  for (const auto& e : events) {
+    if (e.recordedAtMicros > middle.recordedAtMicros) break;
+    expected = e.position;
+  }
+  EXPECT_EQ((*past)->position(), expected);
+  PastScope byPosition;
+  byPosition.at = expected;
+  auto same = PastViews::open(*log_, *views, byPosition);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(seenOf(**past, kLabel), seenOf(**same, kLabel));
+  // Before the first event, nothing existed.
+  PastScope before = PastScope::campaign(kLabel);
+  before.asOfMicros = events.front().recordedAtMicros - 1;
+  auto empty = PastViews::open(*log_, *views, before);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ((*empty)->campaign(kLabel).error().code, ErrorCode::NotFound);
+  // Unknown ids are NotFound.
+  EXPECT_EQ(PastViews::open(*log_, *views, PastScope::dossier("nobody")).error().code,
+            ErrorCode::NotFound);
+}
 }  // namespace
 }  // namespace parcours::testing

@@ -18,39 +18,12 @@ struct Throughput {
 };
 
 Result<std::unique_ptr<store::EventLog>> openLog(const ScratchDir& dir, bool sync,
-                                                 const Logger& logger) {
+                                                 const Logger& logger, bool hashChain = true) {
   store::Options options;
   options.path = dir.path().string();
   options.sync = sync;
+  options.hashChain = hashChain;
   return store::EventLog::open(options, logger);
-}
-
-// Raw: one thread writing WriteBatches of `batchSize` envelopes, each under
-// its position, and with `bothCopies` a second time under its stream key as
-// parcours's layout does (store/FORMAT.md).
-Result<double> rawBatches(const Settings& s, std::size_t batchSize, bool sync,
-                          bool bothCopies = false) {
-  ScratchDir dir(s, "bench-raw-append");
-  auto raw = RawDb::open(dir.path(), {"events", "streams"});
-  if (!raw) return std::move(raw).takeError();
-  const std::string payload = makePayload(s.payloadBytes, s.seed);
-  rocksdb::WriteOptions options;
-  options.sync = sync;
-  std::uint64_t position = 0;
-  const auto start = Clock::now();
-  while (secondsSince(start) < s.seconds) {
-    rocksdb::WriteBatch batch;
-    for (std::size_t i = 0; i < batchSize; ++i) {
-      ++position;
-      const std::string stream = "bench-" + std::to_string(bothCopies ? 0 : position % 64);
-      const std::string envelope = envelopeFor(position, stream, position, payload);
-      batch.Put((*raw)->family(0), positionKey(position), envelope);
-      if (bothCopies) batch.Put((*raw)->family(1), streamVersionKey(stream, position), envelope);
-    }
-    rocksdb::Status st = (*raw)->db().Write(options, &batch);
-    if (!st.ok()) return Error::ioError("raw write failed: " + st.ToString());
-  }
-  return static_cast<double>(position) / secondsSince(start);
 }
 
 // Raw: `threads` threads each writing one envelope per synchronous Write.
@@ -147,10 +120,38 @@ Result<double> fsyncLatency(const Settings& s) {
 }  // namespace
 
 // `threads` appenders, each on its own stream, `eventsPerAppend` per call.
+// Raw: one thread writing WriteBatches of `batchSize` envelopes, each under
+// its position, and with `bothCopies` a second time under its stream key as
+// parcours's layout does (store/FORMAT.md).
+Result<double> rawBatches(const Settings& s, std::size_t batchSize, bool sync,
+                          bool bothCopies) {
+  ScratchDir dir(s, "bench-raw-append");
+  auto raw = RawDb::open(dir.path(), {"events", "streams"});
+  if (!raw) return std::move(raw).takeError();
+  const std::string payload = makePayload(s.payloadBytes, s.seed);
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  std::uint64_t position = 0;
+  const auto start = Clock::now();
+  while (secondsSince(start) < s.seconds) {
+    rocksdb::WriteBatch batch;
+    for (std::size_t i = 0; i < batchSize; ++i) {
+      ++position;
+      const std::string stream = "bench-" + std::to_string(bothCopies ? 0 : position % 64);
+      const std::string envelope = envelopeFor(position, stream, position, payload);
+      batch.Put((*raw)->family(0), positionKey(position), envelope);
+      if (bothCopies) batch.Put((*raw)->family(1), streamVersionKey(stream, position), envelope);
+    }
+    rocksdb::Status st = (*raw)->db().Write(options, &batch);
+    if (!st.ok()) return Error::ioError("raw write failed: " + st.ToString());
+  }
+  return static_cast<double>(position) / secondsSince(start);
+}
+
 Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
-                                 bool sync, const Logger& logger) {
+                                 bool sync, const Logger& logger, bool hashChain) {
   ScratchDir dir(s, "bench-append");
-  auto log = openLog(dir, sync, logger);
+  auto log = openLog(dir, sync, logger, hashChain);
   if (!log) return std::move(log).takeError();
   const std::string payload = makePayload(s.payloadBytes, s.seed);
   std::atomic<bool> stop{false};
@@ -198,7 +199,7 @@ Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
     f.target = Target{">= 40,000/s and >= 0.8x raw", 40000.0, {}, 0.8, {}};
     if (auto st = measurePair(
             f, s.runs, [&] { return parcoursAppenders(s, 64, 1, true, logger); },
-            [&] { return rawBatches(s, 64, true); });
+            [&] { return rawBatches(s, 64, true, false); });
         !st) {
       return st.error();
     }
@@ -262,7 +263,7 @@ Result<std::vector<Figure>> runAppend(const Settings& s, const Logger& logger) {
     f.target = Target{">= 0.7x raw", {}, {}, 0.7, {}};
     if (auto st = measurePair(
             f, s.runs, [&] { return parcoursAppenders(s, 1, 100, false, logger); },
-            [&] { return rawBatches(s, 100, false); });
+            [&] { return rawBatches(s, 100, false, false); });
         !st) {
       return st.error();
     }

@@ -35,6 +35,10 @@ struct Settings {
   int commandThreads = 64;
   // rebuild: events in the log the projections are rebuilt from.
   std::size_t rebuildEvents = 1000000;
+  // audit: events in the workflow log verified and time-travelled, and in
+  // the log inclusion proofs are taken from.
+  std::size_t auditEvents = 1000000;
+  std::size_t proofEvents = 10000000;
   // Only the benchmarks whose name contains this (empty: all).
   std::string filter;
 };
@@ -71,6 +75,9 @@ Result<std::vector<Figure>> runCommands(const Settings& settings, const Logger& 
 // Rebuilding every projection over a populated log against a raw RocksDB
 // scan of the same log.
 Result<std::vector<Figure>> runRebuild(const Settings& settings, const Logger& logger);
+// The auditors' features: the hash chain's cost, verify, time travel,
+// inclusion proofs (audit_bench.cc).
+Result<std::vector<Figure>> runAudit(const Settings& settings, const Logger& logger);
 
 void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
 void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);

@@ -33,9 +33,15 @@ std::string envelopeFor(store::Position position, const std::string& streamId,
 inline constexpr const char* benchEventType = "BenchEvent";
 
 // Events/s of `threads` appenders, each on its own stream, `eventsPerAppend`
-// events per call, for Settings::seconds (append_bench.cc).
+// events per call, for Settings::seconds (append_bench.cc); `hashChain`
+// off only to measure what the chain costs.
 Result<double> parcoursAppenders(const Settings& s, int threads, std::size_t eventsPerAppend,
-                                 bool sync, const Logger& logger);
+                                 bool sync, const Logger& logger, bool hashChain = true);
+
+// Raw RocksDB: one thread writing WriteBatches of `batchSize` envelopes
+// under their positions (and with `bothCopies` under their stream keys too,
+// as parcours's layout does), for Settings::seconds. Events/s.
+Result<double> rawBatches(const Settings& s, std::size_t batchSize, bool sync, bool bothCopies);
 
 // Runs parcours and raw alternately, `runs` times each, so that a noisy
 // moment of the machine hits both sides alike.

@@ -54,9 +54,10 @@ std::string kindLabel(const std::string& kind) {
 
 class Scenario {
  public:
-  Scenario(store::EventLog& log, const DemoSettings& settings, const Narrate& narrate)
+  Scenario(store::EventLog& log, engine::KeyStore* keys, const DemoSettings& settings,
+           const Narrate& narrate)
       : clock_(engine::fromMicros(0)),
-        workflow_(log, clock_),
+        workflow_(log, clock_, keys),
         random_(settings.seed),
         settings_(settings),
         narrate_(narrate) {}
@@ -496,12 +497,12 @@ class Scenario {
 }  // namespace
 
 Result<DemoOutcome> runDemoScenario(store::EventLog& log, const DemoSettings& settings,
-                                    const Narrate& narrate) {
+                                    const Narrate& narrate, engine::KeyStore* keys) {
   if (settings.dossiersPerCampaign < 20 || settings.dossiersPerCampaign > 99) {
     return Error::invalidInput("the demo plays 20 to 99 dossiers per campaign, not " +
                                std::to_string(settings.dossiersPerCampaign));
   }
-  Scenario scenario(log, settings, narrate);
+  Scenario scenario(log, keys, settings, narrate);
   if (auto s = scenario.run(); !s) return s.error();
   return scenario.take();
 }

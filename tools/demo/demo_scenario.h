@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "parcours/engine/key_store.h"
 #include "parcours/store/event_log.h"
 #include "parcours/store/result.h"
 
@@ -49,7 +50,9 @@ using Narrate = std::function<void(const std::string& line)>;
 // the binary at build time).
 const std::vector<std::string>& seedCampaignDefinitions();
 
+// `keys` seals the applicants' contacts (docs/erasure.md); with none they
+// are dropped (Workflow's constructor says how).
 Result<DemoOutcome> runDemoScenario(store::EventLog& log, const DemoSettings& settings,
-                                    const Narrate& narrate);
+                                    const Narrate& narrate, engine::KeyStore* keys = nullptr);
 
 }  // namespace parcours::demo

@@ -63,6 +63,14 @@ int runBench(const BenchOptions& options, const Context& context) {
     }
     for (auto& f : *rebuilt) figures.push_back(std::move(f));
   }
+  if (w == "audit") {
+    auto audited = bench::runAudit(settings, context.logger);
+    if (!audited) {
+      std::cerr << "parcours bench: " << audited.error().message << "\n";
+      return exitCodeFor(audited.error().code);
+    }
+    for (auto& f : *audited) figures.push_back(std::move(f));
+  }
   if (ownDir) std::filesystem::remove_all(settings.workDir, ec);
   if (options.json) {
     bench::printJsonLines(figures, std::cout);
@@ -87,14 +95,19 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "  command workflow commands (load, fold, decide, append), 64 in "
                             "flight, durable\n"
                             "  rebuild rebuild every projection over --rebuild-events events\n"
-                            "  all     all of the above (the default)\n\n"
+                            "  all     all of the above (the default)\n"
+                            "  audit   the hash chain on and off, verify and time travel over\n"
+                            "          --audit-events workflow events, inclusion proofs in a log\n"
+                            "          of --proof-events events (not in `all`: it fills ~11 M events)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
                             "Example:\n  parcours bench append --seconds 1 --runs 3 --json\n\n") +
                 exitCodesHelp);
-  bench->add_option("workload", options->workload, "append, read, scan, command, rebuild or all")
-      ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all"}))
+  bench
+      ->add_option("workload", options->workload,
+                   "append, read, scan, command, rebuild, all or audit")
+      ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
@@ -126,6 +139,16 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
       ->add_option("--rebuild-events", options->settings.rebuildEvents,
                    "rebuild: events in the log the projections are rebuilt from")
       ->check(CLI::Range(1000, 100000000))
+      ->capture_default_str();
+  bench
+      ->add_option("--audit-events", options->settings.auditEvents,
+                   "audit: events in the workflow log verified and time-travelled")
+      ->check(CLI::Range(1000, 100000000))
+      ->capture_default_str();
+  bench
+      ->add_option("--proof-events", options->settings.proofEvents,
+                   "audit: events in the log inclusion proofs are taken from")
+      ->check(CLI::Range(1000, 1000000000))
       ->capture_default_str();
   bench->add_option("--filter", options->settings.filter,
                     "Only the benchmarks whose name contains this text (e.g. durable.64)");

@@ -16,6 +16,7 @@ constexpr std::size_t titleCharsMax = 40;
 struct CampaignReadOptions {
   std::string campaignId;
   bool json = false;
+  AsOfOptions asOf;
 };
 
 Status printList(const workflows::ViewQueries& views, const CampaignReadOptions& options) {
@@ -189,9 +190,11 @@ void addRead(CLI::App& parent, CommandRun& run, const std::string& name,
   if (takesCampaign)
     command->add_option("campaign", options->campaignId, "Campaign id")->required();
   command->add_flag("--json", options->json, "One JSON object (fields below)");
+  if (takesCampaign) addAsOfOptions(*command, options->asOf);
   command->callback([options, &run, print] {
     run = [options, print](const Context& context) {
-      return runRead(context,
+      return runRead(context, options->asOf,
+                     workflows::PastScope::campaign(options->campaignId),
                      [&](const workflows::ViewQueries& views) { return print(views, *options); });
     };
   });
@@ -200,11 +203,11 @@ void addRead(CLI::App& parent, CommandRun& run, const std::string& name,
 }  // namespace
 
 Status printLeaderboardTable(const workflows::ViewQueries& views, const std::string& campaignId) {
-  return printLeaderboard(views, CampaignReadOptions{campaignId, false});
+  return printLeaderboard(views, CampaignReadOptions{campaignId, false, {}});
 }
 
 Status printBudgetTable(const workflows::ViewQueries& views, const std::string& campaignId) {
-  return printBudget(views, CampaignReadOptions{campaignId, false});
+  return printBudget(views, CampaignReadOptions{campaignId, false, {}});
 }
 
 void addCampaignListCommand(CLI::App& campaignGroup, CommandRun& run) {

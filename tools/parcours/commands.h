@@ -18,6 +18,9 @@ struct Context {
   // same commands through a `parcours serve`'s RPC API (remote_client.h).
   std::string server;
   std::string token;
+  // --keys / PARCOURS_KEYS: the key store sealing the applicants' contacts
+  // (docs/erasure.md); empty: "<data dir>-keys", beside the store, never in it.
+  std::string keysDir;
   std::shared_ptr<spdlog::logger> logger;
 };
 
@@ -45,6 +48,12 @@ void addDemoCommand(CLI::App& app, CommandRun& run);
 void addDigestCommand(CLI::App& app, CommandRun& run);
 void addVerifyCommand(CLI::App& app, CommandRun& run);
 void addAnchorCommand(CLI::App& app, CommandRun& run);
+void addReplayCommand(CLI::App& app, CommandRun& run);
+void addBundleCommands(CLI::App& app, CommandRun& run);
+
+// `parcours erase DOSSIER --reason TEXT`: the applicant's personal data
+// erased (DossierErased, then the dossier's key destroyed).
+void addEraseCommand(CLI::App& app, CommandRun& run);
 
 // `parcours serve` (adapters/server.h) and `parcours token add`.
 void addServeCommand(CLI::App& app, CommandRun& run);

@@ -122,12 +122,15 @@ int runDemo(const Context& given, const DemoOptions& options) {
         " events: the demo plays its campaigns on an empty store (omit --data to use a fresh "
         "temporary one)"));
   }
+  // The applicants' contacts are sealed with keys kept beside the store.
+  auto keys = openKeyStore(context, KeyStoreUse::Create);
+  if (!keys) return reportError(keys.error());
   if (!options.json)
     std::cerr << "demo: playing both 2020 campaigns in " << context.dataDir << "\n";
   const demo::Narrate narrate = [&](const std::string& line) {
     if (!options.json) std::cerr << "  " << line << "\n";
   };
-  auto outcome = demo::runDemoScenario(**log, options.settings, narrate);
+  auto outcome = demo::runDemoScenario(**log, options.settings, narrate, keys->get());
   if (!outcome) return reportError(outcome.error());
 
   ViewsProgress progress("building the views", 3, 10'000);

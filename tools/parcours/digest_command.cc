@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.h"
 #include "output.h"
@@ -16,7 +17,7 @@ namespace parcours::cli {
 namespace {
 
 struct DigestOptions {
-  std::uint64_t size = 0;
+  std::optional<std::uint64_t> size;
   std::uint64_t inclusionOf = 0;
   std::uint64_t consistencyFrom = 0;
   std::string timestampRequest;
@@ -27,6 +28,10 @@ nlohmann::json hexList(const std::vector<std::string>& hashes) {
   nlohmann::json out = nlohmann::json::array();
   for (const std::string& h : hashes) out.push_back(store::chain::toHex(h));
   return out;
+}
+
+std::string hashCount(std::size_t n) {
+  return std::to_string(n) + (n == 1 ? " hash" : " hashes");
 }
 
 int runDigest(const Context& context, const DigestOptions& options) {
@@ -43,7 +48,7 @@ int runDigest(const Context& context, const DigestOptions& options) {
     if (!proof) return reportError(proof.error());
     json["inclusion"] = {{"position", options.inclusionOf}, {"proof", hexList(*proof)}};
     lines.push_back("inclusion proof of event " + std::to_string(options.inclusionOf) + ": " +
-                    plural(proof->size(), "hash"));
+                    hashCount(proof->size()));
     for (const std::string& h : *proof) lines.push_back("  " + store::chain::toHex(h));
   }
   if (options.consistencyFrom != 0) {
@@ -53,7 +58,7 @@ int runDigest(const Context& context, const DigestOptions& options) {
     if (!proof) return reportError(proof.error());
     json["consistency"] = {{"from", digestJson(*earlier)}, {"proof", hexList(*proof)}};
     lines.push_back("consistency proof from " + earlier->text() + ": " +
-                    plural(proof->size(), "hash"));
+                    hashCount(proof->size()));
     for (const std::string& h : *proof) lines.push_back("  " + store::chain::toHex(h));
   }
   if (!options.timestampRequest.empty()) {

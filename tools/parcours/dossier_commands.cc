@@ -46,6 +46,10 @@ WriteSummary noDetail(const DossierState&, const CampaignState&) {
 
 int runDossierWrite(const Context& context, const DossierOptions& options,
                     const DossierCommand& command, const Detail& detail) {
+  // A submission seals the applicant's contact with a key made on first use.
+  const std::optional<KeyStoreUse> keys = std::holds_alternative<cmd::Submit>(command)
+                                              ? std::optional(KeyStoreUse::Create)
+                                              : std::nullopt;
   const std::string& id = options.dossierId;
   // Dossiers live in a store some campaign was opened in: it must exist.
   return runWrite(
@@ -70,7 +74,8 @@ int runDossierWrite(const Context& context, const DossierOptions& options,
       RemoteWrite{"dossier " + id,
                   [&](adapters::RemoteClient& client, const workflows::CommandContext& c) {
                     return client.dossier(id, command, c);
-                  }});
+                  }},
+      keys);
 }
 
 // A verb whose command needs nothing but the dossier id.

@@ -6,7 +6,10 @@
 
 #include "input_parsing.h"
 #include "output.h"
+#include "parcours/engine/clock.h"
+#include "parcours/workflows/workflow.h"
 #include "read_support.h"
+#include "store_access.h"
 
 namespace parcours::cli {
 namespace {
@@ -23,6 +26,7 @@ struct StatusOptions {
   std::string after;
   std::size_t limit = 100;
   bool json = false;
+  AsOfOptions asOf;
 };
 
 std::string meanText(const DossierRow& row) {
@@ -70,7 +74,11 @@ int runStatus(const Context& context, const StatusOptions& options) {
                                              "\" is not a state: use " + statusNames()));
     }
   }
-  return runRead(context, [&](const workflows::ViewQueries& views) {
+  workflows::PastScope scope;
+  if (!options.campaignId.empty()) {
+    scope = workflows::PastScope::campaign(options.campaignId);
+  }
+  return runRead(context, options.asOf, scope, [&](const workflows::ViewQueries& views) {
     return printStatus(views, options, state);
   });
 }
@@ -78,9 +86,58 @@ int runStatus(const Context& context, const StatusOptions& options) {
 struct ShowOptions {
   std::string dossierId;
   bool json = false;
+  AsOfOptions asOf;
 };
 
-Status printShow(const workflows::ViewQueries& views, const ShowOptions& options) {
+// The applicant's contact as `show` prints it.
+struct ShownContact {
+  std::string text;     // for the table
+  nlohmann::json json;  // {name, email, phone}, {"erased": true} or {"unreadable": why}
+};
+
+// Opened from the dossier's DossierSubmitted with its key (docs/erasure.md),
+// before the views are: a process opens the store once at a time. None over
+// --server (a server hands out no personal data) or for a dossier the log
+// does not hold (the views then say so). A contact that cannot be opened
+// (no key store, no key) is shown as unreadable rather than failing the read.
+Result<std::optional<ShownContact>> readContact(const Context& context,
+                                                const std::string& dossierId) {
+  if (!context.server.empty()) return std::optional<ShownContact>();
+  auto log = openStore(context, StoreUse::Existing);
+  if (!log) return log.error();
+  auto keys = openKeyStore(context, KeyStoreUse::IfPresent);
+  if (!keys) return keys.error();
+  engine::SystemClock clock;
+  workflows::Workflow workflow(**log, clock, keys->get());
+  if (auto dossier = workflow.loadDossier(dossierId); !dossier) {
+    if (dossier.error().code == ErrorCode::NotFound) return std::optional<ShownContact>();
+    return dossier.error();
+  }
+  auto reading = workflow.contact(dossierId);
+  if (!reading) {
+    std::string why = reading.error().message;
+    if (!*keys) why += " (no key store at " + keyStoreDir(context).value() + ": give --keys DIR)";
+    return std::optional(ShownContact{"unreadable: " + why, {{"unreadable", why}}});
+  }
+  if (reading->erased) {
+    if (reading->keyStillHeld) {
+      std::cerr << "parcours: warning: the erasure of dossier " << dossierId
+                << " stopped before its key was destroyed: run `parcours erase " << dossierId
+                << "` again to finish it\n";
+    }
+    return std::optional(ShownContact{"erased", {{"erased", true}}});
+  }
+  const workflows::Contact& c = reading->contact;
+  std::string text;
+  for (const std::string* part : {&c.name, &c.email, &c.phone}) {
+    if (!part->empty()) text += (text.empty() ? "" : ", ") + *part;
+  }
+  return std::optional(ShownContact{text.empty() ? "none" : text,
+                                    {{"name", c.name}, {"email", c.email}, {"phone", c.phone}}});
+}
+
+Status printShow(const workflows::ViewQueries& views, const ShowOptions& options,
+                 const std::optional<ShownContact>& contact) {
   auto row = views.dossier(options.dossierId);
   if (!row) return row.error();
   auto timeline = views.timeline(options.dossierId);
@@ -88,7 +145,9 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
   if (options.json) {
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& entry : *timeline) steps.push_back(timelineEntryJson(entry));
-    printJson({{"dossier", dossierRowJson(*row)}, {"timeline", std::move(steps)}});
+    nlohmann::json out{{"dossier", dossierRowJson(*row)}, {"timeline", std::move(steps)}};
+    if (contact) out["contact"] = contact->json;
+    printJson(out);
     return okStatus();
   }
   const std::string zone = campaignTimeZone(views, row->campaignId);
@@ -98,6 +157,7 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
   facts.addRow({"campaign", row->campaignId});
   facts.addRow({"state", std::string(workflows::statusName(row->status))});
   facts.addRow({"applicant", row->applicantName + " (" + row->applicantKind + ")"});
+  if (contact) facts.addRow({"contact", contact->text});
   facts.addRow({"title", row->title});
   if (!row->summary.empty()) facts.addRow({"summary", row->summary});
   if (!strands.empty()) facts.addRow({"strands", strands});
@@ -146,7 +206,7 @@ void addStatusCommand(CLI::App& app, CommandRun& run) {
       "--json: {\"dossiers\": [{dossier_id, campaign_id, status, applicant_name,\n"
       "applicant_kind, title, summary, strands, requested_cents, granted_cents,\n"
       "audition_slot, mean_milli, label_name, submitted_at, updated_at, last_position,\n"
-      "version}], \"next_cursor\": string or null}.\n" +
+      "version, contact_erased}], \"next_cursor\": string or null}.\n" +
       helpFooter("parcours status --campaign lti-2020 --state eligible --limit 50"));
   command->add_option("--campaign", options->campaignId, "Only this campaign's dossiers");
   command->add_option("--state", options->state, "Only dossiers in this state: " + statusNames());
@@ -156,6 +216,7 @@ void addStatusCommand(CLI::App& app, CommandRun& run) {
   command->add_option("--after", options->after,
                       "Start after this cursor (printed on stderr, or next_cursor in --json)");
   command->add_flag("--json", options->json, "One JSON object (fields below)");
+  addAsOfOptions(*command, options->asOf);
   command->callback([options, &run] {
     run = [options](const Context& context) { return runStatus(context, *options); };
   });
@@ -167,14 +228,21 @@ void addShowCommand(CLI::App& app, CommandRun& run) {
       app.add_subcommand("show", "One dossier: where it stands and every step that led there");
   command->footer(
       "\n--json: {\"dossier\": {the fields of `status --json`}, \"timeline\": [{position,\n"
-      "stream_version, recorded_at, event_type, actor, reason, rules_version, summary}]}.\n" +
+      "stream_version, recorded_at, event_type, actor, reason, rules_version, summary}],\n"
+      "\"contact\": {name, email, phone} or {\"erased\": true} or {\"unreadable\": why}}.\n"
+      "The contact is opened with the key store (--keys); not shown with --server.\n" +
       helpFooter("parcours show d-12 --json"));
   command->add_option("dossier", options->dossierId, "Dossier id")->required();
   command->add_flag("--json", options->json, "One JSON object (fields below)");
+  addAsOfOptions(*command, options->asOf);
   command->callback([options, &run] {
     run = [options](const Context& context) {
-      return runRead(
-          context, [&](const workflows::ViewQueries& views) { return printShow(views, *options); });
+      auto contact = readContact(context, options->dossierId);
+      if (!contact) return reportError(contact.error());
+      return runRead(context, options->asOf, workflows::PastScope::dossier(options->dossierId),
+                     [&](const workflows::ViewQueries& views) {
+                       return printShow(views, *options, *contact);
+                     });
     };
   });
 }

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
                  "Work on a running `parcours serve` (its --rpc address) instead of --data")
       ->envname("PARCOURS_SERVER");
   app.add_option("--token", context.token, "Bearer token for --server")->envname("PARCOURS_TOKEN");
+  app.add_option("--keys", context.keysDir,
+                 "Key store sealing the applicants' contacts (default: DATA-keys, beside --data)")
+      ->envname("PARCOURS_KEYS");
   app.add_option("--log-level", logLevel, "trace, debug, info, warn, error, critical or off")
       ->envname("PARCOURS_LOG_LEVEL")
       ->capture_default_str();
@@ -49,6 +52,9 @@ int main(int argc, char** argv) {
   cli::addDigestCommand(app, run);
   cli::addVerifyCommand(app, run);
   cli::addAnchorCommand(app, run);
+  cli::addReplayCommand(app, run);
+  cli::addBundleCommands(app, run);
+  cli::addEraseCommand(app, run);
   cli::addServeCommand(app, run);
   cli::addTokenCommands(app, run);
 

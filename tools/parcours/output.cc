@@ -116,7 +116,8 @@ std::string formatMilli(std::uint32_t milli) {
   return std::to_string(milli / 1000) + "." + fraction;
 }
 
-Result<std::string> readInputFile(const std::filesystem::path& path, const std::string& what) {
+Result<std::string> readInputFile(const std::filesystem::path& path, const std::string& what,
+                                  std::uintmax_t bytesMax) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Error::notFound("the " + what + " file " + path.string() +
@@ -124,14 +125,13 @@ Result<std::string> readInputFile(const std::filesystem::path& path, const std::
   }
   if (std::filesystem::is_directory(path, ec)) {
     return Error::invalidInput("the " + what + " file " + path.string() +
-                               " is a directory: name a JSON file");
+                               " is a directory: name a file");
   }
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > inputFileBytesMax) {
+  if (!ec && size > bytesMax) {
     return Error::invalidInput("the " + what + " file " + path.string() + " is " +
                                std::to_string(size) + " bytes, over the limit of " +
-                               std::to_string(inputFileBytesMax) +
-                               " bytes (1 MiB): is it the right file?");
+                               std::to_string(bytesMax) + " bytes: is it the right file?");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

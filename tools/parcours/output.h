@@ -72,7 +72,8 @@ inline constexpr std::uintmax_t inputFileBytesMax = 1u << 20;
 
 // Reads a whole file named on the command line; `what` names it in errors
 // ("submission"). NotFound when it does not exist, InvalidInput when it is
-// a directory or over inputFileBytesMax, IoError when it cannot be read.
-Result<std::string> readInputFile(const std::filesystem::path& path, const std::string& what);
+// a directory or over `bytesMax`, IoError when it cannot be read.
+Result<std::string> readInputFile(const std::filesystem::path& path, const std::string& what,
+                                  std::uintmax_t bytesMax = inputFileBytesMax);
 
 }  // namespace parcours::cli

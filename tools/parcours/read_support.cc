@@ -74,6 +74,58 @@ int runRead(const Context& context,
   return 0;
 }
 
+void addAsOfOptions(CLI::App& command, AsOfOptions& options) {
+  command.add_option("--at", options.at,
+                     "The view as it stood once the log held this many events (a position)");
+  command.add_option("--as-of", options.asOf,
+                     "The view as it stood at this instant (RFC 3339, e.g. "
+                     "2020-06-19T18:00:00+02:00)");
+}
+
+int runRead(const Context& context, const AsOfOptions& asOf, workflows::PastScope scope,
+            const std::function<Status(const workflows::ViewQueries&)>& body) {
+  return runReadAt(context, asOf, std::move(scope),
+                   [&](const workflows::ViewQueries& views, const ReadAt&) { return body(views); });
+}
+
+int runReadAt(const Context& context, const AsOfOptions& asOf, workflows::PastScope scope,
+              const std::function<Status(const workflows::ViewQueries&, const ReadAt&)>& body) {
+  const bool past = asOf.at != 0 || !asOf.asOf.empty();
+  if (!context.server.empty()) {
+    if (past) {
+      return reportError(Error::invalidInput(
+          "--at and --as-of read an embedded store (--data); against a server use its HTTP "
+          "API with ?at= or ?as_of="));
+    }
+    return runRead(context, [&](const workflows::ViewQueries& views) { return body(views, {}); });
+  }
+  if (asOf.at != 0) scope.at = asOf.at;
+  if (!asOf.asOf.empty()) {
+    auto micros = workflows::parseInstant(asOf.asOf);
+    if (!micros) return reportError(micros.error());
+    scope.asOfMicros = *micros;
+  }
+  auto open = openViews(context);
+  if (!open) return reportError(open.error());
+  if (!past) {
+    const ReadAt at{open->log.get(), open->views->checkpoint()};
+    if (auto done = body(*open->views, at); !done) return reportError(done.error());
+    return 0;
+  }
+  if (scope.at != UINT64_MAX && scope.at > open->log->head()) {
+    return reportError(Error::notFound("the log holds " + std::to_string(open->log->head()) +
+                                       " events: there is no position " +
+                                       std::to_string(scope.at) + " yet"));
+  }
+  auto views = workflows::PastViews::open(*open->log, *open->views, scope);
+  if (!views) return reportError(views.error());
+  // The views as of P are the log's first P events, whatever their scope.
+  const ReadAt at{open->log.get(), scope.asOfMicros ? (*views)->position()
+                                                    : std::min(scope.at, open->log->head())};
+  if (auto done = body(**views, at); !done) return reportError(done.error());
+  return 0;
+}
+
 std::string machineTime(std::int64_t micros) {
   return workflows::formatUtc(micros);
 }
@@ -104,7 +156,8 @@ nlohmann::json dossierRowJson(const workflows::DossierRow& row) {
           {"submitted_at", machineTime(row.submittedAtMicros)},
           {"updated_at", machineTime(row.updatedAtMicros)},
           {"last_position", row.lastPosition},
-          {"version", row.version}};
+          {"version", row.version},
+          {"contact_erased", row.contactErased}};
 }
 
 nlohmann::json timelineEntryJson(const workflows::TimelineEntry& entry) {

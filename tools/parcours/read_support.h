@@ -15,6 +15,7 @@
 #include "../common/progress.h"
 #include "commands.h"
 #include "parcours/store/event_log.h"
+#include "parcours/workflows/past_views.h"
 #include "parcours/workflows/views.h"
 
 namespace parcours::cli {
@@ -34,6 +35,30 @@ Result<OpenViews> openViews(const Context& context);
 // the exit code.
 int runRead(const Context& context,
             const std::function<Status(const workflows::ViewQueries&)>& body);
+
+// --at POSITION / --as-of TIME on a read: the views as they stood then
+// (workflows/past_views.h).
+struct AsOfOptions {
+  store::Position at = 0;  // 0: not given
+  std::string asOf;        // RFC 3339; empty: not given
+};
+void addAsOfOptions(CLI::App& command, AsOfOptions& options);
+
+// runRead over the views as of `asOf` when it is given; `scope` says which
+// dossier or campaign the read is about (its kind and id; at and asOf are
+// filled in here). Embedded stores only: a server answers ?at= and ?as_of=
+// on its HTTP API.
+int runRead(const Context& context, const AsOfOptions& asOf, workflows::PastScope scope,
+            const std::function<Status(const workflows::ViewQueries&)>& body);
+
+// Where the views a read sees stand: the embedded log (null with --server)
+// and the position they reflect (the head, or the --at/--as-of cut).
+struct ReadAt {
+  store::EventLog* log = nullptr;
+  store::Position position = 0;
+};
+int runReadAt(const Context& context, const AsOfOptions& asOf, workflows::PastScope scope,
+              const std::function<Status(const workflows::ViewQueries&, const ReadAt&)>& body);
 
 // One progress bar over `views` views' progress (each reports how far it
 // got towards the head), drawn only when the work is at least `eventsMin`

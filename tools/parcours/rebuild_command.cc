@@ -5,7 +5,9 @@
 #include <iostream>
 #include <memory>
 
+#include "../common/progress.h"
 #include "output.h"
+#include "parcours/engine/merkle_index.h"
 #include "read_support.h"
 #include "store_access.h"
 
@@ -31,11 +33,22 @@ int runRebuild(const Context& context, const RebuildOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (!rebuilt) return reportError(rebuilt.error());
+  // The Merkle index is derived from the log too: remade with the views.
+  auto index = engine::MerkleIndex::open(**log, context.logger, {},
+                                         engine::MerkleIndex::Open::AsIs);
+  if (!index) return reportError(index.error());
+  {
+    ProgressBar bar("rebuilding the Merkle index", (*log)->head());
+    auto remade = (*index)->rebuild([&](store::Position done, store::Position) { bar.update(done); });
+    bar.finish();
+    if (!remade) return reportError(remade.error());
+  }
   const store::Position events = *rebuilt;  // positions run from 1 without gaps
   const double perSecond = seconds > 0 ? static_cast<double>(events) / seconds : 0.0;
   if (options.json) {
     nlohmann::json names = nlohmann::json::array();
     for (const auto& [name, table] : (*views)->tables()) names.push_back(name);
+    names.push_back("merkle");
     printJson({{"views", std::move(names)},
                {"events", events},
                {"checkpoint", *rebuilt},
@@ -44,7 +57,9 @@ int runRebuild(const Context& context, const RebuildOptions& options) {
     return 0;
   }
   char line[160];
-  std::snprintf(line, sizeof line, "rebuilt %zu views over %llu events in %.3f s: %.0f events/s",
+  std::snprintf(line, sizeof line,
+                "rebuilt %zu views over %llu events in %.3f s: %.0f events/s; then the Merkle "
+                "index",
                 viewCount, static_cast<unsigned long long>(events), seconds, perSecond);
   std::cout << line << "\n";
   return 0;

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "output.h"
 #include "parcours/adapters/server.h"
+#include "store_access.h"
 
 namespace parcours::cli {
 
@@ -38,6 +39,12 @@ void addServeCommand(CLI::App& app, CommandRun& run) {
     run = [options](const Context& context) {
       adapters::ServeOptions resolved = *options;
       resolved.dataDir = context.dataDir;
+      // --keys, else beside the store; serve itself says --data is required.
+      if (!context.dataDir.empty()) {
+        auto keys = keyStoreDir(context);
+        if (!keys) return reportError(keys.error());
+        resolved.keysDir = *keys;
+      }
       return adapters::serve(resolved, context.logger);
     };
   });

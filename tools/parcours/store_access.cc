@@ -1,5 +1,6 @@
 #include "store_access.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -64,6 +65,67 @@ Result<std::unique_ptr<store::EventLog>> openStore(const Context& context, Store
                              std::to_string(storeLockWaitMax.count()) +
                              " s: run the command again once it is done (" + log.error().message +
                              ")");
+    }
+    std::this_thread::sleep_for(storeLockRetryEvery);
+  }
+}
+
+Result<std::string> keyStoreDir(const Context& context) {
+  std::filesystem::path keys;
+  if (!context.keysDir.empty()) {
+    keys = context.keysDir;
+  } else {
+    if (context.dataDir.empty()) {
+      return Error::invalidInput(
+          "no key store: give --keys DIR (or set PARCOURS_KEYS), or --data DIR for DIR-keys");
+    }
+    std::string data = context.dataDir;
+    while (data.size() > 1 && data.back() == '/') data.pop_back();
+    keys = data + "-keys";
+  }
+  if (!context.dataDir.empty()) {
+    bool resolvedBoth = true;
+    // Absolute, symbolic links resolved, no trailing "/" (an empty last part).
+    const auto resolve = [&resolvedBoth](const std::filesystem::path& p) {
+      std::error_code ec;
+      auto resolved = std::filesystem::weakly_canonical(p, ec);
+      resolvedBoth = resolvedBoth && !ec;
+      return resolved.has_filename() ? resolved : resolved.parent_path();
+    };
+    const auto data = resolve(context.dataDir);
+    const auto resolved = resolve(keys);
+    if (resolvedBoth) {
+      const auto [end, rest] =
+          std::mismatch(data.begin(), data.end(), resolved.begin(), resolved.end());
+      if (end == data.end()) {
+        return Error::invalidInput("--keys " + keys.string() + " is inside the data directory " +
+                                   context.dataDir +
+                                   ": the key store must live apart from the log, or every copy "
+                                   "of the log carries the keys that erasure destroys");
+      }
+    }
+  }
+  return keys.string();
+}
+
+Result<std::unique_ptr<engine::KeyStore>> openKeyStore(const Context& context, KeyStoreUse use) {
+  auto dir = keyStoreDir(context);
+  if (!dir) return dir.error();
+  std::error_code ec;
+  if (use == KeyStoreUse::IfPresent && !std::filesystem::exists(*dir, ec)) {
+    return std::unique_ptr<engine::KeyStore>();
+  }
+  const auto giveUpAt = std::chrono::steady_clock::now() + storeLockWaitMax;
+  while (true) {
+    auto keys = engine::KeyStore::open(*dir);
+    if (keys || !heldByAnotherProcess(keys.error())) {
+      if (!keys) return Error{keys.error().code, keys.error().message + " (--keys " + *dir + ")"};
+      return keys;
+    }
+    if (std::chrono::steady_clock::now() >= giveUpAt) {
+      return Error::conflict(
+          "the key store at " + *dir + " is in use by another process and stayed so for " +
+          std::to_string(storeLockWaitMax.count()) + " s (" + keys.error().message + ")");
     }
     std::this_thread::sleep_for(storeLockRetryEvery);
   }

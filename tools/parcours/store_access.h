@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "parcours/engine/key_store.h"
 #include "parcours/store/event_log.h"
 #include "parcours/store/result.h"
 
@@ -21,5 +22,22 @@ enum class StoreUse {
 // store open for storeLockWaitMax (commands run in parallel wait for each
 // other); IoError or Corruption when RocksDB cannot open it.
 Result<std::unique_ptr<store::EventLog>> openStore(const Context& context, StoreUse use);
+
+// The key store sealing the applicants' contacts (docs/erasure.md): --keys,
+// else "<data dir>-keys". InvalidInput when neither is known, or when it
+// would be the data directory or inside it (a copy of the log must never
+// carry a key).
+Result<std::string> keyStoreDir(const Context& context);
+
+enum class KeyStoreUse {
+  Create,     // a submission: made on first use
+  IfPresent,  // reads and erasures: none there is no key store (null), not a new one
+};
+
+// Opens the key store; with IfPresent, null when its directory does not
+// exist. Waits for another process like openStore; IoError or Corruption
+// when RocksDB cannot open it. Open it after the log (and so close it
+// first): commands then queue on the log's lock alone.
+Result<std::unique_ptr<engine::KeyStore>> openKeyStore(const Context& context, KeyStoreUse use);
 
 }  // namespace parcours::cli

@@ -31,6 +31,12 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
     if (!digest) return reportError(digest.error());
     verify.extends.push_back(std::move(digest).value());
   }
+  if (!options.caFile.empty()) {
+    // A CA file that cannot be read says nothing of the log: refused
+    // before anything is checked, not reported as an altered anchor.
+    auto ca = readInputFile(options.caFile, "CA certificate");
+    if (!ca) return reportError(ca.error());
+  }
   auto log = openStore(context, StoreUse::Existing);
   if (!log) return reportError(log.error());
   auto index = openMerkleIndex(**log, context);
@@ -45,6 +51,7 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
   bar.finish();
   if (!report) return reportError(report.error());
   std::vector<engine::AnchorCheck> anchors;
+  bool anchorFailed = false;
   if (report->intact) {
     auto checked = engine::checkAnchors(**log, **index, options.caFile);
     if (!checked) return reportError(checked.error());
@@ -54,10 +61,13 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
         report->intact = false;
         report->failedAt = a.anchor.position;
         report->problem = a.problem;
+        anchorFailed = true;
         break;
       }
     }
   }
+  std::size_t unchecked = 0;  // anchors whose authority no CA vouched for
+  for (const engine::AnchorCheck& a : anchors) unchecked += a.chainChecked ? 0 : 1;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.json) {
@@ -65,6 +75,7 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
                            {"events_checked", report->eventsChecked},
                            {"stream_copies_checked", report->streamCopiesChecked},
                            {"anchors_checked", anchors.size()},
+                           {"anchors_without_ca", unchecked},
                            {"digest", digestJson(report->digest)},
                            {"seconds", seconds}};
     if (!report->intact) {
@@ -80,12 +91,19 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
               << (report->streamCopiesChecked == 1 ? " stream copy" : " stream copies") << " checked, "
               << plural(anchors.size(), "anchored digest") << ", in " << rate << "\n"
               << "digest " << report->digest.text() << "\n";
+    if (unchecked > 0) {
+      std::cout << "note: " << plural(unchecked, "anchor")
+                << " checked against the certificate it carries only: give the authority's CA "
+                   "with --ca-file to know who signed\n";
+    }
   }
   if (report->intact) return 0;
-  const std::string where = report->failedAt == 0
-                                ? std::string("the log is not intact")
-                                : "the log was altered at position " +
-                                      std::to_string(report->failedAt);
+  const std::string where =
+      anchorFailed ? "the anchor recorded at position " + std::to_string(report->failedAt) +
+                         " does not check"
+      : report->failedAt == 0
+          ? std::string("the log is not intact")
+          : "the log was altered at position " + std::to_string(report->failedAt);
   std::cerr << "parcours: " << where << ": " << report->problem << "\n";
   return exitCodeFor(ErrorCode::Corruption);
 }
@@ -101,8 +119,8 @@ void addVerifyCommand(CLI::App& app, CommandRun& run) {
       "chain head, the Merkle index, every --digest given (an earlier `parcours digest`\n"
       "the log must extend) and every anchored digest (`parcours anchor`). Exits 7 at\n"
       "the first problem, naming the position. A progress bar goes to stderr.\n"
-      "--json: {intact, events_checked, stream_copies_checked, anchors_checked, digest,\n"
-      "seconds, failed_at, problem}.\n" +
+      "--json: {intact, events_checked, stream_copies_checked, anchors_checked,\n"
+      "anchors_without_ca, digest, seconds, failed_at, problem}.\n" +
       helpFooter("parcours --data ./data verify --digest 1200:3f9a…"));
   command->add_option("--digest", options->digests,
                       "An earlier digest SIZE:ROOT the log must extend (repeatable)");

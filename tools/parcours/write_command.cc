@@ -77,7 +77,8 @@ int runRemoteWrite(const Context& context, const WriteOptions& options, const Re
 }  // namespace
 
 int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
-             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote) {
+             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote,
+             std::optional<KeyStoreUse> keyUse) {
   if (!context.server.empty()) return runRemoteWrite(context, options, remote);
   if (options.actor.empty()) {
     return reportError(Error::invalidInput(
@@ -97,7 +98,13 @@ int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
 
   auto log = openStore(context, use);
   if (!log) return reportError(log.error());
-  workflows::Workflow workflow(**log, *clock);
+  std::unique_ptr<engine::KeyStore> keys;
+  if (keyUse) {
+    auto opened = openKeyStore(context, *keyUse);
+    if (!opened) return reportError(opened.error());
+    keys = std::move(opened).value();
+  }
+  workflows::Workflow workflow(**log, *clock, keys.get());
   const workflows::CommandContext commandContext{{options.commandId, options.actor, "", ""},
                                                  options.reason};
   auto appended = command(workflow, commandContext);

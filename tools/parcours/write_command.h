@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "commands.h"
@@ -75,7 +76,10 @@ struct RemoteWrite {
 // refused, and the token's subject). Otherwise checks --at and --actor, opens the store, runs
 // `command` through the workflow service and prints the outcome. Returns the exit code. Nothing is
 // written unless the command is accepted.
+// `keys`: the key store the workflow service is given, when the command
+// seals or erases personal data (a submission, an erasure); none otherwise.
 int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
-             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote);
+             const WriteCommand& command, const Summarise& summarise, const RemoteWrite& remote,
+             std::optional<KeyStoreUse> keys = std::nullopt);
 
 }  // namespace parcours::cli

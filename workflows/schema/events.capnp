@@ -15,6 +15,7 @@
 @0xb1b107d35c903d69;
 
 using Cxx = import "/capnp/c++.capnp";
+using Json = import "/capnp/compat/json.capnp";
 $Cxx.namespace("parcours::workflows::schema");
 
 # ---------------------------------------------------------------- rules
@@ -123,7 +124,10 @@ struct CampaignEvent {
 # ---------------------------------------------------------------- dossiers
 
 struct Contact {
-  # Personal data: never logged.
+  # Personal data: never logged. Since erasure came (docs/erasure.md) a
+  # DossierSubmitted holds it only sealed (`sealedContact`); an Application's
+  # `contact` is then left unset. Events written before hold it here in
+  # plaintext, which no erasure can take back out of the log.
   name @0 :Text;
   email @1 :Text;
   phone @2 :Text;
@@ -163,7 +167,22 @@ struct DossierEvent {
 
   union {
     dossierSubmitted :group {
-      application @4 :Application;
+      application @4 :Application;  # its contact unset: see sealedContact
+      # The applicant's contact (a Contact, as a flat Cap'n Proto message),
+      # sealed by the workflow service before the decision with the
+      # dossier's data key (engine/key_store.h: AES-256-GCM, associated data
+      # "<dossierId>/contact"). Destroying the key (DossierErased) makes it
+      # unreadable for good, in the log and in every backup of it. Empty: no
+      # contact was given, or it was dropped (a workflow with no key store).
+      # A replay of the decision carries these bytes through unchanged: it
+      # needs no key and never sees the plaintext.
+      sealedContact @28 :Data $Json.base64;
+      # Which contact fields the applicant filled ("contact.name",
+      # "contact.email", "contact.phone"; blank ones are absent), read from
+      # the plaintext before sealing: the required-fields rules of any later
+      # decision, and its replay, are checked against this list, so they
+      # never need the plaintext or the key.
+      contactFields @29 :List(Text);
     }
     eligibilityConfirmed @5 :Void;
     dossierDeclaredIneligible @6 :Void;
@@ -202,5 +221,10 @@ struct DossierEvent {
       amountCents @26 :Int64;
     }
     dossierWithdrawn @27 :Void;
+    # The applicant's personal data was erased (GDPR): the dossier's key is
+    # destroyed right after this event is durable, so its sealedContact can
+    # never be read again. Allowed in every state, once; the status stays.
+    # The reason says why (the request); the envelope, who and when.
+    dossierErased @30 :Void;
   }
 }

@@ -120,4 +120,24 @@ std::vector<std::string> missingFields(const Application& application, const Cam
   return missing;
 }
 
+std::vector<std::string> filledContactFields(const Contact& contact) {
+  std::vector<std::string> filled;
+  if (!isBlank(contact.name)) filled.emplace_back("contact.name");
+  if (!isBlank(contact.email)) filled.emplace_back("contact.email");
+  if (!isBlank(contact.phone)) filled.emplace_back("contact.phone");
+  return filled;
+}
+
+std::vector<std::string> missingFields(const DossierState& dossier, const CampaignRules& rules) {
+  std::vector<std::string> missing;
+  const std::vector<std::string>& filled = dossier.contact.fields;
+  for (const std::string& field : rules.requiredFields) {
+    const bool empty = field.rfind("contact.", 0) == 0
+                           ? std::find(filled.begin(), filled.end(), field) == filled.end()
+                           : isEmpty(dossier.application, field);
+    if (empty) missing.push_back(field);
+  }
+  return missing;
+}
+
 }  // namespace parcours::workflows

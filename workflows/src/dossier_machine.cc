@@ -294,6 +294,18 @@ struct StrandsOffered : Guard<StrandsOffered> {
   }
 };
 
+// The contact reaches the decision sealed (Submit::sealed), never in
+// plaintext: a plaintext one here is the workflow service's bug, and the
+// machine would otherwise write personal data the erasure cannot take back.
+struct ContactSealed : Guard<ContactSealed> {
+  static bool test(Context& c, const cmd::Submit& e) {
+    const Contact& contact = e.application.contact;
+    if (contact.name.empty() && contact.email.empty() && contact.phone.empty()) return true;
+    return c.refuse(
+        Error::bug("dossier \"" + c.dossierId + "\": the contact reached the decision unsealed"));
+  }
+};
+
 struct ApplicantKindEligible : Guard<ApplicantKindEligible> {
   static bool test(Context& c, const cmd::ConfirmEligibility&) {
     const auto& kinds = c.rules().eligibleApplicantKinds;
@@ -307,7 +319,7 @@ struct ApplicantKindEligible : Guard<ApplicantKindEligible> {
 
 struct ApplicationComplete : Guard<ApplicationComplete> {
   static bool test(Context& c, const cmd::ConfirmEligibility&) {
-    const std::vector<std::string> missing = missingFields(c.dossier.application, c.rules());
+    const std::vector<std::string> missing = missingFields(c.dossier, c.rules());
     if (missing.empty()) return true;
     return c.refuse(Error::refused("the application is incomplete: " + joined(missing) +
                                    (missing.size() == 1 ? " is" : " are") + " required by " +
@@ -332,6 +344,14 @@ struct HasReason : Guard<HasReason> {
     if (!c.input.reason.empty()) return true;
     return c.refuse(Error::invalidInput("to " + std::string(commandName(DossierCommand(event))) +
                                         " a dossier, give the reason (--reason)"));
+  }
+};
+
+struct NotErasedYet : Guard<NotErasedYet> {
+  static bool test(Context& c, const cmd::Erase&) {
+    if (!c.dossier.contactErased) return true;
+    return c.refuse(
+        Error::refused("the personal data of dossier \"" + c.dossierId + "\" was already erased"));
   }
 };
 
@@ -530,7 +550,14 @@ struct AwardAllowed : Guard<AwardAllowed> {
 struct EmitSubmitted : Action<EmitSubmitted> {
   static void run(Context& c, const cmd::Submit& e) {
     DossierEventBuilder b(c);
-    writeApplication(e.application, b.event.initDossierSubmitted().initApplication());
+    auto submitted = b.event.initDossierSubmitted();
+    writeApplication(e.application, submitted.initApplication());  // its contact is empty
+    if (!e.sealed.sealed.empty()) {
+      submitted.setSealedContact(kj::ArrayPtr<const kj::byte>(
+          reinterpret_cast<const kj::byte*>(e.sealed.sealed.data()), e.sealed.sealed.size()));
+    }
+    auto fields = submitted.initContactFields(static_cast<unsigned>(e.sealed.fields.size()));
+    for (unsigned i = 0; i < fields.size(); ++i) fields.set(i, e.sealed.fields[i]);
     b.emitTo(c);
   }
 };
@@ -551,6 +578,7 @@ using EmitNotSelected = EmitMark<&schema::DossierEvent::Builder::setDossierNotSe
 using EmitAuditionHeld = EmitMark<&schema::DossierEvent::Builder::setAuditionHeld>;
 using EmitAuditionMissed = EmitMark<&schema::DossierEvent::Builder::setAuditionMissed>;
 using EmitWithdrawn = EmitMark<&schema::DossierEvent::Builder::setDossierWithdrawn>;
+using EmitErased = EmitMark<&schema::DossierEvent::Builder::setDossierErased>;
 
 struct EmitAuditionScheduled : Action<EmitAuditionScheduled> {
   static void run(Context& c, const cmd::ScheduleAudition& e) {
@@ -674,7 +702,7 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Restoring,      Restore,                 Rejected,       none,               IsIn<Rejected> >,
     Row< Restoring,      Restore,                 Withdrawn,      none,               IsIn<Withdrawn> >,
     // -- submission and instruction
-    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<TakingSubmissions, SubmittedInTime, StrandsOffered> >,
+    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<ContactSealed, TakingSubmissions, SubmittedInTime, StrandsOffered> >,
     Row< Submitted,      cmd::ConfirmEligibility, Eligible,       EmitEligible,       All<ApplicantKindEligible, ApplicationComplete, RequestWithinCap> >,
     Row< Submitted,      cmd::DeclareIneligible,  Ineligible,     EmitIneligible,     HasReason >,
     Row< Eligible,       cmd::NotSelect,          NotSelected,    EmitNotSelected,    HasReason >,
@@ -699,7 +727,20 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Eligible,       cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
     Row< Auditioned,     cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
     Row< Scored,         cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
-    Row< Voted,          cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >
+    Row< Voted,          cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    // -- erasure of the personal data (GDPR), from every state, which it keeps
+    Row< Submitted,      cmd::Erase,              Submitted,      EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Eligible,       cmd::Erase,              Eligible,       EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Auditioned,     cmd::Erase,              Auditioned,     EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Scored,         cmd::Erase,              Scored,         EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Voted,          cmd::Erase,              Voted,          EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Labelled,       cmd::Erase,              Labelled,       EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Ineligible,     cmd::Erase,              Ineligible,     EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< NotSelected,    cmd::Erase,              NotSelected,    EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< NoShow,         cmd::Erase,              NoShow,         EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< BelowThreshold, cmd::Erase,              BelowThreshold, EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Rejected,       cmd::Erase,              Rejected,       EmitErased,         All<HasReason, NotErasedYet> >,
+    Row< Withdrawn,      cmd::Erase,              Withdrawn,      EmitErased,         All<HasReason, NotErasedYet> >
   > {};
   // clang-format on
 

@@ -42,10 +42,33 @@ void writeApplication(const Application& a, schema::Application::Builder out) {
   auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
   for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
   out.setRequestedCents(a.requestedCents);
+  // An empty contact stays unset: a DossierSubmitted's always is (sealed).
+  if (a.contact.name.empty() && a.contact.email.empty() && a.contact.phone.empty()) return;
   auto contact = out.initContact();
   contact.setName(a.contact.name);
   contact.setEmail(a.contact.email);
   contact.setPhone(a.contact.phone);
+}
+
+std::string encodeContact(const Contact& contact) {
+  capnp::MallocMessageBuilder message;
+  auto out = message.initRoot<schema::Contact>();
+  out.setName(contact.name);
+  out.setEmail(contact.email);
+  out.setPhone(contact.phone);
+  return flattenMessage(message);
+}
+
+Result<Contact> decodeContact(std::string_view bytes) {
+  // The message names no field's content: it is personal data.
+  return readPayload<schema::Contact>(
+      bytes, "sealed contact", [](schema::Contact::Reader in) -> Result<Contact> {
+        return Contact{toString(in.getName()), toString(in.getEmail()), toString(in.getPhone())};
+      });
+}
+
+std::string contactSealContext(std::string_view dossierId) {
+  return std::string(dossierId) + "/contact";
 }
 
 schema::VoteChoice writeChoice(VoteChoice choice) {
@@ -87,6 +110,7 @@ std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
     case E::AUDITION_SCHEDULED:
     case E::SCORE_RECORDED:
     case E::VOTE_CAST:
+    case E::DOSSIER_ERASED:  // in any state, which it keeps
       return std::nullopt;
   }
   return std::nullopt;
@@ -107,11 +131,26 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
     }
     if (auto after = statusAfter(e)) state.status = *after;
     switch (which) {
-      case E::DOSSIER_SUBMITTED:
+      case E::DOSSIER_SUBMITTED: {
+        auto submitted = e.getDossierSubmitted();
         state.dossierId = toString(e.getDossierId());
         state.campaignId = toString(e.getCampaignId());
-        state.application = readApplication(e.getDossierSubmitted().getApplication());
+        state.application = readApplication(submitted.getApplication());
+        auto sealed = submitted.getSealedContact();
+        state.contact.sealed.assign(reinterpret_cast<const char*>(sealed.begin()), sealed.size());
+        state.contact.fields.clear();
+        for (auto field : submitted.getContactFields()) {
+          state.contact.fields.push_back(toString(field));
+        }
+        // Written before sealing: the plaintext says which fields it fills.
+        if (state.contact.fields.empty()) {
+          state.contact.fields = filledContactFields(state.application.contact);
+        }
         state.submittedAtMicros = recordedAtMicros;
+        break;
+      }
+      case E::DOSSIER_ERASED:
+        state.contactErased = true;
         break;
       case E::ELIGIBILITY_CONFIRMED:
       case E::DOSSIER_DECLARED_INELIGIBLE:

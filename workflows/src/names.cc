@@ -66,11 +66,20 @@ constexpr std::array<std::pair<Phase, std::string_view>, 5> phaseNames{{
 
 // Indexed like DossierCommand's alternatives.
 constexpr std::array<std::string_view, std::variant_size_v<DossierCommand>> commandNames{
-    "submit",         "confirm eligibility", "declare ineligible",
-    "not select",     "schedule audition",   "record audition held",
-    "record no-show", "record score",        "close scoring",
-    "cast vote",      "close vote",          "award",
-    "withdraw"};
+    "submit",
+    "confirm eligibility",
+    "declare ineligible",
+    "not select",
+    "schedule audition",
+    "record audition held",
+    "record no-show",
+    "record score",
+    "close scoring",
+    "cast vote",
+    "close vote",
+    "award",
+    "withdraw",
+    "erase the personal data of"};
 
 }  // namespace
 

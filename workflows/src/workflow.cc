@@ -62,6 +62,32 @@ Result<store::AppendResult> sameCommandOnly(Result<store::AppendResult> result,
       ", not on " + stream + ": give each command its own id");
 }
 
+// A submission: the contact leaves the command before the decision, which
+// sees only which of its fields were filled. The machine decides first
+// without it (no guard of a submission reads the contact), so a refused
+// submission creates no key; once it accepts, the contact is sealed with the
+// dossier's key and the submission decided again with the sealed bytes,
+// which the event carries. Without a key store the contact is dropped.
+Result<DossierDecision> decideSubmission(engine::KeyStore* keys, const std::string& dossierId,
+                                         const DossierState& dossier, const CampaignState& campaign,
+                                         const dossier_command::Submit& given,
+                                         const DecisionInput& input) {
+  dossier_command::Submit submit{given.campaignId, given.application, {}};
+  const Contact plaintext = std::move(submit.application.contact);
+  submit.application.contact = {};
+  submit.sealed.fields = filledContactFields(plaintext);
+  auto decision = decideDossier(dossierId, dossier, campaign, submit, input);
+  const bool noContact =
+      plaintext.name.empty() && plaintext.email.empty() && plaintext.phone.empty();
+  if (!decision || keys == nullptr || noContact) return decision;
+  auto key = keys->keyFor(dossierId);
+  if (!key) return std::move(key).takeError();
+  auto sealed = engine::seal(*key, encodeContact(plaintext), contactSealContext(dossierId));
+  if (!sealed) return std::move(sealed).takeError();
+  submit.sealed.sealed = std::move(sealed).value();
+  return decideDossier(dossierId, dossier, campaign, submit, input);
+}
+
 }  // namespace
 
 // Campaign streams are read by every dossier command, so their folded
@@ -103,8 +129,8 @@ class Workflow::CampaignCache {
   std::map<std::string, std::shared_ptr<const CampaignState>, std::less<>> states_;
 };
 
-Workflow::Workflow(store::EventLog& log, const engine::Clock& clock)
-    : log_(log), clock_(clock), campaigns_(std::make_unique<CampaignCache>(log)) {}
+Workflow::Workflow(store::EventLog& log, const engine::Clock& clock, engine::KeyStore* keys)
+    : log_(log), clock_(clock), keys_(keys), campaigns_(std::make_unique<CampaignCache>(log)) {}
 
 Workflow::~Workflow() = default;
 
@@ -145,6 +171,13 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
                                               const DossierCommand& command,
                                               const CommandContext& context) {
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  if (std::holds_alternative<dossier_command::Erase>(command)) return erase(dossierId, context);
+  return decideAndAppend(dossierId, command, context);
+}
+
+Result<store::AppendResult> Workflow::decideAndAppend(const std::string& dossierId,
+                                                      const DossierCommand& command,
+                                                      const CommandContext& context) {
   const auto* submit = std::get_if<dossier_command::Submit>(&command);
   auto result = engine::runCommand(
       log_, clock_, context.metadata,
@@ -160,7 +193,9 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
         if (!(*campaign)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
 
         const DecisionInput input{engine::toMicros(when.now), when.actor, context.reason};
-        auto decision = decideDossier(dossierId, *dossier, **campaign, command, input);
+        auto decision =
+            submit ? decideSubmission(keys_, dossierId, *dossier, **campaign, *submit, input)
+                   : decideDossier(dossierId, *dossier, **campaign, command, input);
         if (!decision) return std::move(decision).takeError();
         std::vector<store::StreamWrite> writes;
         writes.push_back({dossierStream(dossierId),
@@ -174,6 +209,98 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
         return writes;
       });
   return sameCommandOnly(std::move(result), dossierStream(dossierId), context.metadata);
+}
+
+Result<store::AppendResult> Workflow::erase(const std::string& dossierId,
+                                            const CommandContext& context) {
+  // Recording the erasure while the key lives on in another key store would
+  // promise what was not done: a sealed contact's key must be here.
+  auto state = foldDossier(log_, dossierId);
+  if (!state) return std::move(state).takeError();
+  if (!state->contact.sealed.empty() && !state->contactErased) {
+    if (keys_ == nullptr) {
+      return Error::invalidInput("the contact of dossier \"" + dossierId +
+                                 "\" is sealed: erasing it needs the key store holding its key");
+    }
+    auto key = keys_->find(dossierId);
+    if (!key) return std::move(key).takeError();
+    if (!key->has_value()) {
+      auto erased = keys_->erased(dossierId);
+      if (!erased) return std::move(erased).takeError();
+      if (!*erased) {
+        return Error::notFound("the key store holds no key for dossier \"" + dossierId +
+                               "\", whose contact is sealed: is it the key store of this log? "
+                               "(nothing erased)");
+      }
+    }
+  }
+  auto result = decideAndAppend(dossierId, dossier_command::Erase{}, context);
+  if (!result) {
+    // Refused as already erased: an earlier erase may have stopped between
+    // its event and the key's destruction. Finish it rather than refuse.
+    if (result.error().code != ErrorCode::RefusedByRule || keys_ == nullptr) return result;
+    auto now = foldDossier(log_, dossierId);  // the refusal's state, not the one read above
+    if (!now) return std::move(now).takeError();
+    if (!now->contactErased) return result;
+    auto keyGone = keys_->erased(dossierId);
+    if (!keyGone) return std::move(keyGone).takeError();
+    if (*keyGone) return result;
+    if (auto s = keys_->erase(dossierId); !s) return s.error();
+    return store::AppendResult{};  // nothing written: the event was already there
+  }
+  // The event is durable: from now on nobody shows the contact. The key
+  // goes next; a failure here leaves it for the next erase to destroy.
+  if (keys_ != nullptr) {
+    if (auto s = keys_->erase(dossierId); !s) {
+      return Error{s.error().code, "DossierErased is recorded at position " +
+                                       std::to_string(result->lastPosition) +
+                                       ", but the dossier's key could not be destroyed (" +
+                                       s.error().message + "): run the erase again to finish"};
+    }
+  }
+  return result;
+}
+
+Result<ContactReading> Workflow::contact(const std::string& dossierId) const {
+  auto state = loadDossier(dossierId);
+  if (!state) return std::move(state).takeError();
+  ContactReading reading;
+  if (state->contactErased) {
+    reading.erased = true;
+    if (keys_ != nullptr) {
+      auto key = keys_->find(dossierId);
+      if (!key) return std::move(key).takeError();
+      reading.keyStillHeld = key->has_value();
+    }
+    return reading;
+  }
+  if (state->contact.sealed.empty()) {
+    reading.contact = state->application.contact;  // written before sealing, or none
+    return reading;
+  }
+  if (keys_ == nullptr) {
+    return Error::invalidInput("the contact of dossier \"" + dossierId +
+                               "\" is sealed: reading it needs the key store");
+  }
+  auto key = keys_->find(dossierId);
+  if (!key) return std::move(key).takeError();
+  if (!key->has_value()) {
+    auto erased = keys_->erased(dossierId);
+    if (!erased) return std::move(erased).takeError();
+    if (*erased) {
+      // The key store says erased, the log does not: read as erased.
+      reading.erased = true;
+      return reading;
+    }
+    return Error::notFound("the key store holds no key for dossier \"" + dossierId +
+                           "\", whose contact is sealed: is it the key store of this log?");
+  }
+  auto plaintext = engine::openSealed(**key, state->contact.sealed, contactSealContext(dossierId));
+  if (!plaintext) return std::move(plaintext).takeError();
+  auto decoded = decodeContact(*plaintext);
+  if (!decoded) return std::move(decoded).takeError();
+  reading.contact = std::move(decoded).value();
+  return reading;
 }
 
 Result<CampaignState> Workflow::loadCampaign(const std::string& campaignId) const {

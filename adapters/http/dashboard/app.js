@@ -101,7 +101,8 @@ const EVENT_TYPES = ['CampaignOpened', 'RulesAmended', 'JuryAppointed',
   'ConflictOfInterestDeclared', 'PhaseChanged', 'BudgetEnvelopeSet', 'FundingCommitted',
   'DossierSubmitted', 'EligibilityConfirmed', 'DossierDeclaredIneligible', 'DossierNotSelected',
   'AuditionScheduled', 'AuditionHeld', 'AuditionMissed', 'ScoreRecorded', 'ScoringClosed',
-  'VoteCast', 'VoteClosed', 'LabelAwarded', 'FundingGranted', 'DossierWithdrawn', 'message'];
+  'VoteCast', 'VoteClosed', 'LabelAwarded', 'FundingGranted', 'DossierWithdrawn', 'DossierErased',
+  'message'];
 
 const PAGE = 25;
 

@@ -112,6 +112,9 @@ void fold(E::Reader e, DossierRow& row) {
     case E::FUNDING_GRANTED:
       row.grantedCents += e.getFundingGranted().getAmountCents();
       break;
+    case E::DOSSIER_ERASED:
+      row.contactErased = true;
+      break;
     default:
       break;  // the state alone changes, or a step within it (scores, votes: in the timeline)
   }

@@ -177,6 +177,10 @@ std::string summarize(schema::DossierEvent::Reader e) {
       return "funding granted: " + formatEuros(e.getFundingGranted().getAmountCents());
     case E::DOSSIER_WITHDRAWN:
       return "withdrawn by the applicant";
+    case E::DOSSIER_ERASED:
+      out = "personal data erased: ";
+      out += text(e.getReason());
+      return out;
   }
   return "unknown dossier event";
 }

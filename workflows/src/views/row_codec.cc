@@ -173,6 +173,7 @@ std::string encodeRow(const DossierRow& r, const std::vector<store::Position>& t
   w.i64(r.updatedAtMicros);
   w.u64(r.lastPosition);
   w.u64(r.version);
+  w.flag(r.contactErased);
   w.u64(trail.size());
   store::Position previous = 0;
   for (store::Position p : trail) {
@@ -204,6 +205,7 @@ Result<DossierRow> decodeDossierRow(std::string_view bytes, std::string_view key
   r.updatedAtMicros = in.i64();
   r.lastPosition = in.u64();
   r.version = in.u64();
+  r.contactErased = in.flag();
   const std::uint64_t n = in.count();
   if (trail != nullptr) trail->reserve(n);
   store::Position p = 0;

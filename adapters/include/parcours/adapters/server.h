@@ -20,6 +20,9 @@ namespace parcours::adapters {
 
 struct ServeOptions {
   std::string dataDir;
+  // The key store sealing the applicants' contacts (engine/key_store.h),
+  // made when missing; empty: none, and submitted contacts are dropped.
+  std::string keysDir;
   std::string httpAddress = "127.0.0.1:8080";  // port 0: any free port
   std::string rpcAddress = "127.0.0.1:8081";
   std::string tokensFile;

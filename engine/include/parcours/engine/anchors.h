@@ -40,7 +40,9 @@ struct Anchor {
 // claimed.size, then appends a DigestAnchored event. InvalidInput when the
 // reply is not a valid timestamp of that digest; Conflict when the log's
 // digest of that size is not `claimed` (the digest is not this log's);
-// NotFound when the log is shorter than claimed.size.
+// NotFound when the log is shorter than claimed.size. The same reply
+// anchored again is the same anchor (its hash is the command id): nothing
+// is written the second time.
 Result<Anchor> anchorDigest(store::EventLog& log, const MerkleIndex& index,
                             const merkle::Digest& claimed, std::string_view replyDer,
                             const std::string& caFile, const store::AppendContext& context);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "parcours/engine/merkle.h"
 #include "parcours/engine/projection.h"
@@ -20,10 +21,13 @@ namespace parcours::engine {
 
 class MerkleIndex {
  public:
-  // Opens the index over `log` and catches it up to the head.
+  // Opens the index over `log` and, unless told not to (before a rebuild of
+  // a damaged index, which a catch-up could not extend), catches it up.
+  enum class Open : std::uint8_t { CatchUp, AsIs };
   static Result<std::unique_ptr<MerkleIndex>> open(store::EventLog& log,
                                                    std::shared_ptr<spdlog::logger> logger,
-                                                   const ProgressFn& progress = {});
+                                                   const ProgressFn& progress = {},
+                                                   Open how = Open::CatchUp);
   ~MerkleIndex();
 
   Result<store::Position> catchUp(const ProgressFn& progress = {});
@@ -33,9 +37,11 @@ class MerkleIndex {
   // The number of events the index covers.
   store::Position size() const;
 
-  // The digest of the first `size` events (0: every event the index covers).
-  // NotFound when `size` is past what the index covers.
-  Result<merkle::Digest> digest(std::uint64_t size = 0) const;
+  // The digest of the first `size` events (none: every event the index
+  // covers). NotFound when `size` is past what the index covers;
+  // Corruption when the index covers more events than the log holds (the
+  // log lost its tail: `parcours verify` says where).
+  Result<merkle::Digest> digest(std::optional<std::uint64_t> size = std::nullopt) const;
   // The proof that the event at `position` is in the digest of `size` events.
   Result<std::vector<std::string>> inclusionProof(store::Position position,
                                                   std::uint64_t size) const;
@@ -49,8 +55,9 @@ class MerkleIndex {
   class Projection;
   MerkleIndex(store::EventLog& log, std::shared_ptr<spdlog::logger> logger);
   merkle::NodeSource nodes(std::shared_ptr<store::Table> table) const;
-  Result<std::uint64_t> checkedSize(std::uint64_t size) const;
+  Result<std::uint64_t> checkedSize(std::optional<std::uint64_t> size) const;
 
+  store::EventLog& log_;
   std::unique_ptr<Projection> projection_;
   std::unique_ptr<ProjectionRunner> runner_;
 };

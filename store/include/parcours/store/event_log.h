@@ -62,6 +62,20 @@ struct LogStats {
   std::array<std::uint64_t, batchBuckets.size() + 1> batchRequests{};     // not cumulative
 };
 
+// What opening the log found wrong with its end, comparing the chain head
+// recorded with every write to the last event stored. Such a log refuses
+// appends (nothing is chained onto a history that is not whole).
+struct LogDamage {
+  enum class Kind : std::uint8_t {
+    TailCut,        // the head names a later position: events were removed from the end
+    LastAltered,    // the last event does not carry the hash the head recorded
+    WrittenBehind,  // events past the head's position: written without the writer
+  };
+  Kind kind = Kind::TailCut;
+  Position recordedHead = 0;  // the position the chain head names
+  std::string message;        // for people
+};
+
 // Sees one event in place during a scan; an error stops the scan.
 using EventVisitor = std::function<Status(const EventView&)>;
 
@@ -156,6 +170,8 @@ class EventLog {
   // which).
   virtual bool readOnly() const = 0;
   virtual std::string readOnlyReason() const = 0;
+  // What opening found wrong with the log's end, if anything.
+  virtual std::optional<LogDamage> damage() const = 0;
 
   // The writer's counters (appends, batch sizes, fsync latency).
   virtual LogStats stats() const = 0;

@@ -27,6 +27,18 @@ struct Contact {  // personal data: never logged
   std::string phone;
 };
 
+// The contact as the log keeps it (docs/erasure.md): sealed with the
+// dossier's data key, and which of its fields were filled, so the rules on
+// required fields are decided without the plaintext.
+struct SealedContact {
+  // engine::seal(key of the dossier, encodeContact(contact),
+  // contactSealContext(dossierId)); empty: no contact recorded.
+  std::string sealed;
+  // "contact.name", "contact.email", "contact.phone": the non-blank ones,
+  // in that order (filledContactFields).
+  std::vector<std::string> fields;
+};
+
 struct Application {
   std::string applicantName;
   std::string applicantKind;  // e.g. "communaute_de_communes"
@@ -34,6 +46,8 @@ struct Application {
   std::string summary;
   std::vector<std::string> strands;  // strand ids asked for
   std::int64_t requestedCents = 0;
+  // Plaintext: in a command, until the workflow service seals it. Empty in a
+  // dossier folded from events written since (see DossierState::contact).
   Contact contact;
 };
 
@@ -49,6 +63,17 @@ Status validateApplication(const Application& application);
 // The required fields (CampaignRules::requiredFields) the application leaves
 // empty, in the rules' order.
 std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules);
+
+// The contact fields a contact fills (not blank), as required fields name
+// them, in the order "contact.name", "contact.email", "contact.phone".
+std::vector<std::string> filledContactFields(const Contact& contact);
+
+// The contact as the bytes that are sealed (a flat Cap'n Proto Contact),
+// and back (Corruption when they do not decode).
+std::string encodeContact(const Contact& contact);
+Result<Contact> decodeContact(std::string_view bytes);
+// The associated data a dossier's contact is sealed under: "<dossierId>/contact".
+std::string contactSealContext(std::string_view dossierId);
 
 enum class DossierStatus : std::uint8_t {
   Absent,  // no stream yet
@@ -89,7 +114,9 @@ struct DossierState {
   DossierStatus status = DossierStatus::Absent;
   std::string dossierId;
   std::string campaignId;
-  Application application;
+  Application application;     // its contact only from events written before sealing
+  SealedContact contact;       // as DossierSubmitted recorded it
+  bool contactErased = false;  // DossierErased: the personal data is gone
   std::int64_t submittedAtMicros = 0;
   std::optional<std::int64_t> auditionSlotMicros;
   std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
@@ -99,6 +126,11 @@ struct DossierState {
   std::string labelName;
   std::uint64_t version = 0;  // events folded
 };
+
+// The required fields the dossier's application leaves empty, in the rules'
+// order: the contact's fields judged by what the submission recorded
+// (contact.fields), never by the plaintext, which the log no longer holds.
+std::vector<std::string> missingFields(const DossierState& dossier, const CampaignRules& rules);
 
 // Folds one event of the dossier's stream. Corruption when the payload does
 // not decode or the type is not a dossier event.
@@ -111,6 +143,13 @@ namespace dossier_command {
 struct Submit {
   std::string campaignId;
   Application application;
+  // Filled by the workflow service, never by its callers: it seals
+  // application.contact into `sealed` and empties it before the decision,
+  // which refuses a plaintext contact. A replay of a recorded
+  // DossierSubmitted rebuilds the command with the event's sealedContact and
+  // contactFields as they are (no key, no plaintext): the decision copies
+  // them unchanged into the event it emits, so the bytes match.
+  SealedContact sealed = {};
 };
 struct ConfirmEligibility {};
 struct DeclareIneligible {};
@@ -134,6 +173,10 @@ struct Award {
   std::int64_t amountCents = 0;  // 0: the label only
 };
 struct Withdraw {};
+// Erases the applicant's personal data (DossierErased, the reason required):
+// in every state, once. The workflow service destroys the dossier's key
+// once the event is durable.
+struct Erase {};
 }  // namespace dossier_command
 
 using DossierCommand =
@@ -142,7 +185,8 @@ using DossierCommand =
                  dossier_command::ScheduleAudition, dossier_command::RecordAuditionHeld,
                  dossier_command::RecordNoShow, dossier_command::RecordScore,
                  dossier_command::CloseScoring, dossier_command::CastVote,
-                 dossier_command::CloseVote, dossier_command::Award, dossier_command::Withdraw>;
+                 dossier_command::CloseVote, dossier_command::Award, dossier_command::Withdraw,
+                 dossier_command::Erase>;
 
 // "submit", "confirm eligibility"...: for messages.
 std::string_view commandName(const DossierCommand& command);

@@ -65,6 +65,7 @@ struct DossierRow {
   std::int64_t updatedAtMicros = 0;  // recorded time of the last event
   store::Position lastPosition = 0;  // global position of the last event
   std::uint64_t version = 0;         // events in the dossier's stream
+  bool contactErased = false;        // DossierErased: the personal data is gone
 
   bool operator==(const DossierRow&) const = default;
 };
@@ -209,7 +210,7 @@ class DossierProjection final : public engine::Projection {
   explicit DossierProjection(std::size_t cachedRows = 100'000);
   ~DossierProjection() override;
   std::string_view name() const override { return "dossiers"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }  // 2: rows carry contactErased
   Status apply(const store::EventView& event, store::TableBatch& rows) override;
   Status flush(store::TableBatch& rows) override;
 
@@ -327,7 +328,6 @@ class Views final : public ViewQueries {
  private:
   struct Parts;
   explicit Views(std::unique_ptr<Parts> parts);
-  Result<std::vector<AuditEntry>> trail(std::string_view dossierId, const AuditQuery& query) const;
   std::unique_ptr<Parts> parts_;
 };
 

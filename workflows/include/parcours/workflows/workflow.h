@@ -7,6 +7,11 @@
 // append, so concurrent grants can never pass the envelope. On a version
 // conflict the command is decided again (engine::runCommand). A refused
 // command writes nothing. A command id makes a command idempotent.
+//
+// Personal data (docs/erasure.md): a submission's contact is sealed here,
+// before the decision, with the dossier's data key from the key store, and
+// the event holds only the sealed bytes and which contact fields were
+// filled. Erase records DossierErased, then destroys the key.
 #pragma once
 
 #include <memory>
@@ -14,6 +19,7 @@
 
 #include "parcours/engine/aggregate.h"
 #include "parcours/engine/clock.h"
+#include "parcours/engine/key_store.h"
 #include "parcours/store/event_log.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
@@ -26,14 +32,40 @@ struct CommandContext {
   std::string reason;                // recorded in the events
 };
 
+// What can be read of a dossier's contact now.
+struct ContactReading {
+  // DossierErased is in the log: there is nothing to read, even while the
+  // key survives an interrupted erase.
+  bool erased = false;
+  // Erased, but the key store still holds the key (the erase stopped between
+  // the event and the key's destruction): erase again to finish.
+  bool keyStillHeld = false;
+  Contact contact;  // when not erased; empty when none was recorded
+};
+
 class Workflow {
  public:
-  Workflow(store::EventLog& log, const engine::Clock& clock);
+  // `keys` (not owned, may be null) holds the dossiers' data keys; with
+  // none, a submission's contact is dropped, not sealed: the event records
+  // only which fields were filled (so the rules on required fields still
+  // hold), and nothing of the contact can be read back. Every parcours
+  // command and the server give one; tests and benchmarks may not.
+  Workflow(store::EventLog& log, const engine::Clock& clock, engine::KeyStore* keys = nullptr);
   ~Workflow();
 
   Result<store::AppendResult> campaign(const std::string& campaignId,
                                        const CampaignCommand& command,
                                        const CommandContext& context);
+  // Submit: the contact is sealed (or dropped, see above) before the
+  // decision; the key is created only once the machine accepts the
+  // submission. Erase: DossierErased first, then the key is destroyed
+  // (KeyStore::erase), so a crash between the two leaves an erased dossier
+  // whose contact nobody shows (contact() says erased) and whose key the next
+  // Erase destroys: when the log already says erased but the key store still
+  // holds the key, Erase finishes that and succeeds, writing nothing (an
+  // AppendResult with no streams). Erasing again after that is refused
+  // (RefusedByRule). An IoError after the event is durable says so: run the
+  // erase again.
   Result<store::AppendResult> dossier(const std::string& dossierId, const DossierCommand& command,
                                       const CommandContext& context);
 
@@ -41,10 +73,23 @@ class Workflow {
   Result<CampaignState> loadCampaign(const std::string& campaignId) const;
   Result<DossierState> loadDossier(const std::string& dossierId) const;
 
+  // The dossier's contact, opened with its key. NotFound for an unknown
+  // dossier; InvalidInput when the contact is sealed and this workflow has
+  // no key store; NotFound when the key store holds no key for a sealed,
+  // unerased contact (another key store?); Corruption when the sealed bytes
+  // do not open with the key. A contact recorded before sealing comes back
+  // from the plaintext (unless erased).
+  Result<ContactReading> contact(const std::string& dossierId) const;
+
  private:
   class CampaignCache;
+  Result<store::AppendResult> decideAndAppend(const std::string& dossierId,
+                                              const DossierCommand& command,
+                                              const CommandContext& context);
+  Result<store::AppendResult> erase(const std::string& dossierId, const CommandContext& context);
   store::EventLog& log_;
   const engine::Clock& clock_;
+  engine::KeyStore* keys_;
   std::unique_ptr<CampaignCache> campaigns_;
 };
 

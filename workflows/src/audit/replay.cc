@@ -1,0 +1,432 @@
+#include "parcours/workflows/replay.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "parcours/workflows/campaign.h"
+#include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/dossier_machine.h"
+#include "parcours/workflows/zoned_time.h"
+#include "views/event_summary.h"
+
+namespace parcours::workflows {
+namespace {
+
+constexpr std::string_view dossierPrefix = "dossier-";
+constexpr std::string_view campaignPrefix = "campaign-";
+constexpr std::size_t readChunk = 10'000;
+
+using Events = std::vector<store::RecordedEvent>;
+
+// "LabelAwarded (label awarded: Territoire innovant)": an event in words.
+std::string describe(std::string_view type, std::string_view payload) {
+  std::string words;
+  auto s = isDossierEventType(type)
+               ? readPayload<schema::DossierEvent>(payload, type,
+                                                   [&](schema::DossierEvent::Reader e) -> Status {
+                                                     words = views::summarize(e);
+                                                     return okStatus();
+                                                   })
+               : readPayload<schema::CampaignEvent>(
+                     payload, type, [&](schema::CampaignEvent::Reader e) -> Status {
+                       words = views::summarize(e);
+                       return okStatus();
+                     });
+  if (!s) return std::string(type) + " (does not decode)";
+  return std::string(type) + " (" + words + ")";
+}
+
+std::string describeAll(const std::vector<std::pair<std::string, std::string>>& events) {
+  if (events.empty()) return "nothing";
+  std::string out;
+  for (const auto& [type, payload] : events) {
+    out += (out.empty() ? "" : "; ") + describe(type, payload);
+  }
+  return out;
+}
+
+// The command a dossier decision's first event records. `run` is that event
+// and the ones after it in its stream that share its append's time, actor
+// and command id (a grant's amount is in its FundingGranted).
+Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
+                                        const std::vector<const store::RecordedEvent*>& run,
+                                        std::string& reason) {
+  using E = schema::DossierEvent;
+  return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<DossierCommand> {
+    reason = toString(e.getReason());
+    switch (e.which()) {
+      case E::DOSSIER_SUBMITTED: {
+        auto s = e.getDossierSubmitted();
+        dossier_command::Submit submit{toString(e.getCampaignId()),
+                                       readApplication(s.getApplication()),
+                                       {}};
+        submit.sealed.sealed.assign(reinterpret_cast<const char*>(s.getSealedContact().begin()),
+                                    s.getSealedContact().size());
+        for (auto f : s.getContactFields()) submit.sealed.fields.push_back(toString(f));
+        return DossierCommand(std::move(submit));
+      }
+      case E::ELIGIBILITY_CONFIRMED:
+        return DossierCommand(dossier_command::ConfirmEligibility{});
+      case E::DOSSIER_DECLARED_INELIGIBLE:
+        return DossierCommand(dossier_command::DeclareIneligible{});
+      case E::DOSSIER_NOT_SELECTED:
+        return DossierCommand(dossier_command::NotSelect{});
+      case E::AUDITION_SCHEDULED:
+        return DossierCommand(
+            dossier_command::ScheduleAudition{e.getAuditionScheduled().getSlotMicros()});
+      case E::AUDITION_HELD:
+        return DossierCommand(dossier_command::RecordAuditionHeld{});
+      case E::AUDITION_MISSED:
+        return DossierCommand(dossier_command::RecordNoShow{});
+      case E::SCORE_RECORDED: {
+        dossier_command::RecordScore score;
+        score.jurorId = toString(e.getScoreRecorded().getJurorId());
+        for (auto c : e.getScoreRecorded().getScores()) {
+          score.scores.push_back({toString(c.getCriterionId()), c.getValue()});
+        }
+        return DossierCommand(std::move(score));
+      }
+      case E::SCORING_CLOSED:
+        return DossierCommand(dossier_command::CloseScoring{});
+      case E::VOTE_CAST:
+        return DossierCommand(dossier_command::CastVote{toString(e.getVoteCast().getVoterId()),
+                                                        readChoice(e.getVoteCast().getChoice())});
+      case E::VOTE_CLOSED:
+        return DossierCommand(dossier_command::CloseVote{});
+      case E::LABEL_AWARDED:
+      case E::FUNDING_GRANTED: {
+        dossier_command::Award award;
+        for (const store::RecordedEvent* r : run) {
+          auto amount = readPayload<E>(r->payload, r->eventType,
+                                       [](E::Reader x) -> Result<std::int64_t> {
+                                         return x.isFundingGranted()
+                                                    ? x.getFundingGranted().getAmountCents()
+                                                    : std::int64_t{0};
+                                       });
+          if (!amount) return std::move(amount).takeError();
+          award.amountCents += *amount;
+        }
+        return DossierCommand(award);
+      }
+      case E::DOSSIER_WITHDRAWN:
+        return DossierCommand(dossier_command::Withdraw{});
+      case E::DOSSIER_ERASED:
+        return DossierCommand(dossier_command::Erase{});
+    }
+    return Error::corruption("event " + std::to_string(first.position) +
+                             " is a dossier event of an unknown kind");
+  });
+}
+
+// The campaign command a campaign decision's event records; nullopt for a
+// FundingCommitted, which only a dossier's grant yields.
+Result<std::optional<CampaignCommand>> campaignCommandOf(const store::RecordedEvent& first,
+                                                         std::string& reason) {
+  using E = schema::CampaignEvent;
+  using Out = std::optional<CampaignCommand>;
+  return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<Out> {
+    reason = toString(e.getReason());
+    switch (e.which()) {
+      case E::CAMPAIGN_OPENED:
+        return Out(campaign_command::Open{
+            {toString(e.getCampaignId()), readRules(e.getCampaignOpened().getRules())}});
+      case E::RULES_AMENDED:
+        return Out(campaign_command::AmendRules{readRules(e.getRulesAmended().getRules())});
+      case E::JURY_APPOINTED: {
+        campaign_command::AppointJury jury;
+        for (auto m : e.getJuryAppointed().getMembers()) {
+          jury.members.push_back(
+              {toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
+        }
+        return Out(std::move(jury));
+      }
+      case E::CONFLICT_OF_INTEREST_DECLARED:
+        return Out(campaign_command::DeclareConflict{
+            toString(e.getConflictOfInterestDeclared().getJurorId()),
+            toString(e.getConflictOfInterestDeclared().getDossierId())});
+      case E::PHASE_CHANGED:
+        return Out(campaign_command::ChangePhase{readPhase(e.getPhaseChanged().getPhase())});
+      case E::BUDGET_ENVELOPE_SET:
+        return Out(campaign_command::SetBudgetEnvelope{e.getBudgetEnvelopeSet().getEnvelopeCents()});
+      case E::FUNDING_COMMITTED:
+        return Out();
+    }
+    return Error::corruption("event " + std::to_string(first.position) +
+                             " is a campaign event of an unknown kind");
+  });
+}
+
+std::string_view campaignCommandName(const CampaignCommand& command) {
+  static constexpr std::string_view names[] = {"open",         "amend rules",  "appoint jury",
+                                               "declare conflict", "change phase",
+                                               "set budget envelope"};
+  return names[command.index()];
+}
+
+class Replayer {
+ public:
+  explicit Replayer(Events events) : events_(std::move(events)) {
+    std::sort(events_.begin(), events_.end(),
+              [](const auto& a, const auto& b) { return a.position < b.position; });
+    consumed_.assign(events_.size(), false);
+    for (const store::RecordedEvent& e : events_) streams_.insert(e.streamId);
+  }
+
+  Result<ReplayReport> run() {
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      if (consumed_[i]) continue;
+      const store::RecordedEvent& e = events_[i];
+      Status s = okStatus();
+      if (e.streamId.starts_with(dossierPrefix)) {
+        s = replayDossierDecision(i);
+      } else if (e.streamId.starts_with(campaignPrefix)) {
+        s = replayCampaignDecision(i);
+      } else {
+        consumed_[i] = true;  // not a workflow stream (e.g. log-anchors)
+        continue;
+      }
+      if (!s) return s.error();
+    }
+    return std::move(report_);
+  }
+
+ private:
+  // The index of the next unconsumed event of `stream` after `from`.
+  std::optional<std::size_t> nextOf(const std::string& stream, std::size_t from) const {
+    for (std::size_t j = from + 1; j < events_.size(); ++j) {
+      if (!consumed_[j] && events_[j].streamId == stream) return j;
+    }
+    return std::nullopt;
+  }
+
+  // The first event and the ones after it that belong to the same append
+  // as far as the envelopes tell (same time, actor and command id,
+  // consecutive positions); with `sameStream`, only those of its stream
+  // (a grant's FundingCommitted follows on the campaign's).
+  std::vector<std::size_t> runFrom(std::size_t first, bool sameStream) const {
+    std::vector<std::size_t> run{first};
+    const store::RecordedEvent& head = events_[first];
+    for (std::size_t j = first + 1; j < events_.size(); ++j) {
+      const store::RecordedEvent& e = events_[j];
+      if (e.position != events_[run.back()].position + 1 || consumed_[j]) break;
+      if (e.recordedAtMicros != head.recordedAtMicros || e.actor != head.actor ||
+          e.commandId != head.commandId) {
+        break;
+      }
+      if (sameStream && e.streamId != head.streamId) break;
+      run.push_back(j);
+    }
+    return run;
+  }
+
+  // Compares what the machine yields with the events that follow `first`
+  // in the streams it writes; consumes and folds the recorded ones.
+  Status check(std::size_t first, const std::string& dossierId, std::string_view decision,
+               const Result<std::vector<DomainEvent>>& decidedOwn,
+               const std::vector<DomainEvent>& decidedCampaign,
+               const std::string& campaignStreamId) {
+    const store::RecordedEvent& head = events_[first];
+    ++report_.decisionsChecked;
+    std::vector<std::size_t> taken;
+    bool same = decidedOwn.ok();
+    if (same) {
+      // The machine's events, in order, must be the stream's next ones,
+      // then its campaign events the campaign stream's next ones, all at
+      // consecutive positions (one append).
+      std::size_t cursor = first;
+      store::Position expectedPosition = head.position;
+      auto take = [&](const std::string& stream, const DomainEvent& want, bool firstOne) {
+        std::optional<std::size_t> at = firstOne ? std::optional(first) : nextOf(stream, cursor);
+        if (!at || events_[*at].position != expectedPosition ||
+            events_[*at].eventType != want.type || events_[*at].payload != want.payload) {
+          return false;
+        }
+        taken.push_back(*at);
+        cursor = *at;
+        ++expectedPosition;
+        return true;
+      };
+      for (std::size_t k = 0; same && k < decidedOwn->size(); ++k) {
+        same = take(head.streamId, (*decidedOwn)[k], k == 0);
+      }
+      for (std::size_t k = 0; same && k < decidedCampaign.size(); ++k) {
+        same = take(campaignStreamId, decidedCampaign[k], false);
+      }
+      same = same && !decidedOwn->empty();
+    }
+    if (!same) {
+      // Recorded: the decision's whole append, every stream.
+      taken = runFrom(first, false);
+      Divergence d;
+      d.position = head.position;
+      d.streamId = head.streamId;
+      d.dossierId = dossierId;
+      d.decision = std::string(decision);
+      if (!decidedOwn) {
+        d.rulesSay = "the rules refuse it: " + decidedOwn.error().message;
+      } else {
+        std::vector<std::pair<std::string, std::string>> yielded;
+        for (const DomainEvent& x : *decidedOwn) yielded.emplace_back(x.type, x.payload);
+        for (const DomainEvent& x : decidedCampaign) yielded.emplace_back(x.type, x.payload);
+        d.rulesSay = "the rules yield " + describeAll(yielded);
+      }
+      std::vector<std::pair<std::string, std::string>> recorded;
+      for (std::size_t j : taken) recorded.emplace_back(events_[j].eventType, events_[j].payload);
+      d.recorded = "by " + head.actor + " at " + formatUtc(head.recordedAtMicros) + ": " +
+                   describeAll(recorded);
+      report_.divergences.push_back(std::move(d));
+    }
+    for (std::size_t j : taken) {
+      consumed_[j] = true;
+      ++report_.eventsChecked;
+      if (auto s = fold(events_[j]); !s) return s;
+    }
+    return okStatus();
+  }
+
+  Status fold(const store::RecordedEvent& e) {
+    if (e.streamId.starts_with(campaignPrefix)) {
+      CampaignState& c = campaigns_[e.streamId.substr(campaignPrefix.size())];
+      c.campaignId = e.streamId.substr(campaignPrefix.size());
+      return applyCampaignEvent(c, e.eventType, e.payload);
+    }
+    DossierState& d = dossiers_[e.streamId.substr(dossierPrefix.size())];
+    return applyDossierEvent(d, e.eventType, e.payload, e.recordedAtMicros);
+  }
+
+  Status replayDossierDecision(std::size_t first) {
+    const store::RecordedEvent& head = events_[first];
+    const std::string dossierId = head.streamId.substr(dossierPrefix.size());
+    std::vector<const store::RecordedEvent*> run;
+    for (std::size_t j : runFrom(first, true)) run.push_back(&events_[j]);
+    std::string reason;
+    auto command = dossierCommandOf(head, run, reason);
+    if (!command) return command.error();
+    const DossierState& dossier = dossiers_[dossierId];
+    const std::string campaignId = dossier.status == DossierStatus::Absent
+                                       ? std::get<dossier_command::Submit>(*command).campaignId
+                                       : dossier.campaignId;
+    auto campaignIt = campaigns_.find(campaignId);
+    static const CampaignState noCampaign{};
+    const CampaignState& campaign = campaignIt == campaigns_.end() ? noCampaign : campaignIt->second;
+    Result<std::vector<DomainEvent>> own = std::vector<DomainEvent>{};
+    std::vector<DomainEvent> onCampaign;
+    if (!campaign.exists) {
+      own = Error::refused("campaign \"" + campaignId + "\" was not open");
+    } else if (dossier.status == DossierStatus::Absent &&
+               !std::holds_alternative<dossier_command::Submit>(*command)) {
+      own = Error::refused("dossier \"" + dossierId + "\" was not submitted");
+    } else {
+      const DecisionInput input{head.recordedAtMicros, head.actor, reason};
+      auto decided = decideDossier(dossierId, dossier, campaign, *command, input);
+      if (!decided) {
+        own = std::move(decided).takeError();
+      } else {
+        own = std::move(decided->dossierEvents);
+        onCampaign = std::move(decided->campaignEvents);
+      }
+    }
+    return check(first, dossierId, commandName(*command), own, onCampaign,
+                 std::string(campaignPrefix) + campaignId);
+  }
+
+  Status replayCampaignDecision(std::size_t first) {
+    const store::RecordedEvent& head = events_[first];
+    std::string reason;
+    auto command = campaignCommandOf(head, reason);
+    if (!command) return command.error();
+    const std::string campaignId = head.streamId.substr(campaignPrefix.size());
+    if (!command->has_value()) {
+      // The campaign's side of a grant to a dossier whose stream is not in
+      // scope (replaying one dossier): folded, not judged here.
+      auto grantee = readPayload<schema::CampaignEvent>(
+          head.payload, head.eventType, [](schema::CampaignEvent::Reader e) -> Result<std::string> {
+            return toString(e.getFundingCommitted().getDossierId());
+          });
+      if (!grantee) return grantee.error();
+      if (!streams_.contains(std::string(dossierPrefix) + *grantee)) {
+        consumed_[first] = true;
+        return fold(head);
+      }
+      return check(first, "", "commit funding",
+                   Error::refused("no decision of the campaign yields a funding commitment on its "
+                                  "own: it is the campaign's side of a dossier's grant"),
+                   {}, head.streamId);
+    }
+    CampaignState& campaign = campaigns_[campaignId];
+    campaign.campaignId = campaignId;
+    auto decided = decideCampaign(campaign, **command, reason);
+    return check(first, "", campaignCommandName(**command), decided, {}, head.streamId);
+  }
+
+  Events events_;
+  std::vector<bool> consumed_;
+  std::set<std::string> streams_;
+  std::map<std::string, CampaignState, std::less<>> campaigns_;
+  std::map<std::string, DossierState, std::less<>> dossiers_;
+  ReplayReport report_;
+};
+
+Status readWholeStream(const store::EventLog& log, const std::string& streamId, Events& out) {
+  store::StreamVersion from = 1;
+  while (true) {
+    auto events = log.readStream(streamId, from, store::Direction::Forward, readChunk);
+    if (!events) return events.error();
+    for (store::RecordedEvent& e : *events) {
+      from = e.streamVersion + 1;
+      out.push_back(std::move(e));
+    }
+    if (events->size() < readChunk) return okStatus();
+  }
+}
+
+Status readCampaign(const store::EventLog& log, const ViewQueries& live,
+                    const std::string& campaignId, Events& out) {
+  if (auto known = live.campaign(campaignId); !known) return known.error();
+  if (auto s = readWholeStream(log, campaignStream(campaignId), out); !s) return s;
+  std::string after;
+  do {
+    auto page = live.status(campaignId, std::nullopt, after, 10'000);
+    if (!page) return page.error();
+    for (const DossierRow& row : page->rows) {
+      if (auto s = readWholeStream(log, dossierStream(row.dossierId), out); !s) return s;
+    }
+    after = page->nextCursor;
+  } while (!after.empty());
+  return okStatus();
+}
+
+}  // namespace
+
+Result<ReplayReport> replayEvents(Events events) {
+  return Replayer(std::move(events)).run();
+}
+
+Result<ReplayReport> replayLog(const store::EventLog& log, const ViewQueries& live,
+                               const ReplayScope& scope) {
+  Events events;
+  if (!scope.dossierId.empty()) {
+    auto row = live.dossier(scope.dossierId);
+    if (!row) return std::move(row).takeError();
+    if (!scope.campaignId.empty() && row->campaignId != scope.campaignId) {
+      return Error::notFound("dossier \"" + scope.dossierId + "\" is not in campaign \"" +
+                             scope.campaignId + "\"");
+    }
+    // The campaign's whole stream: its decisions about other dossiers are
+    // checked too, which costs little and keeps the states exact.
+    if (auto s = readWholeStream(log, campaignStream(row->campaignId), events); !s) return s.error();
+    if (auto s = readWholeStream(log, dossierStream(scope.dossierId), events); !s) return s.error();
+  } else if (!scope.campaignId.empty()) {
+    if (auto s = readCampaign(log, live, scope.campaignId, events); !s) return s.error();
+  } else {
+    auto campaigns = live.campaigns();
+    if (!campaigns) return std::move(campaigns).takeError();
+    for (const CampaignSummary& c : *campaigns) {
+      if (auto s = readCampaign(log, live, c.campaignId, events); !s) return s.error();
+    }
+  }
+  return replayEvents(std::move(events));
+}
+
+}  // namespace parcours::workflows
