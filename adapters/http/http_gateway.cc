@@ -6,6 +6,7 @@
 
 #include "../src/api_convert.h"
 #include "http_request.h"
+#include "parcours/workflows/zoned_time.h"
 #include "static_assets.h"
 
 namespace parcours::adapters {
@@ -135,6 +136,9 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
   }
+  if (r.param("at") || r.param("as_of")) {
+    if (auto s = openPast(r); !s) return sendProblem(r, s.error());
+  }
   if (r.method == kj::HttpMethod::GET && r.param("minPosition")) {
     auto position = r.numberParam("minPosition", 0, UINT64_MAX);
     if (!position) return sendProblem(r, position.error());
@@ -150,6 +154,49 @@ kj::Promise<void> HttpGateway::route(Request& r) {
     });
   }
   return routeV1(r);
+}
+
+Status HttpGateway::openPast(Request& r) {
+  if (r.method != kj::HttpMethod::GET) {
+    return Error::invalidInput("?at= and ?as_of= read the views as they stood: GET only");
+  }
+  // The scope: which streams the answer needs (past_views.h).
+  const auto& path = r.path;  // v1 campaigns|dossiers [id ...]
+  workflows::PastScope scope;
+  if (path.size() >= 3 && path[1] == "dossiers") {
+    scope = workflows::PastScope::dossier(path[2]);
+  } else if (path.size() >= 3 && path[1] == "campaigns") {
+    scope = workflows::PastScope::campaign(path[2]);
+  } else if (path.size() == 2 && path[1] == "dossiers" && r.param("campaign")) {
+    scope = workflows::PastScope::campaign(*r.param("campaign"));
+  } else if (!(path.size() == 2 && (path[1] == "dossiers" || path[1] == "campaigns"))) {
+    return Error::invalidInput("?at= and ?as_of= apply to the views (campaigns, dossiers), not to " +
+                               std::string(r.pathText().cStr()));
+  }
+  store::EventLog& log = parts_.api.log();
+  if (r.param("at")) {
+    auto at = r.numberParam("at", 1, UINT64_MAX);
+    if (!at) return at.error();
+    if (*at > log.head()) {
+      return Error::notFound("the log holds " + std::to_string(log.head()) +
+                             " events: there is no position " + std::to_string(*at) + " yet");
+    }
+    scope.at = *at;
+  }
+  if (auto asOf = r.param("as_of")) {
+    auto micros = workflows::parseInstant(*asOf);
+    if (!micros) return Error::invalidInput("as_of: " + micros.error().message);
+    scope.asOfMicros = *micros;
+  }
+  auto past = workflows::PastViews::open(log, parts_.views, scope);
+  if (!past) return std::move(past).takeError();
+  r.past = std::move(past).value();
+  r.pastApi.emplace(parts_.api.readingFrom(*r.past));
+  return okStatus();
+}
+
+const Api& HttpGateway::reader(const Request& r) const {
+  return r.pastApi ? *r.pastApi : parts_.api;
 }
 
 kj::Promise<bool> HttpGateway::viewsReach(std::uint64_t position, kj::TimePoint deadline) {
@@ -209,7 +256,7 @@ kj::Promise<void> HttpGateway::serveRead(Request& r, Fill&& fill,
   if (auto s = fill(params.initRoot<Params>()); !s) return sendProblem(r, s.error());
   capnp::MallocMessageBuilder results;
   auto out = results.initRoot<Results>();
-  if (auto s = (parts_.api.*read)(*r.who, params.getRoot<Params>().asReader(), out); !s) {
+  if (auto s = (reader(r).*read)(*r.who, params.getRoot<Params>().asReader(), out); !s) {
     return sendProblem(r, s.error());
   }
   return sendJson(r, pick(out.asReader()));
@@ -335,7 +382,7 @@ kj::Promise<void> HttpGateway::dossierList(Request& r) {
   capnp::MallocMessageBuilder results;
   auto out = results.initRoot<P::StatusResults>();
   // `q` is HTTP's own: the dashboard's search box.
-  if (auto s = parts_.api.status(*r.who, params.getRoot<P::StatusParams>().asReader(),
+  if (auto s = reader(r).status(*r.who, params.getRoot<P::StatusParams>().asReader(),
                                  r.param("q").value_or(""), out);
       !s) {
     return sendProblem(r, s.error());
@@ -349,8 +396,8 @@ kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossi
   if (!after) return sendProblem(r, after.error());
   if (!limit) return sendProblem(r, limit.error());
   const workflows::AuditQuery query{*after, *limit};
-  auto entries = dossier ? parts_.api.dossierAuditEntries(*r.who, id.cStr(), query)
-                         : parts_.api.campaignAuditEntries(*r.who, id.cStr(), query);
+  auto entries = dossier ? reader(r).dossierAuditEntries(*r.who, id.cStr(), query)
+                         : reader(r).campaignAuditEntries(*r.who, id.cStr(), query);
   if (!entries) return sendProblem(r, entries.error());
   return sendBody(r, 200, "text/csv; charset=utf-8",
                   kj::str(workflows::auditCsv(*entries).c_str()));

@@ -43,6 +43,11 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> routeEvents(Request& r);
   kj::Promise<void> serveOperations(Request& r);
   kj::Promise<void> dossierList(Request& r);
+  // ?at= / ?as_of=: builds the views as they stood then for this request's
+  // reads (the scope from its path); errors are the request's answer.
+  Status openPast(Request& r);
+  // The Api a request's reads go through: the live one, or openPast's.
+  const Api& reader(const Request& r) const;
   kj::Promise<void> auditCsv(Request& r, kj::StringPtr id, bool dossier);
 
   // A read: `fill(params)` from the request (a Status: InvalidInput is a

@@ -2,6 +2,8 @@
 // query parameters (strictly parsed), the caller once authenticated.
 #pragma once
 
+#include "parcours/workflows/past_views.h"
+
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -23,6 +25,9 @@ struct HttpGateway::Request {
   kj::Url url;
   std::vector<std::string> path;  // decoded segments: {"v1", "dossiers", "d-1"}
   std::optional<Principal> who;
+  // ?at= / ?as_of=: the views as they stood then, and the Api reading them.
+  std::unique_ptr<workflows::PastViews> past;
+  std::optional<Api> pastApi;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   kj::String pathText() const {

@@ -121,7 +121,18 @@ bool EventFilter::matches(std::string_view type, std::string_view streamId,
 
 Api::Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
          Metrics& metrics)
-    : log_(log), workflow_(workflow), views_(views), metrics_(metrics) {}
+    : log_(log), workflow_(workflow), live_(views), views_(views), metrics_(metrics) {}
+
+Api::Api(const Api& base, const workflows::ViewQueries& reads)
+    : log_(base.log_),
+      workflow_(base.workflow_),
+      live_(base.live_),
+      views_(reads),
+      metrics_(base.metrics_) {}
+
+Api Api::readingFrom(const workflows::ViewQueries& past) const {
+  return Api(*this, past);
+}
 
 // ------------------------------------------------------------------ checks
 
@@ -232,7 +243,7 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
     auto appended = workflow_.campaign(
         campaignId, *command, commandContext(who, in.getCommandId(), in.getCommand().getReason()));
     if (!appended) return appended.error();
-    awaitViews(views_, appended->lastPosition);
+    awaitViews(live_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaign(campaignId);
@@ -269,7 +280,7 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
     auto appended = workflow_.dossier(dossierId, *decoded,
                                       commandContext(who, in.getCommandId(), command.getReason()));
     if (!appended) return appended.error();
-    awaitViews(views_, appended->lastPosition);
+    awaitViews(live_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadDossier(dossierId);

@@ -78,6 +78,11 @@ class Api {
       const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const;
 
   store::EventLog& log() const { return log_; }
+  workflows::Views& liveViews() const { return live_; }
+  // The same operations reading `past` (the views as of a position,
+  // workflows/past_views.h) instead of the live views: HTTP's ?at= and
+  // ?as_of=. Writes through it are refused by the gateway before.
+  Api readingFrom(const workflows::ViewQueries& past) const;
 
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
@@ -90,9 +95,13 @@ class Api {
   Status mayRunDossierCommand(const Principal& who, std::string_view dossierId,
                               rpc::DossierCommand::Reader command) const;
 
+  // readingFrom's: `base` with its reads going to `reads`.
+  Api(const Api& base, const workflows::ViewQueries& reads);
+
   store::EventLog& log_;
   workflows::Workflow& workflow_;
-  workflows::Views& views_;
+  workflows::Views& live_;            // followed by writes (read-your-writes)
+  const workflows::ViewQueries& views_;  // what reads read: live_, or a past view
   Metrics& metrics_;
 };
 

@@ -101,21 +101,16 @@ Result<Anchor> anchorDigest(store::EventLog& log, const MerkleIndex& index,
 }
 
 Result<std::vector<Anchor>> readAnchors(const store::EventLog& log) {
+  std::vector<store::RecordedEvent> events;
+  if (auto s = store::readStreamUpTo(log, anchorStream, UINT64_MAX, events); !s) return s.error();
   std::vector<Anchor> anchors;
-  store::StreamVersion from = 1;
-  constexpr std::size_t chunk = 1000;
-  while (true) {
-    auto events = log.readStream(anchorStream, from, store::Direction::Forward, chunk);
-    if (!events) return std::move(events).takeError();
-    for (const store::RecordedEvent& e : *events) {
-      if (e.eventType != anchorEventType) continue;
-      auto anchor = decodeAnchor(e.payload, e.position);
-      if (!anchor) return std::move(anchor).takeError();
-      anchors.push_back(std::move(anchor).value());
-      from = e.streamVersion + 1;
-    }
-    if (events->size() < chunk) return anchors;
+  for (const store::RecordedEvent& e : events) {
+    if (e.eventType != anchorEventType) continue;
+    auto anchor = decodeAnchor(e.payload, e.position);
+    if (!anchor) return std::move(anchor).takeError();
+    anchors.push_back(std::move(anchor).value());
   }
+  return anchors;
 }
 
 Result<std::vector<AnchorCheck>> checkAnchors(const store::EventLog& log,

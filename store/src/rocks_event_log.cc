@@ -361,6 +361,22 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
   return std::unique_ptr<EventLog>(std::move(log));
 }
 
+Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position upTo,
+                      std::vector<RecordedEvent>& out) {
+  constexpr std::size_t chunk = 10'000;
+  StreamVersion from = 1;
+  while (true) {
+    auto events = log.readStream(streamId, from, Direction::Forward, chunk);
+    if (!events) return events.error();
+    for (RecordedEvent& e : *events) {
+      if (e.position > upTo) return okStatus();
+      from = e.streamVersion + 1;
+      out.push_back(std::move(e));
+    }
+    if (events->size() < chunk) return okStatus();
+  }
+}
+
 Result<AppendResult> EventLog::append(std::string streamId, ExpectedVersion expected,
                                       std::vector<NewEvent> events, AppendContext context) {
   AppendRequest request;

@@ -17,34 +17,18 @@
 #include <string>
 #include <vector>
 
+#include "cli_run.h"
 #include "temp_dir.h"
 
 namespace {
 
+using parcours::testing::Outcome;
+using parcours::testing::runCommand;
+using parcours::testing::shellQuote;
+
 using nlohmann::json;
 
 constexpr const char* kEmail = "camille@example.org";
-
-struct Outcome {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-// Single-quotes an argument for /bin/sh (as workflow_cli_test.cc does).
-std::string shellQuote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string readAll(std::FILE* file) {
-  std::string text;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file))
-    text.append(buffer.data(), n);
-  return text;
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -88,21 +72,7 @@ class EraseCli : public ::testing::Test {
 
   // Runs parcours with `env` (VAR=value ...) and exactly these arguments.
   Outcome parcoursRaw(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string command = env + (env.empty() ? "" : " ") + PARCOURS_BIN;
-    for (const std::string& arg : args) command += " " + shellQuote(arg);
-    const std::string errFile = (dir_.path() / "stderr").string();
-    command += " 2>" + shellQuote(errFile);
-    Outcome run;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    run.out = readAll(pipe);
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (std::FILE* err = std::fopen(errFile.c_str(), "r")) {
-      run.err = readAll(err);
-      std::fclose(err);
-    }
-    return run;
+    return runCommand(PARCOURS_BIN, args, dir_.path() / "stderr", env);
   }
 
   // `parcours --data <store> <args>`.

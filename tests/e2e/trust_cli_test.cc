@@ -21,33 +21,17 @@
 #include "parcours/store/envelope_codec.h"
 #include "parcours/store/hash_chain.h"
 #include "raw_log.h"
+#include "cli_run.h"
 #include "temp_dir.h"
 
 namespace {
 
+using parcours::testing::Outcome;
+using parcours::testing::runCommand;
+using parcours::testing::shellQuote;
+
 using nlohmann::json;
 using parcours::engine::merkle::Digest;
-
-struct Outcome {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-// Single-quotes an argument for /bin/sh (as workflow_cli_test.cc does).
-std::string shellQuote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string readAll(std::FILE* file) {
-  std::string text;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file))
-    text.append(buffer.data(), n);
-  return text;
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -81,21 +65,9 @@ class TrustCli : public ::testing::Test {
   Outcome parcours(std::initializer_list<std::string> args) { return parcoursIn(data(), args); }
 
   Outcome parcoursIn(const std::string& dataDir, std::initializer_list<std::string> args) {
-    std::string command = std::string(PARCOURS_BIN) + " --data " + shellQuote(dataDir);
-    for (const std::string& arg : args) command += " " + shellQuote(arg);
-    const std::string errFile = (dir_.path() / "stderr").string();
-    command += " 2>" + shellQuote(errFile);
-    Outcome run;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    run.out = readAll(pipe);
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (std::FILE* err = std::fopen(errFile.c_str(), "r")) {
-      run.err = readAll(err);
-      std::fclose(err);
-    }
-    return run;
+    std::vector<std::string> all{"--data", dataDir};
+    all.insert(all.end(), args.begin(), args.end());
+    return runCommand(PARCOURS_BIN, all, dir_.path() / "stderr");
   }
 
   // A command with --json that must succeed; its object.

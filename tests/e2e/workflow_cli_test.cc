@@ -18,32 +18,16 @@
 #include <string>
 #include <vector>
 
+#include "cli_run.h"
 #include "temp_dir.h"
 
 namespace {
 
+using parcours::testing::Outcome;
+using parcours::testing::runCommand;
+using parcours::testing::shellQuote;
+
 using nlohmann::json;
-
-struct Outcome {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-// Single-quotes an argument for /bin/sh.
-std::string shellQuote(const std::string& arg) {
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string readAll(std::FILE* file) {
-  std::string text;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file))
-    text.append(buffer.data(), n);
-  return text;
-}
 
 // A temporary store and the files an administrator writes next to it.
 class WorkflowCli : public ::testing::Test {
@@ -55,21 +39,7 @@ class WorkflowCli : public ::testing::Test {
 
   // Runs parcours with exactly these arguments (no --data added).
   Outcome parcoursRaw(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string command = env + (env.empty() ? "" : " ") + PARCOURS_BIN;
-    for (const std::string& arg : args) command += " " + shellQuote(arg);
-    const std::string errFile = (dir_.path() / "stderr").string();
-    command += " 2>" + shellQuote(errFile);
-    Outcome run;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    run.out = readAll(pipe);
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (std::FILE* err = std::fopen(errFile.c_str(), "r")) {
-      run.err = readAll(err);
-      std::fclose(err);
-    }
-    return run;
+    return runCommand(PARCOURS_BIN, args, dir_.path() / "stderr", env);
   }
 
   // Runs a command that must succeed; returns its stdout.
@@ -557,10 +527,7 @@ TEST_F(WorkflowCli, CommandsRunInParallelWaitForTheStore) {
               " --at 2020-06-10T10:00:00+02:00 || echo failed) & ";
   }
   script += "wait";
-  std::FILE* pipe = ::popen(script.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  const std::string out = readAll(pipe);
-  ::pclose(pipe);
+  const std::string out = runCommand("/bin/sh", {"-c", script}, dir_.path() / "stderr").out;
   EXPECT_EQ(out.find("failed"), std::string::npos) << out;
   std::size_t submitted = 0;
   for (std::size_t at = out.find(": submitted"); at != std::string::npos;

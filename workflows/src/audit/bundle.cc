@@ -19,7 +19,6 @@ namespace parcours::workflows {
 namespace {
 
 namespace merkle = engine::merkle;
-constexpr std::size_t readChunk = 10'000;
 
 capnp::Data::Reader asData(std::string_view bytes) {
   return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
@@ -28,20 +27,6 @@ std::string asString(capnp::Data::Reader data) {
   return {reinterpret_cast<const char*>(data.begin()), data.size()};
 }
 
-Status readStreamUpTo(const store::EventLog& log, const std::string& streamId,
-                      store::Position last, std::vector<store::RecordedEvent>& out) {
-  store::StreamVersion from = 1;
-  while (true) {
-    auto events = log.readStream(streamId, from, store::Direction::Forward, readChunk);
-    if (!events) return events.error();
-    for (store::RecordedEvent& e : *events) {
-      if (e.position > last) return okStatus();
-      from = e.streamVersion + 1;
-      out.push_back(std::move(e));
-    }
-    if (events->size() < readChunk) return okStatus();
-  }
-}
 
 }  // namespace
 
@@ -52,7 +37,7 @@ Result<std::string> makeBundle(const store::EventLog& log, const engine::MerkleI
   if (!row) return std::move(row).takeError();
   std::vector<store::RecordedEvent> all;
   for (const std::string& stream : {campaignStream(row->campaignId), dossierStream(dossierId)}) {
-    if (auto s = readStreamUpTo(log, stream, UINT64_MAX, all); !s) return s.error();
+    if (auto s = store::readStreamUpTo(log, stream, UINT64_MAX, all); !s) return s.error();
   }
   store::Position last = 0;
   for (const auto& e : all) last = std::max(last, e.position);

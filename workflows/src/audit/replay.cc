@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::string_view dossierPrefix = "dossier-";
 constexpr std::string_view campaignPrefix = "campaign-";
-constexpr std::size_t readChunk = 10'000;
 
 using Events = std::vector<store::RecordedEvent>;
 
@@ -368,29 +367,17 @@ class Replayer {
   ReplayReport report_;
 };
 
-Status readWholeStream(const store::EventLog& log, const std::string& streamId, Events& out) {
-  store::StreamVersion from = 1;
-  while (true) {
-    auto events = log.readStream(streamId, from, store::Direction::Forward, readChunk);
-    if (!events) return events.error();
-    for (store::RecordedEvent& e : *events) {
-      from = e.streamVersion + 1;
-      out.push_back(std::move(e));
-    }
-    if (events->size() < readChunk) return okStatus();
-  }
-}
 
 Status readCampaign(const store::EventLog& log, const ViewQueries& live,
                     const std::string& campaignId, Events& out) {
   if (auto known = live.campaign(campaignId); !known) return known.error();
-  if (auto s = readWholeStream(log, campaignStream(campaignId), out); !s) return s;
+  if (auto s = store::readStreamUpTo(log, campaignStream(campaignId), UINT64_MAX, out); !s) return s;
   std::string after;
   do {
     auto page = live.status(campaignId, std::nullopt, after, 10'000);
     if (!page) return page.error();
     for (const DossierRow& row : page->rows) {
-      if (auto s = readWholeStream(log, dossierStream(row.dossierId), out); !s) return s;
+      if (auto s = store::readStreamUpTo(log, dossierStream(row.dossierId), UINT64_MAX, out); !s) return s;
     }
     after = page->nextCursor;
   } while (!after.empty());
@@ -415,8 +402,8 @@ Result<ReplayReport> replayLog(const store::EventLog& log, const ViewQueries& li
     }
     // The campaign's whole stream: its decisions about other dossiers are
     // checked too, which costs little and keeps the states exact.
-    if (auto s = readWholeStream(log, campaignStream(row->campaignId), events); !s) return s.error();
-    if (auto s = readWholeStream(log, dossierStream(scope.dossierId), events); !s) return s.error();
+    if (auto s = store::readStreamUpTo(log, campaignStream(row->campaignId), UINT64_MAX, events); !s) return s.error();
+    if (auto s = store::readStreamUpTo(log, dossierStream(scope.dossierId), UINT64_MAX, events); !s) return s.error();
   } else if (!scope.campaignId.empty()) {
     if (auto s = readCampaign(log, live, scope.campaignId, events); !s) return s.error();
   } else {

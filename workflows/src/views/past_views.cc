@@ -12,22 +12,6 @@ namespace {
 
 constexpr std::size_t readChunk = 10'000;
 
-// A stream's events up to `at`, appended to `out`.
-Status readStreamUpTo(const store::EventLog& log, const std::string& streamId,
-                      store::Position at, std::vector<store::RecordedEvent>& out) {
-  store::StreamVersion from = 1;
-  while (true) {
-    auto events = log.readStream(streamId, from, store::Direction::Forward, readChunk);
-    if (!events) return events.error();
-    for (store::RecordedEvent& e : *events) {
-      if (e.position > at) return okStatus();
-      from = e.streamVersion + 1;
-      out.push_back(std::move(e));
-    }
-    if (events->size() < readChunk) return okStatus();
-  }
-}
-
 // A campaign event that concerns one dossier (a conflict of interest, a
 // funding commitment) other than `dossierId`: a dossier's scope leaves it
 // out, as it leaves out the other dossiers' streams.
@@ -142,7 +126,7 @@ Result<std::unique_ptr<PastViews>> PastViews::open(const store::EventLog& log,
     }
     std::vector<store::RecordedEvent> events;
     for (const std::string& stream : streams) {
-      if (auto s = readStreamUpTo(log, stream, head, events); !s) return s.error();
+      if (auto s = store::readStreamUpTo(log, stream, head, events); !s) return s.error();
     }
     std::sort(events.begin(), events.end(),
               [](const auto& a, const auto& b) { return a.position < b.position; });

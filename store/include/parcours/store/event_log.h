@@ -177,4 +177,9 @@ class EventLog {
   virtual LogStats stats() const = 0;
 };
 
+// Every event of one stream with a position <= upTo (UINT64_MAX: all), in
+// version order, appended to `out`, read a chunk at a time.
+Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position upTo,
+                      std::vector<RecordedEvent>& out);
+
 }  // namespace parcours::store
