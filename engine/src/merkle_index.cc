@@ -78,7 +78,10 @@ Result<store::Position> MerkleIndex::catchUp(const ProgressFn& progress) {
   return runner_->catchUp(progress);
 }
 Result<store::Position> MerkleIndex::rebuild(const ProgressFn& progress) {
-  return runner_->rebuild(progress);
+  auto rebuilt = runner_->rebuild(progress);
+  std::lock_guard lock(cacheMutex_);
+  cache_.clear();
+  return rebuilt;
 }
 void MerkleIndex::startLive() {
   runner_->startLive();
@@ -94,11 +97,23 @@ std::shared_ptr<store::Table> MerkleIndex::table() const {
 }
 
 merkle::NodeSource MerkleIndex::nodes(std::shared_ptr<store::Table> table) const {
-  return [table = std::move(table)](unsigned level, std::uint64_t index) -> Result<std::string> {
+  return [this, table = std::move(table)](unsigned level,
+                                          std::uint64_t index) -> Result<std::string> {
+    // Levels fit in 6 bits and indexes below 2^58 at those levels.
+    const std::uint64_t cacheKey = index << 6 | level;
+    const bool cached = level >= cachedLevelMin;
+    if (cached) {
+      std::lock_guard lock(cacheMutex_);
+      if (auto it = cache_.find(cacheKey); it != cache_.end()) return it->second;
+    }
     auto row = table->get(nodeKey(level, index));
     if (!row) return std::move(row).takeError();
     if (!row->has_value() || (*row)->size() != store::chain::hashBytes) {
       return missingNode(level, index);
+    }
+    if (cached) {
+      std::lock_guard lock(cacheMutex_);
+      cache_.emplace(cacheKey, **row);
     }
     return std::move(**row);
   };

@@ -112,20 +112,23 @@ std::string encodeEnvelope(const RecordedEvent& event) {
   return flatten(message);
 }
 
-std::string encodeChainedEnvelope(RecordedEvent& event, const std::string& prevHash) {
-  event.prevHash = prevHash;
-  event.hash.clear();
-  const EventView view = viewOf(event);
-  capnp::MallocMessageBuilder message(envelopeSegmentWords(view));
+std::string encodeChainedEnvelope(const EventView& event, std::string& hash) {
+  capnp::MallocMessageBuilder message(envelopeSegmentWords(event));
   auto envelope = message.initRoot<schema::Envelope>();
-  fillEnvelopeBody(envelope, view);
+  fillEnvelopeBody(envelope, event);
   // Hashed before the two hash fields exist: that is the canonical body.
   kj::Array<capnp::word> canonical = capnp::canonicalize(envelope.asReader());
   kj::ArrayPtr<const char> body = canonical.asChars();
-  event.hash = chain::sha256({prevHash, std::string_view(body.begin(), body.size())});
+  hash = chain::sha256({event.prevHash, std::string_view(body.begin(), body.size())});
   envelope.setPrevHash(asData(event.prevHash));
-  envelope.setHash(asData(event.hash));
+  envelope.setHash(asData(hash));
   return flatten(message);
+}
+
+std::string encodeChainedEnvelope(RecordedEvent& event, const std::string& prevHash) {
+  event.prevHash = prevHash;
+  event.hash.clear();
+  return encodeChainedEnvelope(viewOf(event), event.hash);
 }
 
 std::string ValueLocation::describe() const {

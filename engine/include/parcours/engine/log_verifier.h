@@ -5,7 +5,7 @@
 // envelope decodes and sits under its own position; its prevHash is the hash
 // of the event before; its hash is what its bytes hash to. Then: each
 // stream's copy of its events (the streams family, which commands and
-// bundles read) is exactly the global log's; the chain head recorded with
+// bundles read) is exactly the global log's, position by position; the chain head recorded with
 // the last write is the last event (the tail was not cut); the Merkle index
 // agrees with the tree recomputed here; the log extends any digest an
 // auditor holds (VerifyOptions::extends).

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "parcours/engine/merkle.h"
 #include "parcours/engine/projection.h"
@@ -58,6 +60,12 @@ class MerkleIndex {
   Result<std::uint64_t> checkedSize(std::optional<std::uint64_t> size) const;
 
   store::EventLog& log_;
+  // Hashes of the nodes at levels >= cachedLevelMin, once read: few (one per
+  // 256 events) and on every proof's path; a perfect subtree's hash never
+  // changes once written (a rebuild clears them).
+  static constexpr unsigned cachedLevelMin = 8;
+  mutable std::mutex cacheMutex_;
+  mutable std::unordered_map<std::uint64_t, std::string> cache_;  // guarded by cacheMutex_
   std::unique_ptr<Projection> projection_;
   std::unique_ptr<ProjectionRunner> runner_;
 };

@@ -31,6 +31,10 @@ std::string encodeEnvelope(const RecordedEvent& event);
 // sets event.prevHash and event.hash (see hash_chain.h), building the
 // message once.
 std::string encodeChainedEnvelope(RecordedEvent& event, const std::string& prevHash);
+// The same over a view, chaining onto its own prevHash: the bytes the writer
+// stores for it, and in `hash` the hash it must carry. What verify checks a
+// stored event against, in one message build.
+std::string encodeChainedEnvelope(const EventView& event, std::string& hash);
 
 // Decodes an envelope and checks it against where it was stored: an events
 // value must carry its key's position, a streams value its key's stream and
