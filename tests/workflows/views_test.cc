@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <thread>
 
 #include "parcours/engine/projection.h"
@@ -960,6 +961,54 @@ TEST_F(ViewsTest, EveryViewAsOfAPastPositionIsWhatTheLiveViewShowedThen) {
     auto past = PastViews::open(*log_, *views, all);
     ASSERT_TRUE(past);
     EXPECT_EQ(seenOf(**past, kLabel), seen.first) << "log at " << position;
+  }
+}
+
+// Random histories: commands drawn at random (a seed each), most of them
+// refused by the machine; after every accepted one, what the live views
+// show is recorded, and the views as of that position must equal it.
+TEST_F(ViewsTest, AsOfViewsEqualTheLiveViewsOverRandomHistories) {
+  openCampaign(kLabel, labelRules(), threeJurors());
+  auto views = openViews();
+  ASSERT_TRUE(views);
+  const auto slot = engine::toMicros(parisTime("2020-06-23T14:00:00"));
+  std::vector<std::pair<store::Position, Seen>> shown;
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    for (int i = 0; i < 6; ++i) submit("r" + std::to_string(seed) + "-" + std::to_string(i), kLabel);
+  }
+  clock_.advance(std::chrono::hours(24 * 10));
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    std::mt19937_64 random(seed);
+    const std::string prefix = "r" + std::to_string(seed) + "-";
+    for (int step = 0; step < 250; ++step) {
+      const std::string id = prefix + std::to_string(random() % 6);
+      const char* juror[] = {"juror-1", "juror-2", "juror-3"};
+      const std::string who = juror[random() % 3];
+      const std::uint32_t score = static_cast<std::uint32_t>(random() % 11);
+      // Steps forward most of the time; an end (ineligible, no-show,
+      // withdrawn) now and then, so that dossiers live long enough.
+      std::vector<DossierCommand> steps{
+          cmd::ConfirmEligibility{}, cmd::ScheduleAudition{slot}, cmd::RecordAuditionHeld{},
+          labelScore(who, score, score), cmd::CloseScoring{},
+          cmd::CastVote{who, random() % 4 ? VoteChoice::Yes : VoteChoice::No},
+          cmd::CloseVote{}, cmd::Award{0}};
+      std::vector<DossierCommand> ends{cmd::DeclareIneligible{}, cmd::RecordNoShow{},
+                                       cmd::Withdraw{}};
+      const DossierCommand& command = random() % 30 == 0 ? ends[random() % ends.size()]
+                                                         : steps[random() % steps.size()];
+      clock_.advance(std::chrono::minutes(1 + random() % 60));
+      if (!dossier(id, command, "random", who)) continue;  // refused: wrote nothing
+      ASSERT_TRUE(views->catchUp());
+      shown.push_back({log_->head(), seenOf(*views, kLabel)});
+    }
+  }
+  ASSERT_GT(shown.size(), 60u);
+  for (const auto& [position, expected] : shown) {
+    PastScope scope = PastScope::campaign(kLabel);
+    scope.at = position;
+    auto past = PastViews::open(*log_, *views, scope);
+    ASSERT_TRUE(past) << past.error().message;
+    EXPECT_EQ(seenOf(**past, kLabel), expected) << "at " << position;
   }
 }
 
