@@ -22,6 +22,7 @@
 
 namespace {
 
+using parcours::testing::filesContaining;
 using parcours::testing::Outcome;
 using parcours::testing::runCommand;
 using parcours::testing::shellQuote;
@@ -32,19 +33,6 @@ constexpr const char* kEmail = "camille@example.org";
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-// The files under `dir` whose bytes contain `needle`.
-std::vector<std::string> filesContaining(const std::filesystem::path& dir,
-                                         const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    if (contains(bytes, needle)) found.push_back(entry.path().string());
-  }
-  return found;
 }
 
 class EraseCli : public ::testing::Test {

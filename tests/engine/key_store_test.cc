@@ -19,6 +19,7 @@
 namespace parcours::engine {
 namespace {
 
+using testing::filesContaining;
 using testing::TempDir;
 
 std::unique_ptr<KeyStore> openStore(const std::filesystem::path& dir) {
@@ -34,20 +35,6 @@ std::string keyOf(KeyStore& store, std::string_view subject) {
   auto key = store.keyFor(subject);
   EXPECT_TRUE(key) << key.error().message;
   return key ? *key : std::string();
-}
-
-// The files of the store's directory (recursively) whose bytes contain
-// `needle` anywhere.
-std::vector<std::string> filesContaining(const std::filesystem::path& dir,
-                                         const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().filename().string());
-  }
-  return found;
 }
 
 bool anyTableFile(const std::vector<std::string>& files) {

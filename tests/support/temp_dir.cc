@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 namespace parcours::testing {
@@ -46,6 +48,18 @@ std::vector<store::NewEvent> someEvents(std::size_t n, const std::string& type) 
   std::vector<store::NewEvent> events;
   for (std::size_t i = 0; i < n; ++i) events.push_back({type, type + "-" + std::to_string(i)});
   return events;
+}
+
+std::vector<std::string> filesContaining(const std::filesystem::path& dir,
+                                         const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
+  }
+  return found;
 }
 
 }  // namespace parcours::testing

@@ -1,6 +1,8 @@
 // Test support: a real RocksDB in a fresh temporary directory per test.
 #pragma once
 
+#include <vector>
+
 #include <spdlog/logger.h>
 
 #include <filesystem>
@@ -23,6 +25,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The files under `dir` (recursively) whose bytes contain `needle`: for
+// proving a secret (an erased key, an e-mail) is nowhere on disk.
+std::vector<std::string> filesContaining(const std::filesystem::path& dir,
+                                         const std::string& needle);
 
 // A logger that keeps quiet unless PARCOURS_TEST_LOG is set.
 std::shared_ptr<spdlog::logger> testLogger();

@@ -39,19 +39,6 @@ std::unique_ptr<engine::KeyStore> openKeys(const std::filesystem::path& dir) {
   return keys ? std::move(keys).value() : nullptr;
 }
 
-// The files under `dir` whose bytes contain `needle`.
-std::vector<std::string> filesContaining(const std::filesystem::path& dir,
-                                         const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
-
 class ErasureTest : public WorkflowFixture {
  protected:
   ErasureTest() : keys_(openKeys(keysDir_.path())) {
