@@ -497,3 +497,55 @@ TEST_F(TrustCli, ACutTailMakesTheLogReadOnlyAndVerifySaysSo) {
 }
 
 }  // namespace
+
+namespace {
+
+// Replay, bundles and time travel through the binary: what works, and
+// every refusal with its exit code, writing nothing.
+TEST_F(TrustCli, ReplayBundleAndTimeTravelWorkAndRefuseBadInput) {
+  const std::uint64_t before = head();
+  // Replay: the demo is clean; unknown ids are NotFound.
+  Outcome replay = parcours({"replay"});
+  EXPECT_EQ(replay.exitCode, 0) << replay.err;
+  EXPECT_TRUE(contains(replay.out, "each one is what the rules in force decide")) << replay.out;
+  EXPECT_EQ(parcours({"replay", "--dossier", "nobody"}).exitCode, 3);
+  EXPECT_EQ(parcours({"replay", "--campaign", "nowhere"}).exitCode, 3);
+
+  // A bundle, checked against its digest; refused against another.
+  const std::string bundle = (dir_.path() / "lti-01.bundle").string();
+  Outcome made = parcours({"bundle", "lti-01", "-o", bundle, "--json"});
+  ASSERT_EQ(made.exitCode, 0) << made.err;
+  const std::string digest = json::parse(made.out).at("digest").at("digest");
+  Outcome checked = parcours({"verify-bundle", bundle, "--digest", digest});
+  EXPECT_EQ(checked.exitCode, 0) << checked.err << checked.out;
+  const std::string other = digestText(data()).substr(0, digest.find(':')) + ":" +
+                            std::string(64, 'a');
+  EXPECT_EQ(parcours({"verify-bundle", bundle, "--digest", other}).exitCode, 7);
+  // An unknown dossier writes no file; garbage, a missing file, a bad digest.
+  const std::string none = (dir_.path() / "none.bundle").string();
+  EXPECT_EQ(parcours({"bundle", "nobody", "-o", none}).exitCode, 3);
+  EXPECT_FALSE(std::filesystem::exists(none));
+  const std::string garbage = (dir_.path() / "garbage.bundle").string();
+  { std::ofstream(garbage) << "not a bundle"; }
+  EXPECT_EQ(parcours({"verify-bundle", garbage, "--digest", digest}).exitCode, 2);
+  EXPECT_EQ(parcours({"verify-bundle", none, "--digest", digest}).exitCode, 3);
+  EXPECT_EQ(parcours({"verify-bundle", bundle, "--digest", "12"}).exitCode, 2);
+
+  // Time travel: a past position reads; a future one, a bad instant, an
+  // unknown dossier are refused.
+  Outcome past = parcours({"show", "lti-01", "--at", "1"});
+  EXPECT_EQ(past.exitCode, 3) << past.out;  // nothing was submitted at position 1
+  EXPECT_EQ(parcours({"show", "lti-01", "--at", std::to_string(before)}).exitCode, 0);
+  EXPECT_EQ(parcours({"show", "lti-01", "--at", "999999999"}).exitCode, 3);
+  EXPECT_EQ(parcours({"show", "lti-01", "--as-of", "yesterday"}).exitCode, 2);
+  EXPECT_EQ(parcours({"status", "--campaign", "nowhere", "--at", "5"}).exitCode, 3);
+  Outcome jsonl = parcours({"audit", "--dossier", "lti-01", "--format", "jsonl"});
+  ASSERT_EQ(jsonl.exitCode, 0) << jsonl.err;
+  EXPECT_EQ(json::parse(jsonl.out.substr(0, jsonl.out.find('\n'))).at("digest").at("size"),
+            before);
+
+  // None of it wrote to the log.
+  EXPECT_EQ(head(), before);
+}
+
+}  // namespace
