@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what parcours needs from Debian, then configures and builds it.
 # Idempotent: installs only what is missing; safe to run again.
-#   bash tools/setup.sh [release|sanitize|tsan|browser]...   (default: release)
+#   bash tools/setup.sh [release|sanitize|tsan|fuzz|browser]...   (default: release)
 # "browser" is no build: it installs Chromium, Node.js and npm, and the
 # browser test's one npm package (playwright-core), for tests/browser/run.sh.
+# "fuzz" also installs clang and its sanitizer and libFuzzer runtimes
+# (libclang-rt-14-dev), then builds the fuzz targets (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +55,21 @@ install_browser_tools() {
   fi
 }
 
+install_fuzz_tools() {
+  local want=()
+  for p in clang libclang-rt-14-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
+  done
+  if ((${#want[@]})); then
+    echo "setup: installing ${want[*]}" >&2
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  fi
+}
+
 presets=("$@")
 ((${#presets[@]})) || presets=(release)
 for preset in "${presets[@]}"; do
@@ -60,6 +77,7 @@ for preset in "${presets[@]}"; do
     install_browser_tools
     continue
   fi
+  if [[ $preset == fuzz ]]; then install_fuzz_tools; fi
   echo "setup: building the $preset preset" >&2
   cmake --preset "$preset" -G Ninja >/dev/null
   cmake --build --preset "$preset"

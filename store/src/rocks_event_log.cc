@@ -1,5 +1,7 @@
 // EventLog on RocksDB: opening, reads and tables. Appends are AppendWriter's.
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -27,10 +29,12 @@ constexpr std::string_view tableFamilyPrefix = "table:";
 
 class RocksEventLog final : public EventLog {
  public:
-  RocksEventLog(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                std::vector<std::string> names, std::shared_ptr<rocksdb::Cache> cache,
-                Options options, std::shared_ptr<spdlog::logger> logger)
-      : db_(std::move(db)),
+  RocksEventLog(std::unique_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
+                std::vector<rocksdb::ColumnFamilyHandle*> handles, std::vector<std::string> names,
+                std::shared_ptr<rocksdb::Cache> cache, Options options,
+                std::shared_ptr<spdlog::logger> logger)
+      : env_(std::move(env)),
+        db_(std::move(db)),
         cache_(std::move(cache)),
         options_(std::move(options)),
         logger_(std::move(logger)) {
@@ -289,6 +293,8 @@ class RocksEventLog final : public EventLog {
                         [db](rocksdb::ColumnFamilyHandle* h) { db->DestroyColumnFamilyHandle(h); });
   }
 
+  // Declared before db_: the database writes through it until closed.
+  std::unique_ptr<rocksdb::Env> env_;  // only with Options::fileSystem
   std::unique_ptr<rocksdb::DB> db_;
   const std::shared_ptr<rocksdb::Cache> cache_;  // shared by every family
   const Options options_;
@@ -330,7 +336,12 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
                                                  std::shared_ptr<spdlog::logger> logger) {
   if (options.path.empty()) return Error::invalidInput("no data directory given");
   auto cache = rocksdb::NewLRUCache(options.blockCacheBytes);
-  const rocksdb::DBOptions dbOptions = logDbOptions();
+  rocksdb::DBOptions dbOptions = logDbOptions();
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.fileSystem) {
+    env = rocksdb::NewCompositeEnv(options.fileSystem);
+    dbOptions.env = env.get();
+  }
   std::vector<std::string> names;
   rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(dbOptions, options.path, &names);
   if (!listed.ok()) names = {rocksdb::kDefaultColumnFamilyName};  // a new database
@@ -355,8 +366,8 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     return st.error();
   }
-  auto log = std::make_unique<RocksEventLog>(std::move(db), std::move(handles), std::move(names),
-                                             cache, options, logger);
+  auto log = std::make_unique<RocksEventLog>(std::move(env), std::move(db), std::move(handles),
+                                             std::move(names), cache, options, logger);
   if (auto st = log->start(); !st) return st.error();
   return std::unique_ptr<EventLog>(std::move(log));
 }

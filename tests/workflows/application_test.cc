@@ -8,12 +8,14 @@
 
 #include "parcours/workflows/campaign_rules.h"
 #include "parcours/workflows/dossier.h"
+#include "text_edit.h"
 
 namespace parcours::workflows {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using parcours::testing::with;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
@@ -26,14 +28,7 @@ const std::string fullText = R"({
   "contact": {"name": "Camille Exemple", "email": "camille@example.org", "phone": "+33 1 23 45 67 89"}
 })";
 
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "not in the text: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string refusal(const std::string& text) {
+std::string applicationRefusal(const std::string& text) {
   auto parsed = parseApplication(text);
   if (parsed) return "(accepted)";
   EXPECT_EQ(parsed.error().code, ErrorCode::InvalidInput) << parsed.error().message;
@@ -75,46 +70,46 @@ TEST(Application, EveryFieldMayBeAbsent) {
 }
 
 TEST(Application, UnknownFieldsAreRefused) {
-  EXPECT_THAT(refusal(with(fullText, "\"requested_amount_cents\"", "\"requested_amount\"")),
+  EXPECT_THAT(applicationRefusal(with(fullText, "\"requested_amount_cents\"", "\"requested_amount\"")),
               HasSubstr("unknown field \"requested_amount\" at the top level (known fields: "
                         "applicant, title, summary, strands, requested_amount_cents, contact)"));
-  EXPECT_EQ(refusal(with(fullText, "\"email\"", "\"mail\"")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"email\"", "\"mail\"")),
             "unknown field \"mail\" in contact (did you mean \"email\"?)");
-  EXPECT_EQ(refusal(with(fullText, "\"kind\"", "\"knd\"")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"kind\"", "\"knd\"")),
             "unknown field \"knd\" in applicant (did you mean \"kind\"?)");
 }
 
 TEST(Application, WrongTypesAreRefused) {
-  EXPECT_EQ(refusal(with(fullText, "4000000", "\"4000000\"")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "4000000", "\"4000000\"")),
             "requested_amount_cents: must be a whole number, got \"4000000\"");
-  EXPECT_EQ(refusal(with(fullText, "4000000", "40000.5")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "4000000", "40000.5")),
             "requested_amount_cents: must be a whole number, got 40000.5");
-  EXPECT_EQ(refusal(with(fullText, "[\"1\", \"3\"]", "\"1\"")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "[\"1\", \"3\"]", "\"1\"")),
             "strands: must be a list, got \"1\"");
-  EXPECT_EQ(refusal(with(fullText, "[\"1\", \"3\"]", "[\"1\", 3]")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "[\"1\", \"3\"]", "[\"1\", 3]")),
             "strands[1]: must be a string, got 3");
-  EXPECT_EQ(refusal(with(fullText, "\"title\": \"Tiers-lieu numérique intercommunal\"",
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"title\": \"Tiers-lieu numérique intercommunal\"",
                          "\"title\": [\"Tiers-lieu\"]")),
             "title: must be a string, got [\"Tiers-lieu\"]");
-  EXPECT_EQ(refusal(R"({"applicant": "Commune de Nulle-Part"})"),
+  EXPECT_EQ(applicationRefusal(R"({"applicant": "Commune de Nulle-Part"})"),
             "applicant: must be an object, got \"Commune de Nulle-Part\"");
-  EXPECT_EQ(refusal("[]"), "the submission must be a JSON object, got a list");
+  EXPECT_EQ(applicationRefusal("[]"), "the submission must be a JSON object, got a list");
 }
 
 TEST(Application, AmountsAreChecked) {
-  EXPECT_EQ(refusal(with(fullText, "4000000", "-5")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "4000000", "-5")),
             "requested_amount_cents: must be at least 0, got -5");
-  EXPECT_THAT(refusal(with(fullText, "4000000", "99999999999999999999")),
+  EXPECT_THAT(applicationRefusal(with(fullText, "4000000", "99999999999999999999")),
               HasSubstr("requested_amount_cents: must be"));
 }
 
 TEST(Application, KindsAndStrandsAreChecked) {
-  EXPECT_EQ(refusal(with(fullText, "\"communaute_de_communes\"", "\"Communauté de communes\"")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"communaute_de_communes\"", "\"Communauté de communes\"")),
             "applicant.kind: \"Communauté de communes\" is not an applicant kind: use 1 to 64 "
             "lower-case letters a-z and \"_\", e.g. \"communaute_de_communes\"");
-  EXPECT_EQ(refusal(with(fullText, "[\"1\", \"3\"]", "[\"1\", \"1\"]")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "[\"1\", \"3\"]", "[\"1\", \"1\"]")),
             "strands[1]: \"1\" is listed twice");
-  EXPECT_THAT(refusal(with(fullText, "[\"1\", \"3\"]", "[\"volet 1\"]")),
+  EXPECT_THAT(applicationRefusal(with(fullText, "[\"1\", \"3\"]", "[\"volet 1\"]")),
               HasSubstr("strands[0]: \"volet 1\" may hold only letters"));
   // Whether the kind is eligible and the strands offered is the campaign's
   // call, made when the dossier is submitted and instructed.
@@ -124,34 +119,34 @@ TEST(Application, KindsAndStrandsAreChecked) {
 
 TEST(Application, ContactsStayOutOfMessages) {
   const std::string notAnEmail =
-      refusal(with(fullText, "\"camille@example.org\"", "\"camille.exemple.example.org\""));
+      applicationRefusal(with(fullText, "\"camille@example.org\"", "\"camille.exemple.example.org\""));
   EXPECT_EQ(notAnEmail, "contact.email: is not an e-mail address (expected name@domain, one line)");
-  EXPECT_THAT(refusal(with(fullText, "\"camille@example.org\"", "\"camille @example.org\"")),
+  EXPECT_THAT(applicationRefusal(with(fullText, "\"camille@example.org\"", "\"camille @example.org\"")),
               HasSubstr("contact.email: is not an e-mail address"));
-  EXPECT_THAT(refusal(with(fullText, "\"camille@example.org\"", "\"a@b@c\"")),
+  EXPECT_THAT(applicationRefusal(with(fullText, "\"camille@example.org\"", "\"a@b@c\"")),
               HasSubstr("contact.email: is not an e-mail address"));
-  EXPECT_EQ(refusal(with(fullText, "\"+33 1 23 45 67 89\"", "33123456789")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"+33 1 23 45 67 89\"", "33123456789")),
             "contact.phone: must be a string, got a number");
-  const std::string malformed = refusal(R"({"contact": {"email": "camille@exem)");
+  const std::string malformed = applicationRefusal(R"({"contact": {"email": "camille@exem)");
   EXPECT_THAT(malformed,
               HasSubstr("the submission is not valid JSON at byte 36 (line 1, column 36): "));
   EXPECT_THAT(malformed, Not(HasSubstr("camille")));
-  const std::string badLiteral = refusal(R"({"contact": {"name": Camille}})");
+  const std::string badLiteral = applicationRefusal(R"({"contact": {"name": Camille}})");
   EXPECT_THAT(badLiteral, HasSubstr("not valid JSON"));
   EXPECT_THAT(badLiteral, Not(HasSubstr("Camille")));
 }
 
 TEST(Application, DuplicatesAndSizesAreRefused) {
-  EXPECT_EQ(refusal(with(fullText, "\"title\":", "\"title\": \"x\", \"title\":")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "\"title\":", "\"title\": \"x\", \"title\":")),
             "the submission is refused: duplicate field \"title\" at the top level");
   EXPECT_EQ(
-      refusal(with(fullText, "\"Un projet imaginaire.\"", "\"" + std::string(5000, 's') + "\"")),
+      applicationRefusal(with(fullText, "\"Un projet imaginaire.\"", "\"" + std::string(5000, 's') + "\"")),
       "summary: 5000 bytes, over the limit of 4096 bytes");
   std::string strands = "[";
   for (int i = 0; i < 101; ++i) strands += (i ? ", \"" : "\"") + std::to_string(i) + "\"";
-  EXPECT_EQ(refusal(with(fullText, "[\"1\", \"3\"]", strands + "]")),
+  EXPECT_EQ(applicationRefusal(with(fullText, "[\"1\", \"3\"]", strands + "]")),
             "strands: 101 items, over the limit of 100");
-  EXPECT_THAT(refusal(std::string(1024 * 1024 + 1, ' ')),
+  EXPECT_THAT(applicationRefusal(std::string(1024 * 1024 + 1, ' ')),
               HasSubstr("the submission is 1048577 bytes, over the limit of 1048576 bytes"));
 }
 

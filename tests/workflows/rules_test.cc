@@ -10,12 +10,15 @@
 
 #include "parcours/workflows/campaign_rules.h"
 #include "parcours/workflows/zoned_time.h"
+#include "text_edit.h"
 
 namespace parcours::workflows {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using parcours::testing::with;
+using parcours::testing::without;
 
 const std::filesystem::path campaignsDir = PARCOURS_CAMPAIGNS_DIR;
 
@@ -41,26 +44,8 @@ const std::string validText = R"({
   "notes": "fictional"
 })";
 
-// `text` with the first `from` replaced by `to` (which must be there).
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "not in the text: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-// `text` without the line holding `needle`.
-std::string without(const std::string& text, const std::string& needle) {
-  const auto at = text.find(needle);
-  EXPECT_NE(at, std::string::npos) << "not in the text: " << needle;
-  if (at == std::string::npos) return text;
-  const auto begin = text.rfind('\n', at);
-  const auto end = text.find('\n', at);
-  return text.substr(0, begin) + text.substr(end);
-}
-
 // The message parseCampaignDefinition refuses `text` with.
-std::string refusal(const std::string& text) {
+std::string definitionRefusal(const std::string& text) {
   auto parsed = parseCampaignDefinition(text);
   if (parsed) return "(accepted)";
   EXPECT_EQ(parsed.error().code, ErrorCode::InvalidInput) << parsed.error().message;
@@ -171,68 +156,68 @@ TEST(Rules, SeedsParseTheSameTwice) {
 }
 
 TEST(Rules, MalformedJsonGivesTheBytePosition) {
-  EXPECT_EQ(refusal(R"({"id": "x",})"),
+  EXPECT_EQ(definitionRefusal(R"({"id": "x",})"),
             "the campaign definition is not valid JSON at byte 12 (line 1, column 12): syntax "
             "error while parsing object key - unexpected '}'; expected string literal");
-  EXPECT_THAT(refusal(""), HasSubstr("not valid JSON"));
-  EXPECT_THAT(refusal(with(validText, "\"weight\": 2}", "\"weight\": 2")),
+  EXPECT_THAT(definitionRefusal(""), HasSubstr("not valid JSON"));
+  EXPECT_THAT(definitionRefusal(with(validText, "\"weight\": 2}", "\"weight\": 2")),
               HasSubstr("not valid JSON at byte"));
-  EXPECT_THAT(refusal(R"({"threshold": 1e400})"), HasSubstr("number overflow"));
+  EXPECT_THAT(definitionRefusal(R"({"threshold": 1e400})"), HasSubstr("number overflow"));
 }
 
 TEST(Rules, TopLevelMustBeAnObject) {
-  EXPECT_EQ(refusal("[]"), "the campaign definition must be a JSON object, got a list");
-  EXPECT_EQ(refusal("\"x\""), "the campaign definition must be a JSON object, got a string");
+  EXPECT_EQ(definitionRefusal("[]"), "the campaign definition must be a JSON object, got a list");
+  EXPECT_EQ(definitionRefusal("\"x\""), "the campaign definition must be a JSON object, got a string");
 }
 
 TEST(Rules, UnknownFieldsAreRefused) {
-  EXPECT_EQ(refusal(with(validText, "\"threshold\"", "\"tresholds\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"threshold\"", "\"tresholds\"")),
             "unknown field \"tresholds\" at the top level (did you mean \"threshold\"?)");
-  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"wieght\": 2")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"weight\": 2", "\"wieght\": 2")),
             "unknown field \"wieght\" in criteria[1] (did you mean \"weight\"?)");
-  EXPECT_THAT(refusal(with(validText, "\"notes\"", "\"comment\"")),
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\"", "\"comment\"")),
               HasSubstr("unknown field \"comment\" at the top level (known fields: id, name,"));
-  EXPECT_THAT(refusal(with(validText, "\"time_zone\"", "\"timezone\"")),
+  EXPECT_THAT(definitionRefusal(with(validText, "\"time_zone\"", "\"timezone\"")),
               HasSubstr("unknown field \"timezone\" in deadline (did you mean \"time_zone\"?)"));
 }
 
 TEST(Rules, DuplicateFieldsAreRefused) {
-  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 2, \"weight\": 0")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"weight\": 2", "\"weight\": 2, \"weight\": 0")),
             "the campaign definition is refused: duplicate field \"weight\" in criteria[1]");
-  EXPECT_THAT(refusal(with(validText, "\"notes\": \"fictional\"",
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"",
                            "\"notes\": \"fictional\", \"name\": \"Other\"")),
               HasSubstr("duplicate field \"name\" at the top level"));
 }
 
 TEST(Rules, WrongTypesAreRefused) {
-  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": \"2\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"weight\": 2", "\"weight\": \"2\"")),
             "criteria[1].weight: must be a whole number, got \"2\"");
-  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 2.5")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"weight\": 2", "\"weight\": 2.5")),
             "criteria[1].weight: must be a whole number, got 2.5");
-  EXPECT_EQ(refusal(with(validText, "\"auditions_held\": true", "\"auditions_held\": \"yes\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"auditions_held\": true", "\"auditions_held\": \"yes\"")),
             "auditions_held: must be true or false, got \"yes\"");
-  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": \"6.5\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"threshold\": 6.5", "\"threshold\": \"6.5\"")),
             "threshold: must be a number, got \"6.5\"");
-  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "\"commune\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", "\"commune\"")),
             "eligible_applicant_kinds: must be a list, got \"commune\"");
-  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", 7]")),
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", 7]")),
             "eligible_applicant_kinds[1]: must be a string, got 7");
-  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+  EXPECT_EQ(definitionRefusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
                          "\"scale\": [0, 10], \"weight\": 2")),
             "criteria[1].scale: must be an object, got [0,10]");
-  EXPECT_EQ(refusal(with(validText, "\"notes\": \"fictional\"", "\"notes\": null")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"notes\": \"fictional\"", "\"notes\": null")),
             "notes: must be a string, got null");
-  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": -1")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": -1")),
             "budget.envelope_cents: must be at least 0, got -1");
 }
 
 TEST(Rules, MissingFieldsAreNamed) {
-  EXPECT_EQ(refusal(without(validText, "\"deadline\"")), "deadline: required field is missing");
-  EXPECT_EQ(refusal(with(validText, "\"local\": \"2020-06-19T23:59:59\", ", "")),
+  EXPECT_EQ(definitionRefusal(without(validText, "\"deadline\"")), "deadline: required field is missing");
+  EXPECT_EQ(definitionRefusal(with(validText, "\"local\": \"2020-06-19T23:59:59\", ", "")),
             "deadline.local: required field is missing");
-  EXPECT_EQ(refusal(with(validText, ", \"weight\": 2", "")),
+  EXPECT_EQ(definitionRefusal(with(validText, ", \"weight\": 2", "")),
             "criteria[1].weight: required field is missing");
-  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50, ", "")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"quorum_percent\": 50, ", "")),
             "vote.quorum_percent: required field is missing");
   // Optional parts may be left out.
   std::string minimal = without(validText, "\"strands\"");
@@ -247,53 +232,53 @@ TEST(Rules, MissingFieldsAreNamed) {
 }
 
 TEST(Rules, DuplicateIdsAreRefused) {
-  EXPECT_EQ(refusal(with(validText, "\"id\": \"users\"", "\"id\": \"innovation\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"id\": \"users\"", "\"id\": \"innovation\"")),
             "criteria[1].id: \"innovation\" is the id of an earlier criterion: ids are unique");
-  EXPECT_EQ(refusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"1\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"1\"")),
             "strands[1].id: \"1\" is the id of an earlier strand: ids are unique");
-  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"commune\"]")),
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"commune\"]")),
             "eligible_applicant_kinds[1]: \"commune\" is listed twice");
-  EXPECT_EQ(refusal(with(validText, "[\"applicant.name\", \"title\"]",
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"applicant.name\", \"title\"]",
                          "[\"title\", \"applicant.name\", \"title\"]")),
             "required_fields[2]: \"title\" is listed twice");
 }
 
 TEST(Rules, CriteriaAreChecked) {
-  EXPECT_EQ(refusal(with(validText, "\"weight\": 2", "\"weight\": 0")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"weight\": 2", "\"weight\": 0")),
             "criteria[1].weight: must be at least 1, got 0");
-  EXPECT_EQ(refusal(with(validText,
+  EXPECT_EQ(definitionRefusal(with(validText,
                          "\"label\": \"Reuse\", \"scale\": {\"min\": 0, \"max\": 10}, "
                          "\"weight\": 1",
                          "\"label\": \"Reuse\", \"scale\": {\"min\": 0, \"max\": 10}, "
                          "\"weight\": 0")),
             "criteria[2].weight: must be at least 1, got 0");
-  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+  EXPECT_EQ(definitionRefusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
                          "\"scale\": {\"min\": 10, \"max\": 5}, \"weight\": 2")),
             "criteria[1].scale: min 10 must be below max 5");
-  EXPECT_EQ(refusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
+  EXPECT_EQ(definitionRefusal(with(validText, "\"scale\": {\"min\": 0, \"max\": 10}, \"weight\": 2",
                          "\"scale\": {\"min\": 3, \"max\": 3}, \"weight\": 2")),
             "criteria[1].scale: min 3 must be below max 3");
-  EXPECT_EQ(refusal(with(validText, "\"id\": \"users\"", "\"id\": \"Users\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"id\": \"users\"", "\"id\": \"Users\"")),
             "criteria[1].id: \"Users\" is not a criterion id: use 1 to 64 lower-case letters "
             "a-z, digits and \"_\", e.g. \"efficiency_sobriety\"");
-  EXPECT_EQ(refusal(with(validText, "\"label\": \"Users\"", "\"label\": \" \"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"label\": \"Users\"", "\"label\": \" \"")),
             "criteria[1].label: must not be empty");
   const auto start = validText.find("    {\"id\": \"innovation\"");
   const auto end = validText.find("  ],\n  \"threshold\"");
-  EXPECT_EQ(refusal(validText.substr(0, start) + validText.substr(end)),
+  EXPECT_EQ(definitionRefusal(validText.substr(0, start) + validText.substr(end)),
             "criteria: must hold at least one criterion");
 }
 
 TEST(Rules, ThresholdMustBeWithinTheScale) {
-  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 11")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 11")),
             "threshold: 11 is outside the scale of criteria[0] \"innovation\" (0 to 10)");
-  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": -1")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"threshold\": 6.5", "\"threshold\": -1")),
             "threshold: must be between 0.0 and 1000.0, got -1");
   // Within every criterion's scale: a narrower scale bounds it too.
-  EXPECT_EQ(refusal(with(validText, "\"min\": 0, \"max\": 10}, \"weight\": 2",
+  EXPECT_EQ(definitionRefusal(with(validText, "\"min\": 0, \"max\": 10}, \"weight\": 2",
                          "\"min\": 0, \"max\": 5}, \"weight\": 2")),
             "threshold: 6.5 is outside the scale of criteria[1] \"users\" (0 to 5)");
-  EXPECT_EQ(refusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 6.0005")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"threshold\": 6.5", "\"threshold\": 6.0005")),
             "threshold: 6.0005 has more than three decimals: the mean is compared in thousandths");
   auto edge = parseCampaignDefinition(with(validText, "\"threshold\": 6.5", "\"threshold\": 10"));
   ASSERT_TRUE(edge) << edge.error().message;
@@ -305,26 +290,26 @@ TEST(Rules, ThresholdMustBeWithinTheScale) {
 }
 
 TEST(Rules, DeadlineIsChecked) {
-  EXPECT_EQ(refusal(with(validText, "\"Europe/Paris\"", "\"Europe/Pariss\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"Europe/Paris\"", "\"Europe/Pariss\"")),
             "deadline.time_zone: unknown time zone \"Europe/Pariss\": use an IANA name such as "
             "\"Europe/Paris\"");
-  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-03-29T02:30:00")),
+  EXPECT_THAT(definitionRefusal(with(validText, "2020-06-19T23:59:59", "2020-03-29T02:30:00")),
               HasSubstr("deadline.local: \"2020-03-29T02:30:00\" does not exist in Europe/Paris"));
-  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-10-25T02:30:00")),
+  EXPECT_THAT(definitionRefusal(with(validText, "2020-06-19T23:59:59", "2020-10-25T02:30:00")),
               HasSubstr("deadline.local: \"2020-10-25T02:30:00\" is ambiguous in Europe/Paris"));
-  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-06-31T23:59:59")),
+  EXPECT_THAT(definitionRefusal(with(validText, "2020-06-19T23:59:59", "2020-06-31T23:59:59")),
               HasSubstr("deadline.local: \"2020-06-31T23:59:59\" is not a valid local time"));
-  EXPECT_THAT(refusal(with(validText, "2020-06-19T23:59:59", "2020-06-19T23:59:59+02:00")),
+  EXPECT_THAT(definitionRefusal(with(validText, "2020-06-19T23:59:59", "2020-06-19T23:59:59+02:00")),
               HasSubstr("deadline.local: \"2020-06-19T23:59:59+02:00\" is not a valid local time"));
 }
 
 TEST(Rules, IdsAreChecked) {
-  EXPECT_EQ(refusal(with(validText, "\"test-call-2020\"", "\"bad id!\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"test-call-2020\"", "\"bad id!\"")),
             "id: \"bad id!\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to 64)");
-  EXPECT_EQ(refusal(with(validText, "\"test-call-2020\"", "\"\"")), "id: must not be empty");
-  EXPECT_THAT(refusal(with(validText, "\"test-call-2020\"", "\"" + std::string(65, 'a') + "\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"test-call-2020\"", "\"\"")), "id: must not be empty");
+  EXPECT_THAT(definitionRefusal(with(validText, "\"test-call-2020\"", "\"" + std::string(65, 'a') + "\"")),
               HasSubstr("is 65 characters long, over the limit of 64"));
-  EXPECT_EQ(refusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"2 b\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "{\"id\": \"2\"", "{\"id\": \"2 b\"")),
             "strands[1].id: \"2 b\" may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to "
             "64)");
   EXPECT_TRUE(validateId("dossier id", "lti-04_B"));
@@ -338,26 +323,26 @@ TEST(Rules, IdsAreChecked) {
 }
 
 TEST(Rules, KindsAndRequiredFieldsAreChecked) {
-  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", "[]")),
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", "[]")),
             "eligible_applicant_kinds: must name at least one applicant kind");
   EXPECT_EQ(
-      refusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"Métropole\"]")),
+      definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", "[\"commune\", \"Métropole\"]")),
       "eligible_applicant_kinds[1]: \"Métropole\" is not an applicant kind: use 1 to 64 "
       "lower-case letters a-z and \"_\", e.g. \"communaute_de_communes\"");
-  EXPECT_THAT(refusal(with(validText, "[\"applicant.name\", \"title\"]",
+  EXPECT_THAT(definitionRefusal(with(validText, "[\"applicant.name\", \"title\"]",
                            "[\"applicant.name\", \"contact.mail\"]")),
               HasSubstr("required_fields[1]: unknown application field \"contact.mail\" (known: "
                         "applicant.name, applicant.kind, title,"));
 }
 
 TEST(Rules, VoteIsChecked) {
-  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 0")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 0")),
             "vote.quorum_percent: must be at least 1, got 0");
-  EXPECT_EQ(refusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 101")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"quorum_percent\": 50", "\"quorum_percent\": 101")),
             "vote.quorum_percent: must be at most 100, got 101");
-  EXPECT_EQ(refusal(with(validText, "\"body\": \"jury\"", "\"body\": \"council\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"body\": \"jury\"", "\"body\": \"council\"")),
             "vote.body: \"council\" is not a voting body: use \"jury\" or \"elected_officials\"");
-  EXPECT_EQ(refusal(with(validText, "\"majority\": \"simple\"", "\"majority\": \"2/3\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"majority\": \"simple\"", "\"majority\": \"2/3\"")),
             "vote.majority: \"2/3\" is not a majority: use \"simple\", \"absolute\" or "
             "\"two_thirds\"");
   auto officials = parseCampaignDefinition(
@@ -374,15 +359,15 @@ TEST(Rules, VoteIsChecked) {
 }
 
 TEST(Rules, BudgetIsChecked) {
-  EXPECT_EQ(refusal(with(validText, "\"per_dossier_cap_cents\": 60000",
+  EXPECT_EQ(definitionRefusal(with(validText, "\"per_dossier_cap_cents\": 60000",
                          "\"per_dossier_cap_cents\": 100001")),
             "budget.per_dossier_cap_cents: €1,000.01 is over the envelope of €1,000.00");
-  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": 0")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"envelope_cents\": 100000", "\"envelope_cents\": 0")),
             "budget.per_dossier_cap_cents: €600.00 caps a grant, but there is no envelope "
             "(budget.envelope_cents is 0)");
-  EXPECT_EQ(refusal(with(validText, "\"envelope_cents\": 100000, ", "")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"envelope_cents\": 100000, ", "")),
             "budget.envelope_cents: required field is missing");
-  EXPECT_THAT(refusal(with(validText, "\"envelope_cents\": 100000",
+  EXPECT_THAT(definitionRefusal(with(validText, "\"envelope_cents\": 100000",
                            "\"envelope_cents\": 18446744073709551615")),
               HasSubstr("budget.envelope_cents: must be at most 1000000000000000, got "));
   auto noCap = parseCampaignDefinition(with(validText, ", \"per_dossier_cap_cents\": 60000", ""));
@@ -391,20 +376,20 @@ TEST(Rules, BudgetIsChecked) {
 }
 
 TEST(Rules, SizesAreLimited) {
-  EXPECT_EQ(refusal(std::string(1024 * 1024 + 1, ' ')),
+  EXPECT_EQ(definitionRefusal(std::string(1024 * 1024 + 1, ' ')),
             "the campaign definition is 1048577 bytes, over the limit of 1048576 bytes (1 MiB)");
-  EXPECT_EQ(refusal(with(validText, "\"Test Call 2020\"", "\"" + std::string(5000, 'n') + "\"")),
+  EXPECT_EQ(definitionRefusal(with(validText, "\"Test Call 2020\"", "\"" + std::string(5000, 'n') + "\"")),
             "name: 5000 bytes, over the limit of 4096 bytes");
   std::string kinds = "[";
   for (int i = 0; i < 101; ++i) kinds += std::string(i ? ", " : "") + "\"k" + "\"";
-  EXPECT_EQ(refusal(with(validText, "[\"commune\", \"metropole\"]", kinds + "]")),
+  EXPECT_EQ(definitionRefusal(with(validText, "[\"commune\", \"metropole\"]", kinds + "]")),
             "eligible_applicant_kinds: 101 items, over the limit of 100");
-  EXPECT_THAT(refusal(with(validText, "\"notes\": \"fictional\"",
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"",
                            "\"notes\": " + std::string(20, '[') + std::string(20, ']'))),
               HasSubstr("notes[0][0][0][0][0][0][0]: nested deeper than 8 levels"));
   std::string manyFields = "{";
   for (int i = 0; i < 40; ++i) manyFields += (i ? ", \"f" : "\"f") + std::to_string(i) + "\": 1";
-  EXPECT_THAT(refusal(manyFields + "}"), HasSubstr("more than 32 fields at the top level"));
+  EXPECT_THAT(definitionRefusal(manyFields + "}"), HasSubstr("more than 32 fields at the top level"));
 }
 
 TEST(Rules, LoadNamesTheFile) {

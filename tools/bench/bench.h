@@ -23,6 +23,9 @@ struct Settings {
   double seconds = 2.0;           // length of one run of a throughput workload
   int runs = 3;                   // each figure is the median of this many runs
   std::size_t payloadBytes = 256;
+  // append: one durable throughput figure per count, `append.durable.N`:
+  // N appenders, each on its own stream (64 also against raw batches of 64).
+  std::vector<int> appenders = {64, 16};
   // read/scan: streams in the store; `hotStreams` of them hold
   // `hotStreamEvents` events (the ones read), the others `coldStreamEvents`.
   std::size_t streams = 100000;

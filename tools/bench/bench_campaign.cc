@@ -28,10 +28,11 @@ workflows::Application benchApplication() {
   return a;
 }
 
-Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId) {
+Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId,
+                         const workflows::CampaignRules& rules) {
   const workflows::CommandContext admin{{"", "bench-admin", "", ""}, "bench"};
   if (auto r = workflow.campaign(
-          campaignId, workflows::campaign_command::Open{{campaignId, benchRules()}}, admin);
+          campaignId, workflows::campaign_command::Open{{campaignId, rules}}, admin);
       !r) {
     return r.error();
   }

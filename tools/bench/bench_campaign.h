@@ -19,8 +19,9 @@ inline constexpr std::int64_t benchNowMicros = 1590969600000000;
 workflows::CampaignRules benchRules();
 workflows::Application benchApplication();
 
-// Opens `campaignId` and appoints its two jurors.
-Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId);
+// Opens `campaignId` under `rules` and appoints its two jurors.
+Status openBenchCampaign(workflows::Workflow& workflow, const std::string& campaignId,
+                         const workflows::CampaignRules& rules = benchRules());
 
 // The five commands that take one dossier of `campaignId` to scoring closed.
 std::vector<workflows::DossierCommand> benchDossierScript(const std::string& campaignId);

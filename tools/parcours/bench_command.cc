@@ -88,8 +88,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
       "bench",
       "Measure parcours against raw RocksDB doing the same writes and reads in the same run");
   bench->footer(std::string("\nWorkloads:\n"
-                            "  append  durable appends (64 and 16 appenders, one appender's "
-                            "latency), unsynced bulk appends\n"
+                            "  append  durable appends (--appenders: 64 and 16 by default), one "
+                            "appender's\n"
+                            "          latency, unsynced bulk appends\n"
                             "  read    read one 100-event stream among --streams streams\n"
                             "  scan    read the whole global log in order\n"
                             "  command workflow commands (load, fold, decide, append), 64 in "
@@ -118,6 +119,12 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
       ->capture_default_str();
   bench->add_option("--payload-bytes", options->settings.payloadBytes, "Payload of each event")
       ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  bench
+      ->add_option("--appenders", options->settings.appenders,
+                   "append: appender counts of the durable figures (append.durable.N), e.g. 1,4")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   bench->add_option("--streams", options->settings.streams, "read/scan: streams in the store")
       ->check(CLI::Range(1, 100000000))

@@ -55,6 +55,9 @@ void addBundleCommands(CLI::App& app, CommandRun& run);
 // erased (DossierErased, then the dossier's key destroyed).
 void addEraseCommand(CLI::App& app, CommandRun& run);
 
+// `parcours crashtest`: kill -9 rounds proving nothing acknowledged is lost.
+void addCrashTestCommand(CLI::App& app, CommandRun& run);
+
 // `parcours serve` (adapters/server.h) and `parcours token add`.
 void addServeCommand(CLI::App& app, CommandRun& run);
 void addTokenCommands(CLI::App& app, CommandRun& run);

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   cli::addBundleCommands(app, run);
   cli::addEraseCommand(app, run);
   cli::addServeCommand(app, run);
+  cli::addCrashTestCommand(app, run);
   cli::addTokenCommands(app, run);
 
   try {

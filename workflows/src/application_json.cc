@@ -17,9 +17,8 @@ namespace {
 
 using json_input::Fields;
 using json_input::isBlank;
+using json_input::optional;
 using json_input::Presence;
-
-constexpr auto optional = Presence::Optional;
 
 // Only the shape: something@somewhere, one line, no spaces. Whether the
 // address works is for the instructor to find out.

@@ -77,6 +77,11 @@ std::vector<const JuryMember*> CampaignState::voters(std::string_view dossierId)
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
                           std::string_view payload) {
   using E = schema::CampaignEvent;
+  // The rules' money, checked before the machine adds to it.
+  const auto checkMoney = [](const CampaignRules& rules) -> Status {
+    if (auto s = checkRecordedCents("budgetEnvelopeCents", rules.budgetEnvelopeCents); !s) return s;
+    return checkRecordedCents("perDossierCapCents", rules.perDossierCapCents);
+  };
   return readPayload<E>(payload, eventType, [&](E::Reader e) -> Status {
     const E::Which which = e.which();
     if (eventTypeName(which) != eventType) {
@@ -92,10 +97,12 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         state.exists = true;
         state.campaignId = toString(e.getCampaignId());
         state.rulesVersions.push_back(readRules(e.getCampaignOpened().getRules()));
+        if (auto s = checkMoney(state.rules()); !s) return s;
         state.envelopeCents = state.rules().budgetEnvelopeCents;
         break;
       case E::RULES_AMENDED:
         state.rulesVersions.push_back(readRules(e.getRulesAmended().getRules()));
+        if (auto s = checkMoney(state.rules()); !s) return s;
         state.envelopeCents = state.rules().budgetEnvelopeCents;
         break;
       case E::JURY_APPOINTED:
@@ -114,9 +121,11 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         break;
       case E::BUDGET_ENVELOPE_SET:
         state.envelopeCents = e.getBudgetEnvelopeSet().getEnvelopeCents();
+        if (auto s = checkRecordedCents("envelopeCents", state.envelopeCents); !s) return s;
         break;
       case E::FUNDING_COMMITTED:
         state.grantedCents = e.getFundingCommitted().getGrantedTotalCents();
+        if (auto s = checkRecordedCents("grantedTotalCents", state.grantedCents); !s) return s;
         break;
       default:
         return Error::corruption("unknown campaign event member " +

@@ -62,6 +62,12 @@ bool isCampaignEventType(std::string_view type) {
   return contains(campaignTypes(), type);
 }
 
+Status checkRecordedCents(std::string_view what, std::int64_t cents) {
+  if (cents >= 0 && cents <= centsMax) return okStatus();
+  return Error::corruption(std::string(what) + " is " + std::to_string(cents) +
+                           " cents, outside 0 to " + std::to_string(centsMax));
+}
+
 std::string flattenMessage(capnp::MessageBuilder& message) {
   kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
   kj::ArrayPtr<const char> chars = words.asChars();

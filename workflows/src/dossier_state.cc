@@ -136,6 +136,11 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
         state.dossierId = toString(e.getDossierId());
         state.campaignId = toString(e.getCampaignId());
         state.application = readApplication(submitted.getApplication());
+        if (auto s = checkRecordedCents("DossierSubmitted's requestedCents",
+                                        state.application.requestedCents);
+            !s) {
+          return s;
+        }
         auto sealed = submitted.getSealedContact();
         state.contact.sealed.assign(reinterpret_cast<const char*>(sealed.begin()), sealed.size());
         state.contact.fields.clear();
@@ -182,9 +187,16 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
       case E::LABEL_AWARDED:
         state.labelName = toString(e.getLabelAwarded().getLabelName());
         break;
-      case E::FUNDING_GRANTED:
-        state.grantedCents += e.getFundingGranted().getAmountCents();
+      case E::FUNDING_GRANTED: {
+        const std::int64_t amount = e.getFundingGranted().getAmountCents();
+        if (auto s = checkRecordedCents("FundingGranted's amountCents", amount); !s) return s;
+        // Both within [0, centsMax]: their sum cannot overflow.
+        if (auto s = checkRecordedCents("the total granted", state.grantedCents + amount); !s) {
+          return s;
+        }
+        state.grantedCents += amount;
         break;
+      }
       default:
         return Error::corruption("unknown dossier event member " +
                                  std::to_string(static_cast<int>(which)) +

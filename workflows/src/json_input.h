@@ -274,6 +274,9 @@ inline Result<Json> parseDocument(std::string_view text, std::string_view what, 
 }
 
 enum class Presence : std::uint8_t { Required, Optional };
+// Shorthands the parsers read as words: fields.text("name", required).
+inline constexpr Presence required = Presence::Required;
+inline constexpr Presence optional = Presence::Optional;
 
 // One JSON object read field by field. The first error is kept in the
 // shared slot and every later read does nothing, so parsing code reads

@@ -14,10 +14,10 @@ namespace {
 
 using json_input::Fields;
 using json_input::Json;
+using json_input::optional;
 using json_input::Presence;
+using json_input::required;
 
-constexpr auto required = Presence::Required;
-constexpr auto optional = Presence::Optional;
 constexpr std::int64_t uint32Max = 4'294'967'295;
 
 VotingBody readVotingBody(Fields& vote) {

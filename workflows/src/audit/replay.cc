@@ -104,6 +104,13 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
                                                     : std::int64_t{0};
                                        });
           if (!amount) return std::move(amount).takeError();
+          if (auto s = checkRecordedCents("FundingGranted's amountCents", *amount); !s) {
+            return s.error();
+          }
+          // Both within [0, centsMax]: their sum cannot overflow.
+          if (auto s = checkRecordedCents("the grant", award.amountCents + *amount); !s) {
+            return s.error();
+          }
           award.amountCents += *amount;
         }
         return DossierCommand(award);
@@ -303,19 +310,21 @@ class Replayer {
     auto command = dossierCommandOf(head, run, reason);
     if (!command) return command.error();
     const DossierState& dossier = dossiers_[dossierId];
+    // A stream that does not start with a submission (a forged log) names
+    // no campaign: it is refused below as not submitted.
+    const auto* submit = std::get_if<dossier_command::Submit>(&*command);
     const std::string campaignId = dossier.status == DossierStatus::Absent
-                                       ? std::get<dossier_command::Submit>(*command).campaignId
+                                       ? (submit != nullptr ? submit->campaignId : std::string())
                                        : dossier.campaignId;
     auto campaignIt = campaigns_.find(campaignId);
     static const CampaignState noCampaign{};
     const CampaignState& campaign = campaignIt == campaigns_.end() ? noCampaign : campaignIt->second;
     Result<std::vector<DomainEvent>> own = std::vector<DomainEvent>{};
     std::vector<DomainEvent> onCampaign;
-    if (!campaign.exists) {
-      own = Error::refused("campaign \"" + campaignId + "\" was not open");
-    } else if (dossier.status == DossierStatus::Absent &&
-               !std::holds_alternative<dossier_command::Submit>(*command)) {
+    if (dossier.status == DossierStatus::Absent && submit == nullptr) {
       own = Error::refused("dossier \"" + dossierId + "\" was not submitted");
+    } else if (!campaign.exists) {
+      own = Error::refused("campaign \"" + campaignId + "\" was not open");
     } else {
       const DecisionInput input{head.recordedAtMicros, head.actor, reason};
       auto decided = decideDossier(dossierId, dossier, campaign, *command, input);

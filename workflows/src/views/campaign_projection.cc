@@ -24,19 +24,21 @@ namespace parcours::workflows {
 using views::DossierMemo;
 using views::WriteBackMap;
 
-namespace {
+// Named, not anonymous: the struct is a member's type of the projection's
+// Cache, and unity builds put several projections in one translation unit.
+namespace campaign_cache {
 
 // What the view keeps of a dossier: its memo row and, once scored, its
 // leaderboard row (kept here so a later change of state does not read it
 // back).
-struct Dossier {
+struct CampaignDossier {
   std::string dossierId;
   DossierMemo memo;
   std::optional<LeaderboardEntry> board;  // loaded when needed
   bool boardChanged = false;
 };
 
-void writeDossier(const std::string& key, Dossier& d, store::TableBatch& rows) {
+void writeCampaignDossier(const std::string& key, CampaignDossier& d, store::TableBatch& rows) {
   rows.put(key, views::encodeRow(d.memo));
   if (d.boardChanged && d.board) {
     rows.put(views::leaderboardKey(d.memo.campaignId, d.board->meanMilli, d.dossierId),
@@ -59,17 +61,19 @@ void writeCampaign(const std::string& key, CampaignSummary& c, store::TableBatch
   rows.put(key, views::encodeRow(c));
 }
 
-}  // namespace
+}  // namespace campaign_cache
+
+using namespace campaign_cache;
 
 struct CampaignProjection::Cache {
   explicit Cache(std::size_t capacity)
       : campaigns(capacity, writeCampaign),
         counters(capacity, writeCounter),
-        dossiers(capacity, writeDossier) {}
+        dossiers(capacity, writeCampaignDossier) {}
   views::Continuity continuity;
   WriteBackMap<CampaignSummary> campaigns;  // by "i/<campaign>"
   WriteBackMap<std::uint64_t> counters;     // by counter key
-  WriteBackMap<Dossier> dossiers;           // by "p/<dossier>"
+  WriteBackMap<CampaignDossier> dossiers;           // by "p/<dossier>"
 
   void clear() {
     campaigns.clear();
@@ -167,7 +171,7 @@ Status CampaignProjection::applyDossierEvent(const store::EventView& event,
   if (e.which() == E::DOSSIER_SUBMITTED) {
     const std::string campaignId = toString(e.getCampaignId());
     auto a = e.getDossierSubmitted().getApplication();
-    Dossier fresh;
+    CampaignDossier fresh;
     fresh.dossierId = dossierId;
     fresh.memo.campaignId = campaignId;
     fresh.memo.status = DossierStatus::Submitted;
@@ -190,10 +194,10 @@ Status CampaignProjection::applyDossierEvent(const store::EventView& event,
   }
 
   auto found = load(cache.dossiers, rows, memoKey,
-                    [&](std::string_view bytes, std::string_view key) -> Result<Dossier> {
+                    [&](std::string_view bytes, std::string_view key) -> Result<CampaignDossier> {
                       auto memo = views::decodeDossierMemo(bytes, key);
                       if (!memo) return std::move(memo).takeError();
-                      return Dossier{dossierId, std::move(*memo), std::nullopt, false};
+                      return CampaignDossier{dossierId, std::move(*memo), std::nullopt, false};
                     });
   if (!found) return std::move(found).takeError();
   auto* slot = *found;
@@ -201,7 +205,7 @@ Status CampaignProjection::applyDossierEvent(const store::EventView& event,
     return Error::corruption("dossier " + dossierId + ": " + std::string(event.eventType) +
                              " before DossierSubmitted");
   }
-  Dossier& d = slot->value;
+  CampaignDossier& d = slot->value;
   const DossierStatus before = d.memo.status;
 
   if (e.which() == E::SCORING_CLOSED) {

@@ -23,17 +23,19 @@
 
 namespace parcours::workflows {
 
-namespace {
+// Named, not anonymous: the struct is a member's type of the projection's
+// Cache, and unity builds put several projections in one translation unit.
+namespace dossier_cache {
 
 // A dossier's row and trail, and the state its status index row is filed
 // under in the batch (Absent: none yet).
-struct Dossier {
+struct DossierEntry {
   DossierRow row;
   std::vector<store::Position> trail;
   DossierStatus indexed = DossierStatus::Absent;
 };
 
-void writeDossier(const std::string& key, Dossier& d, store::TableBatch& rows) {
+void writeDossierEntry(const std::string& key, DossierEntry& d, store::TableBatch& rows) {
   if (d.indexed != d.row.status) {
     if (d.indexed != DossierStatus::Absent) {
       rows.remove(views::statusKey(d.row.campaignId, d.indexed, d.row.dossierId));
@@ -44,11 +46,13 @@ void writeDossier(const std::string& key, Dossier& d, store::TableBatch& rows) {
   rows.put(key, views::encodeRow(d.row, d.trail));
 }
 
-}  // namespace
+}  // namespace dossier_cache
+
+using namespace dossier_cache;
 
 struct DossierProjection::Cache {
-  explicit Cache(std::size_t capacity) : dossiers(capacity, writeDossier) {}
-  using Slot = views::WriteBackMap<Dossier>::Slot;
+  explicit Cache(std::size_t capacity) : dossiers(capacity, writeDossierEntry) {}
+  using Slot = views::WriteBackMap<DossierEntry>::Slot;
 
   // The dossier's row through the cache; nullptr when the view has none.
   Result<Slot*> load(const std::string& key, store::TableBatch& rows) {
@@ -56,7 +60,7 @@ struct DossierProjection::Cache {
     auto stored = rows.get(key);
     if (!stored) return std::move(stored).takeError();
     if (!stored->has_value()) return static_cast<Slot*>(nullptr);
-    Dossier d;
+    DossierEntry d;
     auto decoded = views::decodeDossierRow(**stored, key, &d.trail);
     if (!decoded) return std::move(decoded).takeError();
     d.row = std::move(*decoded);
@@ -65,7 +69,7 @@ struct DossierProjection::Cache {
   }
 
   views::Continuity continuity;
-  views::WriteBackMap<Dossier> dossiers;  // by "d/<dossier>"
+  views::WriteBackMap<DossierEntry> dossiers;  // by "d/<dossier>"
 };
 
 DossierProjection::DossierProjection(std::size_t cachedRows)
@@ -160,7 +164,7 @@ Status DossierProjection::apply(const store::EventView& event, store::TableBatch
         return Error::corruption("dossier " + dossierId + ": stream starts with " +
                                  std::string(event.eventType) + ", not DossierSubmitted");
       }
-      Dossier fresh;
+      DossierEntry fresh;
       fresh.row.dossierId = dossierId;
       fresh.row.campaignId = toString(e.getCampaignId());
       fresh.row.submittedAtMicros = event.recordedAtMicros;

@@ -28,6 +28,9 @@
 namespace spdlog {
 class logger;
 }
+namespace rocksdb {
+class FileSystem;
+}
 
 namespace parcours::store {
 
@@ -44,6 +47,11 @@ struct Options {
   bool hashChain = true;
   // RocksDB block cache for reads, in bytes.
   std::size_t blockCacheBytes = 64u << 20;
+  // The file system RocksDB writes through; none: the operating system's.
+  // Tests and `parcours crashtest` pass a wrapper that fails, delays or
+  // forgets writes (tests/support/fault_file_system.h) to prove what the log
+  // does when the disk misbehaves.
+  std::shared_ptr<rocksdb::FileSystem> fileSystem;
 };
 
 // Counters of the log's writer since it opened, for /metrics. Histograms

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "parcours/store/limits.h"
 #include "parcours/store/result.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/campaign_rules.h"
@@ -50,6 +51,12 @@ schema::VoteChoice writeChoice(VoteChoice choice);
 schema::JuryRole writeJuryRole(JuryRole role);
 schema::Phase writePhase(Phase phase);
 
+// Money as the log records it. Every command checks its amounts are within
+// [0, centsMax] before it is decided, so a recorded amount outside is
+// Corruption (a damaged or forged log), refused by the folds before any sum
+// of amounts can overflow. `what` names the field in the message.
+Status checkRecordedCents(std::string_view what, std::int64_t cents);
+
 // Rules to and from their schema form.
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);
 CampaignRules readRules(schema::CampaignRules::Reader in);
@@ -79,8 +86,14 @@ auto readPayload(std::string_view bytes, std::string_view what, Fn&& read)
     start = copy.get();
   }
   kj::ArrayPtr<const capnp::word> words(start, wordCount);
+  // No payload is over limits::payloadBytesMax and no reader reads a part
+  // of one 64 times. Cap'n Proto's default budget (64 MiB of reads) would
+  // let a few damaged bytes claiming a long list of empty structs expand
+  // into millions of elements in the folds and the views.
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = 64 * limits::payloadBytesMax / sizeof(capnp::word);
   try {
-    capnp::FlatArrayMessageReader reader(words);
+    capnp::FlatArrayMessageReader reader(words, options);
     return read(reader.getRoot<Root>());
   } catch (const kj::Exception& e) {
     return Error::corruption(std::string(what) +
