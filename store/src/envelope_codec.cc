@@ -10,6 +10,7 @@
 
 #include "envelope_body.h"
 #include "parcours/store/hash_chain.h"
+#include "parcours/store/limits.h"
 #include "parcours/store/schema/envelope.capnp.h"
 
 namespace parcours::store::codec {
@@ -217,6 +218,18 @@ Result<AppendResult> decodeCommandRecord(std::string_view bytes, const ValueLoca
   return withMessage(
       bytes, where, [&](capnp::FlatArrayMessageReader& reader) -> Result<AppendResult> {
         auto record = reader.getRoot<schema::CommandRecord>();
+        // No append writes more (request_validation.cc). A record that claims
+        // more is damage, and a list of empty structs can claim millions of
+        // them in a few bytes: refuse it before building them.
+        std::size_t positions = 0;
+        for (auto s : record.getStreams()) positions += s.getPositions().size();
+        if (record.getStreams().size() > limits::streamsPerAppendMax ||
+            positions > limits::eventsPerAppendMax) {
+          return Error::corruption("command record at " + where.describe() + " claims " +
+                                   std::to_string(record.getStreams().size()) + " streams and " +
+                                   std::to_string(positions) +
+                                   " positions, more than one append writes");
+        }
         AppendResult result;
         result.firstPosition = record.getFirstPosition();
         result.lastPosition = record.getLastPosition();

@@ -155,9 +155,13 @@ void probeDedupe(store::EventLog& log, const std::vector<Ack>& acks, std::mt1993
       again = log.append("dedupe-probe", store::ExpectedVersion::any(),
                          {{std::string(rawEventType), "probe"}}, {ack.commandId, "probe", "", "", 0});
     } else {
-      // The workflow looks the command id up before deciding anything.
+      // The same command id on the same dossier (the workflow refuses an id
+      // reused on another one); it is looked up before anything is decided.
+      const std::string stream = ack.streams.empty() ? "" : ack.streams[0].streamId;
+      const std::string dossierId =
+          stream.starts_with("dossier-") ? stream.substr(std::string("dossier-").size()) : stream;
       const workflows::CommandContext context{{ack.commandId, "probe", "", ""}, "probe"};
-      again = workflow.dossier("dedupe-probe", workflows::dossier_command::ConfirmEligibility{},
+      again = workflow.dossier(dossierId, workflows::dossier_command::ConfirmEligibility{},
                                context);
     }
     ++report.dedupeProbes;
