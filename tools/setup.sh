@@ -23,50 +23,33 @@ packages=(
   libssl-dev                           # SHA-256 of tokens, constant-time compare, CSPRNG
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
+# Installs, with apt-get, those of the given Debian packages not installed.
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
   echo "setup: installing ${missing[*]}" >&2
-  sudo=()
+  local sudo=()
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+}
+
+install_missing "${packages[@]}"
 
 install_browser_tools() {
+  # By command, not by package: Node.js and npm may come from elsewhere.
   local want=()
   command -v chromium >/dev/null || want+=(chromium)
   command -v node >/dev/null || want+=(nodejs)
   command -v npm >/dev/null || want+=(npm)
-  if ((${#want[@]})); then
-    echo "setup: installing ${want[*]}" >&2
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
-  fi
+  ((${#want[@]} == 0)) || install_missing "${want[@]}"
   if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
     echo "setup: npm ci in tests/browser (playwright-core)" >&2
     npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
-  fi
-}
-
-install_fuzz_tools() {
-  local want=()
-  for p in clang libclang-rt-14-dev; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
-  done
-  if ((${#want[@]})); then
-    echo "setup: installing ${want[*]}" >&2
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
   fi
 }
 
@@ -77,7 +60,7 @@ for preset in "${presets[@]}"; do
     install_browser_tools
     continue
   fi
-  if [[ $preset == fuzz ]]; then install_fuzz_tools; fi
+  if [[ $preset == fuzz ]]; then install_missing clang libclang-rt-14-dev; fi
   echo "setup: building the $preset preset" >&2
   cmake --preset "$preset" -G Ninja >/dev/null
   cmake --build --preset "$preset"
