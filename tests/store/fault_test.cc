@@ -65,6 +65,16 @@ void expectEverythingAcknowledged(const std::filesystem::path& dir, const Acknow
   EXPECT_TRUE(log->append("after-reopen", ExpectedVersion::any(), testing::someEvents(1), {}));
 }
 
+// Appends versions 1..n to `stream`, one event each, recording the answers.
+void appendAcknowledged(EventLog& log, const std::string& stream, StreamVersion n,
+                        Acknowledged& acked) {
+  for (StreamVersion v = 1; v <= n; ++v) {
+    auto r = log.append(stream, ExpectedVersion::exactly(v - 1), {eventFor(stream, v)}, {});
+    ASSERT_TRUE(r) << r.error().message;
+    acked[stream][v] = r->lastPosition;
+  }
+}
+
 struct FaultCase {
   const char* name;
   Fault fault;
@@ -81,11 +91,7 @@ TEST_P(DiskFault, FailsTheAppendTurnsReadOnlyAndLosesNothingAcknowledged) {
   {
     auto log = openOver(dir.path(), fs);
     ASSERT_TRUE(log);
-    for (StreamVersion v = 1; v <= 5; ++v) {
-      auto r = log->append("s", ExpectedVersion::exactly(v - 1), {eventFor("s", v)}, {});
-      ASSERT_TRUE(r) << r.error().message;
-      acked["s"][v] = r->lastPosition;
-    }
+    ASSERT_NO_FATAL_FAILURE(appendAcknowledged(*log, "s", 5, acked));
     fs->inject(c.fault, Target::WriteAheadLog);
     auto failed = log->append("s", ExpectedVersion::exactly(5), {eventFor("s", 6)}, {});
     ASSERT_FALSE(failed) << "acknowledged an append the disk refused";
@@ -128,11 +134,7 @@ TEST(DiskFault, DiskFullWhileFlushingStopsWritesCleanly) {
   {
     auto log = openOver(dir.path(), fs);
     ASSERT_TRUE(log);
-    for (StreamVersion v = 1; v <= 20; ++v) {
-      auto r = log->append("s", ExpectedVersion::exactly(v - 1), {eventFor("s", v)}, {});
-      ASSERT_TRUE(r) << r.error().message;
-      acked["s"][v] = r->lastPosition;
-    }
+    ASSERT_NO_FATAL_FAILURE(appendAcknowledged(*log, "s", 20, acked));
     fs->inject(Fault::NoSpace, Target::TableFiles);
     auto compacted = log->compact();  // flushes the memtables to table files
     ASSERT_FALSE(compacted);
@@ -197,8 +199,8 @@ TEST(DiskFault, PowerCutLosesNothingAcknowledged) {
         appenders.emplace_back([&, t] {
           const std::string stream = "p-" + std::to_string(t);
           for (StreamVersion v = 1;; ++v) {
-            auto r = log->append(stream, ExpectedVersion::exactly(v - 1), {eventFor(stream, v)},
-                                 {});
+            auto r =
+                log->append(stream, ExpectedVersion::exactly(v - 1), {eventFor(stream, v)}, {});
             if (!r) return;  // the power is off
             std::lock_guard lock(ackedMutex);
             acked[stream][v] = r->lastPosition;

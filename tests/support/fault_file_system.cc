@@ -145,9 +145,10 @@ std::chrono::milliseconds FaultFileSystem::syncDelayFor(const std::string& name)
   return matches(delayTarget_, name) ? syncDelay_ : std::chrono::milliseconds(0);
 }
 
-rocksdb::IOStatus FaultFileSystem::NewWritableFile(
-    const std::string& name, const rocksdb::FileOptions& options,
-    std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg) {
+rocksdb::IOStatus FaultFileSystem::NewWritableFile(const std::string& name,
+                                                   const rocksdb::FileOptions& options,
+                                                   std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                                   rocksdb::IODebugContext* dbg) {
   {
     std::lock_guard lock(mutex_);
     if (powerCut_) {

@@ -46,8 +46,7 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus ReopenWritableFile(const std::string& name,
-                                       const rocksdb::FileOptions& options,
+  rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus RenameFile(const std::string& from, const std::string& to,
@@ -71,7 +70,7 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
   std::chrono::milliseconds syncDelayFor(const std::string& name);
 
   mutable std::mutex mutex_;
-  Fault fault_ = Fault::None;          // guarded by mutex_
+  Fault fault_ = Fault::None;  // guarded by mutex_
   Target faultTarget_ = Target::AnyFile;
   std::chrono::milliseconds syncDelay_{0};
   Target delayTarget_ = Target::AnyFile;

@@ -40,9 +40,8 @@ void scanLog(const store::EventLog& log, std::unordered_map<std::string, Command
     auto& version = versions[std::string(e.streamId)];
     if (e.streamVersion != version + 1) {
       report.problems.push_back("stream " + std::string(e.streamId) + " goes from version " +
-                                std::to_string(version) + " to " +
-                                std::to_string(e.streamVersion) + " at position " +
-                                std::to_string(e.position));
+                                std::to_string(version) + " to " + std::to_string(e.streamVersion) +
+                                " at position " + std::to_string(e.position));
     }
     version = e.streamVersion;
     if (!e.commandId.empty()) {
@@ -84,11 +83,10 @@ void checkSpans(const store::EventLog& log,
     const store::AppendResult& r = **recorded;
     if (r.firstPosition != span.first || r.lastPosition != span.last ||
         span.events != span.last - span.first + 1) {
-      report.problems.push_back("command " + id + " is not whole: its answer names " +
-                                std::to_string(r.firstPosition) + ".." +
-                                std::to_string(r.lastPosition) + ", the log holds " +
-                                std::to_string(span.events) + " of its events in " +
-                                std::to_string(span.first) + ".." + std::to_string(span.last));
+      report.problems.push_back(
+          "command " + id + " is not whole: its answer names " + std::to_string(r.firstPosition) +
+          ".." + std::to_string(r.lastPosition) + ", the log holds " + std::to_string(span.events) +
+          " of its events in " + std::to_string(span.first) + ".." + std::to_string(span.last));
     }
     if (span.rawCount != 0 && (span.rawCount != span.events || span.rawInOrder != span.events)) {
       report.problems.push_back("raw append " + id + " holds " + std::to_string(span.events) +
@@ -124,8 +122,8 @@ void checkAcks(const store::EventLog& log, const std::vector<Ack>& acks,
       }
       for (std::size_t i = 0; i < events->size(); ++i) {
         if ((*events)[i].payload != rawPayload(ack.commandId, i, events->size())) {
-          report.problems.push_back("acknowledged event " + std::to_string(ack.first + i) +
-                                    " of " + ack.commandId + " does not hold what was written");
+          report.problems.push_back("acknowledged event " + std::to_string(ack.first + i) + " of " +
+                                    ack.commandId + " does not hold what was written");
         }
       }
     }
@@ -152,8 +150,9 @@ void probeDedupe(store::EventLog& log, const std::vector<Ack>& acks, std::mt1993
     const Ack& ack = acks[rng() % acks.size()];
     Result<store::AppendResult> again = Error::invalidInput("not sent");
     if (ack.kind == 'a' || ack.kind == 'p') {
-      again = log.append("dedupe-probe", store::ExpectedVersion::any(),
-                         {{std::string(rawEventType), "probe"}}, {ack.commandId, "probe", "", "", 0});
+      again =
+          log.append("dedupe-probe", store::ExpectedVersion::any(),
+                     {{std::string(rawEventType), "probe"}}, {ack.commandId, "probe", "", "", 0});
     } else {
       // The same command id on the same dossier (the workflow refuses an id
       // reused on another one); it is looked up before anything is decided.
@@ -161,8 +160,8 @@ void probeDedupe(store::EventLog& log, const std::vector<Ack>& acks, std::mt1993
       const std::string dossierId =
           stream.starts_with("dossier-") ? stream.substr(std::string("dossier-").size()) : stream;
       const workflows::CommandContext context{{ack.commandId, "probe", "", ""}, "probe"};
-      again = workflow.dossier(dossierId, workflows::dossier_command::ConfirmEligibility{},
-                               context);
+      again =
+          workflow.dossier(dossierId, workflows::dossier_command::ConfirmEligibility{}, context);
     }
     ++report.dedupeProbes;
     if (!again || !again->deduplicated || again->firstPosition != ack.first ||

@@ -40,7 +40,7 @@ std::string prefix(const ChildSettings& s, unsigned thread) {
 
 // Appends of 1 to 4 events to the thread's own stream.
 [[noreturn]] void appendOne(const ChildSettings& s, unsigned thread, store::EventLog& log,
-               spdlog::logger& logger) {
+                            spdlog::logger& logger) {
   std::mt19937_64 rng(s.seed ^ (thread * 0x9E3779B97F4A7C15ull));
   const std::string stream = "raw-" + prefix(s, thread);
   store::StreamVersion version = 0;
@@ -61,7 +61,7 @@ std::string prefix(const ChildSettings& s, unsigned thread) {
 
 // Atomic appends to two streams at once: both halves or neither.
 [[noreturn]] void appendPair(const ChildSettings& s, unsigned thread, store::EventLog& log,
-                spdlog::logger& logger) {
+                             spdlog::logger& logger) {
   std::mt19937_64 rng(s.seed ^ (thread * 0xC2B2AE3D27D4EB4Full));
   const std::string left = "pair-" + prefix(s, thread) + "-a";
   const std::string right = "pair-" + prefix(s, thread) + "-b";
@@ -87,8 +87,8 @@ std::string prefix(const ChildSettings& s, unsigned thread) {
 }
 
 // Dossiers taken through the bench call's five commands.
-[[noreturn]] void runDossiers(const ChildSettings& s, unsigned thread, workflows::Workflow& workflow,
-                 spdlog::logger& logger) {
+[[noreturn]] void runDossiers(const ChildSettings& s, unsigned thread,
+                              workflows::Workflow& workflow, spdlog::logger& logger) {
   const auto script = bench::benchDossierScript(std::string(campaignId));
   for (std::uint64_t n = 0;; ++n) {
     const std::string dossierId = "d-" + prefix(s, thread) + "-" + std::to_string(n);

@@ -37,8 +37,7 @@ class Client {
     headers.set(kj::HttpHeaderId::CONTENT_TYPE, "application/json");
     const std::string url = "http://" + address_ + path;
     auto request = http_->request(kj::HttpMethod::POST, url.c_str(), headers, body.size());
-    auto writing =
-        request.body->write(body.data(), body.size()).attach(kj::mv(request.body));
+    auto writing = request.body->write(body.data(), body.size()).attach(kj::mv(request.body));
     auto response = request.response.wait(io_.waitScope);
     writing.wait(io_.waitScope);
     Answer answer{response.statusCode, {}};
@@ -73,7 +72,9 @@ std::string submission(const std::string& title) {
 // The answer's positions and stream, as an acknowledgement.
 Ack ackOfAnswer(const std::string& commandId, const std::string& body) {
   const auto json = nlohmann::json::parse(body);
-  Ack ack{'h', commandId, std::stoull(json.at("firstPosition").get<std::string>()),
+  Ack ack{'h',
+          commandId,
+          std::stoull(json.at("firstPosition").get<std::string>()),
           std::stoull(json.at("lastPosition").get<std::string>()),
           {}};
   ack.streams.push_back({json.at("streamId").get<std::string>(),
@@ -109,8 +110,8 @@ void runHttpClients(const std::string& address, const std::string& token, unsign
             if (stop.load()) return;
             std::lock_guard lock(failureMutex);
             if (failure.empty()) {
-              failure = "POST " + steps[step].first + " answered " +
-                        std::to_string(answer.status) + ": " + answer.body;
+              failure = "POST " + steps[step].first + " answered " + std::to_string(answer.status) +
+                        ": " + answer.body;
             }
             return;
           }

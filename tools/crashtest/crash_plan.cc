@@ -39,8 +39,8 @@ workflows::CampaignRules crashRules() {
 std::string rawPayload(std::string_view commandId, std::size_t index, std::size_t count) {
   // "<command>#<i>/<n>" and some filler whose length depends on both, so
   // the events are not all the same size.
-  std::string payload = std::string(commandId) + "#" + std::to_string(index) + "/" +
-                        std::to_string(count) + "|";
+  std::string payload =
+      std::string(commandId) + "#" + std::to_string(index) + "/" + std::to_string(count) + "|";
   payload.append(16 + (commandId.size() * 7 + index * 13) % 200, 'x');
   return payload;
 }

@@ -84,7 +84,8 @@ void readAcks(int fd, AckCollector& acks) {
 }
 
 // A fresh store: the campaign opened, and a token for the HTTP clients.
-Result<std::string> prepareStore(const fs::path& dir, const std::shared_ptr<spdlog::logger>& logger) {
+Result<std::string> prepareStore(const fs::path& dir,
+                                 const std::shared_ptr<spdlog::logger>& logger) {
   store::Options options;
   options.path = (dir / "store").string();
   auto log = store::EventLog::open(options, logger);
@@ -200,8 +201,7 @@ Result<CrashTestReport> runCrashTest(const CrashTestSettings& s,
     RoundPlan plan;
     plan.round = round;
     plan.http = s.http && rng() % 3 == 0;
-    plan.killAfterMs =
-        s.killMinMs + static_cast<unsigned>(rng() % (s.killMaxMs - s.killMinMs + 1));
+    plan.killAfterMs = s.killMinMs + static_cast<unsigned>(rng() % (s.killMaxMs - s.killMinMs + 1));
     AckCollector acks;
     auto ran = plan.http ? runHttpRound(s, plan, storeDir, token, acks)
                          : runDirectRound(s, plan, storeDir, acks);

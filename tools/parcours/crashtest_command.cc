@@ -47,10 +47,10 @@ int runCrashTestCommand(const Context& context, const CrashTestOptions& options)
   s.parcoursBin = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec) return reportError(Error::ioError("cannot find this program: " + ec.message()));
   const bool ownDir = options.dir.empty();
-  s.workDir = ownDir ? (fs::temp_directory_path() /
-                        ("parcours-crashtest-" + std::to_string(s.seed)))
-                           .string()
-                     : options.dir;
+  s.workDir =
+      ownDir
+          ? (fs::temp_directory_path() / ("parcours-crashtest-" + std::to_string(s.seed))).string()
+          : options.dir;
   fs::create_directories(s.workDir, ec);
   if (ec) return reportError(Error::ioError("cannot create " + s.workDir + ": " + ec.message()));
   std::cerr << "parcours crashtest: seed " << s.seed << " (rerun with --seed " << s.seed << "), "
@@ -92,8 +92,8 @@ int runCrashTestCommand(const Context& context, const CrashTestOptions& options)
   for (const auto& p : problems) std::cerr << "parcours crashtest: " << p << "\n";
   if (ownDir && passed && !options.keep) fs::remove_all(s.workDir, ec);
   if (passed) return 0;
-  std::cerr << "parcours crashtest: the stores are kept in " << s.workDir
-            << "; rerun with --seed " << s.seed << "\n";
+  std::cerr << "parcours crashtest: the stores are kept in " << s.workDir << "; rerun with --seed "
+            << s.seed << "\n";
   return exitCodeFor(ErrorCode::Corruption);
 }
 
@@ -117,7 +117,8 @@ void addCrashTestCommand(CLI::App& app, CommandRun& run) {
       "dedupe_probes, passed, problems}. See docs/reliability.md.\n" +
       helpFooter("parcours crashtest --rounds 50"));
   auto& s = options->settings;
-  command->add_option("--rounds", s.rounds, "Kill rounds")->check(CLI::Range(1, 1000000))
+  command->add_option("--rounds", s.rounds, "Kill rounds")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   command->add_option("--seed", options->seed, "Seed of every random choice (default: random)");
   command->add_option("--threads", s.threads, "Appending threads in the child")

@@ -73,7 +73,7 @@ struct CampaignProjection::Cache {
   views::Continuity continuity;
   WriteBackMap<CampaignSummary> campaigns;  // by "i/<campaign>"
   WriteBackMap<std::uint64_t> counters;     // by counter key
-  WriteBackMap<CampaignDossier> dossiers;           // by "p/<dossier>"
+  WriteBackMap<CampaignDossier> dossiers;   // by "p/<dossier>"
 
   void clear() {
     campaigns.clear();
