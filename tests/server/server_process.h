@@ -76,6 +76,10 @@ class HttpClient {
   kj::AsyncIoContext& io() { return io_; }
 
  private:
+  HttpReply sendOnce(kj::HttpMethod method, const std::string& path, const std::string& token,
+                     const std::string& body,
+                     const std::vector<std::pair<std::string, std::string>>& headers);
+
   std::string address_;
   kj::AsyncIoContext io_;
   kj::HttpHeaderTable table_;

@@ -1,5 +1,6 @@
 #include "fault_file_system.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -72,20 +73,30 @@ void FaultFileSystem::delaySyncs(std::chrono::milliseconds delay, Target target)
   delayTarget_ = target;
 }
 
-void FaultFileSystem::powerCut() {
-  std::lock_guard lock(mutex_);
-  powerCut_ = true;
-}
-
-std::uint64_t FaultFileSystem::dropUnsyncedData() {
-  std::lock_guard lock(mutex_);
+std::uint64_t FaultFileSystem::powerCutImage(const std::filesystem::path& from,
+                                             const std::filesystem::path& to) {
+  // No file appears, moves or goes while we copy; writes and syncs go on
+  // (they only add bytes past what was synced at the cut).
+  std::unique_lock noFileChanges(fileChanges_);
+  std::map<std::string, Tracked> atTheCut;
+  {
+    std::lock_guard lock(mutex_);
+    atTheCut = files_;
+  }
+  std::filesystem::create_directories(to);
   std::uint64_t dropped = 0;
-  for (const auto& [name, file] : files_) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(name, ec);
-    if (ec || size <= file.synced) continue;  // gone, or nothing unsynced
-    dropped += size - file.synced;
-    std::filesystem::resize_file(name, file.synced, ec);
+  for (const auto& entry : std::filesystem::directory_iterator(from)) {
+    if (!entry.is_regular_file()) continue;
+    const auto tracked = atTheCut.find(entry.path().string());
+    const auto target = to / entry.path().filename();
+    std::filesystem::copy_file(entry.path(), target);
+    if (tracked == atTheCut.end()) continue;  // not written through us: whole
+    const auto size = std::filesystem::file_size(target);
+    const auto synced = tracked->second.synced;
+    // What the process wrote before the cut, unsynced, is lost; what it
+    // wrote after the cut never happened.
+    dropped += std::min(size, tracked->second.written) - std::min(size, synced);
+    if (size > synced) std::filesystem::resize_file(target, synced);
   }
   return dropped;
 }
@@ -104,10 +115,6 @@ bool FaultFileSystem::matches(Target target, const std::string& name) {
 
 rocksdb::IOStatus FaultFileSystem::faultFor(const std::string& name, bool isSync) {
   std::lock_guard lock(mutex_);
-  if (powerCut_) {
-    ++faultsReturned_;
-    return rocksdb::IOStatus::IOError("injected: the power is off");
-  }
   if (fault_ == Fault::None || !matches(faultTarget_, name)) return rocksdb::IOStatus::OK();
   switch (fault_) {
     case Fault::WriteError:
@@ -149,13 +156,7 @@ rocksdb::IOStatus FaultFileSystem::NewWritableFile(const std::string& name,
                                                    const rocksdb::FileOptions& options,
                                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
                                                    rocksdb::IODebugContext* dbg) {
-  {
-    std::lock_guard lock(mutex_);
-    if (powerCut_) {
-      ++faultsReturned_;
-      return rocksdb::IOStatus::IOError("injected: the power is off");
-    }
-  }
+  std::shared_lock fileChange(fileChanges_);
   std::unique_ptr<rocksdb::FSWritableFile> file;
   auto s = target()->NewWritableFile(name, options, &file, dbg);
   if (!s.ok()) return s;
@@ -170,6 +171,7 @@ rocksdb::IOStatus FaultFileSystem::NewWritableFile(const std::string& name,
 rocksdb::IOStatus FaultFileSystem::ReopenWritableFile(
     const std::string& name, const rocksdb::FileOptions& options,
     std::unique_ptr<rocksdb::FSWritableFile>* result, rocksdb::IODebugContext* dbg) {
+  std::shared_lock fileChange(fileChanges_);
   std::unique_ptr<rocksdb::FSWritableFile> file;
   auto s = target()->ReopenWritableFile(name, options, &file, dbg);
   if (!s.ok()) return s;
@@ -186,6 +188,7 @@ rocksdb::IOStatus FaultFileSystem::ReopenWritableFile(
 rocksdb::IOStatus FaultFileSystem::RenameFile(const std::string& from, const std::string& to,
                                               const rocksdb::IOOptions& options,
                                               rocksdb::IODebugContext* dbg) {
+  std::shared_lock fileChange(fileChanges_);
   auto s = target()->RenameFile(from, to, options, dbg);
   if (s.ok()) {
     std::lock_guard lock(mutex_);
@@ -202,6 +205,7 @@ rocksdb::IOStatus FaultFileSystem::RenameFile(const std::string& from, const std
 rocksdb::IOStatus FaultFileSystem::DeleteFile(const std::string& name,
                                               const rocksdb::IOOptions& options,
                                               rocksdb::IODebugContext* dbg) {
+  std::shared_lock fileChange(fileChanges_);
   auto s = target()->DeleteFile(name, options, dbg);
   if (s.ok()) {
     std::lock_guard lock(mutex_);

@@ -2,9 +2,9 @@
 // misbehaves on request, below RocksDB and so below the event log:
 //  - fail writes or syncs (an I/O error), or answer writes "no space left";
 //  - delay every sync (a slow disk);
-//  - lose power: from powerCut() every write and sync fails, and
-//    dropUnsyncedData() then cuts every file written through it back to
-//    what was synced, as a machine that lost power would find its disk.
+//  - lose power: powerCutImage() copies the database directory as a
+//    machine that lost power at that instant would find its disk: every
+//    file written through it cut back to what was synced.
 // Faults apply to the files a Target selects (the write-ahead log, the
 // table files, or every file).
 #pragma once
@@ -14,9 +14,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 namespace parcours::testing {
@@ -33,12 +35,15 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
   void inject(Fault fault, Target target);
   // Every sync of a matching file sleeps this long first.
   void delaySyncs(std::chrono::milliseconds delay, Target target);
-  // Every later write and sync fails, as if the machine went down.
-  void powerCut();
-  // After powerCut() and closing the log: cuts every file written through
-  // this file system back to its last synced length (files never synced
-  // become empty). Returns how many bytes were dropped.
-  std::uint64_t dropUnsyncedData();
+  // Copies directory `from` to `to` as the disk would be after a power cut
+  // now: files written through this file system only up to their last
+  // synced length at this instant (never synced: empty), others whole. The
+  // process goes on
+  // as if nothing happened: nothing it does afterwards is in the image, as
+  // nothing a machine does after it lost power is on its disk. (Failing
+  // every operation instead would test RocksDB's own error paths, and a
+  // debug-built RocksDB asserts in one of them.) Returns the bytes dropped.
+  std::uint64_t powerCutImage(const std::filesystem::path& from, const std::filesystem::path& to);
 
   std::uint64_t faultsReturned() const { return faultsReturned_.load(); }
   std::uint64_t syncs() const { return syncs_.load(); }
@@ -69,12 +74,14 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
   void synced(const std::string& name);
   std::chrono::milliseconds syncDelayFor(const std::string& name);
 
+  // Held shared while a file is created, renamed or deleted, exclusively
+  // while powerCutImage() copies: the directory holds still for the copy.
+  std::shared_mutex fileChanges_;
   mutable std::mutex mutex_;
   Fault fault_ = Fault::None;  // guarded by mutex_
   Target faultTarget_ = Target::AnyFile;
   std::chrono::milliseconds syncDelay_{0};
   Target delayTarget_ = Target::AnyFile;
-  bool powerCut_ = false;
   std::map<std::string, Tracked> files_;  // every file written through us
   std::atomic<std::uint64_t> faultsReturned_{0};
   std::atomic<std::uint64_t> syncs_{0};
