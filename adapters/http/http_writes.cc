@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "http_gateway.h"
@@ -67,6 +68,29 @@ const Action* findAction(const std::array<Action, N>& actions, kj::StringPtr pat
   return nullptr;
 }
 
+// Each field name once per object, at any depth: the codecs would quietly
+// keep one of two "reason"s, and what the sender meant is unknowable.
+Status checkFieldsUnique(capnp::JsonValue::Reader value, const std::string& path) {
+  if (value.isArray()) {
+    unsigned i = 0;
+    for (auto item : value.getArray()) {
+      if (auto s = checkFieldsUnique(item, path + "[" + std::to_string(i++) + "]"); !s) return s;
+    }
+  }
+  if (!value.isObject()) return okStatus();
+  std::set<std::string_view> names;
+  for (auto field : value.getObject()) {
+    const std::string_view name(field.getName().cStr(), field.getName().size());
+    if (!names.insert(name).second) {
+      return Error::invalidInput("duplicate field \"" + std::string(name) + "\" " +
+                                 (path.empty() ? "at the top level" : "in " + path));
+    }
+    const std::string child = path.empty() ? std::string(name) : path + "." + std::string(name);
+    if (auto s = checkFieldsUnique(field.getValue(), child); !s) return s;
+  }
+  return okStatus();
+}
+
 // Fills `command` (a DossierCommand or CampaignCommand) from the body.
 Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Action& action,
                    capnp::DynamicStruct::Builder command) {
@@ -80,6 +104,8 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
   const bool plain = std::none_of(raw.begin(), raw.end(), [](char c) {
     return c == '\\' || static_cast<unsigned char>(c) >= 0x80;
   });
+  capnp::MallocMessageBuilder scratch;
+  auto body = scratch.initRoot<capnp::JsonValue>();
   if (!plain || raw.empty()) {
     try {
       normalized =
@@ -87,12 +113,16 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
     } catch (const nlohmann::json::exception& e) {
       return Error::invalidInput(std::string("the body is not valid JSON: ") + e.what());
     }
-    raw = normalized;
   }
-  capnp::MallocMessageBuilder scratch;
-  auto body = scratch.initRoot<capnp::JsonValue>();
   try {
+    // Duplicates are looked for in the body as sent: nlohmann's
+    // normalizing above keeps only the last of them.
     json.decodeRaw(kj::ArrayPtr<const char>(raw.data(), raw.size()), body);
+    if (auto s = checkFieldsUnique(body.asReader(), ""); !s) return s;
+    if (!plain) {
+      raw = normalized;
+      json.decodeRaw(kj::ArrayPtr<const char>(raw.data(), raw.size()), body);
+    }
   } catch (const kj::Exception& e) {
     return Error::invalidInput("the body is not valid JSON: " + kjMessage(e));
   }

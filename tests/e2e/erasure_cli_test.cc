@@ -23,6 +23,7 @@
 namespace {
 
 using parcours::testing::filesContaining;
+using parcours::testing::contains;
 using parcours::testing::Outcome;
 using parcours::testing::runCommand;
 using parcours::testing::shellQuote;
@@ -30,10 +31,6 @@ using parcours::testing::shellQuote;
 using nlohmann::json;
 
 constexpr const char* kEmail = "camille@example.org";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 class EraseCli : public ::testing::Test {
  protected:

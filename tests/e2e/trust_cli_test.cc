@@ -26,16 +26,13 @@
 
 namespace {
 
+using parcours::testing::contains;
 using parcours::testing::Outcome;
 using parcours::testing::runCommand;
 using parcours::testing::shellQuote;
 
 using nlohmann::json;
 using parcours::engine::merkle::Digest;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // The 32 bytes a hex string names, or a test failure.
 std::string unhex(const std::string& hex) {

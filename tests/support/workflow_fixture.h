@@ -19,6 +19,10 @@ namespace parcours::testing {
 // when it does not parse.
 engine::Timestamp parisTime(const std::string& local);
 
+// The ids most tests give the two campaigns below.
+inline constexpr const char* kLabel = "label-2020";
+inline constexpr const char* kFunding = "funding-2020";
+
 // A label campaign: auditions held, two criteria (innovation weight 2,
 // users weight 1, scale 0-10), threshold 6.0, jury votes, quorum 50%,
 // simple majority, label "Test Label", no budget, deadline

@@ -17,8 +17,6 @@ using namespace workflows;
 namespace cmd = dossier_command;
 using ::testing::HasSubstr;
 
-constexpr const char* kLabel = "label-2020";
-constexpr const char* kFunding = "funding-2020";
 
 cmd::RecordScore labelScore(const std::string& juror, std::uint32_t innovation,
                             std::uint32_t users) {

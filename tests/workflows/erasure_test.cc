@@ -28,7 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr const char* kLabel = "label-2020";
 constexpr const char* kEmail = "camille@example.org";  // the fixture's contact
 constexpr const char* kName = "Camille Exemple";
 constexpr const char* kPhone = "+33 1 00 00 00 00";

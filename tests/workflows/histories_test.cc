@@ -21,7 +21,7 @@ namespace ccmd = campaign_command;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr const char* kLabel = "label-territoire-innovant-2020";
+constexpr const char* kTerritoire = "label-territoire-innovant-2020";
 constexpr const char* kSud = "parcours-sud-2020";
 
 CampaignDefinition seed(const std::string& file) {
@@ -102,29 +102,29 @@ class HistoriesTest : public WorkflowFixture {
     const CampaignDefinition d = seed("label-territoire-innovant-2020.json");
     const CampaignRules& rules = d.rules;
     at("2020-05-04T09:00:00");
-    okCampaign(kLabel, ccmd::Open{d}, "call published");
+    okCampaign(kTerritoire, ccmd::Open{d}, "call published");
     std::vector<JuryMember> jury;
     for (int i = 1; i <= 5; ++i) {
       jury.push_back({"juror-" + std::to_string(i), "Juror " + std::to_string(i), JuryRole::Juror});
     }
-    okCampaign(kLabel, ccmd::AppointJury{jury});
+    okCampaign(kTerritoire, ccmd::AppointJury{jury});
 
     at("2020-06-01T10:00:00");
-    submit("L1", kLabel, application("commune"));
-    submit("L2", kLabel, application("communaute_de_communes"));
-    submit("L3", kLabel, application("metropole"));
-    submit("L4", kLabel, application("commune"));
-    submit("L5", kLabel, application("commune"));
-    submit("L6", kLabel, application("entreprise"));
+    submit("L1", kTerritoire, application("commune"));
+    submit("L2", kTerritoire, application("communaute_de_communes"));
+    submit("L3", kTerritoire, application("metropole"));
+    submit("L4", kTerritoire, application("commune"));
+    submit("L5", kTerritoire, application("commune"));
+    submit("L6", kTerritoire, application("entreprise"));
     at("2020-06-19T23:59:59");
-    submit("L7", kLabel, application("departement"));
+    submit("L7", kTerritoire, application("departement"));
     at("2020-06-20T00:00:00");
-    refused("L8", cmd::Submit{kLabel, application("commune")}, "applicant-8",
+    refused("L8", cmd::Submit{kTerritoire, application("commune")}, "applicant-8",
             "submission at 2020-06-20T00:00:00+02:00 is after the deadline "
             "2020-06-19T23:59:59+02:00");
 
     at("2020-06-20T09:00:00");
-    okCampaign(kLabel, ccmd::ChangePhase{Phase::SubmissionsClosed}, "deadline passed");
+    okCampaign(kTerritoire, ccmd::ChangePhase{Phase::SubmissionsClosed}, "deadline passed");
     at("2020-06-21T10:00:00");
     for (const char* id : {"L1", "L2", "L3", "L4", "L5", "L7"}) {
       ok(id, cmd::ConfirmEligibility{}, "instructor-1", "checked");
@@ -134,7 +134,7 @@ class HistoriesTest : public WorkflowFixture {
     ok("L6", cmd::DeclareIneligible{}, "instructor-1", "a company, not a local authority");
     ok("L5", cmd::Withdraw{}, "applicant-5", "the team could not attend the auditions");
 
-    okCampaign(kLabel, ccmd::ChangePhase{Phase::Auditions}, "auditions on 23 June");
+    okCampaign(kTerritoire, ccmd::ChangePhase{Phase::Auditions}, "auditions on 23 June");
     at("2020-06-22T09:00:00");
     const std::int64_t first = engine::toMicros(parisTime("2020-06-23T14:00:00"));
     int slot = 0;
@@ -147,7 +147,7 @@ class HistoriesTest : public WorkflowFixture {
     ok("L4", cmd::RecordNoShow{}, "interco-admin", "nobody joined the video conference");
 
     at("2020-06-24T09:00:00");
-    okCampaign(kLabel, ccmd::DeclareConflict{"juror-5", "L1"}, "a relative works there");
+    okCampaign(kTerritoire, ccmd::DeclareConflict{"juror-5", "L1"}, "a relative works there");
     at("2020-06-26T18:00:00");
     // L1: four jurors (juror-5 recused) give 9, 8, 8, 7: mean 8.000.
     const std::uint32_t l1[] = {9, 8, 8, 7};
@@ -167,7 +167,7 @@ class HistoriesTest : public WorkflowFixture {
     }
     for (const char* id : {"L1", "L2", "L3", "L7"}) ok(id, cmd::CloseScoring{}, "secretariat");
 
-    okCampaign(kLabel, ccmd::ChangePhase{Phase::Deliberation}, "jury deliberation");
+    okCampaign(kTerritoire, ccmd::ChangePhase{Phase::Deliberation}, "jury deliberation");
     at("2020-06-30T16:00:00");
     for (int j = 1; j <= 4; ++j) {
       ok("L1", cmd::CastVote{"juror-" + std::to_string(j), VoteChoice::Yes}, "juror");
@@ -274,7 +274,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
   EXPECT_EQ(l1->auditionSlotMicros, engine::toMicros(parisTime("2020-06-23T14:00:00")));
   EXPECT_EQ(l1->grantedCents, 0);
 
-  auto board = views->leaderboard(kLabel);
+  auto board = views->leaderboard(kTerritoire);
   ASSERT_TRUE(board) << board.error().message;
   ASSERT_EQ(board->size(), 4u);
   const std::vector<std::tuple<std::string, std::uint32_t, bool, std::uint32_t>> expected{
@@ -291,7 +291,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
   }
   EXPECT_EQ((*board)[0].criterionMeansMilli.at("innovation"), 8000u);
 
-  auto stats = views->stats(kLabel);
+  auto stats = views->stats(kTerritoire);
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->total, 7u);
   EXPECT_EQ(stats->byStatus, (std::map<std::string, std::uint64_t>{{"below_threshold", 1},
@@ -303,7 +303,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
                                                                    {"withdrawn", 1}}));
   EXPECT_EQ(stats->byApplicantKind.at("commune"), 3u);
 
-  auto summary = views->campaign(kLabel);
+  auto summary = views->campaign(kTerritoire);
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->phase, Phase::Deliberation);
   EXPECT_EQ(summary->labelName, "Territoire Innovant");
@@ -324,7 +324,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
   EXPECT_EQ((*trail)[1].reason, "a company, not a local authority");
   EXPECT_EQ((*trail)[1].rulesVersion, 1u);
   // The recusal is in the dossier's trail (above) and the campaign's.
-  auto campaignTrail = views->campaignAudit(kLabel);
+  auto campaignTrail = views->campaignAudit(kTerritoire);
   ASSERT_TRUE(campaignTrail);
   const auto conflict =
       std::find_if(campaignTrail->begin(), campaignTrail->end(),
@@ -411,7 +411,7 @@ TEST_F(HistoriesTest, BothCampaignsInOneLogRebuildToTheSameViews) {
   auto campaigns = live->campaigns();
   ASSERT_TRUE(campaigns);
   ASSERT_EQ(campaigns->size(), 2u);
-  EXPECT_EQ((*campaigns)[0].campaignId, kLabel);
+  EXPECT_EQ((*campaigns)[0].campaignId, kTerritoire);
   EXPECT_EQ((*campaigns)[1].campaignId, kSud);
 }
 
@@ -429,7 +429,7 @@ TEST_F(HistoriesTest, TheDemoScenarioKeepsEveryInvariantAndRebuildsByteForByte) 
   ASSERT_TRUE(live->catchUp());
   EXPECT_EQ(live->checkpoint(), log_->head());
 
-  EXPECT_THAT(outcome->campaignIds, ElementsAre(kSud, kLabel));
+  EXPECT_THAT(outcome->campaignIds, ElementsAre(kSud, kTerritoire));
   EXPECT_GT(outcome->commands, 500u);
   EXPECT_FALSE(narrated.empty());
   std::set<std::string> provoked;
@@ -481,7 +481,7 @@ TEST_F(HistoriesTest, TheDemoScenarioKeepsEveryInvariantAndRebuildsByteForByte) 
   EXPECT_FALSE(sud->grants.empty());
   auto audited = live->dossier(outcome->auditedDossier);
   ASSERT_TRUE(audited) << outcome->auditedDossier;
-  EXPECT_EQ(audited->campaignId, kLabel);
+  EXPECT_EQ(audited->campaignId, kTerritoire);
 
   const auto followed = dumpAll(*live);
   auto rebuilt = live->rebuild();

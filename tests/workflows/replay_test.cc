@@ -19,8 +19,6 @@ using namespace workflows;
 namespace cmd = dossier_command;
 using ::testing::HasSubstr;
 
-constexpr const char* kLabel = "label-2020";
-constexpr const char* kFunding = "funding-2020";
 
 class ReplayTest : public WorkflowFixture {
  protected:

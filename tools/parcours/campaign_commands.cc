@@ -97,7 +97,7 @@ int runJury(const Context& context, const CampaignOptions& options) {
   if (!options.file.empty()) {
     auto text = readInputFile(options.file, "jury");
     if (!text) return reportError(text.error());
-    auto parsed = parseJuryFile(*text);
+    auto parsed = workflows::parseJury(*text);
     if (!parsed)
       return reportError(Error::invalidInput(options.file + ": " + parsed.error().message));
     members = std::move(parsed).value();

@@ -1,7 +1,6 @@
 #include "input_parsing.h"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 namespace parcours::cli {
 namespace {
@@ -26,58 +25,7 @@ Result<workflows::JuryRole> parseRole(std::string_view where, std::string_view r
   return *parsed;
 }
 
-Result<JuryMember> memberFromJson(const nlohmann::json& item, const std::string& path) {
-  if (!item.is_object()) {
-    return Error::invalidInput(path + ": must be an object {\"id\", \"name\", \"role\"}");
-  }
-  JuryMember member;
-  for (const char* field : {"id", "name", "role"}) {
-    auto it = item.find(field);
-    if (it == item.end() || !it->is_string()) {
-      return Error::invalidInput(path + "." + field + ": missing, or not a string");
-    }
-  }
-  member.id = item["id"].get<std::string>();
-  member.name = item["name"].get<std::string>();
-  if (auto s = workflows::validateId(path + ".id", member.id); !s) return s.error();
-  if (member.name.empty()) return Error::invalidInput(path + ".name: must not be empty");
-  auto role = parseRole(path + ".role", item["role"].get<std::string>());
-  if (!role) return role.error();
-  member.role = *role;
-  return member;
-}
-
 }  // namespace
-
-Result<std::vector<JuryMember>> parseJuryFile(std::string_view json) {
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::exception& e) {
-    // nlohmann reports malformed text (and numbers out of range, 1e999) by
-    // throwing; it becomes a value here.
-    return Error::invalidInput(std::string("the jury file is not valid JSON: ") + e.what());
-  }
-  const nlohmann::json* members = &document;
-  std::string path = "";
-  if (document.is_object()) {
-    auto it = document.find("members");
-    if (it == document.end()) return Error::invalidInput("members: missing");
-    members = &*it;
-    path = "members";
-  }
-  if (!members->is_array() || members->empty()) {
-    return Error::invalidInput((path.empty() ? std::string("the jury file") : path) +
-                               ": must be a non-empty array of members");
-  }
-  std::vector<JuryMember> out;
-  for (std::size_t i = 0; i < members->size(); ++i) {
-    auto member = memberFromJson((*members)[i], path + "[" + std::to_string(i) + "]");
-    if (!member) return member.error();
-    out.push_back(std::move(member).value());
-  }
-  return out;
-}
 
 Result<JuryMember> parseMemberFlag(std::string_view text) {
   const auto first = text.find(':');

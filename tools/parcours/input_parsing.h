@@ -13,11 +13,6 @@
 
 namespace parcours::cli {
 
-// A jury file: {"members": [{"id": "j1", "name": "Camille Exemple",
-// "role": "juror" | "elected_official"}, ...]} (a bare array of members is
-// accepted too). Errors name the path: `members[1].role: ...`.
-Result<std::vector<workflows::JuryMember>> parseJuryFile(std::string_view json);
-
 // One --member flag: "id:name:role". The name may itself hold colons.
 Result<workflows::JuryMember> parseMemberFlag(std::string_view text);
 

@@ -2,7 +2,9 @@
 // letter capitalised), so a new event needs no second list to keep in step.
 #include "parcours/workflows/domain_events.h"
 
+#include <capnp/dynamic.h>
 #include <capnp/schema.h>
+#include <kj/encoding.h>
 
 #include <cctype>
 #include <string>
@@ -66,6 +68,49 @@ Status checkRecordedCents(std::string_view what, std::int64_t cents) {
   if (cents >= 0 && cents <= centsMax) return okStatus();
   return Error::corruption(std::string(what) + " is " + std::to_string(cents) +
                            " cents, outside 0 to " + std::to_string(centsMax));
+}
+
+namespace {
+
+Status checkTextIsUtf8(capnp::DynamicValue::Reader value, const std::string& path) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::TEXT:
+      if (kj::encodeUtf32(value.as<capnp::Text>().asArray()).hadErrors) {
+        return Error::invalidInput(path + ": not valid UTF-8 text");
+      }
+      return okStatus();
+    case capnp::DynamicValue::LIST: {
+      unsigned i = 0;
+      for (auto item : value.as<capnp::DynamicList>()) {
+        if (auto s = checkTextIsUtf8(item, path + "[" + std::to_string(i++) + "]"); !s) return s;
+      }
+      return okStatus();
+    }
+    case capnp::DynamicValue::STRUCT: {
+      auto object = value.as<capnp::DynamicStruct>();
+      for (auto field : object.getSchema().getFields()) {
+        if (!object.has(field)) continue;  // absent, or another union member
+        const std::string name = field.getProto().getName().cStr();
+        if (auto s = checkTextIsUtf8(object.get(field), path.empty() ? name : path + "." + name);
+            !s) {
+          return s;
+        }
+      }
+      return okStatus();
+    }
+    default:
+      return okStatus();
+  }
+}
+
+}  // namespace
+
+Status checkEventText(const DomainEvent& event) {
+  auto walk = [](auto root) { return checkTextIsUtf8(capnp::toDynamic(root), ""); };
+  if (isDossierEventType(event.type)) {
+    return readPayload<schema::DossierEvent>(event.payload, event.type, walk);
+  }
+  return readPayload<schema::CampaignEvent>(event.payload, event.type, walk);
 }
 
 std::string flattenMessage(capnp::MessageBuilder& message) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include "json_input.h"
 #include "parcours/engine/command_runner.h"
 #include "parcours/workflows/dossier_machine.h"
 
@@ -39,10 +40,13 @@ Result<DossierState> foldDossier(const store::EventLog& log, const std::string& 
   return state;
 }
 
-std::vector<store::NewEvent> toNewEvents(std::vector<DomainEvent> events) {
+Result<std::vector<store::NewEvent>> toNewEvents(std::vector<DomainEvent> events) {
   std::vector<store::NewEvent> out;
   out.reserve(events.size());
-  for (DomainEvent& e : events) out.push_back({std::move(e.type), std::move(e.payload)});
+  for (DomainEvent& e : events) {
+    if (auto s = checkEventText(e); !s) return s.error();
+    out.push_back({std::move(e.type), std::move(e.payload)});
+  }
   return out;
 }
 
@@ -138,6 +142,7 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
                                                const CampaignCommand& command,
                                                const CommandContext& context) {
   if (auto s = validateId("campaign id", campaignId); !s) return s.error();
+  if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
   if (const auto* open = std::get_if<campaign_command::Open>(&command);
       open && open->definition.campaignId != campaignId) {
     return Error::invalidInput("the definition opens campaign \"" + open->definition.campaignId +
@@ -158,10 +163,12 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
         }
         auto events = decideCampaign(**state, command, context.reason);
         if (!events) return std::move(events).takeError();
+        auto newEvents = toNewEvents(std::move(events).value());
+        if (!newEvents) return newEvents.error();
         std::vector<store::StreamWrite> writes;
         writes.push_back({campaignStream(campaignId),
                           store::ExpectedVersion::exactly((*state)->version),
-                          toNewEvents(std::move(events).value())});
+                          std::move(newEvents).value()});
         return writes;
       });
   return sameCommandOnly(std::move(result), campaignStream(campaignId), context.metadata);
@@ -171,6 +178,7 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
                                               const DossierCommand& command,
                                               const CommandContext& context) {
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
   if (std::holds_alternative<dossier_command::Erase>(command)) return erase(dossierId, context);
   return decideAndAppend(dossierId, command, context);
 }
@@ -197,14 +205,18 @@ Result<store::AppendResult> Workflow::decideAndAppend(const std::string& dossier
             submit ? decideSubmission(keys_, dossierId, *dossier, **campaign, *submit, input)
                    : decideDossier(dossierId, *dossier, **campaign, command, input);
         if (!decision) return std::move(decision).takeError();
+        auto dossierEvents = toNewEvents(std::move(decision->dossierEvents));
+        if (!dossierEvents) return dossierEvents.error();
+        auto campaignEvents = toNewEvents(std::move(decision->campaignEvents));
+        if (!campaignEvents) return campaignEvents.error();
         std::vector<store::StreamWrite> writes;
         writes.push_back({dossierStream(dossierId),
                           store::ExpectedVersion::exactly(dossier->version),
-                          toNewEvents(std::move(decision->dossierEvents))});
-        if (!decision->campaignEvents.empty()) {
+                          std::move(dossierEvents).value()});
+        if (!campaignEvents->empty()) {
           writes.push_back({campaignStream(campaignId),
                             store::ExpectedVersion::exactly((*campaign)->version),
-                            toNewEvents(std::move(decision->campaignEvents))});
+                            std::move(campaignEvents).value()});
         }
         return writes;
       });

@@ -33,6 +33,11 @@ struct JuryMember {
   JuryRole role = JuryRole::Juror;
 };
 
+// A jury file: {"members": [{"id": "j1", "name": "Camille Exemple",
+// "role": "juror" | "elected_official"}, ...]}. Errors name the path
+// (`members[1].role: ...`).
+Result<std::vector<JuryMember>> parseJury(std::string_view json);
+
 enum class Phase : std::uint8_t { Submissions, SubmissionsClosed, Auditions, Deliberation, Closed };
 // "submissions", "submissions_closed", "auditions", "deliberation", "closed"
 std::string_view phaseName(Phase phase);

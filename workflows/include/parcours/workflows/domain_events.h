@@ -57,6 +57,12 @@ schema::Phase writePhase(Phase phase);
 // of amounts can overflow. `what` names the field in the message.
 Status checkRecordedCents(std::string_view what, std::int64_t cents);
 
+// Every Text field of an event about to be appended holds UTF-8: the log's
+// text ends up in JSON, CSV and other languages' readers. Whichever door a
+// command came through (a flag, a file, HTTP, RPC), its text passes here.
+// InvalidInput names the field ("reason: not valid UTF-8 text").
+Status checkEventText(const DomainEvent& event);
+
 // Rules to and from their schema form.
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);
 CampaignRules readRules(schema::CampaignRules::Reader in);

@@ -14,6 +14,11 @@ struct Outcome {
   std::string err;
 };
 
+// Whether `part` is in `text`: what the tests ask of output and messages.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // Single-quotes an argument for /bin/sh.
 std::string shellQuote(const std::string& arg);
 
