@@ -2,7 +2,8 @@
 # Sets up, builds, and runs every test: the Release build (with the server's
 # end-to-end suites and the dashboard in headless Chromium), then the suites
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, then the
-# concurrent suites (store, engine, workflows, views) under ThreadSanitizer.
+# concurrent suites (store, engine, workflows, views, server) under
+# ThreadSanitizer.
 #   bash tools/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +19,5 @@ echo "test: fuzz targets, 15 s each (tools/fuzz.sh, docs/fuzzing.md)" >&2
 bash tools/fuzz.sh 15
 echo "test: sanitize (ASan + UBSan)" >&2
 ctest --preset sanitize
-echo "test: tsan (ThreadSanitizer: store, engine, workflows, views)" >&2
+echo "test: tsan (ThreadSanitizer: store, engine, workflows, views, server)" >&2
 ctest --preset tsan
