@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the fuzz preset: clang, ASan + UBSan) and
+# Builds the libFuzzer targets (the sanitize preset: clang, ASan + UBSan) and
 # runs each for SECONDS (default 30) on a scratch copy of its seed corpus
 # and past crashes, one after the other. Prints each target's executions
 # and whether it found anything; exits 1 if any target crashed, leaked,
 # timed out or ran out of memory, leaving the input that did it in
-# build/fuzz/crashes/<name>/. The repository's corpus is never written.
+# build/sanitize/crashes/<name>/. The repository's corpus is never written.
 #   bash tools/fuzz.sh [SECONDS] [TARGET...]    (targets: all by default)
 # See docs/fuzzing.md.
 set -euo pipefail
@@ -16,11 +16,11 @@ targets=("$@")
 ((${#targets[@]})) || targets=(envelope payload campaign submission http bundle)
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: SECONDS must be a whole number" >&2; exit 2; }
 
-bash tools/setup.sh fuzz
+bash tools/setup.sh sanitize
 
-bin=build/fuzz/tests/fuzz
-work=build/fuzz/work
-crashes=build/fuzz/crashes
+bin=build/sanitize/tests/fuzz
+work=build/sanitize/fuzz-work
+crashes=build/sanitize/crashes
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
@@ -59,10 +59,10 @@ printf '%s\n' "${summary[@]}"
 if ((${#failed[@]})); then
   cat >&2 <<EOF
 
-fuzz: ${failed[*]} found a crash. For each input in build/fuzz/crashes/<name>/:
-  reproduce:  build/fuzz/tests/fuzz/<name>_fuzz build/fuzz/crashes/<name>/crash-...
+fuzz: ${failed[*]} found a crash. For each input in build/sanitize/crashes/<name>/:
+  reproduce:  build/sanitize/tests/fuzz/<name>_fuzz build/sanitize/crashes/<name>/crash-...
   fix the bug, then keep the input as a regression test of every build:
-    cp build/fuzz/crashes/<name>/crash-... tests/fuzz/regressions/<name>/<what-it-was>
+    cp build/sanitize/crashes/<name>/crash-... tests/fuzz/regressions/<name>/<what-it-was>
     ctest --preset release -L fuzz
 EOF
   exit 1

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what parcours needs from Debian, then configures and builds it.
 # Idempotent: installs only what is missing; safe to run again.
-#   bash tools/setup.sh [release|sanitize|tsan|fuzz|browser]...   (default: release)
+#   bash tools/setup.sh [release|sanitize|tsan|browser]...   (default: release)
 # "browser" is no build: it installs Chromium, Node.js and npm, and the
 # browser test's one npm package (playwright-core), for tests/browser/run.sh.
-# "fuzz" also installs clang and its sanitizer and libFuzzer runtimes
-# (libclang-rt-14-dev), then builds the fuzz targets (docs/fuzzing.md).
+# "sanitize" also installs clang and its sanitizer and libFuzzer runtimes
+# (libclang-rt-14-dev): that build is clang's, with ASan + UBSan and the
+# libFuzzer targets (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,7 +61,7 @@ for preset in "${presets[@]}"; do
     install_browser_tools
     continue
   fi
-  if [[ $preset == fuzz ]]; then install_missing clang libclang-rt-14-dev; fi
+  if [[ $preset == sanitize ]]; then install_missing clang libclang-rt-14-dev; fi
   echo "setup: building the $preset preset" >&2
   cmake --preset "$preset" -G Ninja >/dev/null
   cmake --build --preset "$preset"

@@ -112,11 +112,13 @@ Status populateRaw(const Settings& s, RawDb& raw, const std::string& payload) {
 }
 
 // Decodes an envelope as the raw baseline does: aligned copy, reader, fields.
-std::uint64_t decodeRaw(const rocksdb::Slice& value, std::vector<capnp::word>& scratch) {
-  scratch.resize(value.size() / sizeof(capnp::word));
-  std::memcpy(scratch.data(), value.data(), value.size());
-  capnp::FlatArrayMessageReader reader(
-      kj::ArrayPtr<const capnp::word>(scratch.data(), scratch.size()));
+std::uint64_t decodeRaw(const rocksdb::Slice& value, kj::Array<capnp::word>& scratch) {
+  // A kj::Array, not a std::vector: capnp::word cannot be copied, and
+  // vector::resize needs to (clang's libstdc++ checks it).
+  const std::size_t words = value.size() / sizeof(capnp::word);
+  if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(words);
+  std::memcpy(scratch.begin(), value.data(), value.size());
+  capnp::FlatArrayMessageReader reader(kj::ArrayPtr<const capnp::word>(scratch.begin(), words));
   auto envelope = reader.getRoot<store::schema::Envelope>();
   return envelope.getPosition() + envelope.getStreamVersion() + envelope.getPayload().size() +
          envelope.getStreamId().size() + envelope.getEventType().size();
@@ -137,7 +139,7 @@ std::unique_ptr<rocksdb::Iterator> rawStreamIterator(RawDb& raw, RawFamily famil
 }
 
 // A read of one stream in the raw clustered layout; returns events read.
-std::size_t rawReadClustered(RawDb& raw, const std::string& id, std::vector<capnp::word>& scratch,
+std::size_t rawReadClustered(RawDb& raw, const std::string& id, kj::Array<capnp::word>& scratch,
                              std::uint64_t& sink) {
   std::string upper;
   rocksdb::Slice upperSlice;
@@ -148,7 +150,7 @@ std::size_t rawReadClustered(RawDb& raw, const std::string& id, std::vector<capn
 }
 
 // A read of one stream in the pointer layout: positions, then one Get each.
-std::size_t rawReadPointers(RawDb& raw, const std::string& id, std::vector<capnp::word>& scratch,
+std::size_t rawReadPointers(RawDb& raw, const std::string& id, kj::Array<capnp::word>& scratch,
                             std::uint64_t& sink) {
   std::string upper;
   rocksdb::Slice upperSlice;
@@ -226,7 +228,7 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& s, bool read, bool sc
   }
 
   std::vector<Figure> figures;
-  std::vector<capnp::word> scratch;
+  kj::Array<capnp::word> scratch;
   std::uint64_t sink = 0;  // keeps the raw decoding from being optimised away
   const std::string streamsText =
       std::to_string(s.streams) + " streams, " + std::to_string(totalEvents(s)) + " events";
