@@ -262,6 +262,12 @@ TEST_F(DossierMachineTest, ScoringChecksJurorCriteriaAndScale) {
                        "juror-3 is the mayor's cousin"));
   refused("d2", labelScore("juror-3", 7, 7), ErrorCode::RefusedByRule,
           "juror \"juror-3\" declared a conflict of interest with dossier \"d2\"");
+  // Pending, the conflict blocks the close too; ruled upheld, juror-3 is out.
+  refused("d2", cmd::CloseScoring{}, ErrorCode::RefusedByRule, "awaits a ruling");
+  ASSERT_TRUE(campaign(kLabel, campaign_command::RuleConflict{"juror-3", "d2", true, {}},
+                       "the link is direct"));
+  refused("d2", labelScore("juror-3", 7, 7), ErrorCode::RefusedByRule,
+          "juror \"juror-3\" has an upheld conflict of interest with dossier \"d2\"");
   ok("d2", labelScore("juror-1", 7, 7), "", "juror-1");
   refused("d2", cmd::CloseScoring{}, ErrorCode::RefusedByRule,
           "scoring cannot close: 1 of 2 jurors have not scored dossier \"d2\" (juror-2)");
@@ -322,6 +328,7 @@ TEST_F(DossierMachineTest, VotesNeedAVoterQuorumAndMajority) {
 
   driveLabelDossier("d2", DossierStatus::Scored);
   ASSERT_TRUE(campaign(kLabel, campaign_command::DeclareConflict{"juror-1", "d2"}, "a link"));
+  ASSERT_TRUE(campaign(kLabel, campaign_command::RuleConflict{"juror-1", "d2", true, {}}, "upheld"));
   refused("d2", cmd::CastVote{"juror-1", VoteChoice::Yes}, ErrorCode::RefusedByRule,
           "declared a conflict of interest with dossier \"d2\" and may not vote");
   ok("d2", cmd::CastVote{"juror-2", VoteChoice::Yes}, "", "juror-2");

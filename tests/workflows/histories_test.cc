@@ -148,6 +148,7 @@ class HistoriesTest : public WorkflowFixture {
 
     at("2020-06-24T09:00:00");
     okCampaign(kTerritoire, ccmd::DeclareConflict{"juror-5", "L1"}, "a relative works there");
+    okCampaign(kTerritoire, ccmd::RuleConflict{"juror-5", "L1", true, {}}, "the link is direct");
     at("2020-06-26T18:00:00");
     // L1: four jurors (juror-5 recused) give 9, 8, 8, 7: mean 8.000.
     const std::uint32_t l1[] = {9, 8, 8, 7};
@@ -155,7 +156,7 @@ class HistoriesTest : public WorkflowFixture {
       ok("L1", flatScore(rules, "juror-" + std::to_string(j + 1), l1[j]), "juror");
     }
     refused("L1", flatScore(rules, "juror-5", 10), "juror-5",
-            "declared a conflict of interest with dossier \"L1\" and may not score it");
+            "has an upheld conflict of interest with dossier \"L1\" and may not score it");
     // L2: 5.000, below the threshold of 6.000. L3: 6.800. L7: 6.200.
     const std::uint32_t l3[] = {7, 7, 7, 7, 6};
     const std::uint32_t l7[] = {7, 6, 6, 6, 6};
@@ -313,7 +314,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
   EXPECT_THAT(
       auditTypes(*views, "L1"),
       ElementsAre("DossierSubmitted", "EligibilityConfirmed", "AuditionScheduled", "AuditionHeld",
-                  "ConflictOfInterestDeclared", "ScoreRecorded", "ScoreRecorded", "ScoreRecorded",
+                  "ConflictDeclared", "ConflictRuled", "ScoreRecorded", "ScoreRecorded", "ScoreRecorded",
                   "ScoreRecorded", "ScoringClosed", "VoteCast", "VoteCast", "VoteCast", "VoteCast",
                   "VoteClosed", "LabelAwarded"));
   auto trail = views->dossierAudit("L6");
@@ -328,7 +329,7 @@ TEST_F(HistoriesTest, LabelTerritoireInnovant2020EndsInTheExpectedViews) {
   ASSERT_TRUE(campaignTrail);
   const auto conflict =
       std::find_if(campaignTrail->begin(), campaignTrail->end(),
-                   [](const AuditEntry& e) { return e.eventType == "ConflictOfInterestDeclared"; });
+                   [](const AuditEntry& e) { return e.eventType == "ConflictDeclared"; });
   ASSERT_NE(conflict, campaignTrail->end());
   EXPECT_EQ(conflict->reason, "a relative works there");
   EXPECT_THAT(conflict->summary, HasSubstr("juror-5"));

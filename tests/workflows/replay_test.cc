@@ -41,6 +41,7 @@ class ReplayTest : public WorkflowFixture {
     for (const char* id : {"L1", "L2", "L3"}) submit(id, kLabel);
     clock_.advance(std::chrono::hours(24 * 30));
     ASSERT_TRUE(campaign(kLabel, campaign_command::DeclareConflict{"juror-2", "L3"}, "cousin"));
+    ASSERT_TRUE(campaign(kLabel, campaign_command::RuleConflict{"juror-2", "L3", true, {}}, "upheld"));
     for (const char* id : {"L1", "L2", "L3"}) {
       ok(id, cmd::ConfirmEligibility{});
       ok(id, cmd::ScheduleAudition{engine::toMicros(parisTime("2020-06-23T14:00:00"))});

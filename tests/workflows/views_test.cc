@@ -120,6 +120,7 @@ class ViewsTest : public WorkflowFixture {
     clock_.advance(std::chrono::hours(24 * 30));
 
     ASSERT_TRUE(campaign(kLabel, campaign_command::DeclareConflict{"juror-3", "L2"}, "cousin"));
+    ASSERT_TRUE(campaign(kLabel, campaign_command::RuleConflict{"juror-3", "L2", true, {}}, "upheld"));
     toScored("L1", 9);
     vote("L1", VoteChoice::Yes);
     ok("L1", cmd::Award{0}, "laureate");
@@ -358,10 +359,14 @@ TEST_F(ViewsTest, AuditTrailsSayWhoWhatWhenWhyAndUnderWhichRules) {
   // A dossier's trail includes the campaign's decisions about it.
   auto l2 = views->dossierAudit("L2");
   ASSERT_TRUE(l2);
-  EXPECT_EQ((*l2)[1].eventType, "ConflictOfInterestDeclared");
+  EXPECT_EQ((*l2)[1].eventType, "ConflictDeclared");
   EXPECT_EQ((*l2)[1].streamId, "campaign-label-2020");
-  EXPECT_EQ((*l2)[1].summary, "conflict of interest: juror-3 recused from dossier L2");
+  EXPECT_EQ((*l2)[1].summary,
+            "conflict of interest declared by the administrator: juror-3 with dossier L2 (awaits "
+            "a ruling)");
   EXPECT_EQ((*l2)[1].reason, "cousin");
+  EXPECT_EQ((*l2)[2].eventType, "ConflictRuled");
+  EXPECT_EQ((*l2)[2].summary, "conflict of interest of juror-3 with dossier L2 upheld: recused");
   auto f1 = views->dossierAudit("F1");
   ASSERT_TRUE(f1);
   ASSERT_GE(f1->size(), 2u);

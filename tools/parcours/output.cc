@@ -110,12 +110,6 @@ nlohmann::json appendResultJson(const store::AppendResult& result) {
           {"deduplicated", result.deduplicated}};
 }
 
-std::string formatMilli(std::uint32_t milli) {
-  std::string fraction = std::to_string(milli % 1000);
-  fraction.insert(0, 3 - fraction.size(), '0');
-  return std::to_string(milli / 1000) + "." + fraction;
-}
-
 Result<std::string> readInputFile(const std::filesystem::path& path, const std::string& what,
                                   std::uintmax_t bytesMax) {
   std::error_code ec;

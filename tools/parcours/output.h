@@ -14,6 +14,7 @@
 
 #include "parcours/store/result.h"
 #include "parcours/store/types.h"
+#include "parcours/workflows/campaign_rules.h"
 
 namespace parcours::cli {
 
@@ -63,8 +64,8 @@ std::string positionsText(const store::AppendResult& result);
 //  "first_position","last_position","deduplicated"}
 nlohmann::json appendResultJson(const store::AppendResult& result);
 
-// A mean kept in thousandths, as people read it: 7250 is "7.250".
-std::string formatMilli(std::uint32_t milli);
+// Means in thousandths are printed with workflows::formatMilli.
+using workflows::formatMilli;
 
 // Input files (submissions, juries) are small documents; a bigger one is a
 // mistake (the wrong file), refused before it is read.

@@ -63,6 +63,32 @@ struct CampaignRules {
   budgetEnvelopeCents @15 :Int64;  # 0: no funding is granted
   perDossierCapCents @16 :Int64;   # 0: no cap beyond the envelope
   notes @17 :Text;                 # where the source was silent, what was chosen
+  judging @18 :JudgingRules;       # unset in rules written before it: the defaults
+}
+
+# The judging rules (docs/judging.md). Every default is what parcours did
+# before these rules existed.
+enum NormalisationRule { none @0; zScore @1; }
+enum SelectionRule { rankSkip @0; rankStop @1; exact @2; }
+enum QuorumCounts { votesCast @0; present @1; }
+enum MajorityBase { votesCast @0; present @1; eligible @2; }
+enum Abstentions { countAsCast @0; notCounted @1; }
+enum Ballot { rollCall @0; secret @1; }
+enum TieBreak { none @0; chairCastingVote @1; earlierSubmission @2; lot @3; }
+
+struct JudgingRules {
+  jurorsPerDossier @0 :UInt32;      # 0: no draw, every juror scores every dossier
+  expertiseRequired @1 :Bool;
+  normalisation @2 :NormalisationRule;
+  minScoresPerJuror @3 :UInt32;
+  maxSpreadMilli @4 :UInt32;        # 0: no disagreement detection
+  quorumCounts @5 :QuorumCounts;
+  majorityBase @6 :MajorityBase;
+  abstentions @7 :Abstentions;
+  ballot @8 :Ballot;
+  tieBreak @9 :TieBreak;
+  chairId @10 :Text;
+  selection @11 :SelectionRule;
 }
 
 # ---------------------------------------------------------------- campaign
@@ -76,6 +102,7 @@ struct JuryMember {
   id @0 :Text;
   name @1 :Text;
   role @2 :JuryRole;
+  expertise @3 :List(Text);  # tags (strand ids) matched by the draw when required
 }
 
 enum Phase {
@@ -118,7 +145,137 @@ struct CampaignEvent {
       amountCents @11 :Int64;
       grantedTotalCents @12 :Int64;  # sum granted in the campaign after this
     }
+
+    # ---- fair judging (docs/judging.md)
+    # When submissions have closed: the draw's algorithm version, its
+    # constraints and the SHA-256 of a seed nobody else knows yet.
+    assignmentCommitted :group {
+      algorithmVersion @13 :UInt32;
+      jurorsPerDossier @14 :UInt32;
+      expertiseRequired @15 :Bool;
+      seedCommitment @16 :Text;       # lower-case hex SHA-256 of the seed
+    }
+    # The seed revealed and the draw it gives. A draw of many dossiers is
+    # several events (part 1 of n...) appended atomically: a payload is at
+    # most 64 KiB.
+    assignmentDrawn :group {
+      seed @17 :Text;
+      inputsHash @18 :Text;           # hex SHA-256 of the canonical inputs
+      dossierCount @19 :UInt32;       # in the whole draw
+      part @20 :UInt32;               # 1-based
+      parts @21 :UInt32;
+      dossiers @22 :List(DossierJurors);
+    }
+    # An assignment changed after the draw: by hand (the reason says why),
+    # or a replacement drawn when a conflict was upheld.
+    assignmentChanged :group {
+      dossierId @23 :Text;
+      removedJurorId @24 :Text;       # empty: a juror added
+      addedJurorId @25 :Text;         # empty: a juror removed
+      cause @26 :AssignmentChangeCause;
+    }
+    # A link declared by the juror or recorded by an administrator; pending
+    # until ruled. (conflictOfInterestDeclared, written before rulings
+    # existed, took effect at once: it folds as an upheld conflict.)
+    conflictDeclared :group {
+      jurorId @27 :Text;
+      dossierId @28 :Text;
+      declaredBy @29 :ConflictSource;
+    }
+    conflictRuled :group {
+      jurorId @30 :Text;
+      dossierId @31 :Text;
+      upheld @32 :Bool;               # true: removed from the dossier's scoring and votes
+    }
+    # The scoring round's first step: from here on no score is accepted, so
+    # the scores the close then gathers are final (no score can land
+    # between the gathering and the close).
+    scoringRoundFrozen @50 :Void;
+    # The scoring round closed: the normalisation rule applied once, with
+    # everything it computed (several parts, like assignmentDrawn). From
+    # then on scores are frozen.
+    scoringRoundClosed :group {
+      rule @33 :NormalisationRule;
+      minScoresPerJuror @34 :UInt32;
+      part @35 :UInt32;
+      parts @36 :UInt32;
+      statistics @37 :List(JurorStatistics);
+      scores @38 :List(NormalisedScore);
+      dossiers @39 :List(DossierMeans);
+    }
+    # Jurors disagreed past the campaign's spread; the consensus reached
+    # (discussion, rescoring) is in the reason.
+    consensusRecorded :group {
+      dossierId @40 :Text;
+      spreadMilli @41 :UInt32;        # the spread when it was recorded
+    }
+    # The selection under the envelope, with every dossier's explanation
+    # (several parts).
+    selectionRecorded :group {
+      rule @42 :SelectionRule;
+      envelopeCents @43 :Int64;
+      selectedCents @44 :Int64;
+      selectedScoreMilli @45 :Int64;
+      part @46 :UInt32;
+      parts @47 :UInt32;
+      lines @48 :List(SelectionLine);
+    }
+    # Before a vote that a lot may decide (tie_break "lot"): the SHA-256 of
+    # the lot's seed, revealed when the vote closes.
+    lotSeedCommitted :group {
+      seedCommitment @49 :Text;
+    }
   }
+}
+
+struct DossierJurors {
+  dossierId @0 :Text;
+  jurorIds @1 :List(Text);
+}
+
+enum AssignmentChangeCause {
+  manual @0;
+  conflictUpheld @1;
+}
+
+enum ConflictSource {
+  juror @0;
+  administrator @1;
+}
+
+struct JurorStatistics {
+  jurorId @0 :Text;
+  criterionId @1 :Text;
+  count @2 :UInt32;
+  meanMilli @3 :Int64;
+  deviationMilli @4 :Int64;
+  normalised @5 :Bool;
+  fallback @6 :Text;              # why the raw scores were kept
+}
+
+struct NormalisedScore {
+  dossierId @0 :Text;
+  jurorId @1 :Text;
+  criterionId @2 :Text;
+  raw @3 :UInt32;
+  normalisedMilli @4 :Int64;
+}
+
+struct DossierMeans {
+  dossierId @0 :Text;
+  jurors @1 :UInt32;
+  rawMeanMilli @2 :Int64;
+  normalisedMeanMilli @3 :Int64;
+}
+
+struct SelectionLine {
+  rank @0 :UInt32;
+  dossierId @1 :Text;
+  scoreMilli @2 :Int64;
+  requestedCents @3 :Int64;
+  selected @4 :Bool;
+  leftBeforeCents @5 :Int64;
+  explanation @6 :Text;
 }
 
 # ---------------------------------------------------------------- dossiers
@@ -213,6 +370,14 @@ struct DossierEvent {
       abstain @22 :UInt32;
       eligibleVoters @23 :UInt32;
       carried @24 :Bool;            # true: voted; false: rejected
+      # Since the judging rules (docs/judging.md); unset before.
+      present @31 :List(Text);      # members recorded present
+      recused @32 :List(Text);      # upheld conflicts: never counted
+      quorumNeeded @33 :UInt32;
+      tie @34 :Bool;
+      tieBreakUsed @35 :TieBreak;   # none: no tie, or no tie-break declared
+      tieBreakDetail @36 :Text;
+      lotSeed @37 :Text;            # the revealed seed, when a lot decided
     }
     labelAwarded :group {
       labelName @25 :Text;

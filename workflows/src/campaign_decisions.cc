@@ -1,30 +1,20 @@
 // Decisions on a campaign's own stream: opening it, amending its rules,
-// appointing its jury, recording conflicts of interest, moving it through
-// its phases and setting its budget envelope. Each refusal names the rule
+// appointing its jury, declaring conflicts of interest, moving it through
+// its phases and setting its budget envelope (the judging decisions are in
+// judging_decisions.cc). Each refusal names the rule
 // and the values, and yields no event.
 #include <set>
 #include <string>
 
+#include "campaign_event_builder.h"
+#include "judging_decisions.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
 namespace {
 
-// A campaign event about to be appended, with the fields every one carries.
-struct EventBuilder {
-  capnp::MallocMessageBuilder message;
-  schema::CampaignEvent::Builder event = message.initRoot<schema::CampaignEvent>();
-
-  EventBuilder(const std::string& campaignId, std::uint32_t rulesVersion, std::string_view reason) {
-    event.setCampaignId(campaignId);
-    event.setRulesVersion(rulesVersion);
-    event.setReason(std::string(reason));
-  }
-  DomainEvent done() {
-    return {std::string(eventTypeName(event.which())), flattenMessage(message)};
-  }
-};
+using EventBuilder = CampaignEventBuilder;
 
 Result<std::vector<DomainEvent>> open(const CampaignState& state,
                                       const campaign_command::Open& command,
@@ -78,6 +68,11 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
     const std::string where = "members[" + std::to_string(i) + "]";
     if (auto s = validateId(where + ".id", m.id); !s) return s.error();
     if (m.name.empty()) return Error::invalidInput(where + ".name: must not be empty");
+    for (std::size_t t = 0; t < m.expertise.size(); ++t) {
+      if (auto s = validateId(where + ".expertise[" + std::to_string(t) + "]", m.expertise[t]); !s) {
+        return s.error();
+      }
+    }
     if (!ids.insert(m.id).second) {
       return Error::invalidInput(where + ".id: \"" + m.id + "\" appears twice");
     }
@@ -91,6 +86,11 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
     members[i].setId(command.members[i].id);
     members[i].setName(command.members[i].name);
     members[i].setRole(writeJuryRole(command.members[i].role));
+    const auto& tags = command.members[i].expertise;
+    if (!tags.empty()) {
+      auto expertise = members[i].initExpertise(static_cast<unsigned>(tags.size()));
+      for (unsigned t = 0; t < expertise.size(); ++t) expertise.set(t, tags[t]);
+    }
   }
   return std::vector<DomainEvent>{b.done()};
 }
@@ -104,18 +104,24 @@ Result<std::vector<DomainEvent>> declareConflict(const CampaignState& state,
                            "\" is not a member of the jury of campaign \"" + state.campaignId +
                            "\"");
   }
-  if (state.recused(command.jurorId, command.dossierId)) {
+  // A dismissed conflict may be declared again: new facts, a new ruling.
+  if (const ConflictRecord* known = state.conflict(command.jurorId, command.dossierId);
+      known != nullptr && known->status != ConflictStatus::Dismissed) {
     return Error::conflict("a conflict of interest of \"" + command.jurorId + "\" with dossier \"" +
-                           command.dossierId + "\" is already declared");
+                           command.dossierId + "\" is already declared (" +
+                           std::string(conflictStatusName(known->status)) + ")");
   }
   if (reason.empty()) {
     return Error::invalidInput(
         "a conflict of interest needs a reason (--reason): the link declared");
   }
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
-  auto declared = b.event.initConflictOfInterestDeclared();
+  auto declared = b.event.initConflictDeclared();
   declared.setJurorId(command.jurorId);
   declared.setDossierId(command.dossierId);
+  declared.setDeclaredBy(command.declaredBy == ConflictSource::Juror
+                             ? schema::ConflictSource::JUROR
+                             : schema::ConflictSource::ADMINISTRATOR);
   return std::vector<DomainEvent>{b.done()};
 }
 
@@ -174,8 +180,10 @@ Result<std::vector<DomainEvent>> decideCampaign(const CampaignState& state,
           return declareConflict(state, c, reason);
         } else if constexpr (std::is_same_v<C, campaign_command::ChangePhase>) {
           return changePhase(state, c, reason);
-        } else {
+        } else if constexpr (std::is_same_v<C, campaign_command::SetBudgetEnvelope>) {
           return setBudget(state, c, reason);
+        } else {
+          return decideJudging(state, c, reason);
         }
       },
       command);

@@ -52,14 +52,49 @@ const JuryMember* CampaignState::member(std::string_view id) const {
   return nullptr;
 }
 
+std::string_view conflictStatusName(ConflictStatus status) {
+  switch (status) {
+    case ConflictStatus::Pending:
+      return "pending";
+    case ConflictStatus::Upheld:
+      return "upheld";
+    case ConflictStatus::Dismissed:
+      return "dismissed";
+  }
+  return {};
+}
+
+const ConflictRecord* CampaignState::conflict(std::string_view jurorId,
+                                              std::string_view dossierId) const {
+  const auto it = conflicts.find({std::string(jurorId), std::string(dossierId)});
+  return it == conflicts.end() ? nullptr : &it->second;
+}
+
 bool CampaignState::recused(std::string_view jurorId, std::string_view dossierId) const {
-  return conflicts.count({std::string(jurorId), std::string(dossierId)}) > 0;
+  const ConflictRecord* c = conflict(jurorId, dossierId);
+  return c != nullptr && c->status == ConflictStatus::Upheld;
+}
+
+bool CampaignState::conflictPending(std::string_view jurorId, std::string_view dossierId) const {
+  const ConflictRecord* c = conflict(jurorId, dossierId);
+  return c != nullptr && c->status == ConflictStatus::Pending;
+}
+
+bool CampaignState::drawn(std::string_view dossierId) const {
+  return assignments.count(std::string(dossierId)) > 0;
 }
 
 std::vector<const JuryMember*> CampaignState::scorers(std::string_view dossierId) const {
   std::vector<const JuryMember*> out;
+  const auto assigned = assignments.find(std::string(dossierId));
   for (const JuryMember& m : jury) {
-    if (m.role == JuryRole::Juror && !recused(m.id, dossierId)) out.push_back(&m);
+    if (m.role != JuryRole::Juror || recused(m.id, dossierId)) continue;
+    if (assigned != assignments.end() &&
+        std::find(assigned->second.begin(), assigned->second.end(), m.id) ==
+            assigned->second.end()) {
+      continue;
+    }
+    out.push_back(&m);
   }
   return out;
 }
@@ -108,13 +143,90 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
       case E::JURY_APPOINTED:
         state.jury.clear();
         for (auto m : e.getJuryAppointed().getMembers()) {
-          state.jury.push_back(
-              {toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
+          JuryMember member{toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole()),
+                            {}};
+          for (auto tag : m.getExpertise()) member.expertise.push_back(toString(tag));
+          state.jury.push_back(std::move(member));
         }
         break;
       case E::CONFLICT_OF_INTEREST_DECLARED:
-        state.conflicts.insert({toString(e.getConflictOfInterestDeclared().getJurorId()),
-                                toString(e.getConflictOfInterestDeclared().getDossierId())});
+        // Written before rulings existed: it took effect at once.
+        state.conflicts[{toString(e.getConflictOfInterestDeclared().getJurorId()),
+                         toString(e.getConflictOfInterestDeclared().getDossierId())}] = {
+            ConflictStatus::Upheld, ConflictSource::Administrator};
+        break;
+      case E::CONFLICT_DECLARED: {
+        const auto d = e.getConflictDeclared();
+        state.conflicts[{toString(d.getJurorId()), toString(d.getDossierId())}] = {
+            ConflictStatus::Pending, d.getDeclaredBy() == schema::ConflictSource::JUROR
+                                         ? ConflictSource::Juror
+                                         : ConflictSource::Administrator};
+        break;
+      }
+      case E::CONFLICT_RULED: {
+        const auto r = e.getConflictRuled();
+        auto it = state.conflicts.find({toString(r.getJurorId()), toString(r.getDossierId())});
+        if (it == state.conflicts.end()) {
+          return Error::corruption("ConflictRuled on a conflict never declared");
+        }
+        it->second.status = r.getUpheld() ? ConflictStatus::Upheld : ConflictStatus::Dismissed;
+        break;
+      }
+      case E::ASSIGNMENT_COMMITTED: {
+        const auto c = e.getAssignmentCommitted();
+        state.assignmentCommitment = AssignmentCommitment{
+            c.getAlgorithmVersion(), c.getJurorsPerDossier(), c.getExpertiseRequired(),
+            toString(c.getSeedCommitment())};
+        break;
+      }
+      case E::ASSIGNMENT_DRAWN: {
+        const auto d = e.getAssignmentDrawn();
+        if (!state.draw) {
+          state.draw = DrawRecord{toString(d.getSeed()), toString(d.getInputsHash()),
+                                  d.getDossierCount(), 0, d.getParts()};
+        }
+        ++state.draw->partsFolded;
+        for (auto dossier : d.getDossiers()) {
+          std::vector<std::string> jurors;
+          for (auto j : dossier.getJurorIds()) jurors.push_back(toString(j));
+          state.assignments[toString(dossier.getDossierId())] = std::move(jurors);
+        }
+        break;
+      }
+      case E::ASSIGNMENT_CHANGED: {
+        const auto c = e.getAssignmentChanged();
+        auto& jurors = state.assignments[toString(c.getDossierId())];
+        const std::string removed = toString(c.getRemovedJurorId());
+        jurors.erase(std::remove(jurors.begin(), jurors.end(), removed), jurors.end());
+        if (c.hasAddedJurorId() && c.getAddedJurorId().size() > 0) {
+          jurors.push_back(toString(c.getAddedJurorId()));
+          std::sort(jurors.begin(), jurors.end());
+        }
+        break;
+      }
+      case E::SCORING_ROUND_FROZEN:
+        state.roundFrozen = true;
+        break;
+      case E::SCORING_ROUND_CLOSED:
+        state.roundFrozen = true;
+        state.roundClosed = true;
+        for (auto d : e.getScoringRoundClosed().getDossiers()) {
+          state.roundMeans[toString(d.getDossierId())] = {d.getJurors(), d.getRawMeanMilli(),
+                                                          d.getNormalisedMeanMilli()};
+        }
+        break;
+      case E::CONSENSUS_RECORDED:
+        state.consensus[toString(e.getConsensusRecorded().getDossierId())] =
+            e.getConsensusRecorded().getSpreadMilli();
+        break;
+      case E::SELECTION_RECORDED:
+        if (!state.selection) state.selection.emplace();
+        for (auto line : e.getSelectionRecorded().getLines()) {
+          (*state.selection)[toString(line.getDossierId())] = line.getSelected();
+        }
+        break;
+      case E::LOT_SEED_COMMITTED:
+        state.lotSeedCommitment = toString(e.getLotSeedCommitted().getSeedCommitment());
         break;
       case E::PHASE_CHANGED:
         state.phase = readPhase(e.getPhaseChanged().getPhase());

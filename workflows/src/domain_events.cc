@@ -119,6 +119,52 @@ std::string flattenMessage(capnp::MessageBuilder& message) {
   return {chars.begin(), chars.size()};
 }
 
+namespace {
+
+// The judging enums are declared in the same order as their schema
+// counterparts (events.capnp), so they convert by value. A value a newer
+// parcours might write reads as the default, as the other rules' enums do.
+template <typename To, typename From>
+To sameOrdinal(From value, To last) {
+  const auto ordinal = static_cast<unsigned>(value);
+  return ordinal <= static_cast<unsigned>(last) ? static_cast<To>(ordinal) : To{};
+}
+
+void writeJudging(const judging::JudgingRules& j, schema::JudgingRules::Builder out) {
+  out.setJurorsPerDossier(j.jurorsPerDossier);
+  out.setExpertiseRequired(j.expertiseRequired);
+  out.setNormalisation(static_cast<schema::NormalisationRule>(j.normalisation));
+  out.setMinScoresPerJuror(j.minScoresPerJuror);
+  out.setMaxSpreadMilli(j.maxSpreadMilli);
+  out.setQuorumCounts(static_cast<schema::QuorumCounts>(j.quorumCounts));
+  out.setMajorityBase(static_cast<schema::MajorityBase>(j.majorityBase));
+  out.setAbstentions(static_cast<schema::Abstentions>(j.abstentions));
+  out.setBallot(static_cast<schema::Ballot>(j.ballot));
+  out.setTieBreak(static_cast<schema::TieBreak>(j.tieBreak));
+  out.setChairId(j.chairId);
+  out.setSelection(static_cast<schema::SelectionRule>(j.selection));
+}
+
+judging::JudgingRules readJudging(schema::JudgingRules::Reader in) {
+  using namespace judging;
+  JudgingRules j;
+  j.jurorsPerDossier = in.getJurorsPerDossier();
+  j.expertiseRequired = in.getExpertiseRequired();
+  j.normalisation = sameOrdinal(in.getNormalisation(), NormalisationRule::ZScore);
+  j.minScoresPerJuror = in.getMinScoresPerJuror();
+  j.maxSpreadMilli = in.getMaxSpreadMilli();
+  j.quorumCounts = sameOrdinal(in.getQuorumCounts(), QuorumCounts::Present);
+  j.majorityBase = sameOrdinal(in.getMajorityBase(), MajorityBase::Eligible);
+  j.abstentions = sameOrdinal(in.getAbstentions(), Abstentions::NotCounted);
+  j.ballot = sameOrdinal(in.getBallot(), Ballot::Secret);
+  j.tieBreak = sameOrdinal(in.getTieBreak(), TieBreak::Lot);
+  j.chairId = toString(in.getChairId());
+  j.selection = sameOrdinal(in.getSelection(), SelectionRule::Exact);
+  return j;
+}
+
+}  // namespace
+
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) {
   out.setName(rules.name);
   out.setOrganiser(rules.organiser);
@@ -164,6 +210,9 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   out.setBudgetEnvelopeCents(rules.budgetEnvelopeCents);
   out.setPerDossierCapCents(rules.perDossierCapCents);
   out.setNotes(rules.notes);
+  // Left unset when it says nothing new, so rules without judging rules
+  // encode to the bytes they always did (a replay compares bytes).
+  if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
 }
 
 CampaignRules readRules(schema::CampaignRules::Reader in) {
@@ -203,6 +252,7 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   rules.budgetEnvelopeCents = in.getBudgetEnvelopeCents();
   rules.perDossierCapCents = in.getPerDossierCapCents();
   rules.notes = toString(in.getNotes());
+  if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }
 

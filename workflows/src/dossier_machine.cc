@@ -27,6 +27,7 @@
 
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
+#include "vote_decision.h"
 
 namespace parcours::workflows {
 namespace {
@@ -123,46 +124,18 @@ Scoring computeScoring(const Context& c) {
                : static_cast<std::uint32_t>((numerator * 1000 + denominator / 2) / denominator);
   };
   s.meanMilli = roundedMilli(weighted, std::uint64_t{s.jurorsCounted} * weightSum);
+  // Under z_score normalisation the closed round's normalised mean decides
+  // (the raw means stay in the criteria's and the round's records).
+  if (rules.judging.normalisation == judging::NormalisationRule::ZScore) {
+    if (auto round = c.campaign.roundMeans.find(c.dossierId); round != c.campaign.roundMeans.end()) {
+      s.meanMilli = static_cast<std::uint32_t>(round->second.normalisedMeanMilli);
+    }
+  }
   for (std::size_t i = 0; i < rules.criteria.size(); ++i) {
     s.criterionMeans.emplace_back(rules.criteria[i].id,
                                   roundedMilli(perCriterion[i], s.jurorsCounted));
   }
   return s;
-}
-
-// The votes of the current voters (recused members' votes do not count).
-struct Tally {
-  std::uint32_t yes = 0, no = 0, abstain = 0, voters = 0;
-  std::uint32_t cast() const { return yes + no + abstain; }
-};
-
-Tally computeTally(const Context& c) {
-  Tally t;
-  for (const JuryMember* voter : c.campaign.voters(c.dossierId)) {
-    ++t.voters;
-    auto it = c.dossier.votes.find(voter->id);
-    if (it == c.dossier.votes.end()) continue;
-    if (it->second == VoteChoice::Yes) ++t.yes;
-    if (it->second == VoteChoice::No) ++t.no;
-    if (it->second == VoteChoice::Abstain) ++t.abstain;
-  }
-  return t;
-}
-
-std::uint32_t quorumVotes(const Context& c, std::uint32_t voters) {
-  return (voters * c.rules().quorumPercent + 99) / 100;  // rounded up
-}
-
-bool carried(const Context& c, const Tally& t) {
-  switch (c.rules().majority) {
-    case Majority::Simple:
-      return t.yes > t.no;
-    case Majority::Absolute:
-      return 2 * t.yes > t.cast();
-    case Majority::TwoThirds:
-      return t.cast() > 0 && 3 * t.yes >= 2 * t.cast();
-  }
-  return false;
 }
 
 // ------------------------------------------------------------ emitting
@@ -402,8 +375,25 @@ struct JurorMayScore : Guard<JurorMayScore> {
     }
     if (c.campaign.recused(e.jurorId, c.dossierId)) {
       return c.refuse(Error::refused("juror \"" + e.jurorId +
-                                     "\" declared a conflict of interest with dossier \"" +
+                                     "\" has an upheld conflict of interest with dossier \"" +
                                      c.dossierId + "\" and may not score it"));
+    }
+    if (c.campaign.conflictPending(e.jurorId, c.dossierId)) {
+      return c.refuse(Error::refused("juror \"" + e.jurorId +
+                                     "\" declared a conflict of interest with dossier \"" +
+                                     c.dossierId +
+                                     "\" that awaits a ruling: no score until it is ruled"));
+    }
+    if (c.campaign.drawn(c.dossierId)) {
+      const auto& drawn = c.campaign.assignments.at(c.dossierId);
+      if (std::find(drawn.begin(), drawn.end(), e.jurorId) == drawn.end()) {
+        return c.refuse(Error::refused("juror \"" + e.jurorId + "\" was not drawn for dossier \"" +
+                                       c.dossierId + "\""));
+      }
+    }
+    if (c.campaign.roundFrozen) {
+      return c.refuse(Error::refused("the scoring round of campaign \"" + c.campaign.campaignId +
+                                     "\" is closed: scores are frozen"));
     }
     return true;
   }
@@ -443,6 +433,20 @@ struct ScoresMatchCriteria : Guard<ScoresMatchCriteria> {
 
 struct EveryScoreIn : Guard<EveryScoreIn> {
   static bool test(Context& c, const cmd::CloseScoring&) {
+    if (c.rules().judging.normalisation == judging::NormalisationRule::ZScore &&
+        c.campaign.roundMeans.count(c.dossierId) == 0) {
+      return c.refuse(Error::refused(
+          "scoring of dossier \"" + c.dossierId +
+          "\" closes after the campaign's scoring round: under z_score normalisation its mean "
+          "comes from the round (" + c.rulesRef() + ")"));
+    }
+    for (const auto& [pair, record] : c.campaign.conflicts) {
+      if (pair.second == c.dossierId && record.status == ConflictStatus::Pending) {
+        return c.refuse(Error::refused("the conflict of interest of \"" + pair.first +
+                                       "\" with dossier \"" + c.dossierId +
+                                       "\" awaits a ruling"));
+      }
+    }
     const Scoring s = computeScoring(c);
     if (s.jurorsCounted == 0 && s.missing.empty()) {
       return c.refuse(Error::refused("no juror may score dossier \"" + c.dossierId +
@@ -487,24 +491,38 @@ struct VoterMayVote : Guard<VoterMayVote> {
   }
 };
 
+// The vote's close, counted by decideVote under the judging rules.
 struct Quorate : Guard<Quorate> {
-  static bool test(Context& c, const cmd::CloseVote&) {
-    const Tally t = computeTally(c);
-    const std::uint32_t needed = quorumVotes(c, t.voters);
-    if (t.voters > 0 && t.cast() >= needed) return true;
-    return c.refuse(Error::refused("no quorum: " + std::to_string(t.cast()) + " of " +
-                                   std::to_string(t.voters) + " voters voted on dossier \"" +
-                                   c.dossierId + "\", the quorum is " +
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    auto v = decideVote(c.campaign, c.dossier, e);
+    if (!v) return c.refuse(std::move(v).takeError());
+    if (v->quorumReached) return true;
+    const bool countsPresent =
+        c.rules().judging.quorumCounts == judging::QuorumCounts::Present;
+    const std::string counted =
+        countsPresent ? std::to_string(v->present.size()) + " of " + std::to_string(v->eligible) +
+                            " voters were present for dossier \""
+                      : std::to_string(v->yes + v->no + v->abstain) + " of " +
+                            std::to_string(v->eligible) + " voters voted on dossier \"";
+    return c.refuse(Error::refused("no quorum: " + counted + c.dossierId + "\", the quorum is " +
                                    std::to_string(c.rules().quorumPercent) + "% (" +
-                                   std::to_string(needed) + " votes; " + c.rulesRef() + ")"));
+                                   std::to_string(v->quorumNeeded) +
+                                   (countsPresent ? " present; " : " votes; ") + c.rulesRef() +
+                                   ")"));
   }
 };
 
 struct Carried : Guard<Carried> {
-  static bool test(Context& c, const cmd::CloseVote&) { return carried(c, computeTally(c)); }
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    auto v = decideVote(c.campaign, c.dossier, e);
+    return v && v->carried;
+  }
 };
 struct NotCarried : Guard<NotCarried> {
-  static bool test(Context& c, const cmd::CloseVote&) { return !carried(c, computeTally(c)); }
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    auto v = decideVote(c.campaign, c.dossier, e);
+    return v && !v->carried;
+  }
 };
 
 struct AwardAllowed : Guard<AwardAllowed> {
@@ -523,6 +541,14 @@ struct AwardAllowed : Guard<AwardAllowed> {
     if (c.campaign.envelopeCents == 0) {
       return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
                                      "\" grants no funding: its envelope is €0.00"));
+    }
+    if (c.campaign.selection) {
+      const auto selected = c.campaign.selection->find(c.dossierId);
+      if (selected == c.campaign.selection->end() || !selected->second) {
+        return c.refuse(Error::refused(
+            "dossier \"" + c.dossierId + "\" is not selected in the recorded selection of campaign \"" +
+            c.campaign.campaignId + "\": only selected dossiers are funded"));
+      }
     }
     if (rules.perDossierCapCents > 0 && e.amountCents > rules.perDossierCapCents) {
       return c.refuse(Error::refused(
@@ -637,15 +663,30 @@ struct EmitVote : Action<EmitVote> {
 };
 
 struct EmitVoteClosed : Action<EmitVoteClosed> {
-  static void run(Context& c, const cmd::CloseVote&) {
-    const Tally t = computeTally(c);
+  static void run(Context& c, const cmd::CloseVote& e) {
+    auto v = decideVote(c.campaign, c.dossier, e);  // Quorate held: it decides
+    if (!v) {
+      c.refuse(std::move(v).takeError());
+      return;
+    }
     DossierEventBuilder b(c);
     auto closed = b.event.initVoteClosed();
-    closed.setYes(t.yes);
-    closed.setNo(t.no);
-    closed.setAbstain(t.abstain);
-    closed.setEligibleVoters(t.voters);
-    closed.setCarried(carried(c, t));
+    closed.setYes(v->yes);
+    closed.setNo(v->no);
+    closed.setAbstain(v->abstain);
+    closed.setEligibleVoters(v->eligible);
+    closed.setCarried(v->carried);
+    if (v->extended) {
+      auto present = closed.initPresent(static_cast<unsigned>(v->present.size()));
+      for (unsigned i = 0; i < present.size(); ++i) present.set(i, v->present[i]);
+      auto recused = closed.initRecused(static_cast<unsigned>(v->recused.size()));
+      for (unsigned i = 0; i < recused.size(); ++i) recused.set(i, v->recused[i]);
+      closed.setQuorumNeeded(v->quorumNeeded);
+      closed.setTie(v->tie);
+      closed.setTieBreakUsed(static_cast<schema::TieBreak>(v->tieBreakUsed));
+      closed.setTieBreakDetail(v->tieBreakDetail);
+      closed.setLotSeed(e.lotSeed);
+    }
     b.emitTo(c);
   }
 };

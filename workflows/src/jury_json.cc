@@ -1,4 +1,4 @@
-// Jury files ({"members": [{"id", "name", "role"}]}): the same reader as
+// Jury files ({"members": [{"id", "name", "role", "expertise"}]}): the same reader as
 // campaign definitions and submissions, so a jury file gets the same
 // checks (size, depth, duplicate fields, unknown fields) and messages that
 // name the path. Whether the jury holds (ids well formed and given once,
@@ -16,11 +16,12 @@ Result<std::vector<JuryMember>> parseJury(std::string_view text) {
   json_input::Fields top(&*document, "", {"members"}, error, false);
   std::vector<JuryMember> jury;
   for (json_input::Fields& item :
-       top.objects("members", json_input::required, {"id", "name", "role"})) {
+       top.objects("members", json_input::required, {"id", "name", "role", "expertise"})) {
     JuryMember member;
     member.id = item.string("id", json_input::required);
     member.name = item.string("name", json_input::required);
     const std::string role = item.string("role", json_input::required);
+    member.expertise = item.strings("expertise", json_input::optional);
     if (item.failed()) break;
     auto parsed = parseJuryRole(role);
     if (!parsed) {

@@ -130,6 +130,14 @@ std::string_view commandName(const DossierCommand& command) {
   return commandNames[command.index()];
 }
 
+std::string formatMilli(std::int64_t milli) {
+  const std::uint64_t magnitude =
+      milli < 0 ? 0 - static_cast<std::uint64_t>(milli) : static_cast<std::uint64_t>(milli);
+  std::string fraction = std::to_string(magnitude % 1000);
+  return (milli < 0 ? "-" : "") + std::to_string(magnitude / 1000) + "." +
+         std::string(3 - fraction.size(), '0') + fraction;
+}
+
 std::string formatEuros(std::int64_t cents) {
   const bool negative = cents < 0;
   const std::uint64_t magnitude =

@@ -58,6 +58,73 @@ std::uint32_t readThreshold(Fields& top) {
   return static_cast<std::uint32_t>(rounded);
 }
 
+// A judging rule written by name ("z_score"); `fallback` when absent.
+template <typename Enum, typename Parse>
+Enum readName(Fields& object, std::string_view key, Parse parse, Enum fallback,
+              std::string_view choices) {
+  const std::string name = object.string(key, optional);
+  if (name.empty() || object.failed()) return fallback;
+  if (const std::optional<Enum> value = parse(name)) return *value;
+  object.fail(json_input::fieldPath(object.path(), key),
+              json_input::inQuotes(name) + " is not one of " + std::string(choices));
+  return fallback;
+}
+
+// A spread or threshold written on the criteria's scale (2.5), kept in
+// thousandths; finer values would be rounded silently, so they are refused.
+std::uint32_t readMilli(Fields& object, std::string_view key) {
+  const double value = object.number(key, optional, 0, 1000);
+  const double milli = std::round(value * 1000);
+  if (std::fabs(value * 1000 - milli) > 1e-6) {
+    object.fail(json_input::fieldPath(object.path(), key),
+                Json(value).dump() + " has more than three decimals");
+    return 0;
+  }
+  return static_cast<std::uint32_t>(milli);
+}
+
+// The vote's optional details (docs/judging.md), next to its body, quorum
+// and majority.
+void readVoteDetails(Fields& vote, judging::JudgingRules& j) {
+  using namespace judging;
+  j.quorumCounts = readName(vote, "quorum_counts", parseQuorumCounts, QuorumCounts::VotesCast,
+                            "\"votes_cast\", \"present\"");
+  j.majorityBase = readName(vote, "majority_base", parseMajorityBase, MajorityBase::VotesCast,
+                            "\"votes_cast\", \"present\", \"eligible\"");
+  j.abstentions = readName(vote, "abstentions", parseAbstentions, Abstentions::CountAsCast,
+                           "\"count_as_cast\", \"not_counted\"");
+  j.ballot = readName(vote, "ballot", parseBallot, Ballot::RollCall, "\"roll_call\", \"secret\"");
+  j.tieBreak = readName(vote, "tie_break", parseTieBreak, TieBreak::None,
+                        "\"none\", \"chair_casting_vote\", \"earlier_submission\", \"lot\"");
+  j.chairId = vote.string("chair", optional);
+}
+
+void readJudging(Fields& top, judging::JudgingRules& j) {
+  using namespace judging;
+  Fields judging =
+      top.object("judging", optional, {"assignment", "normalisation", "disagreement", "selection"});
+  Fields assignment = judging.object("assignment", optional, {"jurors_per_dossier", "expertise"});
+  j.jurorsPerDossier =
+      static_cast<std::uint32_t>(assignment.integer("jurors_per_dossier", optional, 0, 1000));
+  const std::string expertise = assignment.string("expertise", optional);
+  if (expertise == "required") {
+    j.expertiseRequired = true;
+  } else if (!expertise.empty() && expertise != "ignored" && !assignment.failed()) {
+    assignment.fail("judging.assignment.expertise",
+                    json_input::inQuotes(expertise) + " is not one of \"required\", \"ignored\"");
+  }
+  Fields normalisation = judging.object("normalisation", optional, {"rule", "min_scores_per_juror"});
+  j.normalisation = readName(normalisation, "rule", parseNormalisationRule,
+                             NormalisationRule::None, "\"none\", \"z_score\"");
+  j.minScoresPerJuror = static_cast<std::uint32_t>(
+      normalisation.integer("min_scores_per_juror", optional, 0, 100000));
+  Fields disagreement = judging.object("disagreement", optional, {"max_spread"});
+  j.maxSpreadMilli = readMilli(disagreement, "max_spread");
+  Fields selection = judging.object("selection", optional, {"rule"});
+  j.selection = readName(selection, "rule", parseSelectionRule, SelectionRule::RankSkip,
+                         "\"rank_skip\", \"rank_stop\", \"exact\"");
+}
+
 void readDeadline(Fields& top, CampaignRules& rules) {
   Fields deadline = top.object("deadline", required, {"local", "time_zone"});
   rules.deadlineLocal = deadline.string("local", required);
@@ -91,7 +158,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   Fields top(&*document, "",
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
-              "notes"},
+              "judging", "notes"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -118,16 +185,20 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
     rules.criteria.push_back(std::move(criterion));
   }
   rules.thresholdMilli = readThreshold(top);
-  Fields vote = top.object("vote", required, {"body", "quorum_percent", "majority"});
+  Fields vote = top.object("vote", required,
+                           {"body", "quorum_percent", "majority", "quorum_counts", "majority_base",
+                            "abstentions", "ballot", "tie_break", "chair"});
   rules.votingBody = readVotingBody(vote);
   rules.quorumPercent =
       static_cast<std::uint32_t>(vote.integer("quorum_percent", required, 1, 100));
   rules.majority = readMajority(vote);
+  readVoteDetails(vote, rules.judging);
   rules.labelName = top.string("label_name", optional);
   Fields budget = top.object("budget", optional, {"envelope_cents", "per_dossier_cap_cents"});
   rules.budgetEnvelopeCents = budget.integer("envelope_cents", required, 0, json_input::centsMax);
   rules.perDossierCapCents =
       budget.integer("per_dossier_cap_cents", optional, 0, json_input::centsMax);
+  readJudging(top, rules.judging);
   rules.notes = top.string("notes", optional);
 
   if (top.failed()) return *error;

@@ -37,7 +37,7 @@ Status checkText(std::string_view path, std::string_view text, bool required) {
 }
 
 // 6000 → "6", 6500 → "6.5", 6250 → "6.25": thresholds as the file wrote them.
-std::string formatMilli(std::uint32_t milli) {
+std::string formatTrimmedMilli(std::uint32_t milli) {
   std::string out = std::to_string(milli / 1000);
   if (std::uint32_t rest = milli % 1000; rest != 0) {
     std::string decimals = std::to_string(1000 + rest).substr(1);
@@ -162,7 +162,7 @@ Status checkThreshold(const CampaignRules& r) {
     const Criterion& c = r.criteria[i];
     if (r.thresholdMilli < std::uint64_t{c.scaleMin} * 1000 ||
         r.thresholdMilli > std::uint64_t{c.scaleMax} * 1000) {
-      return fieldError("threshold", formatMilli(r.thresholdMilli) + " is outside the scale of " +
+      return fieldError("threshold", formatTrimmedMilli(r.thresholdMilli) + " is outside the scale of " +
                                          itemPath("criteria", i) + " " + inQuotes(c.id) + " (" +
                                          std::to_string(c.scaleMin) + " to " +
                                          std::to_string(c.scaleMax) + ")");
@@ -181,6 +181,54 @@ Status checkVote(const CampaignRules& r) {
                       "unknown majority " + std::to_string(static_cast<int>(r.majority)));
   }
   return checkRange("vote.quorum_percent", r.quorumPercent, 1, 100);
+}
+
+// The judging rules must make sense together: a chair's casting vote needs
+// a chair and a ballot whose votes are known; normalisation needs enough
+// scores to mean anything; selection by score needs an envelope to select in.
+Status checkJudging(const CampaignRules& r) {
+  using namespace judging;
+  const JudgingRules& j = r.judging;
+  if (auto s = checkRange("judging.assignment.jurors_per_dossier", j.jurorsPerDossier, 0, 1000);
+      !s) {
+    return s;
+  }
+  if (j.expertiseRequired && j.jurorsPerDossier == 0) {
+    return fieldError("judging.assignment.expertise",
+                      "\"required\" matches drawn jurors to dossiers, but no jurors are drawn "
+                      "(jurors_per_dossier is 0)");
+  }
+  if (j.normalisation == NormalisationRule::ZScore && j.minScoresPerJuror < 2) {
+    return fieldError("judging.normalisation.min_scores_per_juror",
+                      "z_score needs at least 2 scores per juror to measure a deviation, got " +
+                          std::to_string(j.minScoresPerJuror));
+  }
+  if (j.tieBreak == TieBreak::ChairCastingVote) {
+    if (j.chairId.empty()) {
+      return fieldError("vote.chair", "the tie-break chair_casting_vote needs the chair's id");
+    }
+    if (auto s = validateId("vote.chair", j.chairId); !s) return s;
+    if (j.ballot == Ballot::Secret) {
+      return fieldError("vote.tie_break",
+                        "chair_casting_vote cannot break a tie in a secret ballot: the chair's "
+                        "vote is not known");
+    }
+  } else if (!j.chairId.empty()) {
+    return fieldError("vote.chair", "a chair is named, but the tie-break is " +
+                                        inQuotes(tieBreakName(j.tieBreak)) +
+                                        ", not chair_casting_vote");
+  }
+  if (r.majority == Majority::TwoThirds && j.tieBreak != TieBreak::None) {
+    return fieldError("vote.tie_break",
+                      "a two_thirds majority is more than half by definition: breaking a tie "
+                      "would carry a motion with half the votes; use \"none\"");
+  }
+  if (r.majority == Majority::Simple && j.majorityBase != MajorityBase::VotesCast) {
+    return fieldError("vote.majority_base",
+                      "a simple majority compares yes with no; a base applies to absolute and "
+                      "two_thirds majorities");
+  }
+  return okStatus();
 }
 
 Status checkBudget(const CampaignRules& r) {
@@ -265,6 +313,7 @@ Status validateRules(const CampaignRules& r) {
   if (auto s = checkVote(r); !s) return s;
   if (auto s = checkText("label_name", r.labelName, false); !s) return s;
   if (auto s = checkBudget(r); !s) return s;
+  if (auto s = checkJudging(r); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -276,7 +325,7 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          thresholdMilli == o.thresholdMilli && votingBody == o.votingBody &&
          quorumPercent == o.quorumPercent && majority == o.majority && labelName == o.labelName &&
          budgetEnvelopeCents == o.budgetEnvelopeCents &&
-         perDossierCapCents == o.perDossierCapCents && notes == o.notes;
+         perDossierCapCents == o.perDossierCapCents && notes == o.notes && judging == o.judging;
 }
 
 }  // namespace parcours::workflows

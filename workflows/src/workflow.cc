@@ -3,7 +3,10 @@
 #include <map>
 #include <mutex>
 
+#include "dossier_fold.h"
 #include "json_input.h"
+#include "judging_decisions.h"
+#include "judging_inputs.h"
 #include "parcours/engine/command_runner.h"
 #include "parcours/workflows/dossier_machine.h"
 
@@ -29,6 +32,8 @@ Status foldTail(const store::EventLog& log, const std::string& streamId, State& 
   }
 }
 
+}  // namespace
+
 Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId) {
   DossierState state;
   state.dossierId = dossierId;
@@ -39,6 +44,8 @@ Result<DossierState> foldDossier(const store::EventLog& log, const std::string& 
   if (!folded) return folded.error();
   return state;
 }
+
+namespace {
 
 Result<std::vector<store::NewEvent>> toNewEvents(std::vector<DomainEvent> events) {
   std::vector<store::NewEvent> out;
@@ -148,6 +155,25 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
     return Error::invalidInput("the definition opens campaign \"" + open->definition.campaignId +
                                "\", not \"" + campaignId + "\"");
   }
+  // Closing a scoring round takes two appends: the freeze, then the close
+  // over the scores gathered after it (see ScoringRoundFrozen). The freeze
+  // runs under its own command id, so the close keeps the caller's.
+  if (std::holds_alternative<campaign_command::CloseRound>(command)) {
+    auto state = campaigns_->get(campaignId);
+    if (!state) return std::move(state).takeError();
+    if ((*state)->exists && !(*state)->roundFrozen) {
+      CommandContext freeze = context;
+      if (!freeze.metadata.commandId.empty()) freeze.metadata.commandId += ":freeze";
+      auto frozen = decideCampaignCommand(campaignId, command, freeze);
+      if (!frozen) return frozen;
+    }
+  }
+  return decideCampaignCommand(campaignId, command, context);
+}
+
+Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& campaignId,
+                                                            const CampaignCommand& command,
+                                                            const CommandContext& context) {
   auto result = engine::runCommand(
       log_, clock_, context.metadata,
       [&](const engine::Decision&) -> Result<std::vector<store::StreamWrite>> {
@@ -161,7 +187,10 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
                                    campaignId + "\"");
           }
         }
-        auto events = decideCampaign(**state, command, context.reason);
+        Result<CampaignCommand> gathered = command;
+        if ((*state)->exists) gathered = gatherJudgingInputs(dossierLookup(), **state, command);
+        if (!gathered) return gathered.error();
+        auto events = decideCampaign(**state, *gathered, context.reason);
         if (!events) return std::move(events).takeError();
         auto newEvents = toNewEvents(std::move(events).value());
         if (!newEvents) return newEvents.error();
@@ -172,6 +201,25 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
         return writes;
       });
   return sameCommandOnly(std::move(result), campaignStream(campaignId), context.metadata);
+}
+
+DossierLookup Workflow::dossierLookup() const {
+  return [this](const std::string& dossierId) { return foldDossier(log_, dossierId); };
+}
+
+Result<judging::SelectionResult> Workflow::previewSelection(const std::string& campaignId) const {
+  auto state = campaigns_->get(campaignId);
+  if (!state) return std::move(state).takeError();
+  if (!(*state)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
+  auto gathered =
+      gatherJudgingInputs(dossierLookup(), **state, campaign_command::RecordSelection{});
+  if (!gathered) return gathered.error();
+  const auto& command = std::get<campaign_command::RecordSelection>(*gathered);
+  if (command.candidates.empty()) {
+    return Error::refused("campaign \"" + campaignId +
+                          "\" has no dossier carried by the vote to select from");
+  }
+  return computeSelection(**state, command);
 }
 
 Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,

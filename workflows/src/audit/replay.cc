@@ -1,5 +1,7 @@
 #include "parcours/workflows/replay.h"
 
+#include "judging_inputs.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -127,8 +129,12 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
 
 // The campaign command a campaign decision's event records; nullopt for a
 // FundingCommitted, which only a dossier's grant yields.
-Result<std::optional<CampaignCommand>> campaignCommandOf(const store::RecordedEvent& first,
-                                                         std::string& reason) {
+// The judging commands' gathered inputs (dossier strands, score sheets,
+// candidates) are filled afterwards from the replay's dossier folds, as
+// the workflow service filled them from the log.
+Result<std::optional<CampaignCommand>> campaignCommandOf(
+    const store::RecordedEvent& first, const std::vector<const store::RecordedEvent*>& run,
+    std::string& reason) {
   using E = schema::CampaignEvent;
   using Out = std::optional<CampaignCommand>;
   return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<Out> {
@@ -142,8 +148,10 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(const store::RecordedEv
       case E::JURY_APPOINTED: {
         campaign_command::AppointJury jury;
         for (auto m : e.getJuryAppointed().getMembers()) {
-          jury.members.push_back(
-              {toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole())});
+          JuryMember member{toString(m.getId()), toString(m.getName()), readJuryRole(m.getRole()),
+                            {}};
+          for (auto tag : m.getExpertise()) member.expertise.push_back(toString(tag));
+          jury.members.push_back(std::move(member));
         }
         return Out(std::move(jury));
       }
@@ -157,6 +165,57 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(const store::RecordedEv
         return Out(campaign_command::SetBudgetEnvelope{e.getBudgetEnvelopeSet().getEnvelopeCents()});
       case E::FUNDING_COMMITTED:
         return Out();
+      case E::CONFLICT_DECLARED: {
+        const auto d = e.getConflictDeclared();
+        return Out(campaign_command::DeclareConflict{
+            toString(d.getJurorId()), toString(d.getDossierId()),
+            d.getDeclaredBy() == schema::ConflictSource::JUROR ? ConflictSource::Juror
+                                                               : ConflictSource::Administrator});
+      }
+      case E::CONFLICT_RULED: {
+        const auto r = e.getConflictRuled();
+        return Out(campaign_command::RuleConflict{toString(r.getJurorId()),
+                                                  toString(r.getDossierId()), r.getUpheld(), {}});
+      }
+      case E::ASSIGNMENT_COMMITTED:
+        return Out(campaign_command::CommitAssignment{
+            toString(e.getAssignmentCommitted().getSeedCommitment())});
+      case E::ASSIGNMENT_DRAWN: {
+        // The dossiers drawn are the command's: every part of the append.
+        campaign_command::RevealAssignment reveal{toString(e.getAssignmentDrawn().getSeed()), {},
+                                                  {}};
+        for (const store::RecordedEvent* part : run) {
+          auto ids = readPayload<E>(part->payload, part->eventType,
+                                    [&](E::Reader p) -> Result<std::vector<std::string>> {
+                                      std::vector<std::string> out;
+                                      if (!p.isAssignmentDrawn()) return out;
+                                      for (auto d : p.getAssignmentDrawn().getDossiers()) {
+                                        out.push_back(toString(d.getDossierId()));
+                                      }
+                                      return out;
+                                    });
+          if (!ids) return ids.error();
+          reveal.dossierIds.insert(reveal.dossierIds.end(), ids->begin(), ids->end());
+        }
+        return Out(std::move(reveal));
+      }
+      case E::ASSIGNMENT_CHANGED: {
+        const auto c = e.getAssignmentChanged();
+        return Out(campaign_command::ChangeAssignment{toString(c.getDossierId()),
+                                                      toString(c.getRemovedJurorId()),
+                                                      toString(c.getAddedJurorId())});
+      }
+      case E::SCORING_ROUND_FROZEN:
+      case E::SCORING_ROUND_CLOSED:
+        return Out(campaign_command::CloseRound{});
+      case E::CONSENSUS_RECORDED:
+        return Out(campaign_command::RecordConsensus{
+            toString(e.getConsensusRecorded().getDossierId()), 0});
+      case E::SELECTION_RECORDED:
+        return Out(campaign_command::RecordSelection{});
+      case E::LOT_SEED_COMMITTED:
+        return Out(campaign_command::CommitLotSeed{
+            toString(e.getLotSeedCommitted().getSeedCommitment())});
     }
     return Error::corruption("event " + std::to_string(first.position) +
                              " is a campaign event of an unknown kind");
@@ -164,9 +223,13 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(const store::RecordedEv
 }
 
 std::string_view campaignCommandName(const CampaignCommand& command) {
-  static constexpr std::string_view names[] = {"open",         "amend rules",  "appoint jury",
-                                               "declare conflict", "change phase",
-                                               "set budget envelope"};
+  // In the order of the CampaignCommand variant's alternatives.
+  static constexpr std::string_view names[] = {
+      "open",           "amend rules",      "appoint jury",     "declare conflict",
+      "change phase",   "set budget envelope", "rule on a conflict", "commit the draw's seed",
+      "reveal the draw", "change the draw", "close the scoring round", "record a consensus",
+      "record the selection", "commit the lot's seed"};
+  static_assert(std::size(names) == std::variant_size_v<CampaignCommand>);
   return names[command.index()];
 }
 
@@ -342,7 +405,9 @@ class Replayer {
   Status replayCampaignDecision(std::size_t first) {
     const store::RecordedEvent& head = events_[first];
     std::string reason;
-    auto command = campaignCommandOf(head, reason);
+    std::vector<const store::RecordedEvent*> run;
+    for (std::size_t j : runFrom(first, true)) run.push_back(&events_[j]);
+    auto command = campaignCommandOf(head, run, reason);
     if (!command) return command.error();
     const std::string campaignId = head.streamId.substr(campaignPrefix.size());
     if (!command->has_value()) {
@@ -364,7 +429,33 @@ class Replayer {
     }
     CampaignState& campaign = campaigns_[campaignId];
     campaign.campaignId = campaignId;
-    auto decided = decideCampaign(campaign, **command, reason);
+    Result<CampaignCommand> gathered = **command;
+    bool outOfScope = false;
+    if (campaign.exists) {
+      gathered = gatherJudgingInputs(
+          [&](const std::string& dossierId) -> Result<DossierState> {
+            outOfScope = outOfScope || !streams_.contains(std::string(dossierPrefix) + dossierId);
+            const auto it = dossiers_.find(dossierId);
+            if (it != dossiers_.end()) return it->second;
+            DossierState absent;
+            absent.dossierId = dossierId;
+            return absent;
+          },
+          campaign, **command);
+    }
+    if (outOfScope) {
+      // A judging decision over dossiers this replay does not read (one
+      // dossier's replay): folded, not judged here, as a grant's
+      // commitment is.
+      for (const store::RecordedEvent* e : run) {
+        consumed_[static_cast<std::size_t>(e - events_.data())] = true;
+        if (auto s = fold(*e); !s) return s;
+      }
+      return okStatus();
+    }
+    const Result<std::vector<DomainEvent>> decided =
+        gathered ? decideCampaign(campaign, *gathered, reason)
+                 : Result<std::vector<DomainEvent>>(gathered.error());
     return check(first, "", campaignCommandName(**command), decided, {}, head.streamId);
   }
 

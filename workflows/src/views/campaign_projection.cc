@@ -308,7 +308,19 @@ Status CampaignProjection::applyCampaignEvent(const store::EventView& event,
     }
     case E::JURY_APPOINTED:
     case E::CONFLICT_OF_INTEREST_DECLARED:
-      break;  // in the audit trail
+    // The judging events: in the audit trail, and folded on demand by the
+    // judging views (judging_views.h).
+    case E::ASSIGNMENT_COMMITTED:
+    case E::ASSIGNMENT_DRAWN:
+    case E::ASSIGNMENT_CHANGED:
+    case E::CONFLICT_DECLARED:
+    case E::CONFLICT_RULED:
+    case E::SCORING_ROUND_FROZEN:
+    case E::SCORING_ROUND_CLOSED:
+    case E::CONSENSUS_RECORDED:
+    case E::SELECTION_RECORDED:
+    case E::LOT_SEED_COMMITTED:
+      break;
   }
   c.rulesVersion = e.getRulesVersion();
   c.updatedAtMicros = event.recordedAtMicros;

@@ -129,7 +129,7 @@ void fold(E::Reader e, DossierRow& row) {
 // Campaign events about one dossier join that dossier's trail.
 Status DossierProjection::applyCampaignEvent(const store::EventView& event,
                                              store::TableBatch& rows) {
-  if (event.eventType != "ConflictOfInterestDeclared" && event.eventType != "FundingCommitted") {
+  if (!views::concernsOneDossier(event.eventType)) {
     return okStatus();
   }
   using C = schema::CampaignEvent;

@@ -74,11 +74,6 @@ std::string rulesSummary(std::string_view verb, std::uint32_t version,
 
 }  // namespace
 
-std::string formatMilli(std::uint32_t milli) {
-  std::string frac = std::to_string(milli % 1000);
-  return std::to_string(milli / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
-}
-
 std::string summarize(schema::DossierEvent::Reader e) {
   using E = schema::DossierEvent;
   std::string out;
@@ -185,6 +180,10 @@ std::string summarize(schema::DossierEvent::Reader e) {
   return "unknown dossier event";
 }
 
+namespace {
+std::string str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+}  // namespace
+
 std::string summarize(schema::CampaignEvent::Reader e) {
   using E = schema::CampaignEvent;
   std::string out;
@@ -230,6 +229,75 @@ std::string summarize(schema::CampaignEvent::Reader e) {
       out += " granted in total";
       return out;
     }
+    case E::ASSIGNMENT_COMMITTED: {
+      auto c = e.getAssignmentCommitted();
+      return "juror draw committed: algorithm version " + std::to_string(c.getAlgorithmVersion()) +
+             ", " + std::to_string(c.getJurorsPerDossier()) + " jurors per dossier" +
+             (c.getExpertiseRequired() ? ", expertise required" : "") + ", seed SHA-256 " +
+             str(c.getSeedCommitment());
+    }
+    case E::ASSIGNMENT_DRAWN: {
+      auto d = e.getAssignmentDrawn();
+      out = "jurors drawn (part " + std::to_string(d.getPart()) + " of " +
+            std::to_string(d.getParts()) + ", " + std::to_string(d.getDossierCount()) +
+            " dossiers) with seed " + str(d.getSeed()) + ", inputs " + str(d.getInputsHash());
+      for (auto dossier : d.getDossiers()) {
+        out += "; " + str(dossier.getDossierId()) + ":";
+        for (auto j : dossier.getJurorIds()) out += " " + str(j);
+      }
+      return out;
+    }
+    case E::ASSIGNMENT_CHANGED: {
+      auto c = e.getAssignmentChanged();
+      out = "assignment of dossier " + str(c.getDossierId()) + " changed";
+      out += c.getCause() == schema::AssignmentChangeCause::CONFLICT_UPHELD
+                 ? " after an upheld conflict:"
+                 : " by hand:";
+      if (c.getRemovedJurorId().size() > 0) out += " " + str(c.getRemovedJurorId()) + " removed";
+      if (c.getAddedJurorId().size() > 0) out += " " + str(c.getAddedJurorId()) + " added";
+      return out;
+    }
+    case E::CONFLICT_DECLARED: {
+      auto d = e.getConflictDeclared();
+      return "conflict of interest declared by the " +
+             std::string(d.getDeclaredBy() == schema::ConflictSource::JUROR ? "juror"
+                                                                             : "administrator") +
+             ": " + str(d.getJurorId()) + " with dossier " + str(d.getDossierId()) +
+             " (awaits a ruling)";
+    }
+    case E::CONFLICT_RULED: {
+      auto r = e.getConflictRuled();
+      return "conflict of interest of " + str(r.getJurorId()) + " with dossier " +
+             str(r.getDossierId()) + (r.getUpheld() ? " upheld: recused" : " dismissed");
+    }
+    case E::SCORING_ROUND_FROZEN:
+      return "scoring round closing: scores frozen";
+    case E::SCORING_ROUND_CLOSED: {
+      auto r = e.getScoringRoundClosed();
+      out = "scoring round closed (part " + std::to_string(r.getPart()) + " of " +
+            std::to_string(r.getParts()) + "), normalisation " +
+            (r.getRule() == schema::NormalisationRule::Z_SCORE ? "z_score" : "none");
+      for (auto d : r.getDossiers()) {
+        out += "; " + str(d.getDossierId()) + " raw " + formatMilli(d.getRawMeanMilli()) +
+               " normalised " + formatMilli(d.getNormalisedMeanMilli());
+      }
+      return out;
+    }
+    case E::CONSENSUS_RECORDED: {
+      auto c = e.getConsensusRecorded();
+      return "consensus recorded on dossier " + str(c.getDossierId()) + " (spread " +
+             formatMilli(c.getSpreadMilli()) + "): " + str(e.getReason());
+    }
+    case E::SELECTION_RECORDED: {
+      auto r = e.getSelectionRecorded();
+      out = "selection recorded (part " + std::to_string(r.getPart()) + " of " +
+            std::to_string(r.getParts()) + "): " + formatEuros(r.getSelectedCents()) + " of " +
+            formatEuros(r.getEnvelopeCents());
+      for (auto line : r.getLines()) out += "; " + str(line.getExplanation());
+      return out;
+    }
+    case E::LOT_SEED_COMMITTED:
+      return "lot seed committed: SHA-256 " + str(e.getLotSeedCommitted().getSeedCommitment());
   }
   return "unknown campaign event";
 }
@@ -277,9 +345,23 @@ std::string concernedDossier(schema::CampaignEvent::Reader e) {
       return std::string(text(e.getConflictOfInterestDeclared().getDossierId()));
     case E::FUNDING_COMMITTED:
       return std::string(text(e.getFundingCommitted().getDossierId()));
+    case E::CONFLICT_DECLARED:
+      return std::string(text(e.getConflictDeclared().getDossierId()));
+    case E::CONFLICT_RULED:
+      return std::string(text(e.getConflictRuled().getDossierId()));
+    case E::ASSIGNMENT_CHANGED:
+      return std::string(text(e.getAssignmentChanged().getDossierId()));
+    case E::CONSENSUS_RECORDED:
+      return std::string(text(e.getConsensusRecorded().getDossierId()));
     default:
       return {};
   }
+}
+
+bool concernsOneDossier(std::string_view eventType) {
+  return eventType == "ConflictOfInterestDeclared" || eventType == "FundingCommitted" ||
+         eventType == "ConflictDeclared" || eventType == "ConflictRuled" ||
+         eventType == "AssignmentChanged" || eventType == "ConsensusRecorded";
 }
 
 }  // namespace parcours::workflows::views

@@ -22,15 +22,15 @@ std::string summarize(schema::CampaignEvent::Reader event);
 // The dossier a campaign event is about (a conflict of interest, a funding
 // commitment), or empty: the audit trail files it under that dossier too.
 std::string concernedDossier(schema::CampaignEvent::Reader event);
+// Whether campaign events of this type concern one dossier (concernedDossier
+// names it), and so join that dossier's trail.
+bool concernsOneDossier(std::string_view eventType);
 
 // The audit entry of an event: the envelope's facts (who, when, which
 // command) and the payload's (campaign, dossier, rules version, reason, and
 // the summary in words).
 AuditEntry auditEntry(const store::EventView& event, schema::DossierEvent::Reader payload);
 AuditEntry auditEntry(const store::EventView& event, schema::CampaignEvent::Reader payload);
-
-// A mean x1000 as people read it: 7333 -> "7.333".
-std::string formatMilli(std::uint32_t milli);
 
 // Corruption when the payload's union member is not the envelope's type.
 template <typename Reader>

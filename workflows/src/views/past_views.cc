@@ -16,7 +16,7 @@ constexpr std::size_t readChunk = 10'000;
 // funding commitment) other than `dossierId`: a dossier's scope leaves it
 // out, as it leaves out the other dossiers' streams.
 Result<bool> aboutAnotherDossier(const store::EventView& e, std::string_view dossierId) {
-  if (e.eventType != "ConflictOfInterestDeclared" && e.eventType != "FundingCommitted") {
+  if (!views::concernsOneDossier(e.eventType)) {
     return false;
   }
   using C = schema::CampaignEvent;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,10 +32,14 @@ struct JuryMember {
   std::string id;
   std::string name;
   JuryRole role = JuryRole::Juror;
+  // Tags the draw matches with a dossier's strands when the rules require
+  // expertise (judging.assignment.expertise).
+  std::vector<std::string> expertise = {};
 };
 
 // A jury file: {"members": [{"id": "j1", "name": "Camille Exemple",
-// "role": "juror" | "elected_official"}, ...]}. Errors name the path
+// "role": "juror" | "elected_official", "expertise": ["1", "3"]}, ...]}
+// (expertise optional). Errors name the path
 // (`members[1].role: ...`).
 Result<std::vector<JuryMember>> parseJury(std::string_view json);
 
@@ -43,23 +48,75 @@ enum class Phase : std::uint8_t { Submissions, SubmissionsClosed, Auditions, Del
 std::string_view phaseName(Phase phase);
 std::optional<Phase> parsePhase(std::string_view name);
 
+enum class ConflictStatus : std::uint8_t { Pending, Upheld, Dismissed };
+enum class ConflictSource : std::uint8_t { Juror, Administrator };
+std::string_view conflictStatusName(ConflictStatus status);  // "pending", "upheld", "dismissed"
+
+struct ConflictRecord {
+  ConflictStatus status = ConflictStatus::Pending;
+  ConflictSource declaredBy = ConflictSource::Administrator;
+};
+
+// What a campaign committed to before its draw (AssignmentCommitted).
+struct AssignmentCommitment {
+  std::uint32_t algorithmVersion = 0;
+  std::uint32_t jurorsPerDossier = 0;
+  bool expertiseRequired = false;
+  std::string seedCommitment;  // hex SHA-256 of the seed
+};
+
+// The seed revealed and the draw recorded (AssignmentDrawn, all parts).
+struct DrawRecord {
+  std::string seed;
+  std::string inputsHash;
+  std::uint32_t dossierCount = 0;
+  std::uint32_t partsFolded = 0;
+  std::uint32_t parts = 0;
+};
+
+// A dossier's means as the closed round recorded them.
+struct RoundMeans {
+  std::uint32_t jurors = 0;
+  std::int64_t rawMeanMilli = 0;
+  std::int64_t normalisedMeanMilli = 0;
+};
+
 struct CampaignState {
   bool exists = false;
   std::string campaignId;
   std::vector<CampaignRules> rulesVersions;  // version v is rulesVersions[v - 1]
   std::vector<JuryMember> jury;
-  std::set<std::pair<std::string, std::string>> conflicts;  // (juror id, dossier id)
+  std::map<std::pair<std::string, std::string>, ConflictRecord> conflicts;  // (juror, dossier)
   Phase phase = Phase::Submissions;
   std::int64_t envelopeCents = 0;
   std::int64_t grantedCents = 0;
+  // Fair judging (docs/judging.md).
+  std::optional<AssignmentCommitment> assignmentCommitment;
+  std::optional<DrawRecord> draw;
+  std::map<std::string, std::vector<std::string>> assignments;  // dossier -> jurors, sorted
+  bool roundFrozen = false;  // no score is accepted (ScoringRoundFrozen, or closed)
+  bool roundClosed = false;
+  std::map<std::string, RoundMeans> roundMeans;  // by dossier, once the round closed
+  std::map<std::string, std::uint32_t> consensus;  // dossier -> spread when recorded
+  std::optional<std::map<std::string, bool>> selection;  // dossier -> selected, once recorded
+  std::string lotSeedCommitment;  // hex SHA-256, once committed
   std::uint64_t version = 0;  // events folded
 
   std::uint32_t rulesVersion() const { return static_cast<std::uint32_t>(rulesVersions.size()); }
   // The rules in force. Only on an existing campaign.
   const CampaignRules& rules() const { return rulesVersions.back(); }
   const JuryMember* member(std::string_view id) const;
+  // The conflict of the juror with the dossier, if one was declared.
+  const ConflictRecord* conflict(std::string_view jurorId, std::string_view dossierId) const;
+  // An upheld conflict: out of the dossier's scoring, deliberation and quorum.
   bool recused(std::string_view jurorId, std::string_view dossierId) const;
-  // Appointed jurors not recused from the dossier: who must score it.
+  // A declared conflict not ruled yet: the juror may neither score nor vote
+  // on the dossier until an administrator rules.
+  bool conflictPending(std::string_view jurorId, std::string_view dossierId) const;
+  // Whether the dossier's jurors were drawn (an assignment exists for it).
+  bool drawn(std::string_view dossierId) const;
+  // Who must score the dossier: its drawn jurors, or, with no draw, every
+  // appointed juror; without those recused.
   std::vector<const JuryMember*> scorers(std::string_view dossierId) const;
   // Members of the voting body not recused from the dossier.
   std::vector<const JuryMember*> voters(std::string_view dossierId) const;
@@ -78,9 +135,73 @@ struct AmendRules {
 struct AppointJury {
   std::vector<JuryMember> members;
 };
+// A link declared by the juror (before seeing the full dossier) or recorded
+// by an administrator: pending until ruled.
 struct DeclareConflict {
   std::string jurorId;
   std::string dossierId;
+  ConflictSource declaredBy = ConflictSource::Administrator;
+};
+// Upheld: the juror leaves the dossier's scoring, deliberation and quorum,
+// and, when jurors were drawn, a replacement is drawn. Dismissed: the juror
+// stays. The reason is required.
+struct RuleConflict {
+  std::string jurorId;
+  std::string dossierId;
+  bool upheld = true;
+  std::vector<std::string> dossierTags;  // filled by the workflow service, for the replacement
+};
+// When submissions have closed: records the draw's algorithm version, the
+// rules' constraints and the seed's commitment (hex SHA-256).
+struct CommitAssignment {
+  std::string seedCommitment;
+};
+// Reveals the seed and records the draw over `dossiers` (with their
+// strands as tags), under the conflicts declared so far. Filled by the
+// workflow service from the dossiers' streams; callers give the seed and
+// the dossier ids.
+struct RevealAssignment {
+  std::string seed;
+  std::vector<std::string> dossierIds;
+  std::vector<std::vector<std::string>> dossierTags;  // filled by the workflow service
+};
+// A manual change after the draw, with its reason.
+struct ChangeAssignment {
+  std::string dossierId;
+  std::string removeJurorId;  // empty: only add
+  std::string addJurorId;     // empty: only remove
+};
+// Closes the scoring round: normalises the drawn dossiers' scores under the
+// rule in force. The workflow service gathers the scores.
+struct CloseRound {
+  struct Sheet {
+    std::string dossierId;
+    std::string jurorId;
+    std::vector<std::pair<std::string, std::uint32_t>> scores;  // criterion id, value
+  };
+  // Filled by the workflow service: the round's dossiers (drawn, still
+  // being judged) and their scorers' last sheets.
+  std::vector<std::string> dossierIds;
+  std::vector<Sheet> sheets;
+};
+// Records that the jurors of a dossier in disagreement reached a consensus.
+struct RecordConsensus {
+  std::string dossierId;
+  std::uint32_t spreadMilli = 0;  // filled by the workflow service
+};
+// Runs the selection rule in force over the dossiers carried by the vote.
+struct RecordSelection {
+  struct Candidate {
+    std::string dossierId;
+    std::int64_t scoreMilli = 0;
+    std::int64_t requestedCents = 0;
+    std::int64_t submittedAtMicros = 0;
+  };
+  std::vector<Candidate> candidates;  // filled by the workflow service
+};
+// Before a vote a lot may decide: the lot seed's commitment.
+struct CommitLotSeed {
+  std::string seedCommitment;
 };
 struct ChangePhase {
   Phase phase = Phase::Submissions;
@@ -93,7 +214,11 @@ struct SetBudgetEnvelope {
 using CampaignCommand =
     std::variant<campaign_command::Open, campaign_command::AmendRules,
                  campaign_command::AppointJury, campaign_command::DeclareConflict,
-                 campaign_command::ChangePhase, campaign_command::SetBudgetEnvelope>;
+                 campaign_command::ChangePhase, campaign_command::SetBudgetEnvelope,
+                 campaign_command::RuleConflict, campaign_command::CommitAssignment,
+                 campaign_command::RevealAssignment, campaign_command::ChangeAssignment,
+                 campaign_command::CloseRound, campaign_command::RecordConsensus,
+                 campaign_command::RecordSelection, campaign_command::CommitLotSeed>;
 
 // An event about to be appended (type and Cap'n Proto payload). The store's
 // NewEvent, without the store's C++20 header.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "parcours/store/result.h"
+#include "parcours/workflows/judging/judging_rules.h"
 
 namespace parcours::workflows {
 
@@ -68,6 +69,7 @@ struct CampaignRules {
   std::int64_t budgetEnvelopeCents = 0;  // 0: no funding
   std::int64_t perDossierCapCents = 0;   // 0: no cap beyond the envelope
   std::string notes;                     // choices made where the source is silent
+  judging::JudgingRules judging;         // draw, normalisation, vote details, selection
 
   bool operator==(const CampaignRules& o) const;
   bool operator!=(const CampaignRules& o) const { return !(*this == o); }
@@ -80,6 +82,8 @@ struct CampaignDefinition {
 
 // Money as people read it: 50000000 cents is "€500,000.00".
 std::string formatEuros(std::int64_t cents);
+// A mean or a score in thousandths as people read it: 7333 is "7.333".
+std::string formatMilli(std::int64_t milli);
 
 // The application fields a campaign may require, as named in definition
 // files and submission files: applicant.name, applicant.kind, title,

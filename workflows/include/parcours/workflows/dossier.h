@@ -168,7 +168,13 @@ struct CastVote {
   std::string voterId;
   VoteChoice choice = VoteChoice::Abstain;
 };
-struct CloseVote {};
+struct CloseVote {
+  // The members present (the quorum may count them, see the judging
+  // rules); empty: those who voted.
+  std::vector<std::string> present = {};
+  // The lot's seed, revealed, when the campaign breaks ties by lot.
+  std::string lotSeed = {};
+};
 struct Award {
   std::int64_t amountCents = 0;  // 0: the label only
 };

@@ -14,6 +14,7 @@
 // filled. Erase records DossierErased, then destroys the key.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,7 @@
 #include "parcours/store/event_log.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
+#include "parcours/workflows/judging/selection.h"
 
 namespace parcours::workflows {
 
@@ -69,6 +71,11 @@ class Workflow {
   Result<store::AppendResult> dossier(const std::string& dossierId, const DossierCommand& command,
                                       const CommandContext& context);
 
+  // The selection the campaign's rule would make now over the dossiers
+  // carried by the vote, without recording anything: the dry run before
+  // `RecordSelection`.
+  Result<judging::SelectionResult> previewSelection(const std::string& campaignId) const;
+
   // The folded streams. NotFound when the stream does not exist.
   Result<CampaignState> loadCampaign(const std::string& campaignId) const;
   Result<DossierState> loadDossier(const std::string& dossierId) const;
@@ -83,6 +90,11 @@ class Workflow {
 
  private:
   class CampaignCache;
+  // Folds dossiers from the log, for the judging commands' inputs.
+  std::function<Result<DossierState>(const std::string&)> dossierLookup() const;
+  Result<store::AppendResult> decideCampaignCommand(const std::string& campaignId,
+                                                    const CampaignCommand& command,
+                                                    const CommandContext& context);
   Result<store::AppendResult> decideAndAppend(const std::string& dossierId,
                                               const DossierCommand& command,
                                               const CommandContext& context);

@@ -1,0 +1,14 @@
+// Folding a dossier's stream from the log. Private to parcours_workflows.
+#pragma once
+
+#include <string>
+
+#include "parcours/store/event_log.h"
+#include "parcours/workflows/dossier.h"
+
+namespace parcours::workflows {
+
+// The dossier's state; status Absent when its stream does not exist.
+Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId);
+
+}  // namespace parcours::workflows

@@ -1,0 +1,74 @@
+// The judging rules' names as definition files and the CLI write them.
+#include "parcours/workflows/judging/judging_rules.h"
+
+#include <array>
+#include <utility>
+
+namespace parcours::workflows::judging {
+namespace {
+
+template <typename Enum, std::size_t N>
+using Names = std::array<std::pair<Enum, std::string_view>, N>;
+
+template <typename Enum, std::size_t N>
+std::string_view nameIn(const Names<Enum, N>& names, Enum value) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
+  }
+  return {};
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> parseIn(const Names<Enum, N>& names, std::string_view name) {
+  for (const auto& [v, n] : names) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+constexpr Names<NormalisationRule, 2> normalisationNames{
+    {{NormalisationRule::None, "none"}, {NormalisationRule::ZScore, "z_score"}}};
+constexpr Names<SelectionRule, 3> selectionNames{{{SelectionRule::RankSkip, "rank_skip"},
+                                                  {SelectionRule::RankStop, "rank_stop"},
+                                                  {SelectionRule::Exact, "exact"}}};
+constexpr Names<QuorumCounts, 2> quorumCountsNames{
+    {{QuorumCounts::VotesCast, "votes_cast"}, {QuorumCounts::Present, "present"}}};
+constexpr Names<MajorityBase, 3> majorityBaseNames{{{MajorityBase::VotesCast, "votes_cast"},
+                                                    {MajorityBase::Present, "present"},
+                                                    {MajorityBase::Eligible, "eligible"}}};
+constexpr Names<Abstentions, 2> abstentionsNames{
+    {{Abstentions::CountAsCast, "count_as_cast"}, {Abstentions::NotCounted, "not_counted"}}};
+constexpr Names<Ballot, 2> ballotNames{{{Ballot::RollCall, "roll_call"}, {Ballot::Secret, "secret"}}};
+constexpr Names<TieBreak, 4> tieBreakNames{{{TieBreak::None, "none"},
+                                            {TieBreak::ChairCastingVote, "chair_casting_vote"},
+                                            {TieBreak::EarlierSubmission, "earlier_submission"},
+                                            {TieBreak::Lot, "lot"}}};
+
+}  // namespace
+
+std::string_view normalisationRuleName(NormalisationRule r) { return nameIn(normalisationNames, r); }
+std::optional<NormalisationRule> parseNormalisationRule(std::string_view n) {
+  return parseIn(normalisationNames, n);
+}
+std::string_view selectionRuleName(SelectionRule r) { return nameIn(selectionNames, r); }
+std::optional<SelectionRule> parseSelectionRule(std::string_view n) {
+  return parseIn(selectionNames, n);
+}
+std::string_view quorumCountsName(QuorumCounts c) { return nameIn(quorumCountsNames, c); }
+std::optional<QuorumCounts> parseQuorumCounts(std::string_view n) {
+  return parseIn(quorumCountsNames, n);
+}
+std::string_view majorityBaseName(MajorityBase b) { return nameIn(majorityBaseNames, b); }
+std::optional<MajorityBase> parseMajorityBase(std::string_view n) {
+  return parseIn(majorityBaseNames, n);
+}
+std::string_view abstentionsName(Abstentions a) { return nameIn(abstentionsNames, a); }
+std::optional<Abstentions> parseAbstentions(std::string_view n) {
+  return parseIn(abstentionsNames, n);
+}
+std::string_view ballotName(Ballot b) { return nameIn(ballotNames, b); }
+std::optional<Ballot> parseBallot(std::string_view n) { return parseIn(ballotNames, n); }
+std::string_view tieBreakName(TieBreak t) { return nameIn(tieBreakNames, t); }
+std::optional<TieBreak> parseTieBreak(std::string_view n) { return parseIn(tieBreakNames, n); }
+
+}  // namespace parcours::workflows::judging

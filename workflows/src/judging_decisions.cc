@@ -1,0 +1,534 @@
+// The fair-judging decisions (see judging_decisions.h). The computations
+// are the pure functions of parcours_judging; this file decides when they
+// may run, under which recorded inputs, and records everything they
+// computed, cut into parts that fit a payload.
+#include "judging_decisions.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "campaign_event_builder.h"
+#include "parcours/store/limits.h"
+#include "parcours/workflows/judging/assignment.h"
+#include "parcours/workflows/judging/normalisation.h"
+
+namespace parcours::workflows {
+namespace {
+
+using Events = Result<std::vector<DomainEvent>>;
+
+// Items per part of a multi-part event: with ids of at most 64 bytes, 150
+// items of the largest kind (a selection line with its explanation) stay
+// well under limits::payloadBytesMax.
+constexpr std::size_t itemsPerPart = 150;
+
+std::size_t partsFor(std::size_t items) {
+  return std::max<std::size_t>(1, (items + itemsPerPart - 1) / itemsPerPart);
+}
+
+// The slice of `items` part `part` (0-based) holds.
+template <typename T>
+std::pair<std::size_t, std::size_t> slice(const std::vector<T>& items, std::size_t part) {
+  const std::size_t begin = std::min(items.size(), part * itemsPerPart);
+  return {begin, std::min(items.size(), begin + itemsPerPart)};
+}
+
+Status needReason(std::string_view reason, std::string_view what) {
+  if (!reason.empty()) return okStatus();
+  return Error::invalidInput(std::string(what) + " needs a reason (--reason)");
+}
+
+Status checkCommitment(std::string_view commitment) {
+  const bool hex = commitment.size() == 64 &&
+                   std::all_of(commitment.begin(), commitment.end(), [](char c) {
+                     return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+                   });
+  if (hex) return okStatus();
+  return Error::invalidInput(
+      "a seed commitment is the seed's SHA-256 in 64 lower-case hexadecimal digits, got \"" +
+      std::string(commitment.substr(0, 80)) + "\"");
+}
+
+std::string campaignRef(const CampaignState& state) {
+  return "campaign \"" + state.campaignId + "\"";
+}
+
+// The draw's inputs as the log holds them now: the appointed jurors with
+// their expertise, the given dossiers and their tags, and every conflict
+// declared and not dismissed.
+judging::AssignmentInputs drawInputs(const CampaignState& state,
+                                     const std::vector<std::string>& dossierIds,
+                                     const std::vector<std::vector<std::string>>& dossierTags) {
+  judging::AssignmentInputs in;
+  for (const JuryMember& m : state.jury) {
+    if (m.role == JuryRole::Juror) in.jurors.push_back({m.id, m.expertise});
+  }
+  for (std::size_t i = 0; i < dossierIds.size(); ++i) {
+    in.dossiers.push_back({dossierIds[i], i < dossierTags.size() ? dossierTags[i]
+                                                                 : std::vector<std::string>{}});
+  }
+  for (const auto& [pair, record] : state.conflicts) {
+    if (record.status != ConflictStatus::Dismissed) in.exclusions.push_back(pair);
+  }
+  return in;
+}
+
+judging::AssignmentConstraints committedConstraints(const CampaignState& state) {
+  return {state.assignmentCommitment->jurorsPerDossier,
+          state.assignmentCommitment->expertiseRequired};
+}
+
+std::vector<judging::DossierAssignment> currentAssignments(const CampaignState& state) {
+  std::vector<judging::DossierAssignment> out;
+  for (const auto& [dossier, jurors] : state.assignments) out.push_back({dossier, jurors});
+  return out;
+}
+
+void setTexts(capnp::List<capnp::Text>::Builder list, const std::vector<std::string>& texts) {
+  for (unsigned i = 0; i < list.size(); ++i) list.set(i, texts[i]);
+}
+
+// A juror's weighted mean on a sheet, x1000, rounded half up (the arithmetic
+// of ScoringClosed).
+std::int64_t sheetMeanMilli(const CampaignRules& rules,
+                            const campaign_command::CloseRound::Sheet& sheet) {
+  std::int64_t weighted = 0, weights = 0;
+  for (const Criterion& c : rules.criteria) {
+    weights += c.weight;
+    for (const auto& [criterion, value] : sheet.scores) {
+      if (criterion == c.id) weighted += std::int64_t{c.weight} * value;
+    }
+  }
+  return weights == 0 ? 0 : (weighted * 2000 + weights) / (2 * weights);
+}
+
+}  // namespace
+
+std::uint32_t scoreSpreadMilli(const CampaignRules& rules,
+                               const std::vector<campaign_command::CloseRound::Sheet>& sheets) {
+  if (sheets.size() < 2) return 0;
+  std::int64_t low = sheetMeanMilli(rules, sheets.front()), high = low;
+  for (const auto& sheet : sheets) {
+    const std::int64_t mean = sheetMeanMilli(rules, sheet);
+    low = std::min(low, mean);
+    high = std::max(high, mean);
+  }
+  return static_cast<std::uint32_t>(high - low);
+}
+
+// ------------------------------------------------------------ conflicts
+
+Events decideJudging(const CampaignState& state, const campaign_command::RuleConflict& command,
+                     std::string_view reason) {
+  const ConflictRecord* conflict = state.conflict(command.jurorId, command.dossierId);
+  if (conflict == nullptr) {
+    return Error::notFound("no conflict of interest of \"" + command.jurorId +
+                           "\" with dossier \"" + command.dossierId + "\" is declared in " +
+                           campaignRef(state));
+  }
+  if (auto s = needReason(reason, "a ruling on a conflict of interest"); !s) return s.error();
+  const ConflictStatus ruling = command.upheld ? ConflictStatus::Upheld : ConflictStatus::Dismissed;
+  if (conflict->status == ruling) {
+    return Error::conflict("the conflict of interest of \"" + command.jurorId +
+                           "\" with dossier \"" + command.dossierId + "\" is already " +
+                           std::string(conflictStatusName(ruling)));
+  }
+  if (state.roundFrozen && state.drawn(command.dossierId)) {
+    return Error::refused("the scoring round of " + campaignRef(state) +
+                          " is closed: its results are frozen, a ruling can no longer change "
+                          "who scored dossier \"" + command.dossierId + "\"");
+  }
+  std::vector<DomainEvent> events;
+  CampaignEventBuilder ruled(state.campaignId, state.rulesVersion(), reason);
+  auto r = ruled.event.initConflictRuled();
+  r.setJurorId(command.jurorId);
+  r.setDossierId(command.dossierId);
+  r.setUpheld(command.upheld);
+  events.push_back(ruled.done());
+
+  // Upheld on a drawn dossier the juror was drawn for: a replacement drawn
+  // from the revealed seed, deterministic from what the log holds.
+  const auto assigned = state.assignments.find(command.dossierId);
+  const bool onDossier =
+      assigned != state.assignments.end() &&
+      std::find(assigned->second.begin(), assigned->second.end(), command.jurorId) !=
+          assigned->second.end();
+  if (command.upheld && onDossier && state.draw) {
+    CampaignState after = state;
+    after.conflicts[{command.jurorId, command.dossierId}].status = ConflictStatus::Upheld;
+    auto& jurors = after.assignments[command.dossierId];
+    jurors.erase(std::remove(jurors.begin(), jurors.end(), command.jurorId), jurors.end());
+    auto replacement = judging::drawReplacement(
+        committedConstraints(state),
+        drawInputs(after, {command.dossierId}, {command.dossierTags}), currentAssignments(after),
+        command.dossierId, state.draw->seed);
+    CampaignEventBuilder changed(state.campaignId, state.rulesVersion(),
+                                 replacement ? "replacement drawn after the upheld conflict"
+                                             : "no juror left to replace: " +
+                                                   replacement.error().message);
+    auto c = changed.event.initAssignmentChanged();
+    c.setDossierId(command.dossierId);
+    c.setRemovedJurorId(command.jurorId);
+    if (replacement) c.setAddedJurorId(*replacement);
+    c.setCause(schema::AssignmentChangeCause::CONFLICT_UPHELD);
+    events.push_back(changed.done());
+  }
+  return events;
+}
+
+// ------------------------------------------------------------ the draw
+
+Events decideJudging(const CampaignState& state, const campaign_command::CommitAssignment& command,
+                     std::string_view reason) {
+  const judging::JudgingRules& rules = state.rules().judging;
+  if (rules.jurorsPerDossier == 0) {
+    return Error::refused(campaignRef(state) + " draws no jurors (rules version " +
+                          std::to_string(state.rulesVersion()) +
+                          ": judging.assignment.jurors_per_dossier is 0)");
+  }
+  if (state.phase == Phase::Submissions) {
+    return Error::refused("submissions to " + campaignRef(state) +
+                          " are still open: commit the draw's seed once they close, so it is "
+                          "fixed before anyone sees the list of dossiers");
+  }
+  if (state.assignmentCommitment) {
+    return Error::conflict(campaignRef(state) + " already committed to the seed " +
+                           state.assignmentCommitment->seedCommitment);
+  }
+  if (auto s = checkCommitment(command.seedCommitment); !s) return s.error();
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto c = b.event.initAssignmentCommitted();
+  c.setAlgorithmVersion(judging::assignmentAlgorithmVersion);
+  c.setJurorsPerDossier(rules.jurorsPerDossier);
+  c.setExpertiseRequired(rules.expertiseRequired);
+  c.setSeedCommitment(command.seedCommitment);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+Events decideJudging(const CampaignState& state, const campaign_command::RevealAssignment& command,
+                     std::string_view reason) {
+  if (!state.assignmentCommitment) {
+    return Error::refused(campaignRef(state) +
+                          " has committed to no seed: commit one first (campaign assignment "
+                          "commit)");
+  }
+  if (state.draw) {
+    return Error::conflict("the jurors of " + campaignRef(state) + " were already drawn with seed " +
+                           state.draw->seed);
+  }
+  if (judging::seedCommitment(command.seed) != state.assignmentCommitment->seedCommitment) {
+    return Error::refused("the seed does not match the commitment " +
+                          state.assignmentCommitment->seedCommitment + " of " +
+                          campaignRef(state) + ": its SHA-256 is " +
+                          judging::seedCommitment(command.seed));
+  }
+  if (command.dossierIds.empty()) {
+    return Error::refused(campaignRef(state) + " has no dossier to draw jurors for");
+  }
+  auto drawn = judging::drawAssignment(
+      state.assignmentCommitment->algorithmVersion, committedConstraints(state),
+      drawInputs(state, command.dossierIds, command.dossierTags), command.seed);
+  if (!drawn) return drawn.error();
+  const std::size_t parts = partsFor(drawn->dossiers.size());
+  if (parts > limits::eventsPerAppendMax) {
+    return Error::invalidInput(std::to_string(drawn->dossiers.size()) +
+                               " dossiers are more than one draw can record");
+  }
+  std::vector<DomainEvent> events;
+  for (std::size_t part = 0; part < parts; ++part) {
+    CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+    auto d = b.event.initAssignmentDrawn();
+    d.setSeed(command.seed);
+    d.setInputsHash(drawn->inputsHash);
+    d.setDossierCount(static_cast<std::uint32_t>(drawn->dossiers.size()));
+    d.setPart(static_cast<std::uint32_t>(part + 1));
+    d.setParts(static_cast<std::uint32_t>(parts));
+    const auto [begin, end] = slice(drawn->dossiers, part);
+    auto list = d.initDossiers(static_cast<unsigned>(end - begin));
+    for (std::size_t i = begin; i < end; ++i) {
+      auto item = list[static_cast<unsigned>(i - begin)];
+      item.setDossierId(drawn->dossiers[i].dossierId);
+      setTexts(item.initJurorIds(static_cast<unsigned>(drawn->dossiers[i].jurorIds.size())),
+               drawn->dossiers[i].jurorIds);
+    }
+    events.push_back(b.done());
+  }
+  return events;
+}
+
+Events decideJudging(const CampaignState& state, const campaign_command::ChangeAssignment& command,
+                     std::string_view reason) {
+  const auto assigned = state.assignments.find(command.dossierId);
+  if (assigned == state.assignments.end()) {
+    return Error::notFound("no jurors were drawn for dossier \"" + command.dossierId + "\" in " +
+                           campaignRef(state));
+  }
+  if (auto s = needReason(reason, "a change to the draw"); !s) return s.error();
+  if (command.removeJurorId.empty() && command.addJurorId.empty()) {
+    return Error::invalidInput("name the juror to remove (--remove) or to add (--add)");
+  }
+  if (state.roundFrozen) {
+    return Error::refused("the scoring round of " + campaignRef(state) +
+                          " is closed: its results are frozen");
+  }
+  const auto& jurors = assigned->second;
+  const auto on = [&](const std::string& id) {
+    return std::find(jurors.begin(), jurors.end(), id) != jurors.end();
+  };
+  if (!command.removeJurorId.empty() && !on(command.removeJurorId)) {
+    return Error::refused("\"" + command.removeJurorId + "\" was not drawn for dossier \"" +
+                          command.dossierId + "\"");
+  }
+  if (!command.addJurorId.empty()) {
+    const JuryMember* m = state.member(command.addJurorId);
+    if (m == nullptr || m->role != JuryRole::Juror) {
+      return Error::notFound("\"" + command.addJurorId + "\" is not a juror of " +
+                             campaignRef(state));
+    }
+    if (on(command.addJurorId)) {
+      return Error::conflict("\"" + command.addJurorId + "\" is already on dossier \"" +
+                             command.dossierId + "\"");
+    }
+    if (const ConflictRecord* c = state.conflict(command.addJurorId, command.dossierId);
+        c != nullptr && c->status != ConflictStatus::Dismissed) {
+      return Error::refused("\"" + command.addJurorId + "\" has a conflict of interest (" +
+                            std::string(conflictStatusName(c->status)) + ") with dossier \"" +
+                            command.dossierId + "\"");
+    }
+  }
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto c = b.event.initAssignmentChanged();
+  c.setDossierId(command.dossierId);
+  c.setRemovedJurorId(command.removeJurorId);
+  c.setAddedJurorId(command.addJurorId);
+  c.setCause(schema::AssignmentChangeCause::MANUAL);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+// ------------------------------------------------------------ the round
+
+Events decideJudging(const CampaignState& state, const campaign_command::CloseRound& command,
+                     std::string_view reason) {
+  if (state.assignments.empty()) {
+    return Error::refused(campaignRef(state) +
+                          " has drawn no jurors: a scoring round is the drawn dossiers");
+  }
+  if (state.roundClosed) {
+    return Error::conflict("the scoring round of " + campaignRef(state) + " is already closed");
+  }
+  const CampaignRules& rules = state.rules();
+  std::map<std::string, std::vector<const campaign_command::CloseRound::Sheet*>> byDossier;
+  for (const std::string& dossier : command.dossierIds) byDossier[dossier];
+  for (const auto& sheet : command.sheets) byDossier[sheet.dossierId].push_back(&sheet);
+  std::vector<std::string> missing, pending, disagreements;
+  std::vector<judging::RawScore> scores;
+  for (const auto& [dossier, sheets] : byDossier) {
+    for (const JuryMember* juror : state.scorers(dossier)) {
+      const bool scored = std::any_of(sheets.begin(), sheets.end(),
+                                      [&](auto* s) { return s->jurorId == juror->id; });
+      if (!scored) missing.push_back(dossier + " (" + juror->id + ")");
+    }
+    for (const auto& [pair, record] : state.conflicts) {
+      if (pair.second == dossier && record.status == ConflictStatus::Pending) {
+        pending.push_back(dossier + " (" + pair.first + ")");
+      }
+    }
+    std::vector<campaign_command::CloseRound::Sheet> counted;
+    for (const auto* sheet : sheets) {
+      if (state.recused(sheet->jurorId, dossier)) continue;  // upheld after scoring
+      counted.push_back(*sheet);
+      for (const auto& [criterion, value] : sheet->scores) {
+        scores.push_back({dossier, sheet->jurorId, criterion, value});
+      }
+    }
+    const std::uint32_t spread = scoreSpreadMilli(rules, counted);
+    if (rules.judging.maxSpreadMilli > 0 && spread > rules.judging.maxSpreadMilli &&
+        state.consensus.count(dossier) == 0) {
+      disagreements.push_back(dossier + " (spread " + formatMilli(spread) + ")");
+    }
+  }
+  const auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+  };
+  if (!missing.empty()) {
+    return Error::refused("the round cannot close: " + std::to_string(missing.size()) +
+                          " score sheets are missing: " + list(missing));
+  }
+  if (!pending.empty()) {
+    return Error::refused("the round cannot close: conflicts of interest await a ruling: " +
+                          list(pending));
+  }
+  if (!disagreements.empty()) {
+    return Error::refused("the round cannot close: the jurors disagree past the spread of " +
+                          formatMilli(rules.judging.maxSpreadMilli) +
+                          " on these dossiers, each needs a recorded consensus: " +
+                          list(disagreements));
+  }
+  if (!state.roundFrozen) {
+    // First step: freeze the scores; the workflow service then gathers them
+    // again and closes (the second step, below).
+    CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+    b.event.setScoringRoundFrozen();
+    return std::vector<DomainEvent>{b.done()};
+  }
+  auto normalised = judging::normaliseScores(rules.judging.normalisation,
+                                             rules.judging.minScoresPerJuror, rules.criteria, scores);
+  if (!normalised) return normalised.error();
+  const std::size_t parts = std::max({partsFor(normalised->statistics.size()),
+                                      partsFor(normalised->scores.size()),
+                                      partsFor(normalised->dossiers.size())});
+  if (parts > limits::eventsPerAppendMax) {
+    return Error::invalidInput(std::to_string(normalised->scores.size()) +
+                               " scores are more than one round close can record");
+  }
+  std::vector<DomainEvent> events;
+  for (std::size_t part = 0; part < parts; ++part) {
+    CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+    auto r = b.event.initScoringRoundClosed();
+    r.setRule(static_cast<schema::NormalisationRule>(normalised->rule));
+    r.setMinScoresPerJuror(normalised->minScoresPerJuror);
+    r.setPart(static_cast<std::uint32_t>(part + 1));
+    r.setParts(static_cast<std::uint32_t>(parts));
+    const auto [s0, s1] = slice(normalised->statistics, part);
+    auto stats = r.initStatistics(static_cast<unsigned>(s1 - s0));
+    for (std::size_t i = s0; i < s1; ++i) {
+      const auto& in = normalised->statistics[i];
+      auto out = stats[static_cast<unsigned>(i - s0)];
+      out.setJurorId(in.jurorId);
+      out.setCriterionId(in.criterionId);
+      out.setCount(in.count);
+      out.setMeanMilli(in.meanMilli);
+      out.setDeviationMilli(in.deviationMilli);
+      out.setNormalised(in.normalised);
+      out.setFallback(in.fallback);
+    }
+    const auto [c0, c1] = slice(normalised->scores, part);
+    auto scoreList = r.initScores(static_cast<unsigned>(c1 - c0));
+    for (std::size_t i = c0; i < c1; ++i) {
+      const auto& in = normalised->scores[i];
+      auto out = scoreList[static_cast<unsigned>(i - c0)];
+      out.setDossierId(in.dossierId);
+      out.setJurorId(in.jurorId);
+      out.setCriterionId(in.criterionId);
+      out.setRaw(in.raw);
+      out.setNormalisedMilli(in.normalisedMilli);
+    }
+    const auto [d0, d1] = slice(normalised->dossiers, part);
+    auto means = r.initDossiers(static_cast<unsigned>(d1 - d0));
+    for (std::size_t i = d0; i < d1; ++i) {
+      const auto& in = normalised->dossiers[i];
+      auto out = means[static_cast<unsigned>(i - d0)];
+      out.setDossierId(in.dossierId);
+      out.setJurors(in.jurors);
+      out.setRawMeanMilli(in.rawMeanMilli);
+      out.setNormalisedMeanMilli(in.normalisedMeanMilli);
+    }
+    events.push_back(b.done());
+  }
+  return events;
+}
+
+Events decideJudging(const CampaignState& state, const campaign_command::RecordConsensus& command,
+                     std::string_view reason) {
+  if (!state.drawn(command.dossierId)) {
+    return Error::notFound("no jurors were drawn for dossier \"" + command.dossierId + "\" in " +
+                           campaignRef(state));
+  }
+  if (auto s = needReason(reason, "a consensus (what the jurors agreed)"); !s) return s.error();
+  if (state.roundClosed) {
+    return Error::refused("the scoring round of " + campaignRef(state) + " is closed");
+  }
+  const std::uint32_t allowed = state.rules().judging.maxSpreadMilli;
+  if (allowed == 0 || command.spreadMilli <= allowed) {
+    return Error::refused("the jurors of dossier \"" + command.dossierId +
+                          "\" do not disagree past the campaign's spread: their means are " +
+                          formatMilli(command.spreadMilli) + " apart" +
+                          (allowed == 0 ? " and the rules set no spread"
+                                        : ", within " + formatMilli(allowed)));
+  }
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto c = b.event.initConsensusRecorded();
+  c.setDossierId(command.dossierId);
+  c.setSpreadMilli(command.spreadMilli);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+// ------------------------------------------------------------ selection
+
+Result<judging::SelectionResult> computeSelection(
+    const CampaignState& state, const campaign_command::RecordSelection& command) {
+  if (state.envelopeCents == 0) {
+    return Error::refused(campaignRef(state) + " has no budget envelope to select within");
+  }
+  judging::SelectionInput input;
+  input.rule = state.rules().judging.selection;
+  input.envelopeCents = state.envelopeCents - state.grantedCents;
+  for (const auto& c : command.candidates) {
+    input.candidates.push_back({c.dossierId, c.scoreMilli, c.requestedCents, c.submittedAtMicros});
+  }
+  return judging::selectWithinBudget(input);
+}
+
+Events decideJudging(const CampaignState& state, const campaign_command::RecordSelection& command,
+                     std::string_view reason) {
+  if (state.selection) {
+    return Error::conflict("the selection of " + campaignRef(state) +
+                           " is already recorded: published results do not change silently");
+  }
+  if (command.candidates.empty()) {
+    return Error::refused(campaignRef(state) +
+                          " has no dossier carried by the vote to select from");
+  }
+  auto result = computeSelection(state, command);
+  if (!result) return result.error();
+  const std::size_t parts = partsFor(result->lines.size());
+  std::vector<DomainEvent> events;
+  for (std::size_t part = 0; part < parts; ++part) {
+    CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+    auto s = b.event.initSelectionRecorded();
+    s.setRule(static_cast<schema::SelectionRule>(result->rule));
+    s.setEnvelopeCents(result->envelopeCents);
+    s.setSelectedCents(result->selectedCents);
+    s.setSelectedScoreMilli(result->selectedScoreMilli);
+    s.setPart(static_cast<std::uint32_t>(part + 1));
+    s.setParts(static_cast<std::uint32_t>(parts));
+    const auto [begin, end] = slice(result->lines, part);
+    auto lines = s.initLines(static_cast<unsigned>(end - begin));
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& in = result->lines[i];
+      auto out = lines[static_cast<unsigned>(i - begin)];
+      out.setRank(in.rank);
+      out.setDossierId(in.dossierId);
+      out.setScoreMilli(in.scoreMilli);
+      out.setRequestedCents(in.requestedCents);
+      out.setSelected(in.selected);
+      out.setLeftBeforeCents(in.leftBeforeCents);
+      out.setExplanation(in.explanation);
+    }
+    events.push_back(b.done());
+  }
+  return events;
+}
+
+Events decideJudging(const CampaignState& state, const campaign_command::CommitLotSeed& command,
+                     std::string_view reason) {
+  if (state.rules().judging.tieBreak != judging::TieBreak::Lot) {
+    return Error::refused(campaignRef(state) + " breaks ties by " +
+                          std::string(judging::tieBreakName(state.rules().judging.tieBreak)) +
+                          ", not by lot");
+  }
+  if (!state.lotSeedCommitment.empty()) {
+    return Error::conflict(campaignRef(state) + " already committed to the lot seed " +
+                           state.lotSeedCommitment);
+  }
+  if (auto s = checkCommitment(command.seedCommitment); !s) return s.error();
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  b.event.initLotSeedCommitted().setSeedCommitment(command.seedCommitment);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+}  // namespace parcours::workflows

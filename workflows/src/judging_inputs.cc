@@ -1,0 +1,124 @@
+// Gathering the judging commands' inputs from the dossiers' streams (see
+// judging_inputs.h).
+#include "judging_inputs.h"
+
+#include "judging_decisions.h"
+
+namespace parcours::workflows {
+namespace {
+
+Result<DossierState> dossierOf(const DossierLookup& log, const CampaignState& state,
+                               const std::string& dossierId) {
+  auto dossier = log(dossierId);
+  if (!dossier) return dossier;
+  if (dossier->status == DossierStatus::Absent || dossier->campaignId != state.campaignId) {
+    return Error::notFound("no dossier \"" + dossierId + "\" in campaign \"" + state.campaignId +
+                           "\"");
+  }
+  return dossier;
+}
+
+// A dossier still being judged: submitted, eligible or auditioned. The draw
+// and the round skip the others (withdrawn, refused...).
+bool beingJudged(DossierStatus status) {
+  return status == DossierStatus::Submitted || status == DossierStatus::Eligible ||
+         status == DossierStatus::Auditioned;
+}
+
+// The sheets of the dossier's scorers: each juror's last score.
+std::vector<campaign_command::CloseRound::Sheet> sheetsOf(const DossierState& dossier,
+                                                          const CampaignState& state) {
+  std::vector<campaign_command::CloseRound::Sheet> out;
+  for (const JuryMember* juror : state.scorers(dossier.dossierId)) {
+    const auto it = dossier.scores.find(juror->id);
+    if (it == dossier.scores.end()) continue;
+    campaign_command::CloseRound::Sheet sheet{dossier.dossierId, juror->id, {}};
+    for (const CriterionScore& s : it->second) sheet.scores.emplace_back(s.criterionId, s.value);
+    out.push_back(std::move(sheet));
+  }
+  return out;
+}
+
+Status gather(const DossierLookup& log, const CampaignState& state,
+              campaign_command::RevealAssignment& c) {
+  c.dossierTags.clear();
+  for (const std::string& id : c.dossierIds) {
+    auto dossier = dossierOf(log, state, id);
+    if (!dossier) return dossier.error();
+    if (!beingJudged(dossier->status)) {
+      return Error::refused("dossier \"" + id + "\" is " +
+                            std::string(statusName(dossier->status)) +
+                            ": only dossiers still being judged are drawn");
+    }
+    c.dossierTags.push_back(dossier->application.strands);
+  }
+  return okStatus();
+}
+
+Status gather(const DossierLookup& log, const CampaignState& state,
+              campaign_command::RuleConflict& c) {
+  auto dossier = dossierOf(log, state, c.dossierId);
+  if (!dossier) return dossier.error();
+  c.dossierTags = dossier->application.strands;
+  return okStatus();
+}
+
+Status gather(const DossierLookup& log, const CampaignState& state,
+              campaign_command::CloseRound& c) {
+  c.sheets.clear();
+  c.dossierIds.clear();
+  for (const auto& [dossierId, jurors] : state.assignments) {
+    auto dossier = dossierOf(log, state, dossierId);
+    if (!dossier) return dossier.error();
+    if (!beingJudged(dossier->status)) continue;
+    c.dossierIds.push_back(dossierId);
+    for (auto& sheet : sheetsOf(*dossier, state)) c.sheets.push_back(std::move(sheet));
+  }
+  return okStatus();
+}
+
+Status gather(const DossierLookup& log, const CampaignState& state,
+              campaign_command::RecordConsensus& c) {
+  auto dossier = dossierOf(log, state, c.dossierId);
+  if (!dossier) return dossier.error();
+  c.spreadMilli = scoreSpreadMilli(state.rules(), sheetsOf(*dossier, state));
+  return okStatus();
+}
+
+Status gather(const DossierLookup& log, const CampaignState& state,
+              campaign_command::RecordSelection& c) {
+  c.candidates.clear();
+  for (const auto& [dossierId, jurors] : state.assignments) {
+    auto dossier = dossierOf(log, state, dossierId);
+    if (!dossier) return dossier.error();
+    if (dossier->status != DossierStatus::Voted) continue;
+    c.candidates.push_back({dossierId, dossier->meanMilli, dossier->application.requestedCents,
+                            dossier->submittedAtMicros});
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<CampaignCommand> gatherJudgingInputs(const DossierLookup& log, const CampaignState& state,
+                                            const CampaignCommand& command) {
+  CampaignCommand filled = command;
+  const Status gathered = std::visit(
+      [&](auto& c) -> Status {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, campaign_command::RevealAssignment> ||
+                      std::is_same_v<C, campaign_command::RuleConflict> ||
+                      std::is_same_v<C, campaign_command::CloseRound> ||
+                      std::is_same_v<C, campaign_command::RecordConsensus> ||
+                      std::is_same_v<C, campaign_command::RecordSelection>) {
+          return gather(log, state, c);
+        } else {
+          return okStatus();
+        }
+      },
+      filled);
+  if (!gathered) return gathered.error();
+  return filled;
+}
+
+}  // namespace parcours::workflows

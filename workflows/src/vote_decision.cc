@@ -1,0 +1,65 @@
+// The close of a dossier's vote (see vote_decision.h): the campaign's
+// deliberation rules applied by judging::tally to the recorded votes.
+#include "vote_decision.h"
+
+#include <algorithm>
+
+#include "parcours/workflows/judging/assignment.h"
+#include "parcours/workflows/judging/deliberation.h"
+
+namespace parcours::workflows {
+
+Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierState& dossier,
+                                const dossier_command::CloseVote& command) {
+  const CampaignRules& rules = campaign.rules();
+  const judging::DeliberationRules deliberation = judging::deliberationRulesFor(rules);
+  judging::DeliberationInput input;
+  input.dossierId = dossier.dossierId;
+  const JuryRole voting =
+      rules.votingBody == VotingBody::Jury ? JuryRole::Juror : JuryRole::ElectedOfficial;
+  for (const JuryMember& m : campaign.jury) {
+    if (m.role != voting) continue;
+    (campaign.recused(m.id, dossier.dossierId) ? input.recused : input.eligible).push_back(m.id);
+  }
+  input.present = command.present;
+  std::sort(input.present.begin(), input.present.end());
+  for (const auto& [voter, choice] : dossier.votes) {
+    // A vote of a member recused since it was cast no longer counts.
+    if (std::find(input.eligible.begin(), input.eligible.end(), voter) != input.eligible.end()) {
+      input.votes.push_back({voter, choice});
+    }
+  }
+  if (deliberation.tieBreak == judging::TieBreak::Lot) {
+    if (campaign.lotSeedCommitment.empty()) {
+      return Error::refused("campaign \"" + campaign.campaignId +
+                            "\" breaks ties by lot but has committed to no lot seed: commit one "
+                            "before the votes close");
+    }
+    if (judging::seedCommitment(command.lotSeed) != campaign.lotSeedCommitment) {
+      return Error::refused("the lot seed does not match the commitment " +
+                            campaign.lotSeedCommitment + " of campaign \"" +
+                            campaign.campaignId + "\" (give the committed seed with --lot-seed)");
+    }
+    input.lotSeed = command.lotSeed;
+  }
+  auto outcome = judging::tally(deliberation, input);
+  if (!outcome) return outcome.error();
+  VoteDecision d;
+  d.eligible = outcome->eligible;
+  d.yes = outcome->yes;
+  d.no = outcome->no;
+  d.abstain = outcome->abstain;
+  d.quorumNeeded = outcome->quorumNeeded;
+  d.quorumReached = outcome->quorumReached;
+  d.tie = outcome->tie;
+  d.tieBreakUsed = outcome->tieBreakUsed.value_or(judging::TieBreak::None);
+  d.tieBreakDetail = outcome->tieBreakDetail;
+  d.carried = outcome->carried;
+  d.present = input.present;
+  d.recused = input.recused;
+  d.explanation = outcome->explanation;
+  d.extended = !(rules.judging == judging::JudgingRules{});
+  return d;
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,38 @@
+// The close of a dossier's vote, as the judging rules decide it: the facade
+// the Boost.MSM machine (C++17) calls, so it never sees the C++20 tally
+// (judging/deliberation.h). Private to parcours_workflows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parcours/workflows/campaign.h"
+#include "parcours/workflows/dossier.h"
+
+namespace parcours::workflows {
+
+struct VoteDecision {
+  std::uint32_t eligible = 0, yes = 0, no = 0, abstain = 0;
+  std::uint32_t quorumNeeded = 0;
+  bool quorumReached = false;
+  bool tie = false;
+  judging::TieBreak tieBreakUsed = judging::TieBreak::None;  // None: no tie or none declared
+  std::string tieBreakDetail;
+  bool carried = false;
+  std::vector<std::string> present;  // as the command gave them, sorted
+  std::vector<std::string> recused;  // members of the voting body with an upheld conflict
+  std::string explanation;           // one sentence with the numbers
+  // Whether VoteClosed records the judging fields: only under judging rules,
+  // so votes under rules written before them encode as they always did.
+  bool extended = false;
+};
+
+// Counts the dossier's votes under the campaign's rules in force.
+// InvalidInput for inconsistent input (a present member not eligible...);
+// RefusedByRule for a lot seed that does not match the campaign's
+// commitment, or a lot with no commitment.
+Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierState& dossier,
+                                const dossier_command::CloseVote& command);
+
+}  // namespace parcours::workflows
