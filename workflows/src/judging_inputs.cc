@@ -2,7 +2,10 @@
 // judging_inputs.h).
 #include "judging_inputs.h"
 
+#include <set>
+
 #include "judging_decisions.h"
+#include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
 namespace {
@@ -42,6 +45,17 @@ std::vector<campaign_command::CloseRound::Sheet> sheetsOf(const DossierState& do
 Status gather(const DossierLookup& log, const CampaignState& state,
               campaign_command::RevealAssignment& c) {
   c.dossierTags.clear();
+  if (c.everySubmitted) {
+    // The whole campaign: the dossiers no longer being judged are left out.
+    std::vector<std::string> judged;
+    for (const std::string& id : c.dossierIds) {
+      auto dossier = dossierOf(log, state, id);
+      if (!dossier) return dossier.error();
+      if (beingJudged(dossier->status)) judged.push_back(id);
+    }
+    c.dossierIds = std::move(judged);
+    c.everySubmitted = false;
+  }
   for (const std::string& id : c.dossierIds) {
     auto dossier = dossierOf(log, state, id);
     if (!dossier) return dossier.error();
@@ -99,6 +113,27 @@ Status gather(const DossierLookup& log, const CampaignState& state,
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> submittedDossiers(const store::EventLog& log,
+                                                   const std::string& campaignId) {
+  std::set<std::string> ids;
+  constexpr std::size_t page = 10'000;
+  store::Position from = 1;
+  while (from <= log.head()) {
+    auto last = log.scanAll(from, page, [&](const store::EventView& e) -> Status {
+      if (e.eventType != "DossierSubmitted") return okStatus();
+      using E = schema::DossierEvent;
+      return readPayload<E>(e.payload, e.eventType, [&](E::Reader d) -> Status {
+        if (toString(d.getCampaignId()) == campaignId) ids.insert(toString(d.getDossierId()));
+        return okStatus();
+      });
+    });
+    if (!last) return last.error();
+    if (*last < from) break;
+    from = *last + 1;
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
 
 Result<CampaignCommand> gatherJudgingInputs(const DossierLookup& log, const CampaignState& state,
                                             const CampaignCommand& command) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "parcours/store/event_log.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
 
@@ -16,6 +17,12 @@ namespace parcours::workflows {
 // workflow service, taken from the replay's folds by the audit. Status
 // Absent for a dossier that does not exist.
 using DossierLookup = std::function<Result<DossierState>(const std::string& dossierId)>;
+
+// Every dossier ever submitted to the campaign, by id: a scan of the whole
+// log for its submissions (the campaign's stream names no dossier until
+// the draw). Run once per campaign, by a reveal given no dossier list.
+Result<std::vector<std::string>> submittedDossiers(const store::EventLog& log,
+                                                   const std::string& campaignId);
 
 // `command` with its gathered fields filled; commands that gather nothing
 // come back unchanged. NotFound for a dossier that does not exist or is in

@@ -187,8 +187,16 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
                                    campaignId + "\"");
           }
         }
-        Result<CampaignCommand> gathered = command;
-        if ((*state)->exists) gathered = gatherJudgingInputs(dossierLookup(), **state, command);
+        CampaignCommand given = command;
+        if (auto* reveal = std::get_if<campaign_command::RevealAssignment>(&given);
+            reveal != nullptr && reveal->dossierIds.empty()) {
+          auto ids = submittedDossiers(log_, campaignId);
+          if (!ids) return ids.error();
+          reveal->dossierIds = std::move(ids).value();
+          reveal->everySubmitted = true;
+        }
+        Result<CampaignCommand> gathered = given;
+        if ((*state)->exists) gathered = gatherJudgingInputs(dossierLookup(), **state, given);
         if (!gathered) return gathered.error();
         auto events = decideCampaign(**state, *gathered, context.reason);
         if (!events) return std::move(events).takeError();

@@ -182,8 +182,8 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(
             toString(e.getAssignmentCommitted().getSeedCommitment())});
       case E::ASSIGNMENT_DRAWN: {
         // The dossiers drawn are the command's: every part of the append.
-        campaign_command::RevealAssignment reveal{toString(e.getAssignmentDrawn().getSeed()), {},
-                                                  {}};
+        campaign_command::RevealAssignment reveal;
+        reveal.seed = toString(e.getAssignmentDrawn().getSeed());
         for (const store::RecordedEvent* part : run) {
           auto ids = readPayload<E>(part->payload, part->eventType,
                                     [&](E::Reader p) -> Result<std::vector<std::string>> {

@@ -156,13 +156,14 @@ struct RuleConflict {
 struct CommitAssignment {
   std::string seedCommitment;
 };
-// Reveals the seed and records the draw over `dossiers` (with their
-// strands as tags), under the conflicts declared so far. Filled by the
-// workflow service from the dossiers' streams; callers give the seed and
-// the dossier ids.
+// Reveals the seed and records the draw over the dossiers (with their
+// strands as tags), under the conflicts declared and not dismissed so far.
 struct RevealAssignment {
   std::string seed;
+  // Empty: every dossier of the campaign still being judged (submitted,
+  // eligible, auditioned), found by the workflow service.
   std::vector<std::string> dossierIds;
+  bool everySubmitted = false;  // set by the workflow service with that list
   std::vector<std::vector<std::string>> dossierTags;  // filled by the workflow service
 };
 // A manual change after the draw, with its reason.
