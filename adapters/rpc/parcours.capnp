@@ -103,6 +103,7 @@ struct Definition {
 struct Conflict {
   jurorId @0 :Text;
   dossierId @1 :Text;
+  declaredBy @2 :Events.ConflictSource = administrator;
 }
 
 struct DossierCommand {
@@ -121,7 +122,13 @@ struct DossierCommand {
     closeVote @11 :Void;
     award @12 :Int64;            # the amount granted, in cents (0: label only)
     withdraw @13 :Void;
+    closeVoteWith @14 :CloseVote;  # closeVote with the members present or the lot's seed
   }
+}
+
+struct CloseVote {
+  present @0 :List(Text);  # the members present (a quorum may count them)
+  lotSeed @1 :Text;        # the committed lot seed, when ties are broken by lot
 }
 
 struct Submission {

@@ -219,6 +219,7 @@ Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierI
     case W::RECORD_NO_SHOW:
     case W::CLOSE_SCORING:
     case W::CLOSE_VOTE:
+    case W::CLOSE_VOTE_WITH:
     case W::AWARD:
       if (who.has(Role::Instructor)) return okStatus();
       break;

@@ -226,6 +226,12 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
     }
     case W::CLOSE_VOTE:
       return workflows::DossierCommand{cmd::CloseVote{}};
+    case W::CLOSE_VOTE_WITH: {
+      cmd::CloseVote close;
+      for (auto p : in.getCloseVoteWith().getPresent()) close.present.push_back(toString(p));
+      close.lotSeed = toString(in.getCloseVoteWith().getLotSeed());
+      return workflows::DossierCommand{std::move(close)};
+    }
     case W::AWARD:
       if (in.getAward() < 0) return Error::invalidInput("amountCents: must not be negative");
       return workflows::DossierCommand{cmd::Award{in.getAward()}};
@@ -272,9 +278,12 @@ Result<workflows::CampaignCommand> readCampaignCommand(std::string_view campaign
       return workflows::CampaignCommand{std::move(jury)};
     }
     case W::DECLARE_CONFLICT:
-      return workflows::CampaignCommand{
-          cmd::DeclareConflict{toString(in.getDeclareConflict().getJurorId()),
-                               toString(in.getDeclareConflict().getDossierId())}};
+      return workflows::CampaignCommand{cmd::DeclareConflict{
+          toString(in.getDeclareConflict().getJurorId()),
+          toString(in.getDeclareConflict().getDossierId()),
+          in.getDeclareConflict().getDeclaredBy() == workflows::schema::ConflictSource::JUROR
+              ? workflows::ConflictSource::Juror
+              : workflows::ConflictSource::Administrator}};
     case W::CHANGE_PHASE:
       if (in.getChangePhase() > workflows::schema::Phase::CLOSED) {
         return Error::invalidInput("phase: unknown phase");
@@ -311,6 +320,7 @@ std::string_view commandName(rpc::DossierCommand::Which which) {
     case W::CAST_VOTE:
       return "vote";
     case W::CLOSE_VOTE:
+    case W::CLOSE_VOTE_WITH:
       return "close-vote";
     case W::AWARD:
       return "award";
@@ -547,7 +557,14 @@ void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierComman
           v.setVoterId(c.voterId);
           v.setChoice(workflows::writeChoice(c.choice));
         } else if constexpr (std::is_same_v<C, cmd::CloseVote>) {
-          out.setCloseVote();
+          if (c.present.empty() && c.lotSeed.empty()) {
+            out.setCloseVote();
+          } else {
+            auto with = out.initCloseVoteWith();
+            auto present = with.initPresent(static_cast<unsigned>(c.present.size()));
+            for (unsigned i = 0; i < present.size(); ++i) present.set(i, c.present[i]);
+            with.setLotSeed(c.lotSeed);
+          }
         } else if constexpr (std::is_same_v<C, cmd::Award>) {
           out.setAward(c.amountCents);
         } else if constexpr (std::is_same_v<C, cmd::Withdraw>) {
@@ -578,6 +595,9 @@ void writeCampaignCommand(const workflows::CampaignCommand& in, const std::strin
           auto conflict = out.initDeclareConflict();
           conflict.setJurorId(c.jurorId);
           conflict.setDossierId(c.dossierId);
+          conflict.setDeclaredBy(c.declaredBy == workflows::ConflictSource::Juror
+                                     ? workflows::schema::ConflictSource::JUROR
+                                     : workflows::schema::ConflictSource::ADMINISTRATOR);
         } else if constexpr (std::is_same_v<C, cmd::ChangePhase>) {
           out.setChangePhase(workflows::writePhase(c.phase));
         } else if constexpr (std::is_same_v<C, cmd::SetBudgetEnvelope>) {

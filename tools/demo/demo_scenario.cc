@@ -6,6 +6,8 @@
 #include <random>
 
 #include "parcours/engine/clock.h"
+#include "parcours/store/hash_chain.h"
+#include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/workflow.h"
 #include "parcours/workflows/zoned_time.h"
 
@@ -115,6 +117,48 @@ class Scenario {
     return okStatus();
   }
 
+  // A campaign decision the story expects may be refused (a round that
+  // cannot close yet): the refusal is returned, store errors stop the demo.
+  Result<bool> tryCampaign(const std::string& id, const CampaignCommand& c,
+                           const std::string& actor, const std::string& reason,
+                           std::string* refusal) {
+    auto r = workflow_.campaign(id, c, {{"", actor, "", ""}, reason});
+    if (r) {
+      ++outcome_.commands;
+      return true;
+    }
+    if (fatal(r.error())) return r.error();
+    ++outcome_.refusals;
+    if (refusal) *refusal = r.error().message;
+    return false;
+  }
+
+  // The demo's seeds are made from its own seed, so a demo replays to the
+  // same log; a real campaign makes them with `campaign draw-commit
+  // --seed-out` (OpenSSL's generator).
+  std::string demoSeed(const std::string& campaignId, const std::string& what) const {
+    return store::chain::toHex(store::chain::sha256(
+        {"parcours demo ", std::to_string(settings_.seed), " ", campaignId, " ", what}));
+  }
+
+  // Commit-reveal of the juror draw: the seed's hash when submissions have
+  // closed, the seed itself at the draw.
+  Status commitDraw(const std::string& c, const std::string& actor) {
+    return campaign(c, ccmd::CommitAssignment{judging::seedCommitment(demoSeed(c, "draw"))}, actor,
+                    "submissions closed: the draw's seed is fixed before anyone sees the list");
+  }
+  Status revealDraw(const std::string& c, const std::string& actor) {
+    ccmd::RevealAssignment reveal;
+    reveal.seed = demoSeed(c, "draw");
+    if (auto s = campaign(c, reveal, actor, "the seed revealed: jurors drawn"); !s) return s;
+    auto state = workflow_.loadCampaign(c);
+    if (!state) return state.error();
+    narrate_(c + ": jurors drawn for " + std::to_string(state->assignments.size()) +
+             " dossiers (seed " + state->draw->seed.substr(0, 12) + "..., inputs " +
+             state->draw->inputsHash.substr(0, 12) + "...)");
+    return okStatus();
+  }
+
   void notable(const std::string& campaignId, const std::string& dossierId,
                const std::string& what, const std::string& message) {
     outcome_.notable.push_back({campaignId, dossierId, what, message});
@@ -148,59 +192,114 @@ class Scenario {
     return a;
   }
 
-  // Each non-recused juror scores each criterion around the dossier's merit.
+  // Each drawn juror scores each criterion around the dossier's merit;
+  // `severe` scores two points lower across the board, which the round's
+  // normalisation corrects; on `outlier` one juror is far off the others.
   Status scoreAll(const std::string& campaignId, const std::vector<std::string>& dossiers,
-                  std::map<std::string, int>& merit) {
+                  std::map<std::string, int>& merit, const std::string& severe,
+                  const std::string& outlier) {
     auto state = workflow_.loadCampaign(campaignId);
     if (!state) return state.error();
     for (const std::string& id : dossiers) {
-      for (const JuryMember* juror : state->scorers(id)) {
+      const auto scorers = state->scorers(id);
+      for (std::size_t j = 0; j < scorers.size(); ++j) {
+        const JuryMember* juror = scorers[j];
+        const int shift = (juror->id == severe ? -2 : 0) + (id == outlier && j == 0 ? -5 : 0);
         cmd::RecordScore score{juror->id, {}};
         for (const Criterion& c : state->rules().criteria) {
-          const int value = std::clamp(merit[id] + uniform(-1, 1), static_cast<int>(c.scaleMin),
-                                       static_cast<int>(c.scaleMax));
+          const int value = std::clamp(merit[id] + shift + uniform(-1, 1),
+                                       static_cast<int>(c.scaleMin), static_cast<int>(c.scaleMax));
           score.scores.push_back({c.id, static_cast<std::uint32_t>(value)});
         }
         auto r = dossier(id, score, juror->id, "");
         if (!r) return r.error();
       }
-      auto closed = dossier(id, cmd::CloseScoring{}, "secretariat", "all jurors have scored");
+    }
+    return closeRound(campaignId, dossiers, merit, outlier);
+  }
+
+  // The round's close: refused while jurors disagree on `outlier`; the
+  // juror far off rescores after the discussion, the consensus is recorded,
+  // and the round closes with its normalisation. Then each dossier's
+  // scoring closes on its normalised mean.
+  Status closeRound(const std::string& campaignId, const std::vector<std::string>& dossiers,
+                    std::map<std::string, int>& merit, const std::string& outlier) {
+    std::string refusal;
+    auto closed = tryCampaign(campaignId, ccmd::CloseRound{}, "secretariat", "every juror has scored",
+                              &refusal);
+    if (!closed) return closed.error();
+    if (!*closed && !outlier.empty()) {
+      notable(campaignId, outlier, "round closed over a disagreement", refusal);
+      auto state = workflow_.loadCampaign(campaignId);
+      if (!state) return state.error();
+      const JuryMember* far = state->scorers(outlier).front();
+      cmd::RecordScore rescore{far->id, {}};
+      for (const Criterion& c : state->rules().criteria) {
+        const int value = std::clamp(merit[outlier] - 2, static_cast<int>(c.scaleMin),
+                                     static_cast<int>(c.scaleMax));
+        rescore.scores.push_back({c.id, static_cast<std::uint32_t>(value)});
+      }
+      auto r = dossier(outlier, rescore, far->id,
+                       "rescored after the jury's discussion: the audition answered my doubts");
+      if (!r) return r.error();
+      std::string stillApart;
+      auto agreed = tryCampaign(campaignId, ccmd::RecordConsensus{outlier, 0}, "secretariat",
+                                "discussed in session on 26 June; the remaining gap reflects two "
+                                "readings of the project's maturity, both recorded",
+                                &stillApart);
+      if (!agreed) return agreed.error();
+      closed = tryCampaign(campaignId, ccmd::CloseRound{}, "secretariat",
+                           "every juror has scored; consensus recorded", &refusal);
       if (!closed) return closed.error();
+    }
+    if (!*closed) return Error::bug("the demo's scoring round did not close: " + refusal);
+    for (const std::string& id : dossiers) {
+      auto r = dossier(id, cmd::CloseScoring{}, "secretariat", "the round is closed");
+      if (!r) return r.error();
     }
     return okStatus();
   }
 
   // The voters vote after the dossier's merit; on the first dossier the
-  // secretariat tries to close with a single vote in: no quorum.
+  // secretariat tries to close with a single vote in: no quorum. On `tied`
+  // the votes split evenly, and the declared tie-break decides.
   Status voteAll(const std::string& campaignId, const std::vector<std::string>& dossiers,
-                 std::map<std::string, int>& merit) {
+                 std::map<std::string, int>& merit, const std::string& tied) {
     auto state = workflow_.loadCampaign(campaignId);
     if (!state) return state.error();
+    const bool lot = state->rules().judging.tieBreak == judging::TieBreak::Lot;
     bool quorumShown = false;
     for (const std::string& id : dossiers) {
       auto folded = workflow_.loadDossier(id);
       if (!folded) return folded.error();
       if (folded->status != DossierStatus::Scored) continue;
       const auto voters = state->voters(id);
+      cmd::CloseVote close;
+      if (lot) close.lotSeed = demoSeed(campaignId, "lot");
       for (std::size_t v = 0; v < voters.size(); ++v) {
-        if (v + 1 == voters.size() && uniform(0, 3) == 0) break;  // one absent now and then
+        const bool evenSplit = id == tied;
+        if (evenSplit && voters.size() % 2 == 1 && v + 1 == voters.size()) break;  // absent
+        if (!evenSplit && v + 1 == voters.size() && uniform(0, 3) == 0) break;  // absent
+        close.present.push_back(voters[v]->id);
         const int leaning = merit[id] - 5 + uniform(-2, 2);
-        const VoteChoice choice = leaning > 0    ? VoteChoice::Yes
+        const VoteChoice choice = evenSplit      ? (v % 2 == 0 ? VoteChoice::Yes : VoteChoice::No)
+                                  : leaning > 0  ? VoteChoice::Yes
                                   : leaning == 0 ? VoteChoice::Abstain
                                                  : VoteChoice::No;
         auto r = dossier(id, cmd::CastVote{voters[v]->id, choice}, voters[v]->id);
         if (!r) return r.error();
         if (!quorumShown && v == 0) {
           std::string refusal;
-          auto closed = dossier(id, cmd::CloseVote{}, "secretariat", "closing early", &refusal);
+          auto closed = dossier(id, close, "secretariat", "closing early", &refusal);
           if (!closed) return closed.error();
           if (!*closed) notable(campaignId, id, "vote closed without quorum", refusal);
           quorumShown = true;
         }
       }
-      auto closed = dossier(id, cmd::CloseVote{}, "secretariat", "every present voter has voted");
+      auto closed = dossier(id, close, "secretariat", "every present voter has voted");
       if (!closed) return closed.error();
     }
+    if (!tied.empty()) outcome_.minutesDossier = tied;
     return okStatus();
   }
 
@@ -278,14 +377,46 @@ class Scenario {
     return okStatus();
   }
 
-  Status recuse(const std::string& campaignId, const std::string& juror,
-                const std::vector<std::string>& dossiers) {
-    for (const std::string& id : dossiers) {
-      if (auto s = campaign(campaignId, ccmd::DeclareConflict{juror, id}, juror,
-                            "an elected official of the applicant is a relative");
+  // The juror declares a link with each dossier (before seeing them in
+  // full); the administrator rules: upheld on the first, dismissed on the
+  // others (a link too remote to matter), each with its reason.
+  Status declareAndRule(const std::string& campaignId, const std::string& juror,
+                        const std::vector<std::string>& dossiers, const std::string& admin) {
+    for (std::size_t i = 0; i < dossiers.size(); ++i) {
+      const std::string& id = dossiers[i];
+      if (auto s = campaign(campaignId, ccmd::DeclareConflict{juror, id, ConflictSource::Juror},
+                            juror, "an elected official of the applicant is a relative");
           !s) {
         return s;
       }
+      const bool upheld = i == 0;
+      if (auto s = campaign(campaignId, ccmd::RuleConflict{juror, id, upheld, {}}, admin,
+                            upheld ? "a direct family link with the applicant's executive"
+                                   : "the relative left the applicant's council in 2019");
+          !s) {
+        return s;
+      }
+    }
+    return okStatus();
+  }
+
+  // A drawn juror finds a link with a dossier once drawn for it: upheld, and
+  // a replacement is drawn from the revealed seed.
+  Status conflictAfterTheDraw(const std::string& campaignId, const std::vector<std::string>& dossiers,
+                              const std::string& admin) {
+    auto state = workflow_.loadCampaign(campaignId);
+    if (!state) return state.error();
+    for (const std::string& id : dossiers) {
+      auto drawn = state->assignments.find(id);
+      if (drawn == state->assignments.end() || drawn->second.empty()) continue;
+      const std::string juror = drawn->second.back();
+      if (auto s = campaign(campaignId, ccmd::DeclareConflict{juror, id, ConflictSource::Juror},
+                            juror, "drawn for a project my former employer leads");
+          !s) {
+        return s;
+      }
+      return campaign(campaignId, ccmd::RuleConflict{juror, id, true, {}}, admin,
+                      "a recent working relationship: recused, a replacement is drawn");
     }
     return okStatus();
   }
@@ -305,9 +436,13 @@ class Scenario {
     const std::string& c = d.campaignId;
     if (auto s = at("2020-04-01T09:00:00"); !s) return s;
     if (auto s = campaign(c, ccmd::Open{d}, "region-admin", "call published"); !s) return s;
-    std::vector<JuryMember> jury{{"committee-1", "Comité : Alix Garnier", JuryRole::Juror},
-                                 {"committee-2", "Comité : Sacha Delmas", JuryRole::Juror},
-                                 {"committee-3", "Comité : Morgan Fabre", JuryRole::Juror}};
+    // The committee's expertise, by strand: the draw gives each dossier two
+    // members who know one of its strands.
+    std::vector<JuryMember> jury{
+        {"committee-1", "Comité : Alix Garnier", JuryRole::Juror, {"1", "2", "3", "4"}},
+        {"committee-2", "Comité : Sacha Delmas", JuryRole::Juror, {"1", "3", "4"}},
+        {"committee-3", "Comité : Morgan Fabre", JuryRole::Juror, {"2", "3", "4"}},
+        {"committee-4", "Comité : Charlie Hoarau", JuryRole::Juror, {"1", "2", "4"}}};
     for (int i = 1; i <= 5; ++i) {
       jury.push_back({"elected-" + std::to_string(i),
                       std::string("Élu·e fictif·ve ") + lastNames[static_cast<std::size_t>(i)],
@@ -328,60 +463,76 @@ class Scenario {
         !s) {
       return s;
     }
+    if (auto s = commitDraw(c, "region-admin"); !s) return s;
     if (auto s = at("2020-06-08T11:00:00"); !s) return s;
     if (auto s = withdraw((*ids)[11], "project postponed by the community council"); !s) return s;
     if (auto s = at("2020-06-10T09:00:00"); !s) return s;
     auto eligible = instruct(c, *ids);
     if (!eligible) return eligible.error();
-    if (auto s = at("2020-06-12T09:00:00"); !s) return s;
-    if (auto s = recuse(c, "committee-2", {(*eligible)[1], (*eligible)[5]}); !s) return s;
+    if (auto s = at("2020-06-11T09:00:00"); !s) return s;
+    if (auto s = declareAndRule(c, "committee-2", {(*eligible)[1], (*eligible)[5]}, "region-admin");
+        !s) {
+      return s;
+    }
     if (auto s = withdraw((*eligible)[9], "merged into a neighbouring project"); !s) return s;
+    if (auto s = at("2020-06-12T09:00:00"); !s) return s;
+    if (auto s = revealDraw(c, "region-admin"); !s) return s;
+    if (auto s = conflictAfterTheDraw(c, *eligible, "region-admin"); !s) return s;
 
     std::map<std::string, int> merit;
     for (const std::string& id : *eligible) merit[id] = uniform(3, 9);
     if (auto s = at("2020-06-18T14:00:00"); !s) return s;
-    if (auto s = scoreAll(c, stillIn(*eligible, DossierStatus::Eligible), merit); !s) return s;
+    if (auto s = scoreAll(c, stillIn(*eligible, DossierStatus::Eligible), merit, "committee-3", "");
+        !s) {
+      return s;
+    }
     narrate_(c + ": committee scored " +
              std::to_string(stillIn(*eligible, DossierStatus::Scored).size()) +
              " dossiers above the threshold, " +
-             std::to_string(stillIn(*eligible, DossierStatus::BelowThreshold).size()) + " below");
+             std::to_string(stillIn(*eligible, DossierStatus::BelowThreshold).size()) +
+             " below (means normalised per juror)");
     if (auto s = at("2020-06-25T09:00:00"); !s) return s;
     if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
                           "to the elected officials");
         !s) {
       return s;
     }
+    if (auto s = campaign(c, ccmd::CommitLotSeed{judging::seedCommitment(demoSeed(c, "lot"))},
+                          "region-admin", "the lot that breaks a tied vote, fixed before voting");
+        !s) {
+      return s;
+    }
     if (auto s = at("2020-07-09T10:00:00"); !s) return s;
-    if (auto s = voteAll(c, *eligible, merit); !s) return s;
+    const auto scored = stillIn(*eligible, DossierStatus::Scored);
+    if (auto s = voteAll(c, *eligible, merit, scored.empty() ? "" : scored.front()); !s) return s;
 
-    // Grants in order of merit, the request in full while the envelope
-    // holds it; the first that would pass it is refused, then what is left
-    // is granted instead.
+    // The envelope goes by the rule fixed in the definition (the exact
+    // best total score): a dry run first, then the recorded selection,
+    // which explains every dossier; grants follow it.
     if (auto s = at("2020-07-16T15:00:00"); !s) return s;
-    std::vector<std::string> voted = stillIn(*eligible, DossierStatus::Voted);
-    std::stable_sort(voted.begin(), voted.end(),
-                     [&](const auto& a, const auto& b) { return merit[a] > merit[b]; });
+    auto preview = workflow_.previewSelection(c);
+    if (!preview) return preview.error();
+    narrate_(c + ": selection dry run: " + formatEuros(preview->selectedCents) + " of " +
+             formatEuros(preview->envelopeCents) + " by the " +
+             std::string(judging::selectionRuleName(preview->rule)) + " rule");
+    if (auto s = campaign(c, ccmd::RecordSelection{}, "region-admin",
+                          "the envelope's rule applied to the dossiers the officials voted");
+        !s) {
+      return s;
+    }
     int granted = 0;
-    for (const std::string& id : voted) {
-      auto folded = workflow_.loadDossier(id);
-      auto state = workflow_.loadCampaign(c);
-      if (!folded) return folded.error();
-      if (!state) return state.error();
+    bool outsideShown = false;
+    for (const auto& line : preview->lines) {
+      if (!line.selected && outsideShown) continue;
       std::string refusal;
-      auto r = dossier(id, cmd::Award{folded->application.requestedCents}, "region-admin",
-                       "vote of the elected officials", &refusal);
+      auto r = dossier(line.dossierId, cmd::Award{line.requestedCents}, "region-admin",
+                       "selected under the envelope", &refusal);
       if (!r) return r.error();
       if (*r) {
         ++granted;
-        continue;
-      }
-      notable(c, id, "grant past the envelope", refusal);
-      const std::int64_t left = state->envelopeCents - state->grantedCents;
-      if (left >= 1000000) {
-        auto partial = dossier(id, cmd::Award{left}, "region-admin",
-                               "the rest of the envelope, by decision of the elected officials");
-        if (!partial) return partial.error();
-        granted += *partial ? 1 : 0;
+      } else {
+        notable(c, line.dossierId, "grant outside the selection", refusal);
+        outsideShown = true;
       }
     }
     narrate_(c + ": " + std::to_string(granted) + " laureates funded");
@@ -419,6 +570,7 @@ class Scenario {
         !s) {
       return s;
     }
+    if (auto s = commitDraw(c, "interco-admin"); !s) return s;
     if (auto s = withdraw((*ids)[13], "the team could not attend the auditions"); !s) return s;
     if (auto s = at("2020-06-21T10:00:00"); !s) return s;
     auto eligible = instruct(c, *ids);
@@ -428,6 +580,12 @@ class Scenario {
                        "outside the label's scope: no digital component");
       if (!r) return r.error();
     }
+    const auto judged = stillIn(*eligible, DossierStatus::Eligible);
+    if (auto s = declareAndRule(c, "juror-4", {judged[0], judged[3]}, "interco-admin"); !s) {
+      return s;
+    }
+    if (auto s = revealDraw(c, "interco-admin"); !s) return s;
+    if (auto s = conflictAfterTheDraw(c, judged, "interco-admin"); !s) return s;
     if (auto s = campaign(c, ccmd::ChangePhase{Phase::Auditions}, "interco-admin",
                           "auditions on 23 June");
         !s) {
@@ -455,21 +613,20 @@ class Scenario {
     std::vector<std::string> heard = stillIn(auditioned, DossierStatus::Auditioned);
     narrate_(c + ": " + std::to_string(heard.size()) + " auditions held on 23 June 2020, " +
              std::to_string(auditioned.size() - heard.size()) + " no-show");
-    if (auto s = at("2020-06-24T09:00:00"); !s) return s;
-    if (auto s = recuse(c, "juror-4", {heard[0], heard[3]}); !s) return s;
     outcome_.auditedDossier = heard[0];
     std::map<std::string, int> merit;
     for (const std::string& id : heard) merit[id] = uniform(4, 9);
     merit[heard[0]] = 9;
+    merit[heard[2]] = 9;  // the tied vote below needs a dossier past the threshold
     if (auto s = at("2020-06-26T18:00:00"); !s) return s;
-    if (auto s = scoreAll(c, heard, merit); !s) return s;
+    if (auto s = scoreAll(c, heard, merit, "juror-2", heard[1]); !s) return s;
     if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "interco-admin",
                           "jury deliberation");
         !s) {
       return s;
     }
     if (auto s = at("2020-06-30T16:00:00"); !s) return s;
-    if (auto s = voteAll(c, heard, merit); !s) return s;
+    if (auto s = voteAll(c, heard, merit, heard[2]); !s) return s;
     // The label is handed over at the national forum, February 2021.
     if (auto s = at("2021-02-04T11:00:00"); !s) return s;
     int labelled = 0;

@@ -5,9 +5,12 @@
 // late submissions are refused by the deadline guard, communes applying to
 // an intercommunalités-only call are refused eligibility and then declared
 // ineligible with the machine's words as the reason, jurors declare
-// conflicts of interest, a vote without quorum is refused before the last
-// voters vote, and a grant that would pass the envelope is refused before a
-// smaller one fits. The clock walks through the 2020 calendar of the calls.
+// conflicts of interest that administrators rule on, jurors are drawn by
+// commit-reveal, a scoring round is refused while jurors disagree and then
+// closes with its normalisation, a vote without quorum is refused before the
+// last voters vote, a tied vote is decided by the declared tie-break, and
+// the envelope is shared by the exact selection rule, which explains every
+// dossier. The clock walks through the 2020 calendar of the calls.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,7 @@ struct DemoOutcome {
   std::uint64_t refusals = 0;  // refused, writing nothing
   std::vector<NotableRefusal> notable;
   std::string auditedDossier;  // a dossier with an eventful trail
+  std::string minutesDossier;  // a dossier whose tied vote a tie-break decided
 };
 
 // Told each campaign step as it happens ("label-territoire-innovant-2020:

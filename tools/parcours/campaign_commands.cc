@@ -26,6 +26,7 @@ struct CampaignOptions {
   std::string jurorId;
   std::string dossierId;
   std::string phase;
+  std::string declaredBy = "administrator";  // conflict: juror | administrator
   std::int64_t envelopeCents = 0;
 };
 
@@ -130,13 +131,23 @@ int runJury(const Context& context, const CampaignOptions& options) {
 }
 
 int runConflict(const Context& context, const CampaignOptions& options) {
+  if (options.declaredBy != "juror" && options.declaredBy != "administrator") {
+    return reportError(Error::invalidInput("--by: use juror or administrator, got \"" +
+                                           options.declaredBy + "\""));
+  }
+  const auto by = options.declaredBy == "juror" ? workflows::ConflictSource::Juror
+                                                : workflows::ConflictSource::Administrator;
   return runCampaignWrite(
       context, options, StoreUse::Existing, options.campaignId,
-      ccmd::DeclareConflict{options.jurorId, options.dossierId},
+      ccmd::DeclareConflict{options.jurorId, options.dossierId, by},
       [&](const workflows::CampaignState&) {
-        return WriteSummary{
-            "juror " + options.jurorId + " recused from dossier " + options.dossierId,
-            {{"juror_id", options.jurorId}, {"dossier_id", options.dossierId}}};
+        return WriteSummary{"conflict of " + options.jurorId + " with dossier " +
+                                options.dossierId +
+                                " declared; it awaits a ruling (campaign rule-conflict)",
+                            {{"juror_id", options.jurorId},
+                             {"dossier_id", options.dossierId},
+                             {"declared_by", options.declaredBy},
+                             {"status", "pending"}}};
       });
 }
 
@@ -205,13 +216,17 @@ void addCampaignCommands(CLI::App& app, CommandRun& run) {
   auto conflict = std::make_shared<CampaignOptions>();
   verb = addWriteVerb(
       *group, run, conflict, "conflict",
-      "Declare a juror's conflict of interest with a dossier: the juror is recused",
+      "Declare a juror's conflict of interest with a dossier; it awaits a ruling "
+      "(rule-conflict)",
       "parcours campaign conflict lti-2020 --juror j1 --dossier d-12 --reason \"elected "
       "in that territory\"",
       true, runConflict);
   verb->add_option("campaign", conflict->campaignId, "Campaign id")->required();
   verb->add_option("--juror", conflict->jurorId, "The juror's id")->required();
   verb->add_option("--dossier", conflict->dossierId, "The dossier's id")->required();
+  verb->add_option("--by", conflict->declaredBy,
+                   "Who declares the link: juror (before seeing the full dossier) or "
+                   "administrator (default)");
 
   auto phase = std::make_shared<CampaignOptions>();
   verb = addWriteVerb(*group, run, phase, "phase",
@@ -230,6 +245,7 @@ void addCampaignCommands(CLI::App& app, CommandRun& run) {
       ->required()
       ->check(nonNegativeCents());
 
+  addJudgingWriteVerbs(*group, run);
   addCampaignListCommand(*group, run);
 }
 

@@ -33,6 +33,10 @@ void addBenchCommand(CLI::App& app, CommandRun& run);
 // The workflow commands (writes): `parcours campaign open|amend|jury|
 // conflict|phase|budget|list` and `parcours dossier submit|eligible|...`.
 void addCampaignCommands(CLI::App& app, CommandRun& run);
+// The judging decisions, as verbs of `campaign` (judging_commands.cc).
+void addJudgingWriteVerbs(CLI::App& campaignGroup, CommandRun& run);
+// `parcours judging ...`: the judging views.
+void addJudgingReadCommands(CLI::App& app, CommandRun& run);
 void addDossierCommands(CLI::App& app, CommandRun& run);
 
 // The reads over the views: `parcours status|show|audit|stats|leaderboard|

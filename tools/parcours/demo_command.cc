@@ -88,6 +88,17 @@ Status printReport(const workflows::ViewQueries& views, const demo::DemoOutcome&
     heading("Audit trail of dossier " + outcome.auditedDossier);
     if (auto st = printDossierAuditTable(views, outcome.auditedDossier); !st) return st;
   }
+  heading("Fair judging: the draw, the normalised leaderboard, the selection, the minutes");
+  for (const std::string& campaignId : outcome.campaignIds) {
+    std::cout << "parcours judging draw " << campaignId << '\n'
+              << "parcours judging assignments " << campaignId << '\n'
+              << "parcours judging leaderboard " << campaignId << '\n';
+  }
+  std::cout << "parcours judging selection " << outcome.campaignIds.front() << '\n';
+  if (!outcome.minutesDossier.empty()) {
+    std::cout << "parcours judging minutes " << outcome.minutesDossier << " --lang en\n";
+  }
+  std::cout << "(each with --data and the store's directory above)\n";
   return okStatus();
 }
 
@@ -104,7 +115,8 @@ nlohmann::json outcomeJson(const demo::DemoOutcome& outcome, const std::string& 
           {"commands_accepted", outcome.commands},
           {"commands_refused", outcome.refusals},
           {"notable_refusals", std::move(notable)},
-          {"audited_dossier", outcome.auditedDossier}};
+          {"audited_dossier", outcome.auditedDossier},
+          {"minutes_dossier", outcome.minutesDossier}};
 }
 
 int runDemo(const Context& given, const DemoOptions& options) {

@@ -32,6 +32,8 @@ struct DossierOptions {
   std::vector<std::string> scores;
   std::string voterId;
   std::string choice;
+  std::vector<std::string> present;  // close-vote: the members present
+  std::string lotSeedFile;           // close-vote: the lot's revealed seed
   std::int64_t amountCents = 0;
 };
 
@@ -82,6 +84,17 @@ int runDossierWrite(const Context& context, const DossierOptions& options,
 template <typename Command>
 int runSimple(const Context& context, const DossierOptions& options) {
   return runDossierWrite(context, options, Command{}, noDetail);
+}
+
+int runCloseVote(const Context& context, const DossierOptions& options) {
+  cmd::CloseVote close;
+  close.present = options.present;
+  if (!options.lotSeedFile.empty()) {
+    auto text = readInputFile(options.lotSeedFile, "lot seed file", 4096);
+    if (!text) return reportError(text.error());
+    close.lotSeed = text->substr(0, text->find_first_of("\r\n"));
+  }
+  return runDossierWrite(context, options, close, noDetail);
 }
 
 int runSubmit(const Context& context, const DossierOptions& options) {
@@ -249,9 +262,15 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
   addDossierPositional(verb, *o);
   verb->add_option("--voter", o->voterId, "The voter's id")->required();
   verb->add_option("--choice", o->choice, "yes, no or abstain")->required();
-  verb = addVerb(*group, run, "close-vote", "Close the vote: voted or rejected (quorum, majority)",
-                 "parcours dossier close-vote d-12", false, runSimple<cmd::CloseVote>, o);
+  verb = addVerb(*group, run, "close-vote",
+                 "Close the vote: voted or rejected (quorum, majority, tie-break)",
+                 "parcours dossier close-vote d-12 --present v1,v2,v3", false, runCloseVote, o);
   addDossierPositional(verb, *o);
+  verb->add_option("--present", o->present,
+                   "The members present, comma-separated (a quorum may count them)")
+      ->delimiter(',');
+  verb->add_option("--lot-seed-file", o->lotSeedFile,
+                   "The committed lot seed's file, when ties are broken by lot");
 
   verb = addVerb(*group, run, "award", "Award the label and/or grant funding within the envelope",
                  "parcours dossier award d-12 --amount-cents 4500000", false, runAward, o);

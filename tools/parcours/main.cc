@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   cli::CommandRun run;
   cli::addBenchCommand(app, run);
   cli::addCampaignCommands(app, run);
+  cli::addJudgingReadCommands(app, run);
   cli::addDossierCommands(app, run);
   cli::addReadCommands(app, run);
   cli::addDemoCommand(app, run);

@@ -93,8 +93,13 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
       case E::VOTE_CAST:
         return DossierCommand(dossier_command::CastVote{toString(e.getVoteCast().getVoterId()),
                                                         readChoice(e.getVoteCast().getChoice())});
-      case E::VOTE_CLOSED:
-        return DossierCommand(dossier_command::CloseVote{});
+      case E::VOTE_CLOSED: {
+        // Who was present and the lot's seed are the command's own inputs.
+        dossier_command::CloseVote close;
+        for (auto p : e.getVoteClosed().getPresent()) close.present.push_back(toString(p));
+        close.lotSeed = toString(e.getVoteClosed().getLotSeed());
+        return DossierCommand(std::move(close));
+      }
       case E::LABEL_AWARDED:
       case E::FUNDING_GRANTED: {
         dossier_command::Award award;

@@ -10,6 +10,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <openssl/rand.h>
+
 #include "parcours/store/hash_chain.h"
 #include "parcours/workflows/campaign_rules.h"
 
@@ -272,6 +274,15 @@ std::string assignmentInputsHash(std::uint32_t algorithmVersion,
 
 std::string seedCommitment(std::string_view seed) {
   return store::chain::toHex(store::chain::sha256({seed}));
+}
+
+Result<std::string> freshSeed() {
+  std::string bytes(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size())) !=
+      1) {
+    return Error::ioError("OpenSSL's random generator failed to make a seed");
+  }
+  return store::chain::toHex(bytes);
 }
 
 Result<Assignment> drawAssignment(std::uint32_t algorithmVersion,

@@ -85,6 +85,10 @@ std::string assignmentInputsHash(std::uint32_t algorithmVersion,
 // The commitment to a seed: lower-case hex SHA-256 of its bytes.
 std::string seedCommitment(std::string_view seed);
 
+// A new seed nobody can guess: 32 bytes from OpenSSL's RAND_bytes, in
+// lower-case hex. IoError when the generator fails.
+Result<std::string> freshSeed();
+
 // Draws the assignment. InvalidInput for an unknown algorithm version, k = 0,
 // an empty or duplicated id, an empty seed; RefusedByRule when a dossier has
 // fewer than k eligible jurors or the loads cannot be balanced within ±1,
