@@ -239,7 +239,7 @@ TEST_F(WorkflowCli, CampaignPhaseBudgetAndAmend) {
       << other.err;
 }
 
-TEST_F(WorkflowCli, CampaignConflictRecusesAJuror) {
+TEST_F(WorkflowCli, CampaignConflictIsDeclaredThenRuled) {
   openLabelCampaign();
   ok({"dossier", "submit", "lti-test", "d-1", application("a1", "commune"), "--at",
       "2020-06-01T10:00:00+02:00"});
@@ -247,9 +247,29 @@ TEST_F(WorkflowCli, CampaignConflictRecusesAJuror) {
       parcours({"campaign", "conflict", "lti-test", "--juror", "j1", "--dossier", "d-1"});
   EXPECT_EQ(noReason.exitCode, 2);
   EXPECT_NE(noReason.err.find("--reason"), std::string::npos) << noReason.err;
-  EXPECT_EQ(ok({"campaign", "conflict", "lti-test", "--juror", "j1", "--dossier", "d-1", "--reason",
-                "elected in that territory"}),
-            "campaign lti-test: juror j1 recused from dossier d-1 (position 4)\n");
+  Outcome badBy = parcours({"campaign", "conflict", "lti-test", "--juror", "j1", "--dossier",
+                            "d-1", "--by", "mayor", "--reason", "x"});
+  EXPECT_EQ(badBy.exitCode, 2);
+  EXPECT_NE(badBy.err.find("--by: use juror or administrator"), std::string::npos) << badBy.err;
+  EXPECT_EQ(ok({"campaign", "conflict", "lti-test", "--juror", "j1", "--dossier", "d-1", "--by",
+                "juror", "--reason", "elected in that territory"}),
+            "campaign lti-test: conflict of j1 with dossier d-1 declared; it awaits a ruling "
+            "(campaign rule-conflict) (position 4)\n");
+  EXPECT_NE(ok({"judging", "conflicts", "lti-test", "--pending"}).find("pending"),
+            std::string::npos);
+  Outcome badRuling = parcours({"campaign", "rule-conflict", "lti-test", "--juror", "j1",
+                                "--dossier", "d-1", "--ruling", "maybe", "--reason", "x"});
+  EXPECT_EQ(badRuling.exitCode, 2);
+  EXPECT_NE(badRuling.err.find("--ruling: use upheld or dismissed"), std::string::npos);
+  Outcome unknown = parcours({"campaign", "rule-conflict", "lti-test", "--juror", "j2",
+                              "--dossier", "d-1", "--ruling", "upheld", "--reason", "x"});
+  EXPECT_EQ(unknown.exitCode, 3) << unknown.err;
+  EXPECT_EQ(ok({"campaign", "rule-conflict", "lti-test", "--juror", "j1", "--dossier", "d-1",
+                "--ruling", "upheld", "--reason", "a direct link"}),
+            "campaign lti-test: conflict of j1 with d-1 upheld (position 5)\n");
+  Outcome again = parcours({"campaign", "rule-conflict", "lti-test", "--juror", "j1",
+                            "--dossier", "d-1", "--ruling", "upheld", "--reason", "again"});
+  EXPECT_EQ(again.exitCode, 5) << again.err;
 }
 
 // The two 2020 seed campaigns, opened from the files shipped in
@@ -855,8 +875,9 @@ TEST_F(WorkflowCli, TheDemoPlaysBothCampaignsThenPrintsTheReports) {
        {"Parcours Sud Smart Territoires 2020 (parcours-sud-2020): where each dossier stands",
         "Label Territoire Innovant 2020: laureates", "Territoire Innovant",
         "campaign parcours-sud-2020: envelope €500,000.00", "Refused on purpose, writing nothing",
-        "late submission", "vote closed without quorum", "grant past the envelope",
-        "Audit trail of dossier lti-", "ConflictOfInterestDeclared", "LabelAwarded"}) {
+        "late submission", "vote closed without quorum", "grant outside the selection",
+        "round closed over a disagreement", "Audit trail of dossier lti-", "ConflictDeclared",
+        "ConflictRuled", "AssignmentChanged", "LabelAwarded", "parcours judging minutes"}) {
     EXPECT_NE(run.out.find(expected), std::string::npos) << expected;
   }
   EXPECT_NE(run.err.find("36 dossiers submitted"), std::string::npos) << run.err;

@@ -207,6 +207,11 @@ nlohmann::json futureCampaignDefinition(const std::string& campaignId) {
   auto definition = nlohmann::json::parse(in);
   definition["id"] = campaignId;
   definition["deadline"]["local"] = "2099-12-31T23:59:59";
+  // The base workflow over HTTP: every juror scores, no draw, no round
+  // (the judging rules are exercised by the workflow and CLI suites).
+  definition.erase("judging");
+  definition["vote"].erase("tie_break");
+  definition["vote"].erase("chair");
   return definition;
 }
 

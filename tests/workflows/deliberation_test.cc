@@ -810,9 +810,9 @@ TEST(DeliberationBadInput, InconsistentRules) {
          r.tieBreak = chair, r.chairId = "m1";
          r.ballot = Ballot::Secret;
        }},
-      {"chair_id: a chair's casting vote names the chair",
+      {"vote.chair: a chair's casting vote names the chair",
        [](DeliberationRules& r) { r.tieBreak = chair; }},
-      {"chair_id: \"m 1\" may hold only", [](DeliberationRules& r) { r.chairId = "m 1"; }},
+      {"vote.chair: \"m 1\" may hold only", [](DeliberationRules& r) { r.chairId = "m 1"; }},
       {"majority: unknown value",
        [](DeliberationRules& r) { r.majority = static_cast<MajorityRule>(9); }},
       {"tie_break: unknown value",

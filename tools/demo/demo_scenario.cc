@@ -492,13 +492,13 @@ class Scenario {
              std::to_string(stillIn(*eligible, DossierStatus::BelowThreshold).size()) +
              " below (means normalised per juror)");
     if (auto s = at("2020-06-25T09:00:00"); !s) return s;
-    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
-                          "to the elected officials");
+    if (auto s = campaign(c, ccmd::CommitLotSeed{judging::seedCommitment(demoSeed(c, "lot"))},
+                          "region-admin", "the lot that breaks a tied vote, fixed before voting");
         !s) {
       return s;
     }
-    if (auto s = campaign(c, ccmd::CommitLotSeed{judging::seedCommitment(demoSeed(c, "lot"))},
-                          "region-admin", "the lot that breaks a tied vote, fixed before voting");
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
+                          "to the elected officials");
         !s) {
       return s;
     }

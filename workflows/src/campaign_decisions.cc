@@ -3,6 +3,7 @@
 // its phases and setting its budget envelope (the judging decisions are in
 // judging_decisions.cc). Each refusal names the rule
 // and the values, and yields no event.
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -79,6 +80,20 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
     anyJuror = anyJuror || m.role == JuryRole::Juror;
   }
   if (!anyJuror) return Error::invalidInput("a jury needs at least one juror (role \"juror\")");
+  // Drawn jurors stay jurors: dropping one would silently leave dossiers
+  // short of a scorer. Change the draw first (campaign reassign).
+  for (const auto& [dossier, jurors] : state.assignments) {
+    for (const std::string& drawn : jurors) {
+      const bool kept = std::any_of(command.members.begin(), command.members.end(),
+                                    [&](const JuryMember& m) {
+                                      return m.id == drawn && m.role == JuryRole::Juror;
+                                    });
+      if (!kept) {
+        return Error::refused("juror \"" + drawn + "\" was drawn for dossier \"" + dossier +
+                              "\" and is not a juror of the new jury: reassign the dossier first");
+      }
+    }
+  }
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
   auto members =
       b.event.initJuryAppointed().initMembers(static_cast<unsigned>(command.members.size()));

@@ -477,6 +477,11 @@ struct VoterMayVote : Guard<VoterMayVote> {
                                      std::string(voteChoiceName(cast->second)) + " on dossier \"" +
                                      c.dossierId + "\": a vote is cast once"));
     }
+    if (c.campaign.conflictPending(e.voterId, c.dossierId)) {
+      return c.refuse(Error::refused("\"" + e.voterId +
+                                     "\" declared a conflict of interest with dossier \"" +
+                                     c.dossierId + "\" that awaits a ruling: no vote until it is ruled"));
+    }
     for (const JuryMember* voter : c.campaign.voters(c.dossierId)) {
       if (voter->id == e.voterId) return true;
     }
@@ -494,13 +499,20 @@ struct VoterMayVote : Guard<VoterMayVote> {
 // The vote's close, counted by decideVote under the judging rules.
 struct Quorate : Guard<Quorate> {
   static bool test(Context& c, const cmd::CloseVote& e) {
+    for (const auto& [pair, record] : c.campaign.conflicts) {
+      if (pair.second == c.dossierId && record.status == ConflictStatus::Pending) {
+        return c.refuse(Error::refused("the conflict of interest of \"" + pair.first +
+                                       "\" with dossier \"" + c.dossierId +
+                                       "\" awaits a ruling: the vote closes once it is ruled"));
+      }
+    }
     auto v = decideVote(c.campaign, c.dossier, e);
     if (!v) return c.refuse(std::move(v).takeError());
     if (v->quorumReached) return true;
     const bool countsPresent =
         c.rules().judging.quorumCounts == judging::QuorumCounts::Present;
     const std::string counted =
-        countsPresent ? std::to_string(v->present.size()) + " of " + std::to_string(v->eligible) +
+        countsPresent ? std::to_string(v->presentCount) + " of " + std::to_string(v->eligible) +
                             " voters were present for dossier \""
                       : std::to_string(v->yes + v->no + v->abstain) + " of " +
                             std::to_string(v->eligible) + " voters voted on dossier \"";
@@ -685,7 +697,7 @@ struct EmitVoteClosed : Action<EmitVoteClosed> {
       closed.setTie(v->tie);
       closed.setTieBreakUsed(static_cast<schema::TieBreak>(v->tieBreakUsed));
       closed.setTieBreakDetail(v->tieBreakDetail);
-      closed.setLotSeed(e.lotSeed);
+      if (c.rules().judging.tieBreak == judging::TieBreak::Lot) closed.setLotSeed(e.lotSeed);
     }
     b.emitTo(c);
   }

@@ -19,20 +19,45 @@ namespace {
 
 using Events = Result<std::vector<DomainEvent>>;
 
-// Items per part of a multi-part event: with ids of at most 64 bytes, 150
-// items of the largest kind (a selection line with its explanation) stay
-// well under limits::payloadBytesMax.
-constexpr std::size_t itemsPerPart = 150;
+// Multi-part events: a list too long for one payload is cut into parts of
+// at most partBytes each (estimated as Cap'n Proto lays them out: each text
+// rounded up to whole words plus its pointer, each item's own words), so a
+// part holding one slice of up to three lists stays under
+// limits::payloadBytesMax whatever the ids' lengths.
+constexpr std::size_t partBytes = limits::payloadBytesMax / 4;
 
-std::size_t partsFor(std::size_t items) {
-  return std::max<std::size_t>(1, (items + itemsPerPart - 1) / itemsPerPart);
+std::size_t textBytes(std::string_view text) { return (text.size() + 1 + 7) / 8 * 8 + 8; }
+
+// [begin, end) of each part of `items`, cut by `bytesOf(item)`.
+template <typename T, typename Bytes>
+std::vector<std::pair<std::size_t, std::size_t>> cut(const std::vector<T>& items, Bytes bytesOf) {
+  std::vector<std::pair<std::size_t, std::size_t>> parts;
+  std::size_t begin = 0, bytes = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::size_t item = bytesOf(items[i]);
+    if (i > begin && bytes + item > partBytes) {
+      parts.emplace_back(begin, i);
+      begin = i;
+      bytes = 0;
+    }
+    bytes += item;
+  }
+  if (begin < items.size() || parts.empty()) parts.emplace_back(begin, items.size());
+  return parts;
 }
 
-// The slice of `items` part `part` (0-based) holds.
-template <typename T>
-std::pair<std::size_t, std::size_t> slice(const std::vector<T>& items, std::size_t part) {
-  const std::size_t begin = std::min(items.size(), part * itemsPerPart);
-  return {begin, std::min(items.size(), begin + itemsPerPart)};
+// Part `part` of `parts`, or an empty slice past its last part (a list
+// shorter than the others).
+std::pair<std::size_t, std::size_t> partOf(const std::vector<std::pair<std::size_t, std::size_t>>& parts,
+                                           std::size_t part) {
+  return part < parts.size() ? parts[part] : std::pair<std::size_t, std::size_t>{0, 0};
+}
+
+Status checkPartCount(std::size_t parts, std::string_view what) {
+  if (parts <= limits::eventsPerAppendMax) return okStatus();
+  return Error::invalidInput(std::string(what) + " needs " + std::to_string(parts) +
+                             " events, more than the " + std::to_string(limits::eventsPerAppendMax) +
+                             " one append may hold");
 }
 
 Status needReason(std::string_view reason, std::string_view what) {
@@ -135,11 +160,6 @@ Events decideJudging(const CampaignState& state, const campaign_command::RuleCon
                            "\" with dossier \"" + command.dossierId + "\" is already " +
                            std::string(conflictStatusName(ruling)));
   }
-  if (state.roundFrozen && state.drawn(command.dossierId)) {
-    return Error::refused("the scoring round of " + campaignRef(state) +
-                          " is closed: its results are frozen, a ruling can no longer change "
-                          "who scored dossier \"" + command.dossierId + "\"");
-  }
   std::vector<DomainEvent> events;
   CampaignEventBuilder ruled(state.campaignId, state.rulesVersion(), reason);
   auto r = ruled.event.initConflictRuled();
@@ -155,7 +175,9 @@ Events decideJudging(const CampaignState& state, const campaign_command::RuleCon
       assigned != state.assignments.end() &&
       std::find(assigned->second.begin(), assigned->second.end(), command.jurorId) !=
           assigned->second.end();
-  if (command.upheld && onDossier && state.draw) {
+  // Once the round is frozen its scores stand: an upheld conflict then
+  // takes the juror out of the vote, not out of the round, and draws nobody.
+  if (command.upheld && onDossier && state.draw && !state.roundFrozen) {
     CampaignState after = state;
     after.conflicts[{command.jurorId, command.dossierId}].status = ConflictStatus::Upheld;
     auto& jurors = after.assignments[command.dossierId];
@@ -231,10 +253,16 @@ Events decideJudging(const CampaignState& state, const campaign_command::RevealA
       state.assignmentCommitment->algorithmVersion, committedConstraints(state),
       drawInputs(state, command.dossierIds, command.dossierTags), command.seed);
   if (!drawn) return drawn.error();
-  const std::size_t parts = partsFor(drawn->dossiers.size());
-  if (parts > limits::eventsPerAppendMax) {
-    return Error::invalidInput(std::to_string(drawn->dossiers.size()) +
-                               " dossiers are more than one draw can record");
+  const auto dossierParts = cut(drawn->dossiers, [](const judging::DossierAssignment& a) {
+    std::size_t bytes = 16 + textBytes(a.dossierId);
+    for (const auto& j : a.jurorIds) bytes += textBytes(j);
+    return bytes;
+  });
+  const std::size_t parts = dossierParts.size();
+  if (auto s = checkPartCount(parts, "a draw of " + std::to_string(drawn->dossiers.size()) +
+                                         " dossiers");
+      !s) {
+    return s.error();
   }
   std::vector<DomainEvent> events;
   for (std::size_t part = 0; part < parts; ++part) {
@@ -245,7 +273,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::RevealA
     d.setDossierCount(static_cast<std::uint32_t>(drawn->dossiers.size()));
     d.setPart(static_cast<std::uint32_t>(part + 1));
     d.setParts(static_cast<std::uint32_t>(parts));
-    const auto [begin, end] = slice(drawn->dossiers, part);
+    const auto [begin, end] = partOf(dossierParts, part);
     auto list = d.initDossiers(static_cast<unsigned>(end - begin));
     for (std::size_t i = begin; i < end; ++i) {
       auto item = list[static_cast<unsigned>(i - begin)];
@@ -378,12 +406,20 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
   auto normalised = judging::normaliseScores(rules.judging.normalisation,
                                              rules.judging.minScoresPerJuror, rules.criteria, scores);
   if (!normalised) return normalised.error();
-  const std::size_t parts = std::max({partsFor(normalised->statistics.size()),
-                                      partsFor(normalised->scores.size()),
-                                      partsFor(normalised->dossiers.size())});
-  if (parts > limits::eventsPerAppendMax) {
-    return Error::invalidInput(std::to_string(normalised->scores.size()) +
-                               " scores are more than one round close can record");
+  const auto statParts = cut(normalised->statistics, [](const judging::JurorStatistics& x) {
+    return 40 + textBytes(x.jurorId) + textBytes(x.criterionId) + textBytes(x.fallback);
+  });
+  const auto scoreParts = cut(normalised->scores, [](const judging::NormalisedScore& x) {
+    return 24 + textBytes(x.dossierId) + textBytes(x.jurorId) + textBytes(x.criterionId);
+  });
+  const auto meanParts = cut(normalised->dossiers, [](const judging::DossierMeans& x) {
+    return 32 + textBytes(x.dossierId);
+  });
+  const std::size_t parts = std::max({statParts.size(), scoreParts.size(), meanParts.size()});
+  if (auto s = checkPartCount(parts, "a round of " + std::to_string(normalised->scores.size()) +
+                                         " scores");
+      !s) {
+    return s.error();
   }
   std::vector<DomainEvent> events;
   for (std::size_t part = 0; part < parts; ++part) {
@@ -393,7 +429,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
     r.setMinScoresPerJuror(normalised->minScoresPerJuror);
     r.setPart(static_cast<std::uint32_t>(part + 1));
     r.setParts(static_cast<std::uint32_t>(parts));
-    const auto [s0, s1] = slice(normalised->statistics, part);
+    const auto [s0, s1] = partOf(statParts, part);
     auto stats = r.initStatistics(static_cast<unsigned>(s1 - s0));
     for (std::size_t i = s0; i < s1; ++i) {
       const auto& in = normalised->statistics[i];
@@ -406,7 +442,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
       out.setNormalised(in.normalised);
       out.setFallback(in.fallback);
     }
-    const auto [c0, c1] = slice(normalised->scores, part);
+    const auto [c0, c1] = partOf(scoreParts, part);
     auto scoreList = r.initScores(static_cast<unsigned>(c1 - c0));
     for (std::size_t i = c0; i < c1; ++i) {
       const auto& in = normalised->scores[i];
@@ -417,7 +453,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
       out.setRaw(in.raw);
       out.setNormalisedMilli(in.normalisedMilli);
     }
-    const auto [d0, d1] = slice(normalised->dossiers, part);
+    const auto [d0, d1] = partOf(meanParts, part);
     auto means = r.initDossiers(static_cast<unsigned>(d1 - d0));
     for (std::size_t i = d0; i < d1; ++i) {
       const auto& in = normalised->dossiers[i];
@@ -475,6 +511,9 @@ Result<judging::SelectionResult> computeSelection(
 
 Events decideJudging(const CampaignState& state, const campaign_command::RecordSelection& command,
                      std::string_view reason) {
+  if (command.beforeTheVote) {
+    return Error::invalidInput("a selection before the vote is a dry run: it is never recorded");
+  }
   if (state.selection) {
     return Error::conflict("the selection of " + campaignRef(state) +
                            " is already recorded: published results do not change silently");
@@ -485,7 +524,15 @@ Events decideJudging(const CampaignState& state, const campaign_command::RecordS
   }
   auto result = computeSelection(state, command);
   if (!result) return result.error();
-  const std::size_t parts = partsFor(result->lines.size());
+  const auto lineParts = cut(result->lines, [](const judging::SelectionLine& x) {
+    return 40 + textBytes(x.dossierId) + textBytes(x.explanation);
+  });
+  const std::size_t parts = lineParts.size();
+  if (auto s = checkPartCount(parts, "a selection of " + std::to_string(result->lines.size()) +
+                                         " dossiers");
+      !s) {
+    return s.error();
+  }
   std::vector<DomainEvent> events;
   for (std::size_t part = 0; part < parts; ++part) {
     CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
@@ -496,7 +543,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::RecordS
     s.setSelectedScoreMilli(result->selectedScoreMilli);
     s.setPart(static_cast<std::uint32_t>(part + 1));
     s.setParts(static_cast<std::uint32_t>(parts));
-    const auto [begin, end] = slice(result->lines, part);
+    const auto [begin, end] = partOf(lineParts, part);
     auto lines = s.initLines(static_cast<unsigned>(end - begin));
     for (std::size_t i = begin; i < end; ++i) {
       const auto& in = result->lines[i];
@@ -516,6 +563,11 @@ Events decideJudging(const CampaignState& state, const campaign_command::RecordS
 
 Events decideJudging(const CampaignState& state, const campaign_command::CommitLotSeed& command,
                      std::string_view reason) {
+  if (state.phase >= Phase::Deliberation) {
+    return Error::refused(campaignRef(state) +
+                          " is already deliberating: the lot's seed is committed before, so "
+                          "nobody can choose it knowing the votes");
+  }
   if (state.rules().judging.tieBreak != judging::TieBreak::Lot) {
     return Error::refused(campaignRef(state) + " breaks ties by " +
                           std::string(judging::tieBreakName(state.rules().judging.tieBreak)) +

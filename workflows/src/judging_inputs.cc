@@ -105,7 +105,12 @@ Status gather(const DossierLookup& log, const CampaignState& state,
   for (const auto& [dossierId, jurors] : state.assignments) {
     auto dossier = dossierOf(log, state, dossierId);
     if (!dossier) return dossier.error();
-    if (dossier->status != DossierStatus::Voted) continue;
+    // Carried by the vote; for a dry run before the vote, also those that
+    // passed the threshold and await it. A dossier asking for nothing has
+    // nothing to select.
+    const bool candidate = dossier->status == DossierStatus::Voted ||
+                           (c.beforeTheVote && dossier->status == DossierStatus::Scored);
+    if (!candidate || dossier->application.requestedCents <= 0) continue;
     c.candidates.push_back({dossierId, dossier->meanMilli, dossier->application.requestedCents,
                             dossier->submittedAtMicros});
   }

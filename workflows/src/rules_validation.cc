@@ -184,8 +184,8 @@ Status checkVote(const CampaignRules& r) {
 }
 
 // The judging rules must make sense together: a chair's casting vote needs
-// a chair and a ballot whose votes are known; normalisation needs enough
-// scores to mean anything; selection by score needs an envelope to select in.
+// a chair and a ballot whose votes are known; normalisation needs a round
+// (a draw) and enough scores to mean anything.
 Status checkJudging(const CampaignRules& r) {
   using namespace judging;
   const JudgingRules& j = r.judging;
@@ -197,6 +197,18 @@ Status checkJudging(const CampaignRules& r) {
     return fieldError("judging.assignment.expertise",
                       "\"required\" matches drawn jurors to dossiers, but no jurors are drawn "
                       "(jurors_per_dossier is 0)");
+  }
+  // A scoring round is the drawn dossiers: normalisation and disagreement
+  // are computed over it.
+  if (j.normalisation == NormalisationRule::ZScore && j.jurorsPerDossier == 0) {
+    return fieldError("judging.normalisation.rule",
+                      "z_score normalises over the scoring round, which is the drawn dossiers: "
+                      "set judging.assignment.jurors_per_dossier");
+  }
+  if (j.maxSpreadMilli > 0 && j.jurorsPerDossier == 0) {
+    return fieldError("judging.disagreement.max_spread",
+                      "disagreements are settled before the scoring round closes, and a round "
+                      "is the drawn dossiers: set judging.assignment.jurors_per_dossier");
   }
   if (j.normalisation == NormalisationRule::ZScore && j.minScoresPerJuror < 2) {
     return fieldError("judging.normalisation.min_scores_per_juror",

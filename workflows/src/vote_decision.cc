@@ -56,7 +56,9 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
   d.tieBreakDetail = outcome->tieBreakDetail;
   d.carried = outcome->carried;
   d.present = input.present;
+  d.presentCount = outcome->present;
   d.recused = input.recused;
+  std::sort(d.recused.begin(), d.recused.end());
   d.explanation = outcome->explanation;
   d.extended = !(rules.judging == judging::JudgingRules{});
   return d;

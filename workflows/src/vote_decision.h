@@ -21,7 +21,8 @@ struct VoteDecision {
   std::string tieBreakDetail;
   bool carried = false;
   std::vector<std::string> present;  // as the command gave them, sorted
-  std::vector<std::string> recused;  // members of the voting body with an upheld conflict
+  std::uint32_t presentCount = 0;    // as the tally counted them (none given: those who voted)
+  std::vector<std::string> recused;  // members of the voting body with an upheld conflict, sorted
   std::string explanation;           // one sentence with the numbers
   // Whether VoteClosed records the judging fields: only under judging rules,
   // so votes under rules written before them encode as they always did.

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 
 #include "dossier_fold.h"
 #include "json_input.h"
@@ -140,8 +141,31 @@ class Workflow::CampaignCache {
   std::map<std::string, std::shared_ptr<const CampaignState>, std::less<>> states_;
 };
 
+// A score is decided on the campaign's state and appended to the dossier's
+// stream only, so nothing in the store orders it against the freeze of the
+// campaign's scoring round (ScoringRoundFrozen, on the campaign's stream):
+// a score decided before the freeze could land after the close gathered
+// the sheets, and be left out. Scores hold their campaign's gate shared
+// from decision to append; the freeze holds it exclusively. The store
+// admits one process, so one Workflow per process orders them all.
+class Workflow::ScoringGates {
+ public:
+  std::shared_mutex& of(const std::string& campaignId) {
+    std::lock_guard lock(mutex_);
+    return gates_[campaignId];  // std::map: references stay valid
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_mutex> gates_;
+};
+
 Workflow::Workflow(store::EventLog& log, const engine::Clock& clock, engine::KeyStore* keys)
-    : log_(log), clock_(clock), keys_(keys), campaigns_(std::make_unique<CampaignCache>(log)) {}
+    : log_(log),
+      clock_(clock),
+      keys_(keys),
+      campaigns_(std::make_unique<CampaignCache>(log)),
+      scoringGates_(std::make_unique<ScoringGates>()) {}
 
 Workflow::~Workflow() = default;
 
@@ -162,6 +186,7 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
     auto state = campaigns_->get(campaignId);
     if (!state) return std::move(state).takeError();
     if ((*state)->exists && !(*state)->roundFrozen) {
+      std::unique_lock gate(scoringGates_->of(campaignId));
       CommandContext freeze = context;
       if (!freeze.metadata.commandId.empty()) freeze.metadata.commandId += ":freeze";
       auto frozen = decideCampaignCommand(campaignId, command, freeze);
@@ -219,13 +244,14 @@ Result<judging::SelectionResult> Workflow::previewSelection(const std::string& c
   auto state = campaigns_->get(campaignId);
   if (!state) return std::move(state).takeError();
   if (!(*state)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
-  auto gathered =
-      gatherJudgingInputs(dossierLookup(), **state, campaign_command::RecordSelection{});
+  campaign_command::RecordSelection preview;
+  preview.beforeTheVote = true;
+  auto gathered = gatherJudgingInputs(dossierLookup(), **state, preview);
   if (!gathered) return gathered.error();
   const auto& command = std::get<campaign_command::RecordSelection>(*gathered);
   if (command.candidates.empty()) {
     return Error::refused("campaign \"" + campaignId +
-                          "\" has no dossier carried by the vote to select from");
+                          "\" has no dossier carried by the vote, or awaiting it, to select from");
   }
   return computeSelection(**state, command);
 }
@@ -236,6 +262,14 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
   if (std::holds_alternative<dossier_command::Erase>(command)) return erase(dossierId, context);
+  if (std::holds_alternative<dossier_command::RecordScore>(command)) {
+    auto dossier = foldDossier(log_, dossierId);
+    if (!dossier) return std::move(dossier).takeError();
+    if (dossier->status != DossierStatus::Absent) {
+      std::shared_lock gate(scoringGates_->of(dossier->campaignId));
+      return decideAndAppend(dossierId, command, context);
+    }
+  }
   return decideAndAppend(dossierId, command, context);
 }
 

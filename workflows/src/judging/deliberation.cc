@@ -127,13 +127,13 @@ Status checkTieBreak(const DeliberationRules& r) {
                       "a chair's casting vote needs a roll call: with a secret ballot the chair's "
                       "vote is not known");
   }
-  if (r.chairId.empty()) return fieldError("chair_id", "a chair's casting vote names the chair");
+  if (r.chairId.empty()) return fieldError("vote.chair", "a chair's casting vote names the chair");
   return okStatus();
 }
 
 Status checkChairId(const DeliberationRules& r) {
   if (r.chairId.empty()) return okStatus();
-  return validateId("chair_id", r.chairId);
+  return validateId("vote.chair", r.chairId);
 }
 
 // ------------------------------------------------------------ roster

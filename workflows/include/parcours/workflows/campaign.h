@@ -192,6 +192,9 @@ struct RecordConsensus {
 };
 // Runs the selection rule in force over the dossiers carried by the vote.
 struct RecordSelection {
+  // A dry run before the vote: the dossiers awaiting it count as carried.
+  // Never recorded (RecordSelection refuses it).
+  bool beforeTheVote = false;
   struct Candidate {
     std::string dossierId;
     std::int64_t scoreMilli = 0;

@@ -72,8 +72,8 @@ class Workflow {
                                       const CommandContext& context);
 
   // The selection the campaign's rule would make now over the dossiers
-  // carried by the vote, without recording anything: the dry run before
-  // `RecordSelection`.
+  // carried by the vote or awaiting it (scored past the threshold), without
+  // recording anything: the dry run, before or after the vote.
   Result<judging::SelectionResult> previewSelection(const std::string& campaignId) const;
 
   // The folded streams. NotFound when the stream does not exist.
@@ -90,6 +90,7 @@ class Workflow {
 
  private:
   class CampaignCache;
+  class ScoringGates;
   // Folds dossiers from the log, for the judging commands' inputs.
   std::function<Result<DossierState>(const std::string&)> dossierLookup() const;
   Result<store::AppendResult> decideCampaignCommand(const std::string& campaignId,
@@ -103,6 +104,7 @@ class Workflow {
   const engine::Clock& clock_;
   engine::KeyStore* keys_;
   std::unique_ptr<CampaignCache> campaigns_;
+  std::unique_ptr<ScoringGates> scoringGates_;
 };
 
 }  // namespace parcours::workflows
