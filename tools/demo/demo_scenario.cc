@@ -8,6 +8,7 @@
 #include "parcours/engine/clock.h"
 #include "parcours/store/hash_chain.h"
 #include "parcours/workflows/judging/assignment.h"
+#include "parcours/workflows/judging_views.h"
 #include "parcours/workflows/workflow.h"
 #include "parcours/workflows/zoned_time.h"
 
@@ -58,7 +59,8 @@ class Scenario {
  public:
   Scenario(store::EventLog& log, engine::KeyStore* keys, const DemoSettings& settings,
            const Narrate& narrate)
-      : clock_(engine::fromMicros(0)),
+      : log_(log),
+        clock_(engine::fromMicros(0)),
         workflow_(log, clock_, keys),
         random_(settings.seed),
         settings_(settings),
@@ -228,26 +230,36 @@ class Scenario {
     auto closed = tryCampaign(campaignId, ccmd::CloseRound{}, "secretariat", "every juror has scored",
                               &refusal);
     if (!closed) return closed.error();
-    if (!*closed && !outlier.empty()) {
-      notable(campaignId, outlier, "round closed over a disagreement", refusal);
-      auto state = workflow_.loadCampaign(campaignId);
-      if (!state) return state.error();
-      const JuryMember* far = state->scorers(outlier).front();
-      cmd::RecordScore rescore{far->id, {}};
-      for (const Criterion& c : state->rules().criteria) {
-        const int value = std::clamp(merit[outlier] - 2, static_cast<int>(c.scaleMin),
-                                     static_cast<int>(c.scaleMax));
-        rescore.scores.push_back({c.id, static_cast<std::uint32_t>(value)});
+    if (!*closed) {
+      // Refused while jurors disagree: the far-off juror on `outlier`
+      // rescores after the discussion; every dossier still past the spread
+      // gets its consensus recorded; then the round closes.
+      if (!outlier.empty()) {
+        notable(campaignId, outlier, "round closed over a disagreement", refusal);
+        auto state = workflow_.loadCampaign(campaignId);
+        if (!state) return state.error();
+        const JuryMember* far = state->scorers(outlier).front();
+        cmd::RecordScore rescore{far->id, {}};
+        for (const Criterion& c : state->rules().criteria) {
+          const int value = std::clamp(merit[outlier] - 2, static_cast<int>(c.scaleMin),
+                                       static_cast<int>(c.scaleMax));
+          rescore.scores.push_back({c.id, static_cast<std::uint32_t>(value)});
+        }
+        auto r = dossier(outlier, rescore, far->id,
+                         "rescored after the jury's discussion: the audition answered my doubts");
+        if (!r) return r.error();
       }
-      auto r = dossier(outlier, rescore, far->id,
-                       "rescored after the jury's discussion: the audition answered my doubts");
-      if (!r) return r.error();
-      std::string stillApart;
-      auto agreed = tryCampaign(campaignId, ccmd::RecordConsensus{outlier, 0}, "secretariat",
-                                "discussed in session on 26 June; the remaining gap reflects two "
-                                "readings of the project's maturity, both recorded",
-                                &stillApart);
-      if (!agreed) return agreed.error();
+      auto overview = judgingOverview(log_, campaignId);
+      if (!overview) return overview.error();
+      for (const LeaderboardLine& line : overview->leaderboard) {
+        if (!line.disagreement || line.consensus) continue;
+        auto agreed = tryCampaign(campaignId, ccmd::RecordConsensus{line.dossierId, 0},
+                                  "secretariat",
+                                  "discussed in session; the remaining gap reflects two readings "
+                                  "of the project, both recorded",
+                                  nullptr);
+        if (!agreed) return agreed.error();
+      }
       closed = tryCampaign(campaignId, ccmd::CloseRound{}, "secretariat",
                            "every juror has scored; consensus recorded", &refusal);
       if (!closed) return closed.error();
@@ -643,6 +655,7 @@ class Scenario {
     return okStatus();
   }
 
+  store::EventLog& log_;
   engine::ManualClock clock_;
   Workflow workflow_;
   std::mt19937_64 random_;

@@ -84,30 +84,58 @@ Result<std::string> readSeedFile(const std::string& path) {
 }
 
 // The commitment to record: given (--commitment), or that of a fresh seed
-// written to --seed-out first (never over an existing file: that could be
-// the seed of another commitment), readable by its owner only.
-Result<std::string> commitmentFrom(const JudgingOptions& options) {
-  if (options.seedOut.empty() == options.commitment.empty()) {
-    return Error::invalidInput(
-        "give either --seed-out FILE (a fresh seed is made and written there) or --commitment "
-        "HEX (the SHA-256 of a seed you keep)");
+// for --seed-out. The seed goes to a temporary file next to --seed-out,
+// readable by its owner only, and becomes --seed-out only once the
+// commitment is recorded (SeedFile::keep): a refused commit leaves no seed
+// file, and a recorded one never lacks its seed. Never over an existing
+// file: that could be the seed of another commitment.
+class SeedFile {
+ public:
+  ~SeedFile() {
+    if (!temporary_.empty()) std::filesystem::remove(temporary_);
   }
-  if (!options.commitment.empty()) return options.commitment;
-  if (std::filesystem::exists(options.seedOut)) {
-    return Error::invalidInput("--seed-out: " + options.seedOut +
-                               " already exists; a seed file is never overwritten");
+  Result<std::string> commitment(const JudgingOptions& options) {
+    if (options.seedOut.empty() == options.commitment.empty()) {
+      return Error::invalidInput(
+          "give either --seed-out FILE (a fresh seed is made and written there) or --commitment "
+          "HEX (the SHA-256 of a seed you keep)");
+    }
+    if (!options.commitment.empty()) return options.commitment;
+    if (std::filesystem::exists(options.seedOut)) {
+      return Error::invalidInput("--seed-out: " + options.seedOut +
+                                 " already exists; a seed file is never overwritten");
+    }
+    auto seed = workflows::judging::freshSeed();
+    if (!seed) return seed.error();
+    final_ = options.seedOut;
+    temporary_ = options.seedOut + ".partial";
+    {
+      std::ofstream out(temporary_, std::ios::binary | std::ios::trunc);
+      out << *seed << "\n";
+      if (!out.flush()) return Error::ioError("cannot write the seed to " + temporary_);
+    }
+    std::filesystem::permissions(temporary_, std::filesystem::perms::owner_read |
+                                                 std::filesystem::perms::owner_write);
+    return workflows::judging::seedCommitment(*seed);
   }
-  auto seed = workflows::judging::freshSeed();
-  if (!seed) return seed.error();
-  {
-    std::ofstream out(options.seedOut, std::ios::binary);
-    out << *seed << "\n";
-    if (!out.flush()) return Error::ioError("cannot write the seed to " + options.seedOut);
+  // The commitment is recorded: the seed file takes its name.
+  int keep(int exitCode) {
+    if (exitCode != 0 || temporary_.empty()) return exitCode;
+    std::error_code ec;
+    std::filesystem::rename(temporary_, final_, ec);
+    if (ec) {
+      return reportError(Error::ioError("the commitment is recorded but the seed stays in " +
+                                        temporary_ + ": " + ec.message() +
+                                        "; rename it to " + final_));
+    }
+    temporary_.clear();
+    return exitCode;
   }
-  std::filesystem::permissions(options.seedOut, std::filesystem::perms::owner_read |
-                                                    std::filesystem::perms::owner_write);
-  return workflows::judging::seedCommitment(*seed);
-}
+
+ private:
+  std::string final_;
+  std::string temporary_;
+};
 
 int runRuleConflict(const Context& context, const JudgingOptions& options) {
   if (options.ruling != "upheld" && options.ruling != "dismissed") {
@@ -135,9 +163,10 @@ int runRuleConflict(const Context& context, const JudgingOptions& options) {
 }
 
 int runDrawCommit(const Context& context, const JudgingOptions& options) {
-  auto commitment = commitmentFrom(options);
+  SeedFile seedFile;
+  auto commitment = seedFile.commitment(options);
   if (!commitment) return reportError(commitment.error());
-  return runJudgingWrite(
+  return seedFile.keep(runJudgingWrite(
       context, options, "draw-commit", ccmd::CommitAssignment{*commitment},
       [&](const CampaignState& s) {
         const auto& c = *s.assignmentCommitment;
@@ -149,7 +178,7 @@ int runDrawCommit(const Context& context, const JudgingOptions& options) {
             {{"seed_commitment", c.seedCommitment},
              {"algorithm_version", c.algorithmVersion},
              {"jurors_per_dossier", c.jurorsPerDossier}}};
-      });
+      }));
 }
 
 int runDrawReveal(const Context& context, const JudgingOptions& options) {
@@ -268,14 +297,15 @@ int runSelect(const Context& context, const JudgingOptions& options) {
 }
 
 int runLotCommit(const Context& context, const JudgingOptions& options) {
-  auto commitment = commitmentFrom(options);
+  SeedFile seedFile;
+  auto commitment = seedFile.commitment(options);
   if (!commitment) return reportError(commitment.error());
-  return runJudgingWrite(context, options, "lot-commit", ccmd::CommitLotSeed{*commitment},
-                         [](const CampaignState& s) {
-                           return WriteSummary{"lot seed committed (SHA-256 " +
-                                                   s.lotSeedCommitment + ")",
-                                               {{"seed_commitment", s.lotSeedCommitment}}};
-                         });
+  return seedFile.keep(runJudgingWrite(
+      context, options, "lot-commit", ccmd::CommitLotSeed{*commitment},
+      [](const CampaignState& s) {
+        return WriteSummary{"lot seed committed (SHA-256 " + s.lotSeedCommitment + ")",
+                            {{"seed_commitment", s.lotSeedCommitment}}};
+      }));
 }
 
 // ------------------------------------------------------------ reads

@@ -22,6 +22,10 @@ struct Bundle {
   anchors @7 :List(Data);
   # RFC 3161 replies (DER) timestamping "parcours-digest-v1 SIZE:ROOTHEX"
   # for this digest, as `parcours anchor` recorded them.
+  eventCount @8 :UInt32;
+  # How many events `events` holds, written apart from the list so that a
+  # damaged list pointer that shortens the list is caught: every event of a
+  # shortened list still proves itself. (0 in bundles written before it.)
 }
 
 struct BundledEvent {

@@ -233,8 +233,8 @@ Events decideJudging(const CampaignState& state, const campaign_command::RevealA
                      std::string_view reason) {
   if (!state.assignmentCommitment) {
     return Error::refused(campaignRef(state) +
-                          " has committed to no seed: commit one first (campaign assignment "
-                          "commit)");
+                          " has committed to no seed: commit one first (parcours campaign "
+                          "draw-commit)");
   }
   if (state.draw) {
     return Error::conflict("the jurors of " + campaignRef(state) + " were already drawn with seed " +

@@ -69,6 +69,7 @@ Result<std::string> makeBundle(const store::EventLog& log, const engine::MerkleI
   std::sort(all.begin(), all.end(),
             [](const auto& a, const auto& b) { return a.position < b.position; });
   auto events = bundle.initEvents(static_cast<unsigned>(all.size()));
+  bundle.setEventCount(static_cast<std::uint32_t>(all.size()));
   for (unsigned i = 0; i < all.size(); ++i) {
     // The codec encodes an event exactly as the writer stored it (verify
     // checks that property of every stored value).
@@ -117,6 +118,12 @@ Result<BundleCheck> checkBundle(std::string_view bytes, const merkle::Digest& tr
     summary.digest = {bundle.getDigestSize(), asString(bundle.getDigestRoot())};
     summary.events = bundle.getEvents().size();
     summary.anchors = bundle.getAnchors().size();
+    if (bundle.getEventCount() != 0 && bundle.getEventCount() != summary.events) {
+      check.problem = "the bundle says it holds " + std::to_string(bundle.getEventCount()) +
+                      " events but its list has " + std::to_string(summary.events) +
+                      ": it was damaged";
+      return check;
+    }
     if (!(summary.digest == trusted)) {
       check.problem = "the bundle's proofs are against the digest " + summary.digest.text() +
                       ", not the one given (" + trusted.text() + ")";
