@@ -3,6 +3,10 @@
 // <= 1 s) and 100,000 scores normalised (target <= 100 ms).
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
 #include <random>
 
 #include "parcours/workflows/judging/assignment.h"
@@ -61,6 +65,44 @@ void BM_NormaliseScores(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(scores.size()));
 }
 BENCHMARK(BM_NormaliseScores)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace parcours::workflows::judging
+
+// ---- the same run's raw RocksDB, as the unit the judging figures are
+// expressed in (docs/performance.md): one unsynced Put of a 256-byte value
+// into a fresh database, WAL on, default options.
+#include <rocksdb/db.h>
+
+#include <filesystem>
+
+namespace parcours::workflows::judging {
+namespace {
+
+void BM_RawRocksDbPut(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("parcours-rawput-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(options, dir.string(), &raw).ok()) {
+    state.SkipWithError("cannot open RocksDB");
+    return;
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  const std::string value(256, 'v');
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    char key[24];
+    std::snprintf(key, sizeof key, "k%020llu", static_cast<unsigned long long>(i++));
+    if (!db->Put(rocksdb::WriteOptions(), key, value).ok()) state.SkipWithError("put failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+  db.reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_RawRocksDbPut);
 
 }  // namespace
 }  // namespace parcours::workflows::judging
