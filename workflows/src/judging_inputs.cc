@@ -28,20 +28,6 @@ bool beingJudged(DossierStatus status) {
          status == DossierStatus::Auditioned;
 }
 
-// The sheets of the dossier's scorers: each juror's last score.
-std::vector<campaign_command::CloseRound::Sheet> sheetsOf(const DossierState& dossier,
-                                                          const CampaignState& state) {
-  std::vector<campaign_command::CloseRound::Sheet> out;
-  for (const JuryMember* juror : state.scorers(dossier.dossierId)) {
-    const auto it = dossier.scores.find(juror->id);
-    if (it == dossier.scores.end()) continue;
-    campaign_command::CloseRound::Sheet sheet{dossier.dossierId, juror->id, {}};
-    for (const CriterionScore& s : it->second) sheet.scores.emplace_back(s.criterionId, s.value);
-    out.push_back(std::move(sheet));
-  }
-  return out;
-}
-
 Status gather(const DossierLookup& log, const CampaignState& state,
               campaign_command::RevealAssignment& c) {
   c.dossierTags.clear();
@@ -86,7 +72,7 @@ Status gather(const DossierLookup& log, const CampaignState& state,
     if (!dossier) return dossier.error();
     if (!beingJudged(dossier->status)) continue;
     c.dossierIds.push_back(dossierId);
-    for (auto& sheet : sheetsOf(*dossier, state)) c.sheets.push_back(std::move(sheet));
+    for (auto& sheet : scoreSheets(*dossier, state)) c.sheets.push_back(std::move(sheet));
   }
   return okStatus();
 }
@@ -95,7 +81,7 @@ Status gather(const DossierLookup& log, const CampaignState& state,
               campaign_command::RecordConsensus& c) {
   auto dossier = dossierOf(log, state, c.dossierId);
   if (!dossier) return dossier.error();
-  c.spreadMilli = scoreSpreadMilli(state.rules(), sheetsOf(*dossier, state));
+  c.spreadMilli = scoreSpreadMilli(state.rules(), scoreSheets(*dossier, state));
   return okStatus();
 }
 
@@ -118,6 +104,19 @@ Status gather(const DossierLookup& log, const CampaignState& state,
 }
 
 }  // namespace
+
+std::vector<campaign_command::CloseRound::Sheet> scoreSheets(const DossierState& dossier,
+                                                             const CampaignState& campaign) {
+  std::vector<campaign_command::CloseRound::Sheet> out;
+  for (const JuryMember* juror : campaign.scorers(dossier.dossierId)) {
+    const auto it = dossier.scores.find(juror->id);
+    if (it == dossier.scores.end()) continue;
+    campaign_command::CloseRound::Sheet sheet{dossier.dossierId, juror->id, {}};
+    for (const CriterionScore& s : it->second) sheet.scores.emplace_back(s.criterionId, s.value);
+    out.push_back(std::move(sheet));
+  }
+  return out;
+}
 
 Result<std::vector<std::string>> submittedDossiers(const store::EventLog& log,
                                                    const std::string& campaignId) {

@@ -18,6 +18,12 @@ namespace parcours::workflows {
 // Absent for a dossier that does not exist.
 using DossierLookup = std::function<Result<DossierState>(const std::string& dossierId)>;
 
+// The last score sheet of each of the dossier's scorers (drawn jurors, or
+// every juror; none recused): what the round normalises and the spread and
+// the leaderboard are computed on.
+std::vector<campaign_command::CloseRound::Sheet> scoreSheets(const DossierState& dossier,
+                                                             const CampaignState& campaign);
+
 // Every dossier ever submitted to the campaign, by id: a scan of the whole
 // log for its submissions (the campaign's stream names no dossier until
 // the draw). Run once per campaign, by a reveal given no dossier list.

@@ -6,6 +6,7 @@
 
 #include "dossier_fold.h"
 #include "judging_decisions.h"
+#include "judging_inputs.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
 
@@ -76,20 +77,6 @@ Result<CampaignRecord> readCampaign(const store::EventLog& log, const std::strin
   return record;
 }
 
-// The last sheet of each of the dossier's scorers.
-std::vector<campaign_command::CloseRound::Sheet> sheets(const DossierState& dossier,
-                                                        const CampaignState& campaign) {
-  std::vector<campaign_command::CloseRound::Sheet> out;
-  for (const JuryMember* juror : campaign.scorers(dossier.dossierId)) {
-    const auto it = dossier.scores.find(juror->id);
-    if (it == dossier.scores.end()) continue;
-    campaign_command::CloseRound::Sheet sheet{dossier.dossierId, juror->id, {}};
-    for (const CriterionScore& s : it->second) sheet.scores.emplace_back(s.criterionId, s.value);
-    out.push_back(std::move(sheet));
-  }
-  return out;
-}
-
 // The raw weighted mean of the sheets, by normalisation's own arithmetic
 // (rule none), so the leaderboard and the round agree to the thousandth.
 std::int64_t rawMean(const CampaignRules& rules,
@@ -137,7 +124,7 @@ Result<JudgingOverview> judgingOverview(const store::EventLog& log, const std::s
       it->second.dossiers.push_back(dossierId);
       if (dossier->scores.count(juror) > 0) ++it->second.scored;
     }
-    const auto dossierSheets = sheets(*dossier, campaign);
+    const auto dossierSheets = scoreSheets(*dossier, campaign);
     LeaderboardLine line;
     line.dossierId = dossierId;
     line.title = dossier->application.title;

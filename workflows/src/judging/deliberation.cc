@@ -19,6 +19,7 @@
 #include <string_view>
 #include <utility>
 
+#include "judging/name_table.h"
 #include "parcours/store/hash_chain.h"
 #include "parcours/workflows/campaign_rules.h"
 
@@ -27,25 +28,6 @@ namespace tally_impl {
 namespace {
 
 // ------------------------------------------------------------ names
-
-template <typename E, std::size_t N>
-using NameTable = std::array<std::pair<E, std::string_view>, N>;
-
-template <typename E, std::size_t N>
-std::string_view nameIn(const NameTable<E, N>& table, E value) {
-  for (const auto& [e, name] : table) {
-    if (e == value) return name;
-  }
-  return {};
-}
-
-template <typename E, std::size_t N>
-std::optional<E> parseIn(const NameTable<E, N>& table, std::string_view name) {
-  for (const auto& [e, n] : table) {
-    if (n == name) return e;
-  }
-  return std::nullopt;
-}
 
 constexpr NameTable<MajorityRule, 3> majorityRuleNames{{
     {MajorityRule::Simple, "simple"},
@@ -460,10 +442,10 @@ std::string explain(const DeliberationRules& rules, const DeliberationOutcome& o
 }  // namespace tally_impl
 
 std::string_view majorityRuleName(MajorityRule value) {
-  return tally_impl::nameIn(tally_impl::majorityRuleNames, value);
+  return nameIn(tally_impl::majorityRuleNames, value);
 }
 std::optional<MajorityRule> parseMajorityRule(std::string_view name) {
-  return tally_impl::parseIn(tally_impl::majorityRuleNames, name);
+  return parseIn(tally_impl::majorityRuleNames, name);
 }
 
 DeliberationRules deliberationRulesFor(const CampaignRules& rules) {

@@ -1,45 +1,26 @@
 // The judging rules' names as definition files and the CLI write them.
 #include "parcours/workflows/judging/judging_rules.h"
 
-#include <array>
-#include <utility>
+#include "judging/name_table.h"
+
 
 namespace parcours::workflows::judging {
 namespace {
 
-template <typename Enum, std::size_t N>
-using Names = std::array<std::pair<Enum, std::string_view>, N>;
-
-template <typename Enum, std::size_t N>
-std::string_view nameIn(const Names<Enum, N>& names, Enum value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return {};
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> parseIn(const Names<Enum, N>& names, std::string_view name) {
-  for (const auto& [v, n] : names) {
-    if (n == name) return v;
-  }
-  return std::nullopt;
-}
-
-constexpr Names<NormalisationRule, 2> normalisationNames{
+constexpr NameTable<NormalisationRule, 2> normalisationNames{
     {{NormalisationRule::None, "none"}, {NormalisationRule::ZScore, "z_score"}}};
-constexpr Names<SelectionRule, 3> selectionNames{{{SelectionRule::RankSkip, "rank_skip"},
+constexpr NameTable<SelectionRule, 3> selectionNames{{{SelectionRule::RankSkip, "rank_skip"},
                                                   {SelectionRule::RankStop, "rank_stop"},
                                                   {SelectionRule::Exact, "exact"}}};
-constexpr Names<QuorumCounts, 2> quorumCountsNames{
+constexpr NameTable<QuorumCounts, 2> quorumCountsNames{
     {{QuorumCounts::VotesCast, "votes_cast"}, {QuorumCounts::Present, "present"}}};
-constexpr Names<MajorityBase, 3> majorityBaseNames{{{MajorityBase::VotesCast, "votes_cast"},
+constexpr NameTable<MajorityBase, 3> majorityBaseNames{{{MajorityBase::VotesCast, "votes_cast"},
                                                     {MajorityBase::Present, "present"},
                                                     {MajorityBase::Eligible, "eligible"}}};
-constexpr Names<Abstentions, 2> abstentionsNames{
+constexpr NameTable<Abstentions, 2> abstentionsNames{
     {{Abstentions::CountAsCast, "count_as_cast"}, {Abstentions::NotCounted, "not_counted"}}};
-constexpr Names<Ballot, 2> ballotNames{{{Ballot::RollCall, "roll_call"}, {Ballot::Secret, "secret"}}};
-constexpr Names<TieBreak, 4> tieBreakNames{{{TieBreak::None, "none"},
+constexpr NameTable<Ballot, 2> ballotNames{{{Ballot::RollCall, "roll_call"}, {Ballot::Secret, "secret"}}};
+constexpr NameTable<TieBreak, 4> tieBreakNames{{{TieBreak::None, "none"},
                                             {TieBreak::ChairCastingVote, "chair_casting_vote"},
                                             {TieBreak::EarlierSubmission, "earlier_submission"},
                                             {TieBreak::Lot, "lot"}}};
