@@ -542,6 +542,11 @@ TEST_F(JudgingWorkflowTest, TheRoundClosesUnderZScoreOnceEverySheetIsInAndDisagr
                         "no dossier \"D9\" in campaign \"judged-2020\"");
   okCampaign(cc::RecordConsensus{"D1", 0}, "agreed after discussion: the budget is realistic");
   EXPECT_EQ(state().consensus.at("D1"), 7000u);
+  // Under a spread rule a rescore is part of the consensus step: it says why.
+  const std::string firstOnD1 = jurorsOf("D1").front();
+  expectRefused(
+      [&] { return dossier("D1", cmd::RecordScore{firstOnD1, {{"quality", 2}}}, "", firstOnD1); },
+      ErrorCode::InvalidInput, "a rescore needs a reason (--reason)");
 
   // Under z_score a dossier's mean comes from the round: not before it.
   expectDossierRefused("D2", cmd::CloseScoring{}, ErrorCode::RefusedByRule,

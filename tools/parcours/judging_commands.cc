@@ -269,6 +269,12 @@ Status writeCsv(const std::string& path, const workflows::judging::SelectionResu
 }
 
 int runSelect(const Context& context, const JudgingOptions& options) {
+  if (!options.dryRun && !options.csvFile.empty()) {
+    return reportError(Error::invalidInput(
+        "--csv goes with --dry-run; the recorded selection is exported by `parcours judging "
+        "selection " +
+        options.campaignId + " --csv FILE`"));
+  }
   if (options.dryRun) {
     auto log = openStore(context, StoreUse::Existing);
     if (!log) return reportError(log.error());

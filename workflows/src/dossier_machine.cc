@@ -395,6 +395,15 @@ struct JurorMayScore : Guard<JurorMayScore> {
       return c.refuse(Error::refused("the scoring round of campaign \"" + c.campaign.campaignId +
                                      "\" is closed: scores are frozen"));
     }
+    // Where the rules watch for disagreement, a rescore is the consensus
+    // step's (discuss, rescore): it says why.
+    if (c.rules().judging.maxSpreadMilli > 0 && c.dossier.scores.count(e.jurorId) > 0 &&
+        c.input.reason.empty()) {
+      return c.refuse(Error::invalidInput("juror \"" + e.jurorId + "\" already scored dossier \"" +
+                                          c.dossierId +
+                                          "\": a rescore needs a reason (--reason), which the "
+                                          "consensus is recorded with"));
+    }
     return true;
   }
 };

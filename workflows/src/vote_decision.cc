@@ -38,7 +38,7 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
     if (judging::seedCommitment(command.lotSeed) != campaign.lotSeedCommitment) {
       return Error::refused("the lot seed does not match the commitment " +
                             campaign.lotSeedCommitment + " of campaign \"" +
-                            campaign.campaignId + "\" (give the committed seed with --lot-seed)");
+                            campaign.campaignId + "\" (give the committed seed's file with --lot-seed-file)");
     }
     input.lotSeed = command.lotSeed;
   }
