@@ -98,9 +98,9 @@ class Scenario {
            e.code == ErrorCode::Internal;
   }
 
-  Result<bool> dossier(const std::string& id, const DossierCommand& c, const std::string& actor,
-                       const std::string& reason = "", std::string* refusal = nullptr) {
-    auto r = workflow_.dossier(id, c, {{"", actor, "", ""}, reason});
+  // Counts a command's outcome: true when accepted, false (with the
+  // refusal's words) when refused, the error when it must stop the demo.
+  Result<bool> counted(const Result<store::AppendResult>& r, std::string* refusal) {
     if (r) {
       ++outcome_.commands;
       return true;
@@ -109,6 +109,11 @@ class Scenario {
     ++outcome_.refusals;
     if (refusal) *refusal = r.error().message;
     return false;
+  }
+
+  Result<bool> dossier(const std::string& id, const DossierCommand& c, const std::string& actor,
+                       const std::string& reason = "", std::string* refusal = nullptr) {
+    return counted(workflow_.dossier(id, c, {{"", actor, "", ""}, reason}), refusal);
   }
 
   Status campaign(const std::string& id, const CampaignCommand& c, const std::string& actor,
@@ -124,15 +129,7 @@ class Scenario {
   Result<bool> tryCampaign(const std::string& id, const CampaignCommand& c,
                            const std::string& actor, const std::string& reason,
                            std::string* refusal) {
-    auto r = workflow_.campaign(id, c, {{"", actor, "", ""}, reason});
-    if (r) {
-      ++outcome_.commands;
-      return true;
-    }
-    if (fatal(r.error())) return r.error();
-    ++outcome_.refusals;
-    if (refusal) *refusal = r.error().message;
-    return false;
+    return counted(workflow_.campaign(id, c, {{"", actor, "", ""}, reason}), refusal);
   }
 
   // The demo's seeds are made from its own seed, so a demo replays to the
