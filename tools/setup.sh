@@ -22,6 +22,7 @@ packages=(
   libgtest-dev libgmock-dev            # tests
   libbenchmark-dev                     # micro-benchmarks
   libssl-dev                           # SHA-256 of tokens, constant-time compare, CSPRNG
+  python3-minimal                      # a test re-runs a recorded juror draw with tools/judging/draw_v1.py
 )
 
 # Installs, with apt-get, those of the given Debian packages not installed.

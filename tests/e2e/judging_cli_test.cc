@@ -99,6 +99,12 @@ TEST_F(JudgingCli, TheDrawIsCommittedThenRevealedFromTheSeedFileOnly) {
             std::string::npos);
   const json draw = json::parse(ok({"judging", "draw", kLabel, "--json"}));
   EXPECT_TRUE(draw.at("draw").at("seed_matches_commitment").get<bool>());
+  // Re-run from the log's own inputs, the recorded seed gives the draw.
+  EXPECT_TRUE(draw.at("draw").at("inputs_hash_matches").get<bool>());
+  EXPECT_TRUE(draw.at("draw").at("rerun_matches").get<bool>());
+  EXPECT_NE(draw.at("draw").at("canonical_inputs").get<std::string>().find(
+                "parcours-assignment-v1\njurors_per_dossier 3\n"),
+            std::string::npos);
   EXPECT_EQ(draw.at("draw").at("dossiers"), 3);
   const json assignments = json::parse(ok({"judging", "assignments", kLabel, "--json"}));
   std::size_t slots = 0;

@@ -350,10 +350,21 @@ int runShowDraw(const Context& context, const JudgingReadOptions& options) {
                      {"inputs_hash", o.draw->inputsHash},
                      {"dossiers", o.draw->dossierCount},
                      {"seed_matches_commitment", matches}};
+      if (o.drawCheck) {
+        nlohmann::json recorded = nlohmann::json::object();
+        for (const auto& a : o.drawCheck->recorded) recorded[a.dossierId] = a.jurorIds;
+        out["draw"]["canonical_inputs"] = o.drawCheck->canonicalInputs;
+        out["draw"]["inputs_hash_matches"] = o.drawCheck->inputsHashMatches;
+        out["draw"]["rerun_matches"] = o.drawCheck->rerunMatches;
+        out["draw"]["recorded"] = std::move(recorded);
+      }
     }
+    // A draw the log's own inputs do not give back is a finding: exit 4.
+    const int verdict =
+        o.drawCheck && (!o.drawCheck->inputsHashMatches || !o.drawCheck->rerunMatches) ? 4 : 0;
     if (options.json) {
       printJson(out);
-      return 0;
+      return verdict;
     }
     if (!o.commitment) {
       std::cout << "campaign " << o.campaignId << ": no draw committed yet\n";
@@ -372,9 +383,17 @@ int runShowDraw(const Context& context, const JudgingReadOptions& options) {
                       ? "its SHA-256 matches the commitment"
                       : "its SHA-256 does NOT match the commitment")
               << ")\ninputs hash: " << o.draw->inputsHash << "\n"
-              << o.draw->dossierCount << " dossiers drawn; `parcours replay --campaign "
-              << o.campaignId << "` re-runs the draw\n";
-    return 0;
+              << o.draw->dossierCount << " dossiers drawn\n";
+    if (o.drawCheck) {
+      std::cout << "re-run from the log: inputs "
+                << (o.drawCheck->inputsHashMatches ? "hash to the recorded hash"
+                                                   : "do NOT hash to the recorded hash")
+                << ", the seed over them gives "
+                << (o.drawCheck->rerunMatches ? "the recorded draw" : "ANOTHER draw than recorded")
+                << "\n(--json adds the canonical inputs, for a re-run by any implementation of "
+                   "docs/judging.md)\n";
+    }
+    return verdict;
   });
 }
 

@@ -80,26 +80,6 @@ std::string campaignRef(const CampaignState& state) {
   return "campaign \"" + state.campaignId + "\"";
 }
 
-// The draw's inputs as the log holds them now: the appointed jurors with
-// their expertise, the given dossiers and their tags, and every conflict
-// declared and not dismissed.
-judging::AssignmentInputs drawInputs(const CampaignState& state,
-                                     const std::vector<std::string>& dossierIds,
-                                     const std::vector<std::vector<std::string>>& dossierTags) {
-  judging::AssignmentInputs in;
-  for (const JuryMember& m : state.jury) {
-    if (m.role == JuryRole::Juror) in.jurors.push_back({m.id, m.expertise});
-  }
-  for (std::size_t i = 0; i < dossierIds.size(); ++i) {
-    in.dossiers.push_back({dossierIds[i], i < dossierTags.size() ? dossierTags[i]
-                                                                 : std::vector<std::string>{}});
-  }
-  for (const auto& [pair, record] : state.conflicts) {
-    if (record.status != ConflictStatus::Dismissed) in.exclusions.push_back(pair);
-  }
-  return in;
-}
-
 judging::AssignmentConstraints committedConstraints(const CampaignState& state) {
   return {state.assignmentCommitment->jurorsPerDossier,
           state.assignmentCommitment->expertiseRequired};
@@ -130,6 +110,23 @@ std::int64_t sheetMeanMilli(const CampaignRules& rules,
 }
 
 }  // namespace
+
+judging::AssignmentInputs drawInputs(const CampaignState& state,
+                                     const std::vector<std::string>& dossierIds,
+                                     const std::vector<std::vector<std::string>>& dossierTags) {
+  judging::AssignmentInputs in;
+  for (const JuryMember& m : state.jury) {
+    if (m.role == JuryRole::Juror) in.jurors.push_back({m.id, m.expertise});
+  }
+  for (std::size_t i = 0; i < dossierIds.size(); ++i) {
+    in.dossiers.push_back({dossierIds[i], i < dossierTags.size() ? dossierTags[i]
+                                                                 : std::vector<std::string>{}});
+  }
+  for (const auto& [pair, record] : state.conflicts) {
+    if (record.status != ConflictStatus::Dismissed) in.exclusions.push_back(pair);
+  }
+  return in;
+}
 
 std::uint32_t scoreSpreadMilli(const CampaignRules& rules,
                                const std::vector<campaign_command::CloseRound::Sheet>& sheets) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parcours/workflows/campaign.h"
+#include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging/selection.h"
 
 namespace parcours::workflows {
@@ -42,6 +43,13 @@ Result<std::vector<DomainEvent>> decideJudging(const CampaignState& state,
 // recording it: the dry run, and the run's own computation.
 Result<judging::SelectionResult> computeSelection(
     const CampaignState& state, const campaign_command::RecordSelection& command);
+
+// The draw's inputs as the campaign holds them: the appointed jurors with
+// their expertise, the given dossiers with their tags, and every conflict
+// declared and not dismissed (exclusions).
+judging::AssignmentInputs drawInputs(const CampaignState& state,
+                                     const std::vector<std::string>& dossierIds,
+                                     const std::vector<std::vector<std::string>>& dossierTags);
 
 // The spread of a dossier's jurors' weighted means (x1000): the largest
 // minus the smallest; 0 with fewer than two jurors.

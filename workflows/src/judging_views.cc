@@ -91,6 +91,52 @@ std::int64_t rawMean(const CampaignRules& rules,
   return n && !n->dossiers.empty() ? n->dossiers.front().rawMeanMilli : 0;
 }
 
+// The draw as recorded (every AssignmentDrawn part, before any change) and
+// re-run: the campaign as it stood just before the draw gives the jurors and
+// exclusions, the dossiers' submissions their strands.
+Result<DrawCheck> checkDraw(const store::EventLog& log, const CampaignState& campaign) {
+  DrawCheck check;
+  store::Position drawnAt = 0;
+  using E = schema::CampaignEvent;
+  auto s = visitStream(log, campaignStream(campaign.campaignId), 0,
+                       [&](const store::RecordedEvent& e) -> Status {
+    if (e.eventType != "AssignmentDrawn") return okStatus();
+    if (drawnAt == 0) drawnAt = e.position;
+    return readPayload<E>(e.payload, e.eventType, [&](E::Reader c) -> Status {
+      for (auto d : c.getAssignmentDrawn().getDossiers()) {
+        judging::DossierAssignment a{toString(d.getDossierId()), {}};
+        for (auto j : d.getJurorIds()) a.jurorIds.push_back(toString(j));
+        check.recorded.push_back(std::move(a));
+      }
+      return okStatus();
+    });
+  });
+  if (!s) return s.error();
+  auto before = readCampaign(log, campaign.campaignId, drawnAt);
+  if (!before) return before.error();
+  std::vector<std::string> ids;
+  std::vector<std::vector<std::string>> tags;
+  for (const auto& a : check.recorded) {
+    auto dossier = foldDossier(log, a.dossierId);
+    if (!dossier) return dossier.error();
+    ids.push_back(a.dossierId);
+    tags.push_back(dossier->application.strands);
+  }
+  const AssignmentCommitment& committed = *campaign.assignmentCommitment;
+  const judging::AssignmentConstraints constraints{committed.jurorsPerDossier,
+                                                   committed.expertiseRequired};
+  const judging::AssignmentInputs inputs = drawInputs(before->state, ids, tags);
+  check.canonicalInputs =
+      judging::canonicalAssignmentInputs(committed.algorithmVersion, constraints, inputs);
+  check.inputsHashMatches =
+      judging::assignmentInputsHash(committed.algorithmVersion, constraints, inputs) ==
+      campaign.draw->inputsHash;
+  auto rerun = judging::drawAssignment(committed.algorithmVersion, constraints, inputs,
+                                       campaign.draw->seed);
+  check.rerunMatches = rerun && rerun->dossiers == check.recorded;
+  return check;
+}
+
 }  // namespace
 
 Result<JudgingOverview> judgingOverview(const store::EventLog& log, const std::string& campaignId) {
@@ -104,6 +150,11 @@ Result<JudgingOverview> judgingOverview(const store::EventLog& log, const std::s
   out.rules = campaign.rules().judging;
   out.commitment = campaign.assignmentCommitment;
   out.draw = campaign.draw;
+  if (campaign.draw && campaign.assignmentCommitment) {
+    auto check = checkDraw(log, campaign);
+    if (!check) return check.error();
+    out.drawCheck = std::move(check).value();
+  }
   out.roundClosed = campaign.roundClosed;
   out.statistics = std::move(record->statistics);
   out.selection = std::move(record->selection);

@@ -16,6 +16,7 @@
 #include "parcours/store/event_log.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
+#include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging/deliberation.h"
 #include "parcours/workflows/judging/normalisation.h"
 #include "parcours/workflows/judging/selection.h"
@@ -49,12 +50,22 @@ struct LeaderboardLine {
   bool consensus = false;         // a consensus was recorded for it
 };
 
+// The draw re-run from what the log holds, by this build: what an auditor
+// re-runs with any implementation of docs/judging.md.
+struct DrawCheck {
+  std::string canonicalInputs;  // the text the inputs hash is taken over
+  bool inputsHashMatches = false;  // its SHA-256 is the recorded inputs hash
+  bool rerunMatches = false;       // the recorded seed over these inputs gives the recorded draw
+  std::vector<judging::DossierAssignment> recorded;  // as AssignmentDrawn recorded it
+};
+
 struct JudgingOverview {
   std::string campaignId;
   std::string campaignName;
   judging::JudgingRules rules;
   std::optional<AssignmentCommitment> commitment;
   std::optional<DrawRecord> draw;
+  std::optional<DrawCheck> drawCheck;  // once drawn
   bool roundClosed = false;
   std::vector<JurorProgress> jurors;
   std::vector<ConflictLine> conflicts;
