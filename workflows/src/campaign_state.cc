@@ -80,6 +80,16 @@ bool CampaignState::conflictPending(std::string_view jurorId, std::string_view d
   return c != nullptr && c->status == ConflictStatus::Pending;
 }
 
+std::vector<std::string> CampaignState::pendingConflictsOn(std::string_view dossierId) const {
+  std::vector<std::string> jurors;
+  for (const auto& [pair, record] : conflicts) {
+    if (pair.second == dossierId && record.status == ConflictStatus::Pending) {
+      jurors.push_back(pair.first);
+    }
+  }
+  return jurors;
+}
+
 bool CampaignState::drawn(std::string_view dossierId) const {
   return assignments.count(std::string(dossierId)) > 0;
 }

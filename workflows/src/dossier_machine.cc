@@ -449,12 +449,9 @@ struct EveryScoreIn : Guard<EveryScoreIn> {
           "\" closes after the campaign's scoring round: under z_score normalisation its mean "
           "comes from the round (" + c.rulesRef() + ")"));
     }
-    for (const auto& [pair, record] : c.campaign.conflicts) {
-      if (pair.second == c.dossierId && record.status == ConflictStatus::Pending) {
-        return c.refuse(Error::refused("the conflict of interest of \"" + pair.first +
-                                       "\" with dossier \"" + c.dossierId +
-                                       "\" awaits a ruling"));
-      }
+    if (const auto pending = c.campaign.pendingConflictsOn(c.dossierId); !pending.empty()) {
+      return c.refuse(Error::refused("the conflict of interest of \"" + pending.front() +
+                                     "\" with dossier \"" + c.dossierId + "\" awaits a ruling"));
     }
     const Scoring s = computeScoring(c);
     if (s.jurorsCounted == 0 && s.missing.empty()) {
@@ -508,12 +505,10 @@ struct VoterMayVote : Guard<VoterMayVote> {
 // The vote's close, counted by decideVote under the judging rules.
 struct Quorate : Guard<Quorate> {
   static bool test(Context& c, const cmd::CloseVote& e) {
-    for (const auto& [pair, record] : c.campaign.conflicts) {
-      if (pair.second == c.dossierId && record.status == ConflictStatus::Pending) {
-        return c.refuse(Error::refused("the conflict of interest of \"" + pair.first +
-                                       "\" with dossier \"" + c.dossierId +
-                                       "\" awaits a ruling: the vote closes once it is ruled"));
-      }
+    if (const auto pending = c.campaign.pendingConflictsOn(c.dossierId); !pending.empty()) {
+      return c.refuse(Error::refused("the conflict of interest of \"" + pending.front() +
+                                     "\" with dossier \"" + c.dossierId +
+                                     "\" awaits a ruling: the vote closes once it is ruled"));
     }
     auto v = decideVote(c.campaign, c.dossier, e);
     if (!v) return c.refuse(std::move(v).takeError());

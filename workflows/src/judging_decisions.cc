@@ -355,10 +355,8 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
                                       [&](auto* s) { return s->jurorId == juror->id; });
       if (!scored) missing.push_back(dossier + " (" + juror->id + ")");
     }
-    for (const auto& [pair, record] : state.conflicts) {
-      if (pair.second == dossier && record.status == ConflictStatus::Pending) {
-        pending.push_back(dossier + " (" + pair.first + ")");
-      }
+    for (const std::string& juror : state.pendingConflictsOn(dossier)) {
+      pending.push_back(dossier + " (" + juror + ")");
     }
     std::vector<campaign_command::CloseRound::Sheet> counted;
     for (const auto* sheet : sheets) {

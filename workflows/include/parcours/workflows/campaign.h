@@ -113,6 +113,9 @@ struct CampaignState {
   // A declared conflict not ruled yet: the juror may neither score nor vote
   // on the dossier until an administrator rules.
   bool conflictPending(std::string_view jurorId, std::string_view dossierId) const;
+  // The jurors whose conflict with the dossier awaits a ruling: they hold
+  // its scoring's close, its vote's close and the round's close.
+  std::vector<std::string> pendingConflictsOn(std::string_view dossierId) const;
   // Whether the dossier's jurors were drawn (an assignment exists for it).
   bool drawn(std::string_view dossierId) const;
   // Who must score the dossier: its drawn jurors, or, with no draw, every
