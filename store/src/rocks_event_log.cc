@@ -9,6 +9,7 @@
 
 #include "append_writer.h"
 #include "head_notifier.h"
+#include "replica_writer.h"
 #include "keys.h"
 #include "log_families.h"
 #include "parcours/store/envelope_codec.h"
@@ -59,8 +60,11 @@ class RocksEventLog final : public EventLog {
     writer_ = std::make_unique<AppendWriter>(log_, *notifier_, options_.sync, options_.hashChain,
                                              *tip, damage_ ? damage_->message : std::string(),
                                              logger_);
-    logger_->info("event log open path={} head={} sync={}", options_.path, tip->position,
-                  options_.sync);
+    if (!options_.replicaOf.empty() && !damage_) {
+      replica_ = std::make_unique<ReplicaWriter>(log_, *notifier_, options_.sync, *tip);
+    }
+    logger_->info("event log open path={} head={} sync={}{}", options_.path, tip->position,
+                  options_.sync, replica_ ? " replica-of=" + options_.replicaOf : std::string());
     return okStatus();
   }
 
@@ -75,8 +79,22 @@ class RocksEventLog final : public EventLog {
   }
 
   Result<AppendResult> append(AppendRequest request) override {
+    if (!options_.replicaOf.empty()) {
+      return Error::refused("this store is a read replica of " + options_.replicaOf +
+                            ": it refuses writes; send them to the primary");
+    }
     if (auto s = validateAppendRequest(request); !s) return s.error();
     return writer_->append(std::move(request));
+  }
+
+  Result<Position> appendReplicated(const std::vector<std::string>& envelopes) override {
+    if (!replica_) {
+      if (damage_) return Error::corruption("replicated append: " + damage_->message);
+      return Error::invalidInput(
+          "replicated append: this store is not a read replica (it was not opened with "
+          "Options::replicaOf)");
+    }
+    return replica_->append(envelopes);
   }
 
   Result<std::vector<RecordedEvent>> readStream(std::string_view streamId, StreamVersion from,
@@ -305,6 +323,7 @@ class RocksEventLog final : public EventLog {
   std::map<std::string, FamilyHandle> tables_;  // guarded by tablesMutex_
   std::unique_ptr<HeadNotifier> notifier_;
   std::unique_ptr<AppendWriter> writer_;
+  std::unique_ptr<ReplicaWriter> replica_;  // only on a read replica
   std::optional<LogDamage> damage_;  // set once by start()
 };
 

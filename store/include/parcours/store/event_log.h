@@ -52,6 +52,10 @@ struct Options {
   // forgets writes (tests/support/fault_file_system.h) to prove what the log
   // does when the disk misbehaves.
   std::shared_ptr<rocksdb::FileSystem> fileSystem;
+  // Non-empty: this log is a read replica of that primary (for people: the
+  // NATS URL and stream it follows). It takes events only through
+  // appendReplicated(); append() is refused with a message naming it.
+  std::string replicaOf;
 };
 
 // Counters of the log's writer since it opened, for /metrics. Histograms
@@ -120,6 +124,16 @@ class EventLog {
   // Shorthand for an append to a single stream.
   Result<AppendResult> append(std::string streamId, ExpectedVersion expected,
                               std::vector<NewEvent> events, AppendContext context);
+
+  // A read replica's only way in (Options::replicaOf): copies of the
+  // primary's stored envelopes, written verbatim in one atomic batch, durable
+  // as any append. Each must be the next position after the head, chain onto
+  // the head's hash, carry the hash its content gives, be in parcours's exact
+  // encoding (store/FORMAT.md) and be the next version of its stream; else
+  // nothing is written and the error (Corruption) names the position and
+  // what disagreed. At most limits::eventsPerBatchMax envelopes. Returns the
+  // new durable head. Refused (InvalidInput) on a log that is not a replica.
+  virtual Result<Position> appendReplicated(const std::vector<std::string>& envelopes) = 0;
 
   // Reads up to `limit` events of one stream. Forward: versions from `from`
   // upwards (from = 1 reads from the start). Backward: versions from `from`
