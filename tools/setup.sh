@@ -3,7 +3,9 @@
 # Idempotent: installs only what is missing; safe to run again.
 #   bash tools/setup.sh [release|sanitize|tsan|browser]...   (default: release)
 # "browser" is no build: it installs Chromium, Node.js and npm, and the
-# browser test's one npm package (playwright-core), for tests/browser/run.sh.
+# browser test's one npm package (playwright-core), for tests/browser/run.sh,
+# and the official NATS JavaScript client for the integrator's consumer test
+# (tests/nats/js).
 # "sanitize" also installs clang and its sanitizer and libFuzzer runtimes
 # (libclang-rt-14-dev): that build is clang's, with ASan + UBSan and the
 # libFuzzer targets (docs/fuzzing.md).
@@ -23,6 +25,8 @@ packages=(
   libbenchmark-dev                     # micro-benchmarks
   libssl-dev                           # SHA-256 of tokens, constant-time compare, CSPRNG
   python3-minimal                      # a test re-runs a recorded juror draw with tools/judging/draw_v1.py
+  libnats-dev                          # NATS JetStream: the publisher and read replicas (C client)
+  nats-server                          # the tests' JetStream servers, on loopback, started by the tests
 )
 
 # Installs, with apt-get, those of the given Debian packages not installed.
@@ -52,6 +56,10 @@ install_browser_tools() {
   if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
     echo "setup: npm ci in tests/browser (playwright-core)" >&2
     npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  if [[ ! -d tests/nats/js/node_modules/@nats-io/jetstream ]]; then
+    echo "setup: npm ci in tests/nats/js (the official NATS JavaScript client)" >&2
+    npm ci --prefix tests/nats/js --no-audit --no-fund --loglevel=error >/dev/null
   fi
 }
 

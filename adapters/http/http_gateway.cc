@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../nats/nats_node.h"
 #include "../src/api_convert.h"
+#include "../webhooks/webhook_service.h"
 #include "http_request.h"
 #include "parcours/workflows/zoned_time.h"
 #include "static_assets.h"
@@ -39,6 +41,10 @@ kj::StringPtr statusText(unsigned status) {
   switch (status) {
     case 200:
       return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
     case 400:
       return "Bad Request";
     case 401:
@@ -49,6 +55,8 @@ kj::StringPtr statusText(unsigned status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 421:
+      return "Misdirected Request";
     case 409:
       return "Conflict";
     case 413:
@@ -83,6 +91,8 @@ HttpGateway::HttpGateway(ServerParts& parts, kj::HttpHeaderTable::Builder& table
       lastEventId_(tableBuilder.add("Last-Event-ID")),
       cacheControl_(tableBuilder.add("Cache-Control")),
       allow_(tableBuilder.add("Allow")),
+      position_(tableBuilder.add("Parcours-Position")),
+      head_(tableBuilder.add("Parcours-Head")),
       table_(tableBuilder.getFutureTable()) {
   json_.handleByAnnotation<rpc::Event>();
   json_.handleByAnnotation<rpc::EventPage>();
@@ -135,6 +145,10 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   }
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
+  }
+  if (parts_.nats != nullptr && parts_.nats->isReplica() && r.method != kj::HttpMethod::GET &&
+      r.method != kj::HttpMethod::HEAD) {
+    return sendProblem(r, 421, "read_replica", parts_.nats->writeRefusal().c_str());
   }
   if (r.param("at") || r.param("as_of")) {
     if (auto s = openPast(r); !s) return sendProblem(r, s.error());
@@ -212,6 +226,7 @@ kj::Promise<void> HttpGateway::routeV1(Request& r) {
   if (path.size() >= 2 && path[1] == "campaigns") return routeCampaigns(r);
   if (path.size() >= 2 && path[1] == "dossiers") return routeDossiers(r);
   if (path.size() >= 2 && path[1] == "events") return routeEvents(r);
+  if (path.size() >= 2 && path[1] == "webhooks") return routeWebhooks(r);
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
 }
 
@@ -224,6 +239,8 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
     if (name == "healthz") return sendBody(r, 200, "text/plain", kj::str("ok\n"));
     if (name == "readyz") {
       const bool ready = parts_.ready.load() && !parts_.api.log().readOnly();
+      const std::string gap = parts_.nats != nullptr ? parts_.nats->notReadyReason() : "";
+      if (ready && !gap.empty()) return sendProblem(r, 503, "unavailable", gap.c_str());
       if (ready) return sendBody(r, 200, "text/plain", kj::str("ready\n"));
       return sendProblem(
           r, 503, "unavailable",
@@ -234,7 +251,22 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
       return sendBody(
           r, 200, "text/plain; version=0.0.4",
           kj::str(
-              parts_.metrics.render(log.stats(), log.head(), parts_.views.checkpoint()).c_str()));
+              parts_.metrics.render(log.stats(), log.head(), parts_.views.checkpoint()).c_str(),
+              parts_.webhooks ? parts_.webhooks->renderMetrics().c_str() : "",
+              parts_.nats != nullptr ? parts_.nats->metrics().c_str() : ""));
+    }
+    if (name == "status") {
+      // The node at a glance, for `parcours status` and operators.
+      auto& log = parts_.api.log();
+      nlohmann::json status{{"role", "primary"},
+                            {"head", log.head()},
+                            {"views", parts_.views.checkpoint()},
+                            {"readOnly", log.readOnly()}};
+      if (parts_.nats != nullptr) {
+        status["nats"] = parts_.nats->status();
+        status["role"] = parts_.nats->isReplica() ? "replica" : "primary";
+      }
+      return sendBody(r, 200, "application/json", kj::str(status.dump().c_str(), "\n"));
     }
     if (auto asset = assets::dashboardFile(name.empty() ? "index.html" : name)) {
       return sendBody(r, 200, kj::StringPtr(asset->contentType), kj::str(asset->body));
@@ -440,6 +472,9 @@ kj::Promise<void> HttpGateway::sendBody(Request& r, unsigned status, kj::StringP
   kj::HttpHeaders headers(table_);
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, contentType);
   headers.set(cacheControl_, "no-store");
+  // The position every answer reflects (a replica's may trail the primary's).
+  headers.set(position_, kj::str(parts_.views.checkpoint()));
+  headers.set(head_, kj::str(parts_.api.log().head()));
   if (r.method == kj::HttpMethod::HEAD) {
     r.response.send(status, statusText(status), headers, body.size());
     return kj::READY_NOW;

@@ -8,6 +8,7 @@
 #include <kj/compat/http.h>
 #include <kj/compat/url.h>
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 
 #include "../src/server_parts.h"
@@ -68,6 +69,11 @@ class HttpGateway final : public kj::HttpService {
                                                  typename Results::Builder));
   // The live stream (http_sse.cc).
   kj::Promise<void> eventStream(Request& r);
+  // /v1/webhooks (adapters/webhooks/webhook_routes.cc).
+  kj::Promise<void> routeWebhooks(Request& r);
+  kj::Promise<void> webhookEvents(Request& r, const std::string& id);
+  kj::Promise<void> sendWebhookJson(Request& r, unsigned status,
+                                    const Result<nlohmann::json>& result);
 
   // Responses.
   kj::Promise<void> sendBody(Request& r, unsigned status, kj::StringPtr contentType,
@@ -89,6 +95,8 @@ class HttpGateway final : public kj::HttpService {
   kj::HttpHeaderId lastEventId_;
   kj::HttpHeaderId cacheControl_;
   kj::HttpHeaderId allow_;
+  kj::HttpHeaderId position_;  // Parcours-Position: the views' position
+  kj::HttpHeaderId head_;      // Parcours-Head: the log's head
   const kj::HttpHeaderTable& table_;
 };
 

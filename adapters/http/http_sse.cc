@@ -84,6 +84,8 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   kj::HttpHeaders headers(table_);
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, "text/event-stream");
   headers.set(cacheControl_, "no-store");
+  headers.set(position_, kj::str(parts_.views.checkpoint()));
+  headers.set(head_, kj::str(parts_.api.log().head()));
   auto stream = kj::heap<Stream>(r.response.send(200, "OK", headers), kj::mv(filter).value(), from,
                                  parts_.metrics, parts_.feed);
   // The first bytes tell the client the stream is open even when nothing

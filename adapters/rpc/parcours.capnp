@@ -56,6 +56,12 @@ interface Parcours {
   # duplicate; pushed in order through `sink`, whose stream flow control
   # keeps a slow sink from holding anything but its own subscription.
   # Dropping `subscription` ends it.
+
+  # ---- webhook subscriptions (docs/webhooks.md), administrators only.
+  webhooks @14 (operation :Text, webhookId :Text, body :Text) -> (body :Text);
+  # `operation`: "create" (body: the JSON of POST /v1/webhooks), "list",
+  # "show", "remove", "dead-letters" (body: {"after", "limit"}), "replay";
+  # the answer is the JSON object HTTP answers with, as text.
 }
 
 interface EventSink {

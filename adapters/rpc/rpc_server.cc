@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../src/api_convert.h"
+#include "../webhooks/webhook_service.h"
 
 namespace parcours::adapters {
 namespace {
@@ -130,6 +131,19 @@ class ParcoursImpl final : public P::Server {
   }
   kj::Promise<void> events(EventsContext context) override {
     throwIfFailed(parts_.api.events(who_, context.getParams(), context.getResults()));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> webhooks(WebhooksContext context) override {
+    if (parts_.webhooks == nullptr) {
+      throwIfFailed(Error::ioError("webhooks are not running on this server"));
+    }
+    auto in = context.getParams();
+    auto answer = parts_.webhooks->call(who_, std::string(in.getOperation().cStr()),
+                                        std::string(in.getWebhookId().cStr()),
+                                        std::string(in.getBody().cStr()));
+    if (!answer) throwIfFailed(answer.error());
+    context.getResults().setBody(*answer);
     return kj::READY_NOW;
   }
 

@@ -204,6 +204,18 @@ Result<RemoteOutcome> RemoteClient::dossier(const std::string& dossierId,
                        result.getStreamVersion()};
 }
 
+Result<std::string> RemoteClient::webhooks(const std::string& operation,
+                                           const std::string& webhookId,
+                                           const std::string& body) {
+  auto request = connection_->api.webhooksRequest();
+  request.setOperation(operation);
+  request.setWebhookId(webhookId);
+  request.setBody(body);
+  auto r = call([&] { return request.send().wait(connection_->ws()); });
+  if (!r) return r.error();
+  return workflows::toString(r->getBody());
+}
+
 Result<RemoteOutcome> RemoteClient::campaign(const std::string& campaignId,
                                              const workflows::CampaignCommand& command,
                                              const std::string& definitionJson,

@@ -16,6 +16,8 @@
 #include "parcours/engine/clock.h"
 #include "parcours/engine/key_store.h"
 #include "server_parts.h"
+#include "../nats/nats_node.h"
+#include "../webhooks/webhook_service.h"
 
 namespace parcours::adapters {
 namespace {
@@ -59,14 +61,29 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   }
   auto tokens = TokenRegistry::load(options.tokensFile);
   if (!tokens) return fail(tokens.error(), *logger);
+  if (!options.replicaOf.empty() && !options.natsUrl.empty()) {
+    return fail(Error::invalidInput("--nats and --replica-of: a node either publishes its log "
+                                    "(a primary) or follows one (a replica), not both"),
+                *logger);
+  }
+  // A new replica starts from an empty store and fills it from the stream.
+  if (!options.replicaOf.empty()) std::filesystem::create_directories(options.dataDir);
   if (!std::filesystem::is_directory(options.dataDir)) {
     return fail(Error::notFound("--data " + options.dataDir +
                                 " is not a store (run `parcours demo --data DIR` or "
                                 "`parcours campaign open` first)"),
                 *logger);
   }
+  nats::StreamSettings natsSettings;
+  natsSettings.url = options.replicaOf.empty() ? options.natsUrl : options.replicaOf;
+  natsSettings.stream = options.natsStream;
+  natsSettings.subjectPrefix = options.natsSubjectPrefix;
+  natsSettings.replicas = options.natsReplicas;
   store::Options storeOptions;
   storeOptions.path = options.dataDir;  // durable: sync stays on
+  if (!options.replicaOf.empty()) {
+    storeOptions.replicaOf = options.replicaOf + " (stream " + options.natsStream + ")";
+  }
   auto log = store::EventLog::open(storeOptions, logger);
   if (!log) return fail(log.error(), *logger);
   std::unique_ptr<engine::KeyStore> keys;
@@ -90,6 +107,10 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   std::atomic<bool> ready{false};
   ServerParts parts{api,    feed,         pool, metrics, *tokens, **views, io.provider->getTimer(),
                     logger, shuttingDown, ready};
+  auto webhookRuntime = webhooks::WebhookRuntime::start(
+      **log, feed, io.provider->getTimer(), io.provider->getNetwork(), options.webhooks, logger);
+  if (!webhookRuntime) return fail(webhookRuntime.error(), *logger);
+  parts.webhooks = &(*webhookRuntime)->service();
 
   kj::HttpHeaderTable::Builder tableBuilder;
   HttpGateway gateway(parts, tableBuilder);
@@ -118,6 +139,19 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
       return fail(s.error(), *logger);
     }
   }
+  std::unique_ptr<nats::NatsNode> natsNode;
+  if (!options.replicaOf.empty()) {
+    natsNode = nats::NatsNode::replica(**log, natsSettings, logger);
+  } else if (!options.natsUrl.empty()) {
+    const std::string advertised =
+        options.advertiseUrl.empty() ? "http://127.0.0.1:" + std::to_string(httpListener->getPort())
+                                     : options.advertiseUrl;
+    natsNode = nats::NatsNode::primary(**log, natsSettings, advertised, logger);
+  }
+  if (natsNode) {
+    if (auto started = natsNode->start(); !started) return fail(started.error(), *logger);
+    parts.nats = natsNode.get();
+  }
   ready = true;
   logger->info("serving http=127.0.0.1:{} rpc=127.0.0.1:{} data={} head={}",
                httpListener->getPort(), rpcListener->getPort(), options.dataDir, (*log)->head());
@@ -130,12 +164,14 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   httpListener = nullptr;
   rpcListener = nullptr;
   shutdown.fulfiller->fulfill();  // live streams and subscriptions end
+  (*webhookRuntime)->stop();      // webhook deliveries end; cursors stay stored
   httpServer.drain()
       .exclusiveJoin(io.provider->getTimer().afterDelay(drainTimeout).then([logger] {
         logger->warn("requests still open after the drain timeout: closing them");
       }))
       .wait(ws);
   pool.drain();  // every command taken is finished: its caller was answered or is gone
+  if (natsNode) natsNode->stop();  // the publisher's checkpoint or the replica's position is stored
   (*views)->stop();
   if (auto error = (*views)->lastLiveError()) logger->warn("views: {}", error->message);
   logger->info("stopped at head={}", (*log)->head());

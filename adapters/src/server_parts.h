@@ -18,6 +18,13 @@
 
 namespace parcours::adapters {
 
+namespace nats {
+class NatsNode;  // adapters/nats/nats_node.h
+}
+namespace webhooks {
+class WebhookService;  // adapters/webhooks/webhook_service.h
+}
+
 struct ServerParts {
   Api& api;
   EventFeed& feed;
@@ -30,6 +37,11 @@ struct ServerParts {
   // Resolves when shutdown begins: live streams end, so draining can finish.
   kj::ForkedPromise<void>& shuttingDown;
   std::atomic<bool>& ready;
+  // The webhook subscriptions (set by serve once they run; null until then).
+  webhooks::WebhookService* webhooks = nullptr;
+  // The NATS side of this node: a publishing primary, a read replica, or
+  // none (null).
+  nats::NatsNode* nats = nullptr;
 };
 
 // The exception a failed Status becomes on the RPC wire (and inside kj):

@@ -23,9 +23,14 @@ ReplicaWriter::ReplicaWriter(LogFamilies log, HeadNotifier& notifier, bool sync,
     : log_(log), notifier_(notifier), sync_(sync), tip_(std::move(tip)) {}
 
 Result<StreamVersion> ReplicaWriter::currentVersion(
-    const std::string& streamId, const std::unordered_map<std::string, StreamVersion>& staged) {
+    const std::string& streamId, StreamVersion claimed,
+    const std::unordered_map<std::string, StreamVersion>& staged) {
   if (auto it = staged.find(streamId); it != staged.end()) return it->second;
   if (auto it = versions_.find(streamId); it != versions_.end()) return it->second;
+  // A stream's first event: the writer that chained it checked it was new,
+  // and the chain proves this is that writer's event (the lookup would
+  // cost one iterator per new stream, most of a catch-up's streams).
+  if (claimed == 1) return StreamVersion{0};
   auto tip = readStreamTip(log_, streamId, tip_.position);
   if (!tip) return std::move(tip).takeError();
   return tip->version;
@@ -63,7 +68,7 @@ Result<Position> ReplicaWriter::append(const std::vector<std::string>& envelopes
         return Error::corruption(at(event.position) + ": not in parcours's exact encoding");
       }
       const std::string streamId(event.streamId);
-      auto version = currentVersion(streamId, staged);
+      auto version = currentVersion(streamId, event.streamVersion, staged);
       if (!version) return version.error();
       if (event.streamVersion != *version + 1) {
         return Error::corruption(at(event.position) + ": version " +

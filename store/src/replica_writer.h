@@ -29,7 +29,9 @@ class ReplicaWriter {
   Result<Position> append(const std::vector<std::string>& envelopes);
 
  private:
-  Result<StreamVersion> currentVersion(const std::string& streamId,
+  // The stream's version before `claimed` (the version the event says it
+  // makes): from this batch, the cache, or the store.
+  Result<StreamVersion> currentVersion(const std::string& streamId, StreamVersion claimed,
                                        const std::unordered_map<std::string, StreamVersion>& staged);
 
   const LogFamilies log_;

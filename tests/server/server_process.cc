@@ -51,7 +51,7 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-void ServerProcess::start() {
+void ServerProcess::start(const std::vector<std::string>& extraArgs) {
   const auto portFile = dir_.path() / "ports.json";
   std::filesystem::remove(portFile);
   const std::string store = storeDir().string();
@@ -67,9 +67,15 @@ void ServerProcess::start() {
     std::FILE* out = std::freopen(log.c_str(), "a", stdout);
     (void)err;
     (void)out;
-    ::execl(PARCOURS_BIN, PARCOURS_BIN, "--data", store.c_str(), "--log-level", "info", "serve",
-            "--http", "127.0.0.1:0", "--rpc", "127.0.0.1:0", "--tokens", tokens.c_str(),
-            "--port-file", ports.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args = {PARCOURS_BIN, "--data",   store,         "--log-level",
+                                     "info",       "serve",    "--http",      "127.0.0.1:0",
+                                     "--rpc",      "127.0.0.1:0", "--tokens", tokens,
+                                     "--port-file", ports};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(PARCOURS_BIN, argv.data());
     std::_Exit(127);
   }
   for (int i = 0; i < 600 && !std::filesystem::exists(portFile); ++i) {
@@ -80,6 +86,13 @@ void ServerProcess::start() {
   auto addresses = nlohmann::json::parse(in);
   http_ = addresses.at("http").get<std::string>();
   rpc_ = addresses.at("rpc").get<std::string>();
+}
+
+void ServerProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 int ServerProcess::stop() {
@@ -149,6 +162,9 @@ HttpReply HttpClient::sendOnce(kj::HttpMethod method, const std::string& path,
   KJ_IF_MAYBE (type, response.headers->get(kj::HttpHeaderId::CONTENT_TYPE)) {
     reply.contentType = type->cStr();
   }
+  response.headers->forEach([&](kj::StringPtr name, kj::StringPtr value) {
+    if (name == "Parcours-Position") reply.position = value.cStr();
+  });
   reply.body = response.body->readAllText().wait(io_.waitScope).cStr();
   return reply;
 }

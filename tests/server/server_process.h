@@ -25,8 +25,11 @@ class ServerProcess {
   ServerProcess();
   ~ServerProcess();  // SIGKILL if still running
 
-  // Starts the server over the store (the same one across restarts).
-  void start();
+  // Starts the server over the store (the same one across restarts), with
+  // `extraArgs` after `serve`'s own (--nats URL, --replica-of URL...).
+  void start(const std::vector<std::string>& extraArgs = {});
+  // SIGKILL and wait: a crash, for the tests that resume after one.
+  void kill();
   // SIGTERM and wait; returns the exit code.
   int stop();
 
@@ -46,6 +49,7 @@ class ServerProcess {
 struct HttpReply {
   unsigned status = 0;
   std::string contentType;
+  std::string position;  // the Parcours-Position header: the position the answer reflects
   std::string body;
   nlohmann::json json() const;  // the body parsed (fails the test if not JSON)
 };

@@ -42,6 +42,13 @@ struct Settings {
   // the log inclusion proofs are taken from.
   std::size_t auditEvents = 1000000;
   std::size_t proofEvents = 10000000;
+  // webhook: events in the workflow log delivered to the loopback receiver.
+  std::size_t webhookEvents = 20000;
+  // nats: events in the workflow log published and replicated; the NATS
+  // server's URL (empty: start nats-server on loopback for the run).
+  std::size_t natsEvents = 1000000;
+  std::string natsUrl;
+  double natsRate = 20000;  // events/s the appenders make while the publisher keeps up
   // Only the benchmarks whose name contains this (empty: all).
   std::string filter;
 };
@@ -81,6 +88,12 @@ Result<std::vector<Figure>> runRebuild(const Settings& settings, const Logger& l
 // The auditors' features: the hash chain's cost, verify, time travel,
 // inclusion proofs (audit_bench.cc).
 Result<std::vector<Figure>> runAudit(const Settings& settings, const Logger& logger);
+// Webhook deliveries to a loopback receiver (webhook_bench.cc, built into
+// the parcours command: it needs the adapters).
+Result<std::vector<Figure>> runWebhooks(const Settings& settings, const Logger& logger);
+// The JetStream publisher and a read replica's catch-up (nats_bench.cc,
+// built into the parcours command: it needs the adapters).
+Result<std::vector<Figure>> runNats(const Settings& settings, const Logger& logger);
 
 void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
 void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);

@@ -71,6 +71,22 @@ int runBench(const BenchOptions& options, const Context& context) {
     }
     for (auto& f : *audited) figures.push_back(std::move(f));
   }
+  if (w == "webhook") {
+    auto delivered = bench::runWebhooks(settings, context.logger);
+    if (!delivered) {
+      std::cerr << "parcours bench: " << delivered.error().message << "\n";
+      return exitCodeFor(delivered.error().code);
+    }
+    for (auto& f : *delivered) figures.push_back(std::move(f));
+  }
+  if (w == "nats") {
+    auto measured = bench::runNats(settings, context.logger);
+    if (!measured) {
+      std::cerr << "parcours bench: " << measured.error().message << "\n";
+      return exitCodeFor(measured.error().code);
+    }
+    for (auto& f : *measured) figures.push_back(std::move(f));
+  }
   if (ownDir) std::filesystem::remove_all(settings.workDir, ec);
   if (options.json) {
     bench::printJsonLines(figures, std::cout);
@@ -99,7 +115,13 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "  all     all of the above (the default)\n"
                             "  audit   the hash chain on and off, verify and time travel over\n"
                             "          --audit-events workflow events, inclusion proofs in a log\n"
-                            "          of --proof-events events (not in `all`: it fills ~11 M events)\n\n"
+                            "          of --proof-events events (not in `all`: it fills ~11 M events)\n"
+                            "  webhook webhook deliveries of --webhook-events workflow events to a\n"
+                            "          loopback receiver, signed, in order (not in `all`)\n"
+                            "  nats    the JetStream publisher (catch-up over --nats-events events,\n"
+                            "          and keeping up with 8 appenders) and a read replica's\n"
+                            "          catch-up, against --nats-url or a nats-server it starts on\n"
+                            "          loopback (not in `all`)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
@@ -107,8 +129,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                 exitCodesHelp);
   bench
       ->add_option("workload", options->workload,
-                   "append, read, scan, command, rebuild, all or audit")
-      ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit"}))
+                   "append, read, scan, command, rebuild, all, audit, webhook or nats")
+      ->check(CLI::IsMember(
+          {"append", "read", "scan", "command", "rebuild", "all", "audit", "webhook", "nats"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
@@ -156,6 +179,23 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
       ->add_option("--proof-events", options->settings.proofEvents,
                    "audit: events in the log inclusion proofs are taken from")
       ->check(CLI::Range(1000, 1000000000))
+      ->capture_default_str();
+  bench
+      ->add_option("--nats-events", options->settings.natsEvents,
+                   "nats: events in the workflow log published and replicated")
+      ->capture_default_str();
+  bench
+      ->add_option("--nats-rate", options->settings.natsRate,
+                   "nats: events/s appended while the publisher keeps up")
+      ->check(CLI::Range(100.0, 10000000.0))
+      ->capture_default_str();
+  bench
+      ->add_option("--nats-url", options->settings.natsUrl,
+                   "nats: a JetStream server to use (default: start nats-server on loopback)");
+  bench
+      ->add_option("--webhook-events", options->settings.webhookEvents,
+                   "webhook: events in the workflow log delivered")
+      ->check(CLI::Range(1000, 10000000))
       ->capture_default_str();
   bench->add_option("--filter", options->settings.filter,
                     "Only the benchmarks whose name contains this text (e.g. durable.64)");

@@ -66,6 +66,9 @@ void addCrashTestCommand(CLI::App& app, CommandRun& run);
 void addServeCommand(CLI::App& app, CommandRun& run);
 void addTokenCommands(CLI::App& app, CommandRun& run);
 
+// `parcours webhook add|list|show|remove|dead-letters|replay` (docs/webhooks.md).
+void addWebhookCommands(CLI::App& app, CommandRun& run);
+
 // The exit codes, as printed in every --help and in the README.
 inline constexpr const char* exitCodesHelp =
     "Exit codes: 0 ok, 1 internal error (a bug: please report it), 2 invalid input,\n"

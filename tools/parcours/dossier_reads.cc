@@ -8,6 +8,7 @@
 #include "output.h"
 #include "parcours/engine/clock.h"
 #include "parcours/workflows/workflow.h"
+#include "node_status.h"
 #include "read_support.h"
 #include "store_access.h"
 
@@ -27,6 +28,8 @@ struct StatusOptions {
   std::size_t limit = 100;
   bool json = false;
   AsOfOptions asOf;
+  bool node = false;    // --node: the node's status instead (node_status.h)
+  std::string nodeUrl;  // --url
 };
 
 std::string meanText(const DossierRow& row) {
@@ -206,8 +209,17 @@ void addStatusCommand(CLI::App& app, CommandRun& run) {
       "--json: {\"dossiers\": [{dossier_id, campaign_id, status, applicant_name,\n"
       "applicant_kind, title, summary, strands, requested_cents, granted_cents,\n"
       "audition_slot, mean_milli, label_name, submitted_at, updated_at, last_position,\n"
-      "version, contact_erased}], \"next_cursor\": string or null}.\n" +
-      helpFooter("parcours status --campaign lti-2020 --state eligible --limit 50"));
+      "version, contact_erased}], \"next_cursor\": string or null}.\n"
+      "--node: where this node stands instead of its dossiers: log head, views, and\n"
+      "NATS (a primary's publishing checkpoint and lag, a replica's position, gaps and\n"
+      "re-publish requests; docs/nats.md, docs/scaling.md). With --url, asks a running\n"
+      "server (its GET /status); otherwise reads the store at --data.\n" +
+      helpFooter("parcours status --campaign lti-2020 --state eligible --limit 50\n"
+                 "  parcours status --node --url http://127.0.0.1:8080"));
+  command->add_flag("--node", options->node, "Where this node stands (log, views, NATS)");
+  command->add_option("--url", options->nodeUrl,
+                      "With --node: a running server's HTTP address (http://host:port)")
+      ->envname("PARCOURS_URL");
   command->add_option("--campaign", options->campaignId, "Only this campaign's dossiers");
   command->add_option("--state", options->state, "Only dossiers in this state: " + statusNames());
   command->add_option("--limit", options->limit, "Dossiers per page")
@@ -218,7 +230,12 @@ void addStatusCommand(CLI::App& app, CommandRun& run) {
   command->add_flag("--json", options->json, "One JSON object (fields below)");
   addAsOfOptions(*command, options->asOf);
   command->callback([options, &run] {
-    run = [options](const Context& context) { return runStatus(context, *options); };
+    run = [options](const Context& context) {
+      if (options->node || !options->nodeUrl.empty()) {
+        return runNodeStatus(context, options->nodeUrl, options->json);
+      }
+      return runStatus(context, *options);
+    };
   });
 }
 

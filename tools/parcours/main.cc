@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   cli::addServeCommand(app, run);
   cli::addCrashTestCommand(app, run);
   cli::addTokenCommands(app, run);
+  cli::addWebhookCommands(app, run);
 
   try {
     app.parse(argc, argv);

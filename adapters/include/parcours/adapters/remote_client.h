@@ -48,6 +48,11 @@ class RemoteClient {
 
   const std::string& subject() const;
 
+  // A webhook operation (Parcours.webhooks: "create", "list", "show",
+  // "remove", "dead-letters", "replay"); the answer's JSON text.
+  Result<std::string> webhooks(const std::string& operation, const std::string& webhookId,
+                               const std::string& body);
+
  private:
   struct Connection;
   class Views;

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "parcours/adapters/webhook_settings.h"
+
 namespace spdlog {
 class logger;
 }
@@ -28,6 +30,17 @@ struct ServeOptions {
   std::string tokensFile;
   std::string portFile;  // written once listening: {"http": ..., "rpc": ...}
   std::size_t commandWorkers = 64;
+  // NATS JetStream (docs/nats.md, docs/scaling.md). `natsUrl`: publish the
+  // log there (a primary). `replicaOf`: be a read replica following the
+  // stream there instead (the two exclude each other).
+  std::string natsUrl;
+  std::string replicaOf;
+  std::string natsStream = "PARCOURS";
+  std::string natsSubjectPrefix = "parcours";
+  int natsReplicas = 1;  // the stream's JetStream replicas, when it is made
+  // The URL a replica names as its primary; default: http://<--http>.
+  std::string advertiseUrl;
+  WebhookSettings webhooks;  // --webhook-retry-for, --webhook-backoff-*
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code (0 after a
