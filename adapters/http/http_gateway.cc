@@ -196,6 +196,7 @@ Status HttpGateway::openPast(Request& r) {
                              " events: there is no position " + std::to_string(*at) + " yet");
     }
     scope.at = *at;
+    r.viewsAt = *at;
   }
   if (auto asOf = r.param("as_of")) {
     auto micros = workflows::parseInstant(*asOf);
@@ -222,6 +223,7 @@ kj::Promise<bool> HttpGateway::viewsReach(std::uint64_t position, kj::TimePoint 
 }
 
 kj::Promise<void> HttpGateway::routeV1(Request& r) {
+  if (!r.viewsAt) r.viewsAt = parts_.views.checkpoint();
   const auto& path = r.path;
   if (path.size() >= 2 && path[1] == "campaigns") return routeCampaigns(r);
   if (path.size() >= 2 && path[1] == "dossiers") return routeDossiers(r);
@@ -473,7 +475,7 @@ kj::Promise<void> HttpGateway::sendBody(Request& r, unsigned status, kj::StringP
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, contentType);
   headers.set(cacheControl_, "no-store");
   // The position every answer reflects (a replica's may trail the primary's).
-  headers.set(position_, kj::str(parts_.views.checkpoint()));
+  headers.set(position_, kj::str(r.viewsAt.value_or(parts_.views.checkpoint())));
   headers.set(head_, kj::str(parts_.api.log().head()));
   if (r.method == kj::HttpMethod::HEAD) {
     r.response.send(status, statusText(status), headers, body.size());

@@ -29,6 +29,9 @@ struct HttpGateway::Request {
   std::unique_ptr<workflows::PastViews> past;
   std::optional<Api> pastApi;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // The views' position when the request was read (after ?minPosition='s
+  // wait), sent as Parcours-Position: the answer reflects at least it.
+  std::optional<std::uint64_t> viewsAt;
 
   kj::String pathText() const {
     std::string text;

@@ -4,6 +4,8 @@
 // hash chain and healed through re-publication from the primary.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "../../adapters/nats/nats_session.h"
 #include "jetstream_support.h"
 #include "nats_server.h"
@@ -116,20 +118,25 @@ TEST_F(ReplicaTest, ServesTheSameViewsByteForByteAndRefusesWrites) {
   EXPECT_EQ(primary_.stop(), 0);
 }
 
-TEST_F(ReplicaTest, ADeletedRangeIsAGapHealedByRepublication) {
+TEST_F(ReplicaTest, ADeletedRangeIsAGapHealedByRepublicationWithNoWrongViewMeanwhile) {
   primary_.start({"--nats", nats_->url()});
   writeSomeEvents(primary_, "c-one", 10);
   ServerProcess replica;
   startReplica(replica);
   waitForReplicaAt(replica, headOf(primary_.httpAddress()));
   const std::uint64_t before = headOf(primary_.httpAddress());
-  EXPECT_EQ(replica.stop(), 0);
+  // The replica stops reading for a while (it stays up: it follows), and
+  // NATS restarts meanwhile, so nothing new is pushed to it...
+  replica.pause();
+  nats_->stop();
+  nats_->start();
   writeSomeEvents(primary_, "c-two", 20);
   const std::uint64_t head = headOf(primary_.httpAddress());
   waitForStatus(primary_.httpAddress(), "the publisher to catch up", [&](const nlohmann::json& s) {
     return s["nats"]["publisher"].value("checkpoint", std::uint64_t{0}) == head;
   });
-  // JetStream loses positions before+3 .. before+12 (sequences = positions here).
+  // ...and JetStream loses positions before+3 .. before+12 (sequences =
+  // positions here) before the replica reads them.
   {
     adapters::nats::StreamSettings settings;
     settings.url = nats_->url();
@@ -139,7 +146,41 @@ TEST_F(ReplicaTest, ADeletedRangeIsAGapHealedByRepublication) {
       ASSERT_EQ(js_DeleteMsg((*session)->jetStream(), "PARCOURS", seq, nullptr, nullptr), NATS_OK);
     }
   }
-  startReplica(replica);
+  replica.resume();
+  // Until it has healed, every answer it gives is the primary's as of the
+  // position it states: stale at worst, never wrong.
+  const std::string path = "/v1/dossiers?campaign=c-two";
+  int samples = 0;
+  for (int i = 0; i < 600; ++i) {
+    HttpReply fromReplica;
+    {
+      HttpClient client(replica.httpAddress());
+      fromReplica = client.get(path, replica.token("auditor"));
+    }
+    const std::uint64_t at = std::stoull(fromReplica.position);
+    ASSERT_LE(at, head);
+    if (fromReplica.status == 404) {
+      // Before c-two was opened (position before + 1): stale, not wrong.
+      EXPECT_LE(at, before) << fromReplica.body;
+    } else {
+      ASSERT_EQ(fromReplica.status, 200u) << fromReplica.body;
+      // The primary's view as it stood at that position, or at one a little
+      // later (the replica's views may move on while it answers).
+      HttpClient client(primary_.httpAddress());
+      bool matched = false;
+      for (std::uint64_t p = at; p <= head && !matched; ++p) {
+        auto then = client.get(path + "&at=" + std::to_string(p), primary_.token("auditor"));
+        ASSERT_EQ(then.status, 200u) << then.body;
+        matched = then.body == fromReplica.body;
+      }
+      EXPECT_TRUE(matched) << "the replica answered, at position " << at
+                           << ", what the primary never had: " << fromReplica.body;
+      ++samples;
+    }
+    if (at == head) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(samples, 1);
   waitForReplicaAt(replica, head);
   auto status = nodeStatus(replica.httpAddress());
   EXPECT_GE(status["nats"]["replica"].value("gaps", 0), 1) << status.dump();
@@ -147,6 +188,13 @@ TEST_F(ReplicaTest, ADeletedRangeIsAGapHealedByRepublication) {
   auto primaryStatus = nodeStatus(primary_.httpAddress());
   EXPECT_GE(primaryStatus["nats"]["publisher"].value("republished", 0), 10) << primaryStatus.dump();
   expectSameViews(replica, head);
+  // Its live stream (SSE) has every event, once, in order.
+  {
+    HttpClient client(replica.httpAddress());
+    auto events = client.readEvents("/v1/events/stream?from=1", replica.token("integrator"), head, 20.0);
+    ASSERT_EQ(events.size(), head);
+    for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].first, i + 1);
+  }
   EXPECT_EQ(replica.stop(), 0);
   EXPECT_EQ(primary_.stop(), 0);
 }

@@ -95,6 +95,14 @@ void ServerProcess::kill() {
   pid_ = -1;
 }
 
+void ServerProcess::pause() {
+  if (pid_ > 0) ::kill(pid_, SIGSTOP);
+}
+
+void ServerProcess::resume() {
+  if (pid_ > 0) ::kill(pid_, SIGCONT);
+}
+
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);

@@ -30,6 +30,9 @@ class ServerProcess {
   void start(const std::vector<std::string>& extraArgs = {});
   // SIGKILL and wait: a crash, for the tests that resume after one.
   void kill();
+  // SIGSTOP / SIGCONT: a process that stops reading for a while.
+  void pause();
+  void resume();
   // SIGTERM and wait; returns the exit code.
   int stop();
 
