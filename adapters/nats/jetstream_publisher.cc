@@ -12,22 +12,8 @@ namespace parcours::adapters::nats {
 namespace {
 
 constexpr auto ackWait = std::chrono::seconds(10);
-constexpr auto idleCheckEvery = std::chrono::seconds(2);
-constexpr auto backoffFirst = std::chrono::milliseconds(100);
-constexpr auto backoffMax = std::chrono::seconds(5);
 
 std::string checkpointKey(const StreamSettings& settings) { return "checkpoint/" + settings.stream; }
-
-// The hash the log holds for `position` (empty when it has none).
-Result<std::string> hashAt(const store::EventLog& log, store::Position position) {
-  std::string hash;
-  auto scanned = log.scanAll(position, 1, [&](const store::EventView& event) {
-    if (event.position == position) hash = std::string(event.hash);
-    return okStatus();
-  });
-  if (!scanned) return std::move(scanned).takeError();
-  return hash;
-}
 
 }  // namespace
 
@@ -182,7 +168,7 @@ Status JetStreamPublisher::resumeFromTail() {
         return forked("ends at position " + std::to_string(received->position) +
                       " but this log ends at " + std::to_string(head));
       }
-      auto hash = hashAt(log_, received->position);
+      auto hash = store::hashAt(log_, received->position);
       if (!hash) return hash.error();
       if (*hash != received->hash) {
         return forked("holds at position " + std::to_string(received->position) +

@@ -34,6 +34,13 @@ struct StreamSettings {
   std::chrono::seconds duplicateWindow{120};
 };
 
+// How the publisher and the replica retry after NATS failed them: a fresh
+// connection after backoffFirst, doubling up to backoffMax; and how often
+// they look at the stream itself while idle (a wiped or re-created stream).
+inline constexpr auto backoffFirst = std::chrono::milliseconds(100);
+inline constexpr auto backoffMax = std::chrono::seconds(5);
+inline constexpr auto idleCheckEvery = std::chrono::seconds(2);
+
 // The error for a failed NATS call: what we tried, then the client's text.
 Error natsError(natsStatus status, const std::string& what);
 

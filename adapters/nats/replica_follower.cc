@@ -16,20 +16,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t batchMax = 4096;
 constexpr auto batchWindow = std::chrono::milliseconds(20);
 constexpr auto republishEvery = std::chrono::seconds(1);
-constexpr auto idleCheckEvery = std::chrono::seconds(2);
-constexpr auto backoffFirst = std::chrono::milliseconds(100);
-constexpr auto backoffMax = std::chrono::seconds(5);
 constexpr const char* sequenceKey = "stream-sequence";
-
-Result<std::string> localHashAt(const store::EventLog& log, store::Position position) {
-  std::string hash;
-  auto scanned = log.scanAll(position, 1, [&](const store::EventView& event) {
-    if (event.position == position) hash = std::string(event.hash);
-    return okStatus();
-  });
-  if (!scanned) return std::move(scanned).takeError();
-  return hash;
-}
 
 }  // namespace
 
@@ -219,7 +206,7 @@ Status ReplicaFollower::take(MessagePtr message) {
     if (position > log_.head() && position + 1 != expected_) return okStatus();
     std::string have = batchTipHash_;
     if (position <= log_.head()) {
-      auto local = localHashAt(log_, position);
+      auto local = store::hashAt(log_, position);
       if (!local) return local.error();
       have = *local;
     }

@@ -407,6 +407,16 @@ Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position u
   }
 }
 
+Result<std::string> hashAt(const EventLog& log, Position position) {
+  std::string hash;
+  auto scanned = log.scanAll(position, 1, [&](const EventView& event) {
+    if (event.position == position) hash = std::string(event.hash);
+    return okStatus();
+  });
+  if (!scanned) return std::move(scanned).takeError();
+  return hash;
+}
+
 Result<AppendResult> EventLog::append(std::string streamId, ExpectedVersion expected,
                                       std::vector<NewEvent> events, AppendContext context) {
   AppendRequest request;

@@ -75,10 +75,7 @@ void waitForStatus(const std::string& httpAddress, const std::string& what,
 void writeSomeEvents(ServerProcess& server, const std::string& campaignId, int dossiers) {
   HttpClient client(server.httpAddress());
   const std::string& admin = server.token("admin");
-  auto opened = client.post(
-      "/v1/campaigns/" + campaignId, admin,
-      nlohmann::json{{"reason", "test"}, {"definition", futureCampaignDefinition(campaignId)}}.dump());
-  ASSERT_EQ(opened.status, 200u) << opened.body;
+  openCampaign(client, admin, campaignId);
   for (int i = 0; i < dossiers; ++i) {
     auto reply = client.post("/v1/dossiers/" + campaignId + "-d" + std::to_string(i) + "/submit",
                              admin, submissionBody(campaignId));

@@ -226,6 +226,17 @@ std::vector<std::pair<std::uint64_t, std::string>> HttpClient::readEvents(
   return events;
 }
 
+std::uint64_t headOf(HttpClient& client, const std::string& token) {
+  auto page = client.get("/v1/events?from=999999999", token);
+  return std::stoull(page.json().at("head").get<std::string>());
+}
+
+void openCampaign(HttpClient& client, const std::string& token, const std::string& id) {
+  auto opened = client.post("/v1/campaigns/" + id, token,
+                            nlohmann::json{{"definition", futureCampaignDefinition(id)}}.dump());
+  ASSERT_EQ(opened.status, 200u) << opened.body;
+}
+
 nlohmann::json futureCampaignDefinition(const std::string& campaignId) {
   std::ifstream in(std::string(PARCOURS_CAMPAIGNS_DIR) + "/label-territoire-innovant-2020.json");
   auto definition = nlohmann::json::parse(in);

@@ -95,6 +95,10 @@ class HttpClient {
 
 // A campaign definition (the label's, id `campaignId`) open until 2099.
 nlohmann::json futureCampaignDefinition(const std::string& campaignId);
+// The log's head, as GET /v1/events says.
+std::uint64_t headOf(HttpClient& client, const std::string& token);
+// Opens `id` (futureCampaignDefinition) over HTTP; fails the test if refused.
+void openCampaign(HttpClient& client, const std::string& token, const std::string& id);
 // A submission body for `campaignId`.
 std::string submissionBody(const std::string& campaignId, const std::string& title = "Projet");
 

@@ -13,17 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::uint64_t headOf(HttpClient& client, const std::string& token) {
-  auto page = client.get("/v1/events?from=999999999", token);
-  return std::stoull(page.json().at("head").get<std::string>());
-}
-
-void openCampaign(HttpClient& client, const std::string& token, const std::string& id) {
-  auto opened = client.post("/v1/campaigns/" + id, token,
-                            json{{"definition", futureCampaignDefinition(id)}}.dump());
-  ASSERT_EQ(opened.status, 200u) << opened.body;
-}
-
 // `writers` threads, each submitting `perWriter` dossiers then confirming
 // their eligibility: two events per dossier, in many streams at once.
 struct Writers {

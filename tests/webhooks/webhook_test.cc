@@ -100,17 +100,6 @@ struct WebhookEnv {
   }
 };
 
-std::uint64_t headOf(HttpClient& client, const std::string& token) {
-  auto page = client.get("/v1/events?from=999999999", token);
-  return std::stoull(page.json().at("head").get<std::string>());
-}
-
-void openCampaign(HttpClient& client, const std::string& token, const std::string& id) {
-  auto opened = client.post("/v1/campaigns/" + id, token,
-                            json{{"definition", futureCampaignDefinition(id)}}.dump());
-  ASSERT_EQ(opened.status, 200u) << opened.body;
-}
-
 void submitAndConfirm(HttpClient& client, const std::string& token, const std::string& campaign,
                       const std::string& dossier) {
   auto submitted = client.post("/v1/dossiers/" + dossier + "/submit", token,

@@ -204,4 +204,8 @@ class EventLog {
 Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position upTo,
                       std::vector<RecordedEvent>& out);
 
+// The chain hash of the event at `position`; empty when the log does not
+// hold it (yet). What a consumer of a copy of the log compares with.
+Result<std::string> hashAt(const EventLog& log, Position position);
+
 }  // namespace parcours::store
