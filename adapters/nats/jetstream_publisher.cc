@@ -259,6 +259,7 @@ Status JetStreamPublisher::awaitAcks(std::size_t inFlightMax) {
   std::unique_lock lock(mutex_);
   while (sent_ - acked_ > inFlightMax) {
     if (ackErrors_ != 0) break;
+    if (stopping_) return Error::ioError("stopping with messages waiting for their acks");
     if (wake_.wait_until(lock, deadline) == std::cv_status::timeout) {
       return Error::ioError("JetStream did not acknowledge " + std::to_string(sent_ - acked_) +
                             " messages within " + std::to_string(ackWait.count()) + " s");

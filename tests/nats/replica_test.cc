@@ -42,7 +42,8 @@ class ReplicaTest : public ::testing::Test {
       HttpClient client(primary_.httpAddress());
       auto campaigns = client.get("/v1/campaigns", primary_.token("admin"));
       ASSERT_EQ(campaigns.status, 200u);
-      for (const auto& c : campaigns.json().at("campaigns")) {
+      const nlohmann::json list = campaigns.json();
+      for (const auto& c : list.at("campaigns")) {
         const std::string id = c.at("campaignId").get<std::string>();
         paths.push_back("/v1/campaigns/" + id);
         paths.push_back("/v1/dossiers?campaign=" + id);
