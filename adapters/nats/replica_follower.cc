@@ -13,8 +13,8 @@ namespace parcours::adapters::nats {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t batchMax = 4096;
-constexpr auto batchWindow = std::chrono::milliseconds(20);
+constexpr std::size_t batchMax = 8192;
+constexpr auto batchWindow = std::chrono::milliseconds(50);
 constexpr auto republishEvery = std::chrono::seconds(1);
 constexpr const char* sequenceKey = "stream-sequence";
 
