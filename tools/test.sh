@@ -19,5 +19,5 @@ echo "test: fuzz targets, 15 s each (tools/fuzz.sh, docs/fuzzing.md)" >&2
 bash tools/fuzz.sh 15
 echo "test: sanitize (ASan + UBSan)" >&2
 ctest --preset sanitize
-echo "test: tsan (ThreadSanitizer: store, engine, workflows, views, server)" >&2
+echo "test: tsan (ThreadSanitizer: store, engine, workflows, views, server, NATS, webhooks)" >&2
 ctest --preset tsan
