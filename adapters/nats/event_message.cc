@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "parcours/store/envelope_codec.h"
 #include "parcours/store/hash_chain.h"
 #include "parcours/workflows/domain_events.h"
 
@@ -44,15 +45,6 @@ Status setHeader(natsMsg* message, const char* key, const std::string& value) {
   natsStatus s = natsMsgHeader_Set(message, key, value.c_str());
   if (s != NATS_OK) return natsError(s, std::string("setting the message header ") + key);
   return okStatus();
-}
-
-Result<std::string> getHeader(natsMsg* message, const char* key) {
-  const char* value = nullptr;
-  if (natsMsgHeader_Get(message, key, &value) != NATS_OK || value == nullptr) {
-    return Error::corruption(std::string("a message without the header ") + key +
-                             " (not published by parcours?)");
-  }
-  return std::string(value);
 }
 
 }  // namespace
@@ -102,31 +94,20 @@ Result<MessagePtr> toMessage(const std::string& prefix, const store::EventView& 
   return message;
 }
 
-Result<ReceivedEvent> fromMessage(natsMsg* message) {
-  ReceivedEvent out;
-  auto position = getHeader(message, header::position);
-  if (!position) return position.error();
-  char* end = nullptr;
-  out.position = std::strtoull(position->c_str(), &end, 10);
-  if (position->empty() || *end != '\0' || out.position == 0) {
-    return Error::corruption("a message whose " + std::string(header::position) + " is \"" +
-                             *position + "\", not a position");
+Result<CarriedEvent> carriedEvent(natsMsg* message) {
+  CarriedEvent out;
+  out.data = std::string_view(natsMsg_GetData(message),
+                              static_cast<std::size_t>(natsMsg_GetDataLength(message)));
+  auto decoded = store::codec::visitEnvelope(out.data, store::codec::ValueLocation{},
+                                             [&](const store::EventView& event) {
+                                               out.position = event.position;
+                                               out.hash = std::string(event.hash);
+                                               return okStatus();
+                                             });
+  if (!decoded) {
+    return Error::corruption("a message that is not a parcours envelope: " +
+                             decoded.error().message);
   }
-  for (auto [key, into] : {std::pair{header::hash, &out.hash}, std::pair{header::prevHash, &out.prevHash}}) {
-    auto hex = getHeader(message, key);
-    if (!hex) return hex.error();
-    auto bytes = store::chain::fromHex(*hex);
-    if (!bytes || bytes->size() != store::chain::hashBytes) {
-      return Error::corruption("the message at position " + *position + " has a malformed " + key);
-    }
-    *into = std::move(bytes).value();
-  }
-  const char* primary = nullptr;
-  if (natsMsgHeader_Get(message, header::primary, &primary) == NATS_OK && primary != nullptr) {
-    out.primaryUrl = primary;
-  }
-  out.envelope = std::string_view(natsMsg_GetData(message),
-                                  static_cast<std::size_t>(natsMsg_GetDataLength(message)));
   return out;
 }
 

@@ -38,19 +38,19 @@ std::string subjectToken(std::string_view id);
 // The subject of an event: its campaign and dossier read from its payload.
 std::string subjectOf(const std::string& prefix, const store::EventView& event);
 
-// The message for an event. `msgId`: what JetStream deduplicates by.
+// The message for an event (its Nats-Msg-Id is the publisher's to set).
 Result<MessagePtr> toMessage(const std::string& prefix, const store::EventView& event,
                              const std::string& primaryUrl);
 
-// What a consumer reads off a message before trusting it.
-struct ReceivedEvent {
+// What a consumer of ours checks a message by, read from the envelope it
+// carries (not from the headers, which are for consumers that do not
+// decode it): its position and chain hash.
+struct CarriedEvent {
   store::Position position = 0;
-  std::string hash;      // raw bytes (from the hex header)
-  std::string prevHash;  // raw bytes
-  std::string_view envelope;  // the message's data, valid while the message lives
-  std::string primaryUrl;
+  std::string hash;       // raw bytes
+  std::string_view data;  // the envelope, valid while the message lives
 };
-// Fails (Corruption) on a message without our headers or with malformed ones.
-Result<ReceivedEvent> fromMessage(natsMsg* message);
+// Corruption when the data is not a parcours envelope.
+Result<CarriedEvent> carriedEvent(natsMsg* message);
 
 }  // namespace parcours::adapters::nats

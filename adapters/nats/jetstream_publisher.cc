@@ -155,7 +155,7 @@ Status JetStreamPublisher::resumeFromTail() {
     auto last = session_->messageAt(state->lastSeq);
     if (!last && last.error().code != ErrorCode::NotFound) return last.error();
     if (last) {
-      auto received = fromMessage(last->get());
+      auto received = carriedEvent(last->get());
       auto forked = [&](const std::string& why) {
         setState("fork");
         return Error::conflict("the JetStream stream " + settings_.stream + " " + why +

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "event_message.h"
-#include "parcours/store/envelope_codec.h"
 #include "parcours/store/limits.h"
 
 namespace parcours::adapters::nats {
@@ -181,24 +180,17 @@ Status ReplicaFollower::consume() {
 }
 
 Status ReplicaFollower::take(MessagePtr message) {
-  // What a replica needs is in the envelope itself (position, hashes): no
-  // header is parsed on this path.
-  const std::string_view data(natsMsg_GetData(message.get()),
-                              static_cast<std::size_t>(natsMsg_GetDataLength(message.get())));
-  store::Position position = 0;
-  std::string hash;
-  auto decoded = store::codec::visitEnvelope(
-      data, store::codec::ValueLocation{}, [&](const store::EventView& event) {
-        position = event.position;
-        hash = std::string(event.hash);
-        return okStatus();
-      });
-  if (!decoded) {
+  // No header is parsed on this path: the envelope says all (event_message.h).
+  auto carried = carriedEvent(message.get());
+  if (!carried) {
     std::lock_guard lock(mutex_);
     ++status_.refused;
-    status_.problem = "a message that is not a parcours envelope: " + decoded.error().message;
+    status_.problem = carried.error().message;
     return okStatus();  // skipped: the positions tell if anything is missing
   }
+  const store::Position position = carried->position;
+  std::string& hash = carried->hash;
+  const std::string_view data = carried->data;
   if (position < expected_) {
     // Already taken (a re-publication, or a re-delivery): the same event,
     // or a fork. Positions still on their way to the log are checked when
