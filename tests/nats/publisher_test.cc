@@ -179,3 +179,28 @@ TEST(PublisherClusterTest, OneNodeOfThreeStopsUnderLoadAndNothingIsLost) {
 
 }  // namespace
 }  // namespace parcours::testing
+
+namespace parcours::testing {
+namespace {
+
+// Refused flags: a clear message, exit 2, no store made.
+TEST(PublisherFlags, ConflictingOrOutOfRangeFlagsAreRefusedAndWriteNothing) {
+  TempDir dir;
+  const std::string store = (dir.path() / "store").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--nats", "nats://127.0.0.1:1", "--replica-of", "nats://127.0.0.1:2"}, "excludes"},
+      {{"--nats", "nats://127.0.0.1:1", "--nats-replicas", "7"}, "--nats-replicas"},
+  };
+  for (const auto& [flags, says] : cases) {
+    std::vector<std::string> args = {"--data", store, "serve", "--tokens",
+                                     (dir.path() / "tokens.json").string()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    Outcome refused = runCommand(PARCOURS_BIN, args, dir.path() / "err.txt");
+    EXPECT_EQ(refused.exitCode, 2) << refused.err;
+    EXPECT_TRUE(contains(refused.err, says)) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(store)) << "a refused serve made no store";
+  }
+}
+
+}  // namespace
+}  // namespace parcours::testing
