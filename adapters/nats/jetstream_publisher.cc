@@ -13,9 +13,9 @@ namespace {
 
 constexpr auto ackWait = std::chrono::seconds(10);
 
-std::string checkpointKey(const StreamSettings& settings) { return "checkpoint/" + settings.stream; }
-
 }  // namespace
+
+std::string checkpointKey(const StreamSettings& settings) { return "checkpoint/" + settings.stream; }
 
 JetStreamPublisher::JetStreamPublisher(store::EventLog& log, StreamSettings settings,
                                        std::string primaryUrl,

@@ -36,6 +36,10 @@ class logger;
 
 namespace parcours::adapters::nats {
 
+// The publisher's row in the store's `nats-publisher` table: the last
+// position JetStream acknowledged for that stream.
+std::string checkpointKey(const StreamSettings& settings);
+
 struct PublisherStatus {
   std::string state;                // connecting, publishing, caught_up, backing_off, fork
   bool connected = false;

@@ -38,7 +38,7 @@ Status resetStream(store::EventLog& log, const nats::StreamSettings& settings) {
   auto table = log.openTable("nats-publisher");
   if (!table) return std::move(table).takeError();
   auto batch = (*table)->newBatch();
-  batch->remove("checkpoint/" + settings.stream);
+  batch->remove(nats::checkpointKey(settings));
   return (*table)->commit(*batch);
 }
 
