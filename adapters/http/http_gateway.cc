@@ -1,5 +1,7 @@
 #include "http_gateway.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -91,6 +93,7 @@ HttpGateway::HttpGateway(ServerParts& parts, kj::HttpHeaderTable::Builder& table
       lastEventId_(tableBuilder.add("Last-Event-ID")),
       cacheControl_(tableBuilder.add("Cache-Control")),
       allow_(tableBuilder.add("Allow")),
+      retryAfter_(tableBuilder.add("Retry-After")),
       position_(tableBuilder.add("Parcours-Position")),
       head_(tableBuilder.add("Parcours-Head")),
       table_(tableBuilder.getFutureTable()) {
@@ -102,28 +105,76 @@ HttpGateway::HttpGateway(ServerParts& parts, kj::HttpHeaderTable::Builder& table
 kj::Promise<void> HttpGateway::request(kj::HttpMethod method, kj::StringPtr url,
                                        const kj::HttpHeaders& headers,
                                        kj::AsyncInputStream& requestBody, Response& response) {
-  auto r = kj::heap<Request>(method, headers, requestBody, response);
+  // HEAD is GET without the body (RFC 9110): routed as a GET, answered bare.
+  const bool headOnly = method == kj::HttpMethod::HEAD;
+  auto r = kj::heap<Request>(headOnly ? kj::HttpMethod::GET : method, headers, requestBody,
+                             response);
   Request& ref = *r;
+  ref.headOnly = headOnly;
+  if (auto s = checkFraming(headers); !s) return sendProblem(ref, s.error()).attach(kj::mv(r));
   KJ_IF_MAYBE (parsed, kj::Url::tryParse(url, kj::Url::HTTP_REQUEST)) {
     ref.url = kj::mv(*parsed);
   } else {
     return sendProblem(ref, 400, "invalid_input", "the request's URL does not parse")
         .attach(kj::mv(r));
   }
-  for (auto& segment : ref.url.path) ref.path.push_back(segment.cStr());
+  // A decoded %00 would cut the segment short where it is read as a C
+  // string ("/index.html%00.js" served index.html): no such path.
+  for (auto& segment : ref.url.path) {
+    if (std::string_view(segment.cStr()).size() != segment.size()) {
+      return sendProblem(ref, 404, "not_found", "no such path: it holds a NUL (%00)")
+          .attach(kj::mv(r));
+    }
+    ref.path.push_back(segment.cStr());
+  }
+  for (auto& q : ref.url.query) {
+    if (std::string_view(q.name.cStr()).size() != q.name.size() ||
+        std::string_view(q.value.cStr()).size() != q.value.size()) {
+      return sendProblem(ref, 400, "invalid_input", "a query parameter holds a NUL (%00)")
+          .attach(kj::mv(r));
+    }
+  }
   return route(ref).attach(kj::mv(r));
 }
 
-std::optional<Principal> HttpGateway::authenticate(const Request& r, bool allowQueryToken) const {
+Status HttpGateway::checkFraming(const kj::HttpHeaders& headers) {
+  // kj reads these only when a handler reads the body, and then fails with
+  // an internal message; they are checked first, for every request.
+  KJ_IF_MAYBE (length, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
+    const std::string_view text(length->cStr(), length->size());
+    const bool digits = !text.empty() && text.size() <= 19 &&
+                        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      return Error::invalidInput("Content-Length: \"" + std::string(text.substr(0, 40)) +
+                                 "\" is not one decimal length");
+    }
+  }
+  KJ_IF_MAYBE (coding, headers.get(kj::HttpHeaderId::TRANSFER_ENCODING)) {
+    std::string value(coding->cStr(), coding->size());
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (value != "chunked") {
+      return Error::invalidInput("Transfer-Encoding: \"" + value.substr(0, 40) +
+                                 "\" is not supported (only chunked)");
+    }
+    if (headers.get(kj::HttpHeaderId::CONTENT_LENGTH) != nullptr) {
+      return Error::invalidInput("both Content-Length and Transfer-Encoding: send one");
+    }
+  }
+  return okStatus();
+}
+
+std::optional<Principal> HttpGateway::authenticate(const Request& r) const {
   KJ_IF_MAYBE (header, r.headers.get(authorization_)) {
     std::string_view value(header->cStr(), header->size());
-    constexpr std::string_view scheme = "Bearer ";
-    if (value.substr(0, scheme.size()) != scheme) return std::nullopt;
+    // The scheme is case-insensitive (RFC 9110 section 11.1): "bearer" too.
+    constexpr std::string_view scheme = "bearer ";
+    if (value.size() < scheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(value[i])) != scheme[i]) return std::nullopt;
+    }
     return parts_.tokens.authenticate(value.substr(scheme.size()));
   }
-  if (allowQueryToken) {
-    if (auto token = r.param("access_token")) return parts_.tokens.authenticate(*token);
-  }
+  // Never from the URL: a token there ends up in logs and histories.
   return std::nullopt;
 }
 
@@ -132,16 +183,15 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   if (path.empty() || path[0] != "v1") return serveOperations(r);
   if (path.size() == 2 && path[1] == "openapi.json") {
     if (r.method != kj::HttpMethod::GET)
-      return sendProblem(r, 405, "method_not_allowed", "GET only");
+      return methodNotAllowed(r, "GET, HEAD");
     return sendBody(r, 200, "application/json", kj::str(assets::openapiJson()));
   }
-  const bool stream = path.size() == 3 && path[1] == "events" && path[2] == "stream";
-  r.who = authenticate(r, stream);
+  r.who = authenticate(r);
   if (!r.who) {
-    const bool presented = r.headers.get(authorization_) != nullptr || r.param("access_token");
-    return sendProblem(
-        r, 401, "unauthenticated",
-        presented ? "the bearer token is not known" : "send Authorization: Bearer <token>");
+    const bool presented = r.headers.get(authorization_) != nullptr;
+    return sendProblem(r, 401, "unauthenticated",
+                       presented ? "the bearer token is not known, has expired or was revoked"
+                                 : "send Authorization: Bearer <token> (never a token in the URL)");
   }
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
@@ -151,7 +201,12 @@ kj::Promise<void> HttpGateway::route(Request& r) {
     return sendProblem(r, 421, "read_replica", parts_.nats->writeRefusal().c_str());
   }
   if (r.param("at") || r.param("as_of")) {
-    if (auto s = openPast(r); !s) return sendProblem(r, s.error());
+    // Replaying the log is work: the role is checked first, and the replay
+    // runs on a worker, bounded, never on the event loop.
+    return openPast(r).then([this, &r](Status opened) -> kj::Promise<void> {
+      if (!opened) return sendProblem(r, opened.error());
+      return routeV1(r);
+    });
   }
   if (r.method == kj::HttpMethod::GET && r.param("minPosition")) {
     auto position = r.numberParam("minPosition", 0, UINT64_MAX);
@@ -170,44 +225,65 @@ kj::Promise<void> HttpGateway::route(Request& r) {
   return routeV1(r);
 }
 
-Status HttpGateway::openPast(Request& r) {
+kj::Promise<Status> HttpGateway::openPast(Request& r) {
   if (r.method != kj::HttpMethod::GET) {
-    return Error::invalidInput("?at= and ?as_of= read the views as they stood: GET only");
+    return Status(Error::invalidInput("?at= and ?as_of= read the views as they stood: GET only"));
   }
-  // The scope: which streams the answer needs (past_views.h).
+  // The scope: which streams the answer needs (past_views.h), and whether
+  // the caller may read it at all, asked of the live views before any replay.
   const auto& path = r.path;  // v1 campaigns|dossiers [id ...]
   workflows::PastScope scope;
+  Status may = okStatus();
   if (path.size() >= 3 && path[1] == "dossiers") {
     scope = workflows::PastScope::dossier(path[2]);
+    may = parts_.api.mayReadDossier(*r.who, path[2]);
   } else if (path.size() >= 3 && path[1] == "campaigns") {
     scope = workflows::PastScope::campaign(path[2]);
+    may = parts_.api.mayReadCampaignViews(*r.who, path[2]);
   } else if (path.size() == 2 && path[1] == "dossiers" && r.param("campaign")) {
     scope = workflows::PastScope::campaign(*r.param("campaign"));
-  } else if (!(path.size() == 2 && (path[1] == "dossiers" || path[1] == "campaigns"))) {
-    return Error::invalidInput("?at= and ?as_of= apply to the views (campaigns, dossiers), not to " +
-                               std::string(r.pathText().cStr()));
+    may = parts_.api.mayReadCampaignViews(*r.who, *r.param("campaign"));
+  } else if (path.size() == 2 && (path[1] == "dossiers" || path[1] == "campaigns")) {
+    may = parts_.api.mayReadThePastOfEverything(*r.who);
+  } else {
+    return Status(Error::invalidInput(
+        "?at= and ?as_of= apply to the views (campaigns, dossiers), not to " +
+        std::string(r.pathText().cStr())));
   }
+  if (!may) return may;
   store::EventLog& log = parts_.api.log();
   if (r.param("at")) {
     auto at = r.numberParam("at", 1, UINT64_MAX);
-    if (!at) return at.error();
+    if (!at) return Status(at.error());
     if (*at > log.head()) {
-      return Error::notFound("the log holds " + std::to_string(log.head()) +
-                             " events: there is no position " + std::to_string(*at) + " yet");
+      return Status(Error::notFound("the log holds " + std::to_string(log.head()) +
+                                    " events: there is no position " + std::to_string(*at) +
+                                    " yet"));
     }
     scope.at = *at;
     r.viewsAt = *at;
   }
   if (auto asOf = r.param("as_of")) {
     auto micros = workflows::parseInstant(*asOf);
-    if (!micros) return Error::invalidInput("as_of: " + micros.error().message);
+    if (!micros) return Status(Error::invalidInput("as_of: " + micros.error().message));
     scope.asOfMicros = *micros;
   }
-  auto past = workflows::PastViews::open(log, parts_.views, scope);
-  if (!past) return std::move(past).takeError();
-  r.past = std::move(past).value();
-  r.pastApi.emplace(parts_.api.readingFrom(*r.past));
-  return okStatus();
+  scope.eventsMax = pastViewEventsMax;
+  struct Job {
+    Result<std::unique_ptr<workflows::PastViews>> past = Error::bug("not run");
+  };
+  auto job = std::make_shared<Job>();
+  const workflows::ViewQueries& live = parts_.views;
+  return parts_.pool
+      .run([job, &log, &live, scope] { job->past = workflows::PastViews::open(log, live, scope); })
+      .then(
+          [this, &r, job]() -> Status {
+            if (!job->past) return job->past.error();
+            r.past = std::move(job->past).value();
+            r.pastApi.emplace(parts_.api.readingFrom(*r.past));
+            return okStatus();
+          },
+          [](kj::Exception&& e) -> Status { return fromException(e); });
 }
 
 const Api& HttpGateway::reader(const Request& r) const {
@@ -234,7 +310,7 @@ kj::Promise<void> HttpGateway::routeV1(Request& r) {
 
 kj::Promise<void> HttpGateway::serveOperations(Request& r) {
   if (r.method != kj::HttpMethod::GET && r.method != kj::HttpMethod::HEAD) {
-    return sendProblem(r, 405, "method_not_allowed", "GET only");
+    return methodNotAllowed(r, "GET, HEAD");
   }
   const std::string name = r.path.empty() ? "" : r.path[0];
   if (r.path.size() <= 1) {
@@ -285,7 +361,7 @@ kj::Promise<void> HttpGateway::serveRead(Request& r, Fill&& fill,
                                                              typename Params::Reader,
                                                              typename Results::Builder) const,
                                          Pick&& pick) {
-  if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+  if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
   capnp::MallocMessageBuilder params;
   if (auto s = fill(params.initRoot<Params>()); !s) return sendProblem(r, s.error());
   capnp::MallocMessageBuilder results;
@@ -334,7 +410,7 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
     return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   const std::string& what = path[3];
   if (what == "rules" || what == "jury") {
-    if (r.method != kj::HttpMethod::PUT) return sendProblem(r, 405, "method_not_allowed", "PUT");
+    if (r.method != kj::HttpMethod::PUT) return methodNotAllowed(r, "PUT");
     return campaignWrite(r, id, what.c_str());
   }
   if (what == "budget" && r.method == kj::HttpMethod::GET) {
@@ -342,7 +418,7 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
                                                         [](auto out) { return out.getBudget(); });
   }
   if (what == "conflicts" || what == "phase" || what == "budget") {
-    if (r.method != kj::HttpMethod::POST) return sendProblem(r, 405, "method_not_allowed", "POST");
+    if (r.method != kj::HttpMethod::POST) return methodNotAllowed(r, "POST");
     return campaignWrite(r, id, what.c_str());
   }
   if (what == "stats") {
@@ -379,7 +455,7 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
   if (path.size() == 4 && r.method == kj::HttpMethod::POST)
     return dossierWrite(r, id, path[3].c_str());
   if (path.size() == 4 && path[3] != "timeline" && path[3] != "audit") {
-    return sendProblem(r, 405, "method_not_allowed", "POST");  // a workflow action
+    return methodNotAllowed(r, "POST");  // a workflow action
   }
   if (path.size() == 3) {
     return serveRead<P::DossierParams, P::DossierResults>(
@@ -404,7 +480,7 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
 }
 
 kj::Promise<void> HttpGateway::dossierList(Request& r) {
-  if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+  if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
   auto limit = r.numberParam("limit", 100, 10'000);
   if (!limit) return sendProblem(r, limit.error());
   capnp::MallocMessageBuilder params;
@@ -439,7 +515,7 @@ kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossi
 
 kj::Promise<void> HttpGateway::routeEvents(Request& r) {
   if (r.path.size() == 3 && r.path[2] == "stream") {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+    if (r.method != kj::HttpMethod::GET || r.headOnly) return methodNotAllowed(r, "GET");
     return eventStream(r);
   }
   if (r.path.size() != 2)
@@ -477,13 +553,20 @@ kj::Promise<void> HttpGateway::sendBody(Request& r, unsigned status, kj::StringP
   // The position every answer reflects (a replica's may trail the primary's).
   headers.set(position_, kj::str(r.viewsAt.value_or(parts_.views.checkpoint())));
   headers.set(head_, kj::str(parts_.api.log().head()));
-  if (r.method == kj::HttpMethod::HEAD) {
+  if (status == 405 && r.allow) headers.set(allow_, kj::str(r.allow->c_str()));
+  if (status == 503) headers.set(retryAfter_, "1");
+  if (r.headOnly) {
     r.response.send(status, statusText(status), headers, body.size());
     return kj::READY_NOW;
   }
   auto stream = r.response.send(status, statusText(status), headers, body.size());
   auto written = stream->write(body.begin(), body.size());
   return written.attach(kj::mv(stream), kj::mv(body));
+}
+
+kj::Promise<void> HttpGateway::methodNotAllowed(Request& r, kj::StringPtr allow) {
+  r.allow = allow.cStr();
+  return sendProblem(r, 405, "method_not_allowed", kj::str("this resource allows ", allow));
 }
 
 kj::Promise<void> HttpGateway::sendProblem(Request& r, const Error& error) {

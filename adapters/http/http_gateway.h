@@ -11,12 +11,11 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 
+#include "../src/server_limits.h"
 #include "../src/server_parts.h"
 
 namespace parcours::adapters {
 
-// Bodies larger than this are refused with 413 before they are read.
-inline constexpr std::size_t httpBodyMax = 1u << 20;
 // How long a read with ?minPosition= waits for the views before a 503.
 inline constexpr kj::Duration minPositionWait = 5 * kj::SECONDS;
 
@@ -46,7 +45,11 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> dossierList(Request& r);
   // ?at= / ?as_of=: builds the views as they stood then for this request's
   // reads (the scope from its path); errors are the request's answer.
-  Status openPast(Request& r);
+  // ?at= / ?as_of=: checks the caller may read the scope, then replays it
+  // on a worker into r.past.
+  kj::Promise<Status> openPast(Request& r);
+  // Content-Length one decimal, Transfer-Encoding only chunked, not both.
+  static Status checkFraming(const kj::HttpHeaders& headers);
   // The Api a request's reads go through: the live one, or openPast's.
   const Api& reader(const Request& r) const;
   kj::Promise<void> auditCsv(Request& r, kj::StringPtr id, bool dossier);
@@ -79,6 +82,8 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> sendBody(Request& r, unsigned status, kj::StringPtr contentType,
                              kj::String body);
   kj::Promise<void> sendProblem(Request& r, const Error& error);
+  // 405 with the Allow header RFC 9110 requires.
+  kj::Promise<void> methodNotAllowed(Request& r, kj::StringPtr allow);
   kj::Promise<void> sendProblem(Request& r, unsigned status, kj::StringPtr code,
                                 kj::StringPtr detail);
   template <typename Reader>
@@ -86,7 +91,7 @@ class HttpGateway final : public kj::HttpService {
     return sendBody(r, 200, "application/json", json_.encode(value));
   }
 
-  std::optional<Principal> authenticate(const Request& r, bool allowQueryToken) const;
+  std::optional<Principal> authenticate(const Request& r) const;
 
   ServerParts& parts_;
   capnp::JsonCodec json_;
@@ -95,6 +100,7 @@ class HttpGateway final : public kj::HttpService {
   kj::HttpHeaderId lastEventId_;
   kj::HttpHeaderId cacheControl_;
   kj::HttpHeaderId allow_;
+  kj::HttpHeaderId retryAfter_;
   kj::HttpHeaderId position_;  // Parcours-Position: the views' position
   kj::HttpHeaderId head_;      // Parcours-Head: the log's head
   const kj::HttpHeaderTable& table_;

@@ -18,7 +18,9 @@ struct HttpGateway::Request {
   Request(kj::HttpMethod m, const kj::HttpHeaders& h, kj::AsyncInputStream& b, Response& r)
       : method(m), headers(h), body(b), response(r) {}
 
-  kj::HttpMethod method;
+  kj::HttpMethod method;  // HEAD arrives as GET, with headOnly set
+  bool headOnly = false;
+  std::optional<std::string> allow;  // a 405's Allow header
   const kj::HttpHeaders& headers;
   kj::AsyncInputStream& body;
   Response& response;

@@ -70,7 +70,8 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   KJ_IF_MAYBE (last, r.headers.get(lastEventId_)) {
     std::uint64_t id = 0;
     auto [ptr, ec] = std::from_chars(last->begin(), last->end(), id);
-    if (last->size() == 0 || ec != std::errc() || ptr != last->end()) {
+    // The largest position has no next one: it would wrap to 0 and replay all.
+    if (last->size() == 0 || ec != std::errc() || ptr != last->end() || id == UINT64_MAX) {
       return sendProblem(r, 400, "invalid_input",
                          kj::str("Last-Event-ID: \"", *last, "\" is not an event position"));
     }

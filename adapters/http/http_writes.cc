@@ -9,10 +9,12 @@
 #include <array>
 #include <memory>
 #include <set>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "http_gateway.h"
 #include "http_request.h"
+#include "../src/json_bounds.h"
 
 namespace parcours::adapters {
 namespace {
@@ -100,6 +102,9 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
   // \u escapes into UTF-8, which Cap'n Proto 0.9's JSON reader mangles for
   // anything beyond ASCII; its errors also say where the JSON breaks.
   std::string_view raw(text.cStr(), text.size());
+  // Before any parser: nlohmann's recursion is unbounded, and a NUL would
+  // cut a Text short.
+  if (auto s = checkJsonBounds(raw, jsonDepthMax); !s) return s;
   std::string normalized;
   const bool plain = std::none_of(raw.begin(), raw.end(), [](char c) {
     return c == '\\' || static_cast<unsigned char>(c) >= 0x80;
@@ -201,12 +206,29 @@ template <typename Params, typename Results>
 kj::Promise<void> HttpGateway::runWrite(
     Request& r, const Action& action, const char* idField, kj::StringPtr id,
     Status (Api::*call)(const Principal&, typename Params::Reader, typename Results::Builder)) {
+  // The role first: a caller who may not run this command at all is
+  // refused before its body is read or parsed.
+  {
+    using Command = std::conditional_t<std::is_same_v<Params, P::DossierCommandParams>,
+                                       rpc::DossierCommand, rpc::CampaignCommand>;
+    const auto which = static_cast<typename Command::Which>(capnp::Schema::from<Command>()
+                                                                .getFieldByName(action.member)
+                                                                .getProto()
+                                                                .getDiscriminantValue());
+    Status may = okStatus();
+    if constexpr (std::is_same_v<Command, rpc::DossierCommand>) {
+      may = parts_.api.mayAttemptDossierCommand(*r.who, which, id.cStr());
+    } else {
+      may = parts_.api.mayAttemptCampaignCommand(*r.who, which, id.cStr());
+    }
+    if (!may) return sendProblem(r, may.error());
+  }
   KJ_IF_MAYBE (length, r.body.tryGetLength()) {
-    if (*length > httpBodyMax) {
-      return sendProblem(r, 413, "too_large", kj::str("the body is over ", httpBodyMax, " bytes"));
+    if (*length > httpBodyBytesMax) {
+      return sendProblem(r, 413, "too_large", kj::str("the body is over ", httpBodyBytesMax, " bytes"));
     }
   }
-  return r.body.readAllText(httpBodyMax)
+  return r.body.readAllText(httpBodyBytesMax)
       .then(
           [this, &r, idField, id, &action, call](kj::String text) -> kj::Promise<void> {
             auto job = std::make_shared<WriteJob>();
@@ -230,6 +252,10 @@ kj::Promise<void> HttpGateway::runWrite(
                 .then(
                     [this, &r, job]() -> kj::Promise<void> {
                       if (job->error) return sendProblem(r, *job->error);
+                      // The answer reflects the views once they show this
+                      // write (the Api waited for them): not the position
+                      // read before it.
+                      r.viewsAt = parts_.views.checkpoint();
                       return sendJson(r, job->results.getRoot<Results>().getResult().asReader());
                     },
                     [this, &r](kj::Exception&& e) -> kj::Promise<void> {
@@ -238,7 +264,7 @@ kj::Promise<void> HttpGateway::runWrite(
           },
           [this, &r](kj::Exception&& e) -> kj::Promise<void> {
             return sendProblem(r, 413, "too_large",
-                               kj::str("the body could not be read within ", httpBodyMax,
+                               kj::str("the body could not be read within ", httpBodyBytesMax,
                                        " bytes: ", kjMessage(e).c_str()));
           });
 }

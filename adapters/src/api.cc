@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "api_convert.h"
+#include "server_limits.h"
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::adapters {
@@ -16,6 +17,24 @@ using workflows::toString;
 // Administrators, instructors and auditors read every view.
 bool readsEverything(const Principal& who) {
   return who.has(Role::Administrator) || who.has(Role::Instructor) || who.has(Role::Auditor);
+}
+
+// An applicant learns the decisions on their dossier and their reasons,
+// not which juror scored or voted what: scores and votes are shown without
+// their juror, and without the juror's individual marks (docs/http-api.md,
+// "What applicants see").
+bool seesJurorsAnonymously(const Principal& who) {
+  return who.has(Role::Applicant) && !readsEverything(who) && !who.has(Role::Juror);
+}
+
+void anonymiseJuror(std::string_view eventType, std::string& actor, std::string& summary) {
+  if (eventType == "ScoreRecorded") {
+    actor = "jury";
+    summary = "a juror's score was recorded";
+  } else if (eventType == "VoteCast") {
+    actor = "jury";
+    summary = "a vote was cast";
+  }
 }
 
 Error forbidden(const Principal& who, std::string_view what) {
@@ -56,10 +75,24 @@ std::uint64_t microsSince(std::chrono::steady_clock::time_point start) {
                                         .count());
 }
 
-workflows::CommandContext commandContext(const Principal& who, capnp::Text::Reader commandId,
-                                         capnp::Text::Reader reason) {
+// An idempotency key is the caller's own: the log records it as
+// "<subject>/<key>", so one subject's key never answers another's command
+// (issue 17, defect 8).
+Result<workflows::CommandContext> commandContext(const Principal& who,
+                                                 capnp::Text::Reader commandId,
+                                                 capnp::Text::Reader reason) {
   workflows::CommandContext context;
-  context.metadata.commandId = toString(commandId);
+  const std::string key = toString(commandId);
+  if (key.size() > idempotencyKeyBytesMax) {
+    return Error::invalidInput("the idempotency key is " + std::to_string(key.size()) +
+                               " bytes, over the limit of " +
+                               std::to_string(idempotencyKeyBytesMax));
+  }
+  if (who.subject.size() > subjectBytesMax) {
+    return Error::invalidInput("the token's subject is over " + std::to_string(subjectBytesMax) +
+                               " bytes");
+  }
+  if (!key.empty()) context.metadata.commandId = who.subject + "/" + key;
   context.metadata.actor = who.subject;  // never a value from the request
   context.reason = toString(reason);
   return context;
@@ -163,13 +196,53 @@ Result<workflows::DossierRow> Api::readableDossier(const Principal& who,
   }
   auto row = views_.dossier(dossierId);
   if (!row) return row.error();
-  if (readsEverything(who) || sitsOnJury(who, row->campaignId)) return row;
+  if (readsEverything(who)) return row;
+  if (who.has(Role::Juror)) {
+    auto campaign = workflow_.loadCampaign(row->campaignId);
+    if (campaign && campaign->member(who.subject) != nullptr) {
+      // A declared conflict, pending or upheld, keeps the juror out of the
+      // dossier: its scores, timeline and audit are what recusal hides
+      // (issue 17, defect 4). A dismissed one does not.
+      if (campaign->recused(who.subject, dossierId) ||
+          campaign->conflictPending(who.subject, dossierId)) {
+        return forbidden(who, "read dossier " + std::string(dossierId) +
+                                  ": recused (a conflict of interest is declared on it)");
+      }
+      return row;
+    }
+  }
   if (who.has(Role::Applicant)) {
     auto owner = submitter(dossierId);
     if (!owner) return owner.error();
     if (*owner == who.subject) return row;
+    // Another's dossier is, to an applicant, one that does not exist: the
+    // same answer, word for word (issue 17, defect 8).
+    return unknownDossier(dossierId);
   }
   return forbidden(who, "read dossier " + std::string(dossierId));
+}
+
+Error Api::unknownDossier(std::string_view dossierId) const {
+  return Error::notFound("no dossier \"" + std::string(dossierId) +
+                         "\" (the views reflect the log up to position " +
+                         std::to_string(live_.checkpoint()) + ")");
+}
+
+Status Api::mayReadDossier(const Principal& who, std::string_view dossierId) const {
+  if (auto s = workflows::validateId("dossier", dossierId); !s) return s;
+  auto row = readableDossier(who, dossierId);
+  if (!row) return row.error();
+  return okStatus();
+}
+
+Status Api::mayReadCampaignViews(const Principal& who, std::string_view campaignId) const {
+  if (auto s = workflows::validateId("campaign", campaignId); !s) return s;
+  return mayReadCampaign(who, campaignId);
+}
+
+Status Api::mayReadThePastOfEverything(const Principal& who) const {
+  if (readsEverything(who)) return okStatus();
+  return forbidden(who, "read the past of every campaign and dossier (ask about one you may read)");
 }
 
 Status Api::mayReadEvents(const Principal& who) const {
@@ -179,38 +252,21 @@ Status Api::mayReadEvents(const Principal& who) const {
   return forbidden(who, "read the event log");
 }
 
-Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierId,
-                                 rpc::DossierCommand::Reader command) const {
+Status Api::mayAttemptDossierCommand(const Principal& who, rpc::DossierCommand::Which which,
+                                     std::string_view dossierId) const {
   using W = rpc::DossierCommand;
-  const W::Which which = command.which();
-  const std::string what =
-      std::string(commandName(which)) + " on dossier " + std::string(dossierId);
-  if (who.has(Role::Administrator)) return okStatus();
+  bool roleMay = who.has(Role::Administrator);
   switch (which) {
     case W::SUBMIT:
-      if (who.has(Role::Applicant)) return okStatus();
-      break;
     case W::WITHDRAW:
-      if (who.has(Role::Applicant)) {
-        auto owner = submitter(dossierId);
-        if (!owner) return owner.error();
-        if (*owner == who.subject) return okStatus();
-      }
+      roleMay = roleMay || who.has(Role::Applicant);
       break;
     case W::RECORD_SCORE:
-    case W::CAST_VOTE: {
-      if (!who.has(Role::Juror)) break;
-      const std::string id =
-          toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
-                                            : command.getCastVote().getVoterId());
-      if (id != who.subject) {
-        return forbidden(who, what + " in the name of " + id + " (only their own)");
-      }
-      auto dossier = workflow_.loadDossier(std::string(dossierId));
-      if (!dossier) return dossier.error();
-      if (sitsOnJury(who, dossier->campaignId)) return okStatus();
-      return forbidden(who, what + ": not appointed to campaign " + dossier->campaignId);
-    }
+    case W::CAST_VOTE:
+      // A juror's own; an administrator only in their own name (checked
+      // with the command: a score counts as the juror's who is named).
+      roleMay = roleMay || who.has(Role::Juror);
+      break;
     case W::CONFIRM_ELIGIBILITY:
     case W::DECLARE_INELIGIBLE:
     case W::NOT_SELECT:
@@ -221,10 +277,62 @@ Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierI
     case W::CLOSE_VOTE:
     case W::CLOSE_VOTE_WITH:
     case W::AWARD:
-      if (who.has(Role::Instructor)) return okStatus();
+      roleMay = roleMay || who.has(Role::Instructor);
       break;
   }
-  return forbidden(who, what);
+  if (roleMay) return okStatus();
+  return forbidden(who, std::string(commandName(which)) + " on dossier " + std::string(dossierId));
+}
+
+Status Api::mayAttemptCampaignCommand(const Principal& who, rpc::CampaignCommand::Which which,
+                                      std::string_view campaignId) const {
+  if (who.has(Role::Administrator)) return okStatus();
+  return forbidden(who, std::string(commandName(which)) + " on campaign " + std::string(campaignId));
+}
+
+Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierId,
+                                 rpc::DossierCommand::Reader command) const {
+  using W = rpc::DossierCommand;
+  const W::Which which = command.which();
+  if (auto s = mayAttemptDossierCommand(who, which, dossierId); !s) return s;
+  const std::string what =
+      std::string(commandName(which)) + " on dossier " + std::string(dossierId);
+  switch (which) {
+    case W::SUBMIT: {
+      if (who.has(Role::Administrator)) return okStatus();
+      // An id another applicant took is taken, without a word of its state
+      // (issue 17, defect 8); one's own gets the workflow's full answer.
+      auto owner = submitter(dossierId);
+      if (!owner || *owner == who.subject) return okStatus();
+      return Error::conflict("the dossier id \"" + std::string(dossierId) +
+                             "\" is taken: choose another id (nothing was written)");
+    }
+    case W::WITHDRAW: {
+      if (who.has(Role::Administrator)) return okStatus();
+      // Another's dossier answers as if it did not exist (issue 17, defect 8).
+      auto owner = submitter(dossierId);
+      if (owner && *owner == who.subject) return okStatus();
+      return unknownDossier(dossierId);
+    }
+    case W::RECORD_SCORE:
+    case W::CAST_VOTE: {
+      const std::string id =
+          toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
+                                            : command.getCastVote().getVoterId());
+      // A score or a vote counts as the juror's it names: nobody records one
+      // in another's name, administrators included (issue 17, defect 5).
+      if (id != who.subject) {
+        return forbidden(who, what + " in the name of " + id + " (only their own)");
+      }
+      if (who.has(Role::Administrator)) return okStatus();
+      auto dossier = workflow_.loadDossier(std::string(dossierId));
+      if (!dossier) return dossier.error();
+      if (sitsOnJury(who, dossier->campaignId)) return okStatus();
+      return forbidden(who, what + ": not appointed to campaign " + dossier->campaignId);
+    }
+    default:
+      return okStatus();
+  }
 }
 
 // ------------------------------------------------------------------ writes
@@ -235,19 +343,19 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
   const std::string campaignId = toString(in.getCampaignId());
   auto run = [&]() -> Status {
     if (auto s = workflows::validateId("campaign", campaignId); !s) return s;
-    if (!who.has(Role::Administrator)) {
-      return forbidden(
-          who, std::string(commandName(in.getCommand().which())) + " on campaign " + campaignId);
+    if (auto s = mayAttemptCampaignCommand(who, in.getCommand().which(), campaignId); !s) {
+      return s;
     }
     auto command = readCampaignCommand(campaignId, in.getCommand());
     if (!command) return command.error();
-    auto appended = workflow_.campaign(
-        campaignId, *command, commandContext(who, in.getCommandId(), in.getCommand().getReason()));
+    auto context = commandContext(who, in.getCommandId(), in.getCommand().getReason());
+    if (!context) return context.error();
+    auto appended = workflow_.campaign(campaignId, *command, *context);
     if (!appended) return appended.error();
     awaitViews(live_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
-    auto state = workflow_.loadCampaign(campaignId);
+    auto state = workflow_.loadCampaignAfter(campaignId, *appended);
     if (!state) return state.error();
     result.setStreamId(workflows::campaignStream(campaignId));
     result.setStreamVersion(state->version);
@@ -278,13 +386,14 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
     if (auto s = mayRunDossierCommand(who, dossierId, command.asReader()); !s) return s;
     auto decoded = readDossierCommand(command.asReader());
     if (!decoded) return decoded.error();
-    auto appended = workflow_.dossier(dossierId, *decoded,
-                                      commandContext(who, in.getCommandId(), command.getReason()));
+    auto context = commandContext(who, in.getCommandId(), command.getReason());
+    if (!context) return context.error();
+    auto appended = workflow_.dossier(dossierId, *decoded, *context);
     if (!appended) return appended.error();
     awaitViews(live_, appended->lastPosition);
     auto result = out.initResult();
     writeAppend(*appended, result);
-    auto state = workflow_.loadDossier(dossierId);
+    auto state = workflow_.loadDossierAfter(dossierId, *appended);
     if (!state) return state.error();
     result.setStreamId(workflows::dossierStream(dossierId));
     result.setStreamVersion(state->version);
@@ -381,6 +490,9 @@ Status Api::timeline(const Principal& who, P::TimelineParams::Reader in,
   if (auto row = readableDossier(who, id); !row) return row.error();
   auto entries = views_.timeline(id);
   if (!entries) return entries.error();
+  if (seesJurorsAnonymously(who)) {
+    for (auto& e : *entries) anonymiseJuror(e.eventType, e.actor, e.summary);
+  }
   auto list = out.initEntries(static_cast<unsigned>(entries->size()));
   for (unsigned i = 0; i < entries->size(); ++i) writeTimelineEntry((*entries)[i], list[i]);
   return okStatus();
@@ -389,14 +501,28 @@ Status Api::timeline(const Principal& who, P::TimelineParams::Reader in,
 Result<std::vector<workflows::AuditEntry>> Api::dossierAuditEntries(
     const Principal& who, std::string_view dossierId, const workflows::AuditQuery& q) const {
   if (auto row = readableDossier(who, dossierId); !row) return row.error();
-  return views_.dossierAudit(dossierId, q);
+  auto entries = views_.dossierAudit(dossierId, q);
+  if (entries && seesJurorsAnonymously(who)) {
+    for (auto& e : *entries) anonymiseJuror(e.eventType, e.actor, e.summary);
+  }
+  return entries;
 }
 
 Result<std::vector<workflows::AuditEntry>> Api::campaignAuditEntries(
     const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const {
   if (auto c = views_.campaign(campaignId); !c) return c.error();
   if (auto s = mayReadCampaign(who, campaignId); !s) return s.error();
-  return views_.campaignAudit(campaignId, q);
+  auto entries = views_.campaignAudit(campaignId, q);
+  if (!entries || readsEverything(who)) return entries;
+  // A juror's view of the campaign's trail leaves out the dossiers they are
+  // recused from, as their own reads do.
+  auto campaign = workflow_.loadCampaign(std::string(campaignId));
+  if (!campaign) return campaign.error();
+  std::erase_if(*entries, [&](const workflows::AuditEntry& e) {
+    return !e.dossierId.empty() && (campaign->recused(who.subject, e.dossierId) ||
+                                    campaign->conflictPending(who.subject, e.dossierId));
+  });
+  return entries;
 }
 
 namespace {

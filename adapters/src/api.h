@@ -77,6 +77,20 @@ class Api {
   Result<std::vector<workflows::AuditEntry>> campaignAuditEntries(
       const Principal& who, std::string_view campaignId, const workflows::AuditQuery& q) const;
 
+  // Whether `who`'s roles allow the command at all: the first check, made
+  // before a request's body is read or parsed. The full check (the
+  // dossier's owner, the jury's seats) comes with the command.
+  Status mayAttemptDossierCommand(const Principal& who, rpc::DossierCommand::Which which,
+                                  std::string_view dossierId) const;
+  Status mayAttemptCampaignCommand(const Principal& who, rpc::CampaignCommand::Which which,
+                                   std::string_view campaignId) const;
+
+  // Read checks, asked of the live views before a past view is replayed.
+  Status mayReadDossier(const Principal& who, std::string_view dossierId) const;
+  Status mayReadCampaignViews(const Principal& who, std::string_view campaignId) const;
+  // The past of every campaign and dossier at once: those who read everything.
+  Status mayReadThePastOfEverything(const Principal& who) const;
+
   store::EventLog& log() const { return log_; }
   workflows::Views& liveViews() const { return live_; }
   // The same operations reading `past` (the views as of a position,
@@ -90,6 +104,8 @@ class Api {
   Result<workflows::DossierRow> readableDossier(const Principal& who,
                                                 std::string_view dossierId) const;
   bool sitsOnJury(const Principal& who, std::string_view campaignId) const;
+  // NotFound as for a dossier that never was (what applicants get for others').
+  Error unknownDossier(std::string_view dossierId) const;
   // The subject whose token submitted the dossier (its first event's actor).
   Result<std::string> submitter(std::string_view dossierId) const;
   Status mayRunDossierCommand(const Principal& who, std::string_view dossierId,

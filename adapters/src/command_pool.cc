@@ -2,6 +2,8 @@
 
 #include <kj/debug.h>
 
+#include "server_limits.h"
+
 namespace parcours::adapters {
 
 CommandPool::CommandPool(std::size_t threads) {
@@ -18,6 +20,12 @@ kj::Promise<void> CommandPool::run(std::function<void()> job) {
     std::lock_guard lock(mutex_);
     if (stopping_) {
       return KJ_EXCEPTION(DISCONNECTED, "unavailable: the server is shutting down");
+    }
+    // A bound, not a growing backlog: past it the caller gets a 503 with
+    // Retry-After (server_limits.h).
+    static_assert(commandQueueMax == 4096, "the message below names it");
+    if (queue_.size() >= commandQueueMax) {
+      return KJ_EXCEPTION(OVERLOADED, "unavailable: 4096 commands are waiting for a worker: retry");
     }
     queue_.push_back(Job{std::move(job), kj::mv(pair.fulfiller)});
   }

@@ -10,11 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "../http/http_gateway.h"
 #include "../rpc/rpc_server.h"
 #include "parcours/engine/clock.h"
 #include "parcours/engine/key_store.h"
+#include "server_limits.h"
+#include "listener.h"
 #include "server_parts.h"
 #include "../nats/nats_node.h"
 #include "../webhooks/webhook_service.h"
@@ -44,6 +47,83 @@ Status writePortFile(const std::string& path, unsigned httpPort, unsigned rpcPor
   return okStatus();
 }
 
+// One connection past the limit: told so in HTTP, then closed.
+kj::Promise<void> refuseHttpConnection(kj::Own<kj::AsyncIoStream> connection) {
+  static constexpr kj::StringPtr answer =
+      "HTTP/1.1 503 Service Unavailable\r\n"
+      "Content-Type: application/problem+json\r\n"
+      "Retry-After: 1\r\n"
+      "Connection: close\r\n"
+      "Content-Length: 160\r\n\r\n"
+      "{\"type\":\"https://parcours.dev/problems/unavailable\",\"title\":\"Service Unavailable\","
+      "\"status\":503,\"code\":\"unavailable\",\"detail\":\"too many open connections: retry\"}"_kj;
+  auto written = connection->write(answer.begin(), answer.size());
+  return written.then([&stream = *connection] { stream.shutdownWrite(); })
+      .attach(kj::mv(connection));
+}
+
+// What kj's HTTP server answers on its own: a request that does not parse
+// (a malformed Content-Length, two of them, an unknown Transfer-Encoding)
+// or a handler that failed. The answer is a problem document with no
+// internals (kj's messages name source files and addresses); the details go
+// to the log.
+class HttpErrorHandler final : public kj::HttpServerErrorHandler {
+ public:
+  explicit HttpErrorHandler(spdlog::logger& logger) : logger_(logger) {}
+
+  kj::Promise<void> handleClientProtocolError(kj::HttpHeaders::ProtocolError error,
+                                              kj::HttpService::Response& response) override {
+    logger_.debug("http: a request that does not parse: {}", error.description.cStr());
+    return answer(response, error.statusCode, error.statusMessage, "invalid_input",
+                  "the request does not parse as HTTP/1.1: " + std::string(error.description.cStr()));
+  }
+
+  kj::Promise<void> handleApplicationError(kj::Exception exception,
+                                           kj::Maybe<kj::HttpService::Response&> response) override {
+    if (exception.getType() == kj::Exception::Type::DISCONNECTED) return kj::READY_NOW;
+    KJ_IF_MAYBE (r, response) {
+      if (exception.getType() == kj::Exception::Type::OVERLOADED) {
+        return answer(*r, 503, "Service Unavailable", "unavailable", "the server is overloaded: retry");
+      }
+      // A body whose framing kj could not read (Content-Length: abc, two
+      // lengths, Transfer-Encoding: gzip) fails while the handler reads it.
+      logger_.warn("http: request failed: {}", exception.getDescription().cStr());
+      return answer(*r, 400, "Bad Request", "invalid_input",
+                    "the request could not be read (its framing headers: Content-Length, "
+                    "Transfer-Encoding)");
+    }
+    logger_.warn("http: request failed after its answer began: {}",
+                 exception.getDescription().cStr());
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> handleNoResponse(kj::HttpService::Response& response) override {
+    return answer(response, 500, "Internal Server Error", "internal", "the server gave no answer");
+  }
+
+ private:
+  static kj::Promise<void> answer(kj::HttpService::Response& response, unsigned status,
+                                  kj::StringPtr title, kj::StringPtr code,
+                                  const std::string& detail) {
+    const std::string body = nlohmann::json{{"type", "https://parcours.dev/problems/" +
+                                                         std::string(code.cStr())},
+                                            {"title", title.cStr()},
+                                            {"status", status},
+                                            {"code", code.cStr()},
+                                            {"detail", detail}}
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    kj::HttpHeaderTable table;
+    kj::HttpHeaders headers(table);
+    headers.set(kj::HttpHeaderId::CONTENT_TYPE, "application/problem+json");
+    auto text = kj::heapString(body.c_str());
+    auto stream = response.send(status, title, headers, text.size());
+    auto written = stream->write(text.begin(), text.size());
+    return written.attach(kj::mv(stream), kj::mv(text));
+  }
+
+  spdlog::logger& logger_;
+};
+
 }  // namespace
 
 int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
@@ -59,7 +139,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     return fail(Error::invalidInput("--tokens: required (make one with `parcours token add`)"),
                 *logger);
   }
-  auto tokens = TokenRegistry::load(options.tokensFile);
+  auto tokens = TokenFile::open(options.tokensFile);
   if (!tokens) return fail(tokens.error(), *logger);
   if (!options.replicaOf.empty() && !options.natsUrl.empty()) {
     return fail(Error::invalidInput("--nats and --replica-of: a node either publishes its log "
@@ -105,7 +185,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   auto shutdown = kj::newPromiseAndFulfiller<void>();
   auto shuttingDown = shutdown.promise.fork();
   std::atomic<bool> ready{false};
-  ServerParts parts{api,    feed,         pool, metrics, *tokens, **views, io.provider->getTimer(),
+  ServerParts parts{api,    feed,         pool, metrics, **tokens, **views, io.provider->getTimer(),
                     logger, shuttingDown, ready};
   auto webhookRuntime = webhooks::WebhookRuntime::start(
       **log, feed, io.provider->getTimer(), io.provider->getNetwork(), options.webhooks, logger);
@@ -115,7 +195,16 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   kj::HttpHeaderTable::Builder tableBuilder;
   HttpGateway gateway(parts, tableBuilder);
   auto table = tableBuilder.build();
-  kj::HttpServer httpServer(io.provider->getTimer(), *table, gateway);
+  kj::HttpServerSettings httpSettings;
+  httpSettings.headerTimeout = httpHeaderTimeoutSecondsMax * kj::SECONDS;
+  httpSettings.pipelineTimeout = httpIdleSecondsMax * kj::SECONDS;
+  // A request refused before its body is read (the role first) still has
+  // its body read and dropped, up to the body limit, so the client gets
+  // the answer instead of a reset connection.
+  httpSettings.canceledUploadGraceBytes = httpBodyBytesMax;
+  HttpErrorHandler httpErrors(*logger);
+  httpSettings.errorHandler = httpErrors;
+  kj::HttpServer httpServer(io.provider->getTimer(), *table, gateway, httpSettings);
   capnp::TwoPartyServer rpcServer(newRpcGateway(parts));
 
   kj::Own<kj::ConnectionReceiver> httpListener, rpcListener;
@@ -127,12 +216,21 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     return fail(Error::ioError(std::string("cannot listen: ") + e.getDescription().cStr()),
                 *logger);
   }
-  kj::Promise<void> accepting =
-      httpServer.listenHttp(*httpListener)
-          .exclusiveJoin(rpcServer.listen(*rpcListener))
-          .eagerlyEvaluate([logger](kj::Exception&& e) {
-            logger->error("listener failed: {}", e.getDescription().cStr());
-          });
+  // Accept errors back off and resume; past the limit, 503 (listener.h).
+  Listener httpAccept(
+      "http", *httpListener, io.provider->getTimer(), options.httpConnectionsMax,
+      [&httpServer](kj::Own<kj::AsyncIoStream> c) { return httpServer.listenHttp(kj::mv(c)); },
+      refuseHttpConnection, logger);
+  Listener rpcAccept(
+      "rpc", *rpcListener, io.provider->getTimer(), rpcConnectionsMax,
+      [&rpcServer](kj::Own<kj::AsyncIoStream> c) {
+        auto served = rpcServer.accept(*c);
+        return served.attach(kj::mv(c));
+      },
+      [](kj::Own<kj::AsyncIoStream>) -> kj::Promise<void> { return kj::READY_NOW; }, logger);
+  parts.httpConnections = &httpAccept;
+  kj::Promise<void> accepting = httpAccept.run().exclusiveJoin(rpcAccept.run()).eagerlyEvaluate(
+      [logger](kj::Exception&& e) { logger->error("listener failed: {}", e.getDescription().cStr()); });
   if (!options.portFile.empty()) {
     if (auto s = writePortFile(options.portFile, httpListener->getPort(), rpcListener->getPort());
         !s) {

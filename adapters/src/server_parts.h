@@ -18,6 +18,8 @@
 
 namespace parcours::adapters {
 
+class Listener;
+
 namespace nats {
 class NatsNode;  // adapters/nats/nats_node.h
 }
@@ -30,7 +32,7 @@ struct ServerParts {
   EventFeed& feed;
   CommandPool& pool;
   Metrics& metrics;
-  const TokenRegistry& tokens;
+  TokenFile& tokens;  // read again when the file changes: revocation without restart
   workflows::Views& views;
   kj::Timer& timer;
   std::shared_ptr<spdlog::logger> logger;
@@ -42,6 +44,8 @@ struct ServerParts {
   // The NATS side of this node: a publishing primary, a read replica, or
   // none (null).
   nats::NatsNode* nats = nullptr;
+  // The HTTP listener's connection counts, for /metrics (null until set).
+  const Listener* httpConnections = nullptr;
 };
 
 // The exception a failed Status becomes on the RPC wire (and inside kj):

@@ -3,6 +3,8 @@
 //                "roles": ["administrator"]}]}
 #include "parcours/adapters/tokens.h"
 
+#include "parcours/workflows/zoned_time.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -125,6 +127,16 @@ Result<TokenRegistry> TokenRegistry::parse(std::string_view text) {
       }
       entry.principal.roles.push_back(*parsedRole);
     }
+    if (item.contains("expires")) {
+      const auto& expires = item["expires"];
+      auto at = expires.is_string() ? workflows::parseInstant(expires.get<std::string>())
+                                    : Result<std::int64_t>(Error::invalidInput("not a string"));
+      if (!at) {
+        return Error::invalidInput(where + ".expires: expected an RFC 3339 instant (" +
+                                   at.error().message + ")");
+      }
+      entry.expiresAtMicros = *at;
+    }
     registry.entries_.push_back(std::move(entry));
   }
   return registry;
@@ -136,7 +148,8 @@ Result<TokenRegistry> TokenRegistry::load(const std::filesystem::path& path) {
   return parse(*text);
 }
 
-std::optional<Principal> TokenRegistry::authenticate(std::string_view token) const {
+std::optional<Principal> TokenRegistry::authenticate(std::string_view token,
+                                                    std::int64_t nowMicros) const {
   if (token.empty()) return std::nullopt;
   const TokenHash presented = hashToken(token);
   // Every entry is compared, whatever matched, so the time taken does not
@@ -146,26 +159,21 @@ std::optional<Principal> TokenRegistry::authenticate(std::string_view token) con
     if (CRYPTO_memcmp(entry.hash.data(), presented.data(), presented.size()) == 0) found = &entry;
   }
   if (found == nullptr) return std::nullopt;
+  if (found->expiresAtMicros && nowMicros >= *found->expiresAtMicros) return std::nullopt;
   return found->principal;
 }
 
-Result<std::string> addToken(const std::filesystem::path& path, const std::string& subject,
-                             const std::vector<Role>& roles) {
-  if (subject.empty()) return Error::invalidInput("--subject: must not be empty");
-  if (roles.empty()) return Error::invalidInput("--role: give at least one role");
-  nlohmann::json document = {{"tokens", nlohmann::json::array()}};
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    auto text = readFile(path);
-    if (!text) return text.error();
-    if (auto existing = TokenRegistry::parse(*text); !existing) return existing.error();
-    document = nlohmann::json::parse(*text);
-  }
-  const std::string token = generateToken();
-  nlohmann::json names = nlohmann::json::array();
-  for (Role role : roles) names.push_back(roleName(role));
-  document["tokens"].push_back(
-      {{"sha256", toHex(hashToken(token))}, {"subject", subject}, {"roles", names}});
+namespace {
+
+std::int64_t nowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Written aside then renamed: a crash never leaves half a file. The
+// process's umask (077, tools/parcours/main.cc) makes it 0600.
+Status writeTokensFile(const std::filesystem::path& path, const nlohmann::json& document) {
   const std::filesystem::path temporary = path.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -173,8 +181,105 @@ Result<std::string> addToken(const std::filesystem::path& path, const std::strin
     out.flush();
     if (!out) return Error::ioError("cannot write " + temporary.string());
   }
+  std::error_code ec;
+  std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
+                                              std::filesystem::perms::owner_write, ec);
   std::filesystem::rename(temporary, path, ec);
   if (ec) return Error::ioError("cannot rename " + temporary.string() + ": " + ec.message());
+  return okStatus();
+}
+
+// The file's document, checked; an empty list when there is no file.
+Result<nlohmann::json> readTokensDocument(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return nlohmann::json{{"tokens", nlohmann::json::array()}};
+  auto text = readFile(path);
+  if (!text) return text.error();
+  if (auto existing = TokenRegistry::parse(*text); !existing) return existing.error();
+  return nlohmann::json::parse(*text);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TokenFile>> TokenFile::open(std::filesystem::path path) {
+  auto registry = TokenRegistry::load(path);
+  if (!registry) return registry.error();
+  std::unique_ptr<TokenFile> file(new TokenFile());
+  file->path_ = std::move(path);
+  file->registry_ = std::move(registry).value();
+  std::error_code ec;
+  file->modified_ = std::filesystem::last_write_time(file->path_, ec);
+  file->size_ = std::filesystem::file_size(file->path_, ec);
+  file->lookedAt_ = std::chrono::steady_clock::now();
+  return file;
+}
+
+void TokenFile::reloadIfChanged() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lookedAt_ < std::chrono::seconds(1)) return;
+  lookedAt_ = now;
+  std::error_code ec;
+  const auto modified = std::filesystem::last_write_time(path_, ec);
+  const auto size = ec ? 0 : std::filesystem::file_size(path_, ec);
+  if (ec) {
+    reloadError_ = Error::notFound("the tokens file " + path_.string() + ": " + ec.message());
+    return;
+  }
+  if (modified == modified_ && size == size_ && !reloadError_) return;
+  auto registry = TokenRegistry::load(path_);
+  if (!registry) {
+    reloadError_ = registry.error();
+    return;
+  }
+  registry_ = std::move(registry).value();
+  modified_ = modified;
+  size_ = size;
+  reloadError_.reset();
+}
+
+std::optional<Principal> TokenFile::authenticate(std::string_view token) {
+  std::lock_guard lock(mutex_);
+  reloadIfChanged();
+  return registry_.authenticate(token, nowMicros());
+}
+
+std::optional<Error> TokenFile::lastReloadError() const {
+  std::lock_guard lock(mutex_);
+  return reloadError_;
+}
+
+Result<std::size_t> revokeTokens(const std::filesystem::path& path, const std::string& subject) {
+  auto document = readTokensDocument(path);
+  if (!document) return document.error();
+  auto& list = (*document)["tokens"];
+  const std::size_t before = list.size();
+  nlohmann::json kept = nlohmann::json::array();
+  for (auto& item : list) {
+    if (item.value("subject", "") != subject) kept.push_back(std::move(item));
+  }
+  const std::size_t revoked = before - kept.size();
+  if (revoked == 0) {
+    return Error::notFound("no token of subject \"" + subject + "\" in " + path.string());
+  }
+  (*document)["tokens"] = std::move(kept);
+  if (auto s = writeTokensFile(path, *document); !s) return s.error();
+  return revoked;
+}
+
+Result<std::string> addToken(const std::filesystem::path& path, const std::string& subject,
+                             const std::vector<Role>& roles,
+                             std::optional<std::int64_t> expiresAtMicros) {
+  if (subject.empty()) return Error::invalidInput("--subject: must not be empty");
+  if (roles.empty()) return Error::invalidInput("--role: give at least one role");
+  auto document = readTokensDocument(path);
+  if (!document) return document.error();
+  const std::string token = generateToken();
+  nlohmann::json names = nlohmann::json::array();
+  for (Role role : roles) names.push_back(roleName(role));
+  nlohmann::json entry = {{"sha256", toHex(hashToken(token))}, {"subject", subject}, {"roles", names}};
+  if (expiresAtMicros) entry["expires"] = workflows::formatUtc(*expiresAtMicros);
+  (*document)["tokens"].push_back(std::move(entry));
+  if (auto s = writeTokensFile(path, *document); !s) return s.error();
   return token;
 }
 

@@ -11,6 +11,7 @@
 
 #include "../http/http_gateway.h"
 #include "../http/http_request.h"
+#include "../src/json_bounds.h"
 #include "webhook_service.h"
 
 namespace parcours::adapters {
@@ -40,25 +41,29 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
   if (path.size() == 2) {
     if (r.method == kj::HttpMethod::GET) return sendWebhookJson(r, 200, service.list(who));
     if (r.method != kj::HttpMethod::POST) {
-      return sendProblem(r, 405, "method_not_allowed", "GET or POST");
+      return methodNotAllowed(r, "GET, HEAD, POST");
     }
     // The role first: a refused caller's body is not even read.
     if (auto s = webhooks::mayManageWebhooks(who); !s) return sendProblem(r, s.error());
     KJ_IF_MAYBE (length, r.body.tryGetLength()) {
-      if (*length > httpBodyMax) {
+      if (*length > httpBodyBytesMax) {
         return sendProblem(r, 413, "too_large",
-                           kj::str("the body is over ", httpBodyMax, " bytes"));
+                           kj::str("the body is over ", httpBodyBytesMax, " bytes"));
       }
     }
-    return r.body.readAllText(httpBodyMax)
+    return r.body.readAllText(httpBodyBytesMax)
         .then(
             [this, &r, &service](kj::String text) -> kj::Promise<void> {
+              if (auto s = checkJsonBounds(std::string_view(text.cStr(), text.size()), jsonDepthMax);
+                  !s) {
+                return sendProblem(r, s.error());
+              }
               auto created = service.create(*r.who, std::string_view(text.cStr(), text.size()));
               return sendWebhookJson(r, 201, created);
             },
             [this, &r](kj::Exception&& e) -> kj::Promise<void> {
               return sendProblem(r, 413, "too_large",
-                                 kj::str("the body could not be read within ", httpBodyMax,
+                                 kj::str("the body could not be read within ", httpBodyBytesMax,
                                          " bytes: ", kjMessage(e).c_str()));
             });
   }
@@ -68,10 +73,10 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
     if (r.method == kj::HttpMethod::DELETE) {
       return sendWebhookJson(r, 200, service.remove(who, id));
     }
-    return sendProblem(r, 405, "method_not_allowed", "GET or DELETE");
+    return methodNotAllowed(r, "GET, HEAD, DELETE");
   }
   if (path.size() == 4 && path[3] == "dead-letters") {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+    if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
     auto after = r.numberParam("after", 0, UINT64_MAX);
     auto limit = r.numberParam("limit", 100, webhooks::webhookPageMax);
     if (!after) return sendProblem(r, after.error());
@@ -80,12 +85,12 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
   }
   if (path.size() == 5 && path[3] == "dead-letters" && path[4] == "replay") {
     if (r.method != kj::HttpMethod::POST) {
-      return sendProblem(r, 405, "method_not_allowed", "POST");
+      return methodNotAllowed(r, "POST");
     }
     return sendWebhookJson(r, 202, service.replay(who, id));
   }
   if (path.size() == 4 && path[3] == "events") {
-    if (r.method != kj::HttpMethod::GET) return sendProblem(r, 405, "method_not_allowed", "GET");
+    if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
     return webhookEvents(r, id);
   }
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));

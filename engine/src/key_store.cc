@@ -1,6 +1,11 @@
 // The key store on its own RocksDB database, and AES-256-GCM sealing.
 #include "parcours/engine/key_store.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -276,7 +281,34 @@ bool addAssociatedData(EVP_CIPHER_CTX* ctx, std::string_view context, bool encry
 
 }  // namespace
 
+namespace {
+
+// The keys unseal every applicant's contact: the key store's directory is
+// its owner's alone (0700, made so when missing), which guards every file in
+// it whatever their modes; one that others may enter or list is refused,
+// not used (issue 17, defect 9).
+Status makePrivateDirectory(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Error::ioError("cannot create the key store " + path + ": " + std::strerror(errno));
+    }
+    return okStatus();
+  }
+  constexpr auto others = fs::perms::group_all | fs::perms::others_all;
+  if ((fs::status(path, ec).permissions() & others) != fs::perms::none) {
+    return Error::unauthorized("the key store " + path +
+                               " can be read by others: run chmod 700 " + path +
+                               ", then start again");
+  }
+  return okStatus();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& path) {
+  if (auto s = makePrivateDirectory(path); !s) return s.error();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(keyStoreOptions(), path, &raw);
   if (!s.ok()) return fromRocks(s, "opening " + path);

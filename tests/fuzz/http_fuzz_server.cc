@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "demo_scenario.h"
@@ -66,7 +67,8 @@ std::shared_ptr<spdlog::logger> makeLogger() {
   return std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
-TokenRegistry fuzzTokens() {
+// The tokens file the fuzzed server reads: one token per role.
+std::string fuzzTokens() {
   struct Token {
     const char* token;
     const char* subject;
@@ -86,7 +88,7 @@ TokenRegistry fuzzTokens() {
     json += std::string("{\"sha256\": \"") + toHex(hashToken(t.token)) + "\", \"subject\": \"" +
             t.subject + "\", \"roles\": [\"" + t.role + "\"]}";
   }
-  return orDie(TokenRegistry::parse(json + "]}"), "tokens");
+  return json + "]}";
 }
 
 std::filesystem::path makeDirectory() {
@@ -111,7 +113,7 @@ struct FuzzServer::Parts {
   std::unique_ptr<Api> api;
   std::unique_ptr<EventFeed> feed;
   CommandPool pool{2};
-  TokenRegistry tokens = fuzzTokens();
+  std::unique_ptr<TokenFile> tokens;
   kj::PromiseFulfillerPair<void> shutdown = kj::newPromiseAndFulfiller<void>();
   kj::ForkedPromise<void> shuttingDown = shutdown.promise.fork();
   std::atomic<bool> ready{true};
@@ -140,7 +142,10 @@ FuzzServer::FuzzServer() : dir_(makeDirectory()) {
   p.api = std::make_unique<Api>(*p.log, *p.workflow, *p.views, p.metrics);
   p.feed = std::make_unique<EventFeed>(*p.log);
   p.feed->start();
-  p.server = std::make_unique<ServerParts>(ServerParts{*p.api, *p.feed, p.pool, p.metrics, p.tokens,
+  const auto tokensFile = dir_ / "tokens.json";
+  std::ofstream(tokensFile) << fuzzTokens();
+  p.tokens = orDie(TokenFile::open(tokensFile), "tokens");
+  p.server = std::make_unique<ServerParts>(ServerParts{*p.api, *p.feed, p.pool, p.metrics, *p.tokens,
                                                        *p.views, timer_, p.logger, p.shuttingDown,
                                                        p.ready});
   gateway_ = std::make_unique<HttpGateway>(*p.server, tableBuilder_);

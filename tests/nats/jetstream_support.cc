@@ -5,24 +5,48 @@
 #include <chrono>
 #include <thread>
 
+#include "eventually.h"
+
 #include "../../adapters/nats/event_message.h"
 #include "../../adapters/nats/nats_session.h"
 
 namespace parcours::testing {
 
+
 std::vector<StreamMessage> readWholeStream(const std::string& url, const std::string& stream) {
   adapters::nats::StreamSettings settings;
   settings.url = url;
   settings.stream = stream;
-  auto session = adapters::nats::NatsSession::connect(settings, "parcours test reader");
-  EXPECT_TRUE(session) << session.error().message;
+  // A cluster that has just lost a node answers nothing for a while, until
+  // the stream has a leader again: every read is retried until it answers.
+  std::string lastError;
+  auto remember = [&](const auto& result) {
+    if (!result) lastError = result.error().message;
+    return static_cast<bool>(result);
+  };
+  auto said = [&] { return lastError; };
+  Result<std::unique_ptr<adapters::nats::NatsSession>> session =
+      Error::ioError("not connected yet");
+  EXPECT_TRUE(eventually("a connection to " + url, [&] {
+    session = adapters::nats::NatsSession::connect(settings, "parcours test reader");
+    return remember(session);
+  }, said));
   if (!session) return {};
-  auto state = (*session)->streamState();
-  EXPECT_TRUE(state) << state.error().message;
+  Result<adapters::nats::NatsSession::StreamState> state = Error::ioError("not asked yet");
+  EXPECT_TRUE(eventually("the state of stream " + stream + " (a leader that answers)", [&] {
+    state = (*session)->streamState();
+    return remember(state);
+  }, said));
   if (!state) return {};
   std::vector<StreamMessage> out;
   for (std::uint64_t seq = state->firstSeq; seq != 0 && seq <= state->lastSeq; ++seq) {
-    auto message = (*session)->messageAt(seq);
+    Result<adapters::nats::MessagePtr> message = Error::ioError("not asked yet");
+    const bool answered = eventually("message " + std::to_string(seq) + " of " + stream, [&] {
+      message = (*session)->messageAt(seq);
+      return remember(message) || message.error().code == ErrorCode::NotFound;
+    }, said);
+    EXPECT_TRUE(answered);
+    if (!answered) return out;
     if (!message) continue;  // deleted
     StreamMessage m;
     m.seq = seq;
@@ -64,12 +88,13 @@ nlohmann::json nodeStatus(const std::string& httpAddress) {
 void waitForStatus(const std::string& httpAddress, const std::string& what,
                    const std::function<bool(const nlohmann::json&)>& done) {
   nlohmann::json last;
-  for (int i = 0; i < 600; ++i) {
-    last = nodeStatus(httpAddress);
-    if (!last.is_null() && done(last)) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "timed out waiting for " << what << "; last status: " << last.dump();
+  EXPECT_TRUE(eventually(
+      what,
+      [&] {
+        last = nodeStatus(httpAddress);
+        return !last.is_null() && done(last);
+      },
+      [&] { return "status " + last.dump(); }, std::chrono::seconds(60), std::chrono::milliseconds(50)));
 }
 
 void writeSomeEvents(ServerProcess& server, const std::string& campaignId, int dossiers) {

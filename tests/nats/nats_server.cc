@@ -13,6 +13,8 @@
 #include <fstream>
 #include <thread>
 
+#include "eventually.h"
+
 namespace parcours::testing {
 namespace {
 
@@ -71,10 +73,9 @@ void NatsServer::start() {
     }
     std::_Exit(127);
   }
-  for (int i = 0; i < 200 && !acceptsConnections(port_); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(acceptsConnections(port_)) << "nats-server did not start; see " << log;
+  ASSERT_TRUE(eventually("nats-server to accept connections on port " + port,
+                         [&] { return acceptsConnections(port_); },
+                         [&] { return "nothing listening; see " + log; }));
 }
 
 void NatsServer::stop() {

@@ -4,10 +4,12 @@
 // a three-node cluster losing a node under load.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "../../adapters/nats/nats_session.h"
 #include "cli_run.h"
+#include "eventually.h"
 #include "jetstream_support.h"
 #include "nats_server.h"
 #include "temp_dir.h"
@@ -164,15 +166,27 @@ TEST(PublisherClusterTest, OneNodeOfThreeStopsUnderLoadAndNothingIsLost) {
   parcours.start({"--nats", cluster.urls(), "--nats-replicas", "3"});
   writeSomeEvents(parcours, "c-load-0", 5);
   waitForStatus(parcours.httpAddress(), "the stream of 3 replicas to be made", caughtUp);
+  const std::uint64_t before = headOf(parcours.httpAddress());
+  // The load goes on until node 0 has stopped and two more rounds are in:
+  // events are appended before, during and after the stop.
+  std::atomic<bool> nodeStopped{false};
   std::thread load([&] {
-    for (int round = 1; round <= 6; ++round) writeSomeEvents(parcours, "c-load-" + std::to_string(round), 10);
+    int round = 1;
+    for (int afterStop = 0; afterStop < 2; ++round) {
+      if (nodeStopped) ++afterStop;
+      writeSomeEvents(parcours, "c-load-" + std::to_string(round), 10);
+    }
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(eventually(
+      "the load to have appended 15 events", [&] { return headOf(parcours.httpAddress()) >= before + 15; },
+      [&] { return "head " + std::to_string(headOf(parcours.httpAddress())); }));
+  const std::uint64_t atStop = headOf(parcours.httpAddress());
   cluster.node(0).stop();
+  nodeStopped = true;
   load.join();
   waitForStatus(parcours.httpAddress(), "the publisher to catch up on two nodes", caughtUp);
   const std::uint64_t head = headOf(parcours.httpAddress());
-  EXPECT_GT(head, 60u);
+  EXPECT_GE(head, atStop + 2 * 11) << "two rounds of load came after the node stopped";
   expectTheLogOnceInOrder(readWholeStream(cluster.node(1).url()), head);
   EXPECT_EQ(parcours.stop(), 0);
 }

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "eventually.h"
+
 namespace parcours::testing {
 namespace {
 
@@ -78,10 +80,9 @@ void ServerProcess::start(const std::vector<std::string>& extraArgs) {
     ::execv(PARCOURS_BIN, argv.data());
     std::_Exit(127);
   }
-  for (int i = 0; i < 600 && !std::filesystem::exists(portFile); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(std::filesystem::exists(portFile)) << "the server did not start; see " << log;
+  ASSERT_TRUE(eventually("the server to write its port file " + portFile.string(),
+                         [&] { return std::filesystem::exists(portFile); },
+                         [&] { return "no port file; see " + log; }));
   std::ifstream in(portFile);
   auto addresses = nlohmann::json::parse(in);
   http_ = addresses.at("http").get<std::string>();

@@ -40,6 +40,8 @@ class ServerProcess {
   const std::string& rpcAddress() const { return rpc_; }
   const std::string& token(const std::string& subject) const { return tokens_.at(subject); }
   std::filesystem::path storeDir() const { return dir_.path() / "store"; }
+  std::filesystem::path tokensFile() const { return dir_.path() / "tokens.json"; }
+  pid_t pid() const { return pid_; }
 
  private:
   TempDir dir_;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "eventually.h"
 
 namespace parcours::testing {
 namespace {
@@ -48,11 +49,12 @@ TEST(ShutdownTest, SigtermUnderLoadLosesNothingAcknowledgedAndARestartResumes) {
       }
     });
   }
-  while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto acknowledgedSoFar = [&] {
     std::lock_guard lock(mutex);
-    if (acknowledged.size() >= 300) break;
-  }
+    return acknowledged.size();
+  };
+  EXPECT_TRUE(eventually("300 submissions acknowledged", [&] { return acknowledgedSoFar() >= 300; },
+                         [&] { return std::to_string(acknowledgedSoFar()) + " acknowledged"; }));
   EXPECT_EQ(server.stop(), 0) << "a clean shutdown exits 0";
   for (auto& t : writers) t.join();
 
@@ -61,7 +63,7 @@ TEST(ShutdownTest, SigtermUnderLoadLosesNothingAcknowledgedAndARestartResumes) {
     auto log = openLog(server.storeDir());
     head = log->head();
     for (const auto& [id, position] : acknowledged) {
-      auto found = log->findCommand(id);
+      auto found = log->findCommand("admin/" + id);  // keys are scoped by subject
       ASSERT_TRUE(found.ok()) << found.error().message;
       ASSERT_TRUE(found->has_value()) << "acknowledged command " << id << " is not in the log";
       EXPECT_EQ((*found)->firstPosition, position) << id;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "eventually.h"
 
 namespace parcours::testing {
 namespace {
@@ -59,7 +60,9 @@ TEST(SubscriptionTest, AResumedSubscriberGetsEveryEventOnceInOrderWhileEightWrit
   writers.start(server, "sub", 8, 40);
 
   // Join mid-stream: from wherever the log is once writing is under way.
-  while (headOf(client, admin) < 100) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(eventually("the writers to bring the log to 100 events",
+                         [&] { return headOf(client, admin) >= 100; },
+                         [&] { return "head " + std::to_string(headOf(client, admin)); }));
   const std::uint64_t from = headOf(client, admin) - 50;  // some catch-up, then live
   std::vector<std::uint64_t> ids;
   auto first = client.readEvents("/v1/events/stream?from=" + std::to_string(from),

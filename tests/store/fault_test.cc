@@ -15,6 +15,7 @@
 #include "fault_file_system.h"
 #include "parcours/store/event_log.h"
 #include "temp_dir.h"
+#include "eventually.h"
 
 namespace parcours::store {
 namespace {
@@ -212,7 +213,19 @@ TEST(DiskFault, PowerCutLosesNothingAcknowledged) {
           }
         });
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(60 + 40 * round));
+      // The cut comes once appends are verifiably under way, later each round.
+      auto ackedSoFar = [&] {
+        std::lock_guard lock(ackedMutex);
+        std::size_t n = 0;
+        for (const auto& [stream, versions] : acked) n += versions.size();
+        return n;
+      };
+      const std::size_t ackedAtTheCut = 40 + 60 * static_cast<std::size_t>(round);
+      // EXPECT, not ASSERT: the appenders must still be stopped and joined.
+      EXPECT_TRUE(testing::eventually(
+          std::to_string(ackedAtTheCut) + " appends acknowledged before the cut",
+          [&] { return ackedSoFar() >= ackedAtTheCut; },
+          [&] { return std::to_string(ackedSoFar()) + " acknowledged"; }));
       // Whatever was acknowledged so far was synced before the image.
       {
         std::lock_guard lock(ackedMutex);

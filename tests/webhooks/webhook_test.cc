@@ -24,6 +24,7 @@
 #include "cli_run.h"
 #include "parcours/adapters/webhook_settings.h"
 #include "temp_dir.h"
+#include "eventually.h"
 
 namespace parcours::testing {
 namespace {
@@ -119,12 +120,13 @@ json createWebhook(HttpClient& client, const std::string& token, const json& bod
 // so that a broken deliverer fails the test instead of hanging it).
 json waitCaughtUp(HttpClient& client, const std::string& token, const std::string& id) {
   json shown;
-  for (int i = 0; i < 6000; ++i) {
-    shown = client.get("/v1/webhooks/" + id, token).json();
-    if (shown.at("cursor") == shown.at("head")) return shown;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "the webhook never caught up: " << shown.dump();
+  EXPECT_TRUE(eventually(
+      "webhook " + id + " to catch up with the log's head",
+      [&] {
+        shown = client.get("/v1/webhooks/" + id, token).json();
+        return shown.at("cursor") == shown.at("head");
+      },
+      [&] { return shown.dump(); }, std::chrono::seconds(120), std::chrono::milliseconds(20)));
   return shown;
 }
 
@@ -416,12 +418,13 @@ TEST(WebhookServerTest, ADeadLetterParksItsDossierAndReplayDeliversThemInOrder) 
   auto replay = client.post("/v1/webhooks/" + id + "/dead-letters/replay", admin, "");
   ASSERT_EQ(replay.status, 202u) << replay.body;
   EXPECT_EQ(replay.json().at("replaying"), 3);
-  for (int i = 0; i < 3000; ++i) {
-    letters = client.get("/v1/webhooks/" + id + "/dead-letters", admin).json();
-    if (letters.at("deadLetters").empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(letters.at("deadLetters").empty()) << letters.dump();
+  ASSERT_TRUE(eventually(
+      "the replayed dead letters to be delivered",
+      [&] {
+        letters = client.get("/v1/webhooks/" + id + "/dead-letters", admin).json();
+        return letters.at("deadLetters").empty();
+      },
+      [&] { return letters.dump(); }, std::chrono::seconds(60), std::chrono::milliseconds(20)));
   accepted = receiver.log("/hook").at("accepted");
   const auto delivered = firstDeliveries(accepted, id);
   ASSERT_EQ(delivered.size(), 5u);
@@ -633,9 +636,10 @@ TEST(WebhookCliTest, ManagesWebhooksThroughTheServerAndOnTheDataDirectory) {
   auto replayed = cli(admin, {"replay", id});
   ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
   EXPECT_TRUE(contains(replayed.out, "replaying 1 dead letter")) << replayed.out;
-  for (int i = 0; i < 3000 && receiver.log("/cli").at("accepted").empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  ASSERT_TRUE(eventually(
+      "the receiver to accept the replayed dead letter",
+      [&] { return !receiver.log("/cli").at("accepted").empty(); },
+      [&] { return receiver.log("/cli").dump(); }, std::chrono::seconds(60), std::chrono::milliseconds(20)));
   ASSERT_EQ(receiver.log("/cli").at("accepted").size(), 1u);
   // Exit codes of their class: not found 3, invalid input 2, unauthorised 6.
   EXPECT_EQ(cli(admin, {"show", "wh_nope"}).exitCode, 3);

@@ -69,11 +69,12 @@ std::string submission(const std::string& title) {
       .dump();
 }
 
-// The answer's positions and stream, as an acknowledgement.
+// The answer's positions and stream, as an acknowledgement. The server
+// records an Idempotency-Key under its token's subject ("crashtest/<key>").
 Ack ackOfAnswer(const std::string& commandId, const std::string& body) {
   const auto json = nlohmann::json::parse(body);
   Ack ack{'h',
-          commandId,
+          "crashtest/" + commandId,
           std::stoull(json.at("firstPosition").get<std::string>()),
           std::stoull(json.at("lastPosition").get<std::string>()),
           {}};

@@ -1,4 +1,8 @@
 // `parcours bench append|read|scan|all`: parcours against raw RocksDB.
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -18,15 +22,34 @@ struct BenchOptions {
 int runBench(const BenchOptions& options, const Context& context) {
   bench::Settings settings = options.settings;
   std::error_code ec;
+  // Without --data, each run makes its own directory (mkdtemp) and removes
+  // only that one, however it ends: two benches on one machine never share
+  // or delete each other's (issue 17, defect 14).
   const bool ownDir = context.dataDir.empty();
-  settings.workDir = ownDir ? std::filesystem::temp_directory_path() / "parcours-bench"
-                            : std::filesystem::path(context.dataDir);
-  std::filesystem::create_directories(settings.workDir, ec);
-  if (ec) {
-    std::cerr << "parcours bench: cannot create " << settings.workDir << ": " << ec.message()
-              << "\n";
-    return exitCodeFor(ErrorCode::IoError);
+  if (ownDir) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "parcours-bench.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "parcours bench: cannot create a directory like " << pattern << ": "
+                << std::strerror(errno) << "\n";
+      return exitCodeFor(ErrorCode::IoError);
+    }
+    settings.workDir = pattern;
+  } else {
+    settings.workDir = context.dataDir;
+    std::filesystem::create_directories(settings.workDir, ec);
+    if (ec) {
+      std::cerr << "parcours bench: cannot create " << settings.workDir << ": " << ec.message()
+                << "\n";
+      return exitCodeFor(ErrorCode::IoError);
+    }
   }
+  struct RemoveOwnDir {
+    const std::filesystem::path* dir;
+    ~RemoveOwnDir() {
+      std::error_code ignored;
+      if (dir != nullptr) std::filesystem::remove_all(*dir, ignored);
+    }
+  } removeOwnDir{ownDir ? &settings.workDir : nullptr};
   std::cerr << "parcours bench " << options.workload << ": " << settings.runs << " run(s) of "
             << settings.seconds << " s, work dir " << settings.workDir.string() << "\n";
   std::vector<bench::Figure> figures;
@@ -87,7 +110,6 @@ int runBench(const BenchOptions& options, const Context& context) {
     }
     for (auto& f : *measured) figures.push_back(std::move(f));
   }
-  if (ownDir) std::filesystem::remove_all(settings.workDir, ec);
   if (options.json) {
     bench::printJsonLines(figures, std::cout);
   } else {

@@ -43,8 +43,8 @@ int runCampaignWrite(const Context& context, const CampaignOptions& options, Sto
       [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
         return workflow.campaign(campaignId, command, commandContext);
       },
-      [&](Workflow& workflow) -> Result<WriteSummary> {
-        auto state = workflow.loadCampaign(campaignId);
+      [&](Workflow& workflow, const store::AppendResult& appended) -> Result<WriteSummary> {
+        auto state = workflow.loadCampaignAfter(campaignId, appended);
         if (!state) return state.error();
         WriteSummary summary = describe(*state);
         summary.text = "campaign " + campaignId + ": " + summary.text;

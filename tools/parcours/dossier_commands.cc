@@ -59,8 +59,8 @@ int runDossierWrite(const Context& context, const DossierOptions& options,
       [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
         return workflow.dossier(id, command, commandContext);
       },
-      [&](Workflow& workflow) -> Result<WriteSummary> {
-        auto dossier = workflow.loadDossier(id);
+      [&](Workflow& workflow, const store::AppendResult& appended) -> Result<WriteSummary> {
+        auto dossier = workflow.loadDossierAfter(id, appended);
         if (!dossier) return dossier.error();
         auto campaign = workflow.loadCampaign(dossier->campaignId);
         if (!campaign) return campaign.error();

@@ -51,8 +51,8 @@ int runErase(const Context& context, const EraseOptions& options) {
         if (erased && erased->streams.empty()) finishedInterrupted = true;
         return erased;
       },
-      [&](workflows::Workflow& workflow) -> Result<WriteSummary> {
-        auto dossier = workflow.loadDossier(id);
+      [&](workflows::Workflow& workflow, const store::AppendResult& appended) -> Result<WriteSummary> {
+        auto dossier = workflow.loadDossierAfter(id, appended);
         if (!dossier) return dossier.error();
         const workflows::Contact& legacy = dossier->application.contact;
         const bool plaintextRemains =

@@ -63,8 +63,8 @@ int runJudgingWrite(const Context& context, const JudgingOptions& options, const
       [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
         return workflow.campaign(options.campaignId, command, commandContext);
       },
-      [&](Workflow& workflow) -> Result<WriteSummary> {
-        auto state = workflow.loadCampaign(options.campaignId);
+      [&](Workflow& workflow, const store::AppendResult& appended) -> Result<WriteSummary> {
+        auto state = workflow.loadCampaignAfter(options.campaignId, appended);
         if (!state) return state.error();
         WriteSummary summary = describe(*state);
         summary.text = "campaign " + options.campaignId + ": " + summary.text;

@@ -1,5 +1,7 @@
 // parcours: the command-line entry point. Builds the logger and the context
 // once, then runs the chosen subcommand.
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -8,6 +10,10 @@
 
 int main(int argc, char** argv) {
   using namespace parcours;
+  // Everything parcours creates (the log, the views, the key store, tokens,
+  // seeds, backups) is its owner's alone, 0600 and 0700, whatever umask it
+  // was started with: the data is personal and the keys secret.
+  ::umask(077);
   CLI::App app{
       "parcours: an event-sourced workflow engine for public calls for applications.\n"
       "Every step of every dossier is an event in an embedded, durable RocksDB log."};

@@ -39,6 +39,11 @@ void addServeCommand(CLI::App& app, CommandRun& run) {
                    "Threads running commands (they wait on fsync together)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  command
+      ->add_option("--max-connections", options->httpConnectionsMax,
+                   "Open HTTP connections; one more is answered 503 with Retry-After")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
   // NATS JetStream (docs/nats.md, docs/scaling.md).
   command
       ->add_option("--nats", options->natsUrl,

@@ -115,7 +115,7 @@ int runWrite(const Context& context, const WriteOptions& options, StoreUse use,
 
   // The write is done; a summary that cannot be read must not turn it into
   // a failure, so it falls back to plain words.
-  auto summary = summarise(workflow);
+  auto summary = summarise(workflow, *appended);
   if (!summary) {
     context.logger->warn("command recorded, but its summary could not be read: {}",
                          summary.error().message);

@@ -59,8 +59,10 @@ struct WriteSummary {
 
 using WriteCommand = std::function<Result<store::AppendResult>(workflows::Workflow&,
                                                                const workflows::CommandContext&)>;
-// Reads the state after the write, to say where it stands now.
-using Summarise = std::function<Result<WriteSummary>(workflows::Workflow&)>;
+// Reads the state the write left (Workflow::load*After: a retried command
+// id answers its first result), to say where it stands.
+using Summarise =
+    std::function<Result<WriteSummary>(workflows::Workflow&, const store::AppendResult&)>;
 
 // The same command sent to a server (--server), and how it is named in the
 // summary ("dossier d-1"): the server decides, at its clock, as the token's

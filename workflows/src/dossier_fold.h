@@ -9,6 +9,7 @@
 namespace parcours::workflows {
 
 // The dossier's state; status Absent when its stream does not exist.
-Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId);
+Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId,
+                                 store::StreamVersion upTo = UINT64_MAX);
 
 }  // namespace parcours::workflows

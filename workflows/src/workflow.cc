@@ -16,14 +16,16 @@ namespace {
 
 constexpr std::size_t readChunk = 1000;
 
-// Folds `streamId` from `state.version + 1` to its end into `state`.
+// Folds `streamId` from `state.version + 1` to its end (or to version
+// `upTo`) into `state`.
 template <typename State, typename Apply>
 Status foldTail(const store::EventLog& log, const std::string& streamId, State& state,
-                Apply&& apply) {
+                Apply&& apply, store::StreamVersion upTo = UINT64_MAX) {
   while (true) {
     auto events = log.readStream(streamId, state.version + 1, store::Direction::Forward, readChunk);
     if (!events) return std::move(events).takeError();
     for (const store::RecordedEvent& e : *events) {
+      if (e.streamVersion > upTo) return okStatus();
       if (auto s = apply(state, e); !s) {
         return Error::corruption("stream \"" + streamId + "\" at version " +
                                  std::to_string(e.streamVersion) + ": " + s.error().message);
@@ -35,13 +37,16 @@ Status foldTail(const store::EventLog& log, const std::string& streamId, State& 
 
 }  // namespace
 
-Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId) {
+Result<DossierState> foldDossier(const store::EventLog& log, const std::string& dossierId,
+                                 store::StreamVersion upTo) {
   DossierState state;
   state.dossierId = dossierId;
-  auto folded = foldTail(log, dossierStream(dossierId), state,
-                         [](DossierState& s, const store::RecordedEvent& e) {
-                           return applyDossierEvent(s, e.eventType, e.payload, e.recordedAtMicros);
-                         });
+  auto folded = foldTail(
+      log, dossierStream(dossierId), state,
+      [](DossierState& s, const store::RecordedEvent& e) {
+        return applyDossierEvent(s, e.eventType, e.payload, e.recordedAtMicros);
+      },
+      upTo);
   if (!folded) return folded.error();
   return state;
 }
@@ -410,6 +415,45 @@ Result<CampaignState> Workflow::loadCampaign(const std::string& campaignId) cons
   if (!state) return std::move(state).takeError();
   if (!(*state)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
   return **state;
+}
+
+namespace {
+
+// The last version `appended` wrote to `stream`, if it wrote to it.
+std::optional<store::StreamVersion> versionAfter(const store::AppendResult& appended,
+                                                 const std::string& stream) {
+  for (const auto& written : appended.streams) {
+    if (written.streamId == stream) return written.lastVersion;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<DossierState> Workflow::loadDossierAfter(const std::string& dossierId,
+                                                const store::AppendResult& appended) const {
+  const auto version = versionAfter(appended, dossierStream(dossierId));
+  if (!version) return loadDossier(dossierId);
+  if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  return foldDossier(log_, dossierId, *version);
+}
+
+Result<CampaignState> Workflow::loadCampaignAfter(const std::string& campaignId,
+                                                  const store::AppendResult& appended) const {
+  const auto version = versionAfter(appended, campaignStream(campaignId));
+  // A fresh command's state is the current one, which the cache has.
+  if (!version || !appended.deduplicated) return loadCampaign(campaignId);
+  if (auto s = validateId("campaign id", campaignId); !s) return s.error();
+  CampaignState state;
+  state.campaignId = campaignId;
+  auto folded = foldTail(
+      log_, campaignStream(campaignId), state,
+      [](CampaignState& s, const store::RecordedEvent& e) {
+        return applyCampaignEvent(s, e.eventType, e.payload);
+      },
+      *version);
+  if (!folded) return folded.error();
+  return state;
 }
 
 Result<DossierState> Workflow::loadDossier(const std::string& dossierId) const {

@@ -95,15 +95,6 @@ const I18N = {
 const STATES = ['submitted', 'eligible', 'auditioned', 'scored', 'voted', 'labelled',
   'ineligible', 'not_selected', 'no_show', 'below_threshold', 'rejected', 'withdrawn'];
 
-// EventSource only dispatches named events (`event: DossierSubmitted`) to
-// listeners registered for that name, so every type of events.capnp is listed.
-const EVENT_TYPES = ['CampaignOpened', 'RulesAmended', 'JuryAppointed',
-  'ConflictOfInterestDeclared', 'PhaseChanged', 'BudgetEnvelopeSet', 'FundingCommitted',
-  'DossierSubmitted', 'EligibilityConfirmed', 'DossierDeclaredIneligible', 'DossierNotSelected',
-  'AuditionScheduled', 'AuditionHeld', 'AuditionMissed', 'ScoreRecorded', 'ScoringClosed',
-  'VoteCast', 'VoteClosed', 'LabelAwarded', 'FundingGranted', 'DossierWithdrawn', 'DossierErased',
-  'message'];
-
 const PAGE = 25;
 
 let lang = localStorage.getItem('parcours.lang') === 'en' ? 'en' : 'fr';
@@ -477,17 +468,69 @@ function refresh() {
   }
 }
 
-// One EventSource at a time. The first connection starts just after the
+// Reads a Server-Sent Events stream (WHATWG's format: `id:`, `event:`,
+// `data:` lines, a blank line ends an event) from a fetch() response, so
+// the token travels in the Authorization header: EventSource cannot send
+// headers, and a token in the URL ends up in logs and histories.
+// Returns an object with close(); `handlers` has onopen, onevent, onerror.
+function openEventStream(url, handlers) {
+  const controller = new AbortController();
+  let closed = false;
+  const stream = {
+    close() { closed = true; controller.abort(); },
+  };
+  (async () => {
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+      signal: controller.signal,
+      cache: 'no-store',
+    });
+    if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+    handlers.onopen();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let event = { type: 'message', data: [], lastEventId: '' };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + (buffer.startsWith('\r\n', end) ? 2 : 1));
+        if (line === '') {
+          if (event.data.length) {
+            handlers.onevent({ type: event.type, data: event.data.join('\n'),
+              lastEventId: event.lastEventId });
+          }
+          event = { type: 'message', data: [], lastEventId: event.lastEventId };
+          continue;
+        }
+        if (line.startsWith(':')) continue;  // a heartbeat
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let val = colon < 0 ? '' : line.slice(colon + 1);
+        if (val.startsWith(' ')) val = val.slice(1);
+        if (field === 'event') event.type = val;
+        else if (field === 'data') event.data.push(val);
+        else if (field === 'id') event.lastEventId = val;
+      }
+    }
+    throw new Error('the stream ended');
+  })().catch((e) => { if (!closed) handlers.onerror(e); });
+  return stream;
+}
+
+// One stream at a time. The first connection starts just after the
 // head (the last durable position) read *before* the page loads its data,
 // so nothing written in between is missed, and the log is not replayed from
-// 0. On error we close it ourselves and reopen with ?from=, so resuming
-// never depends on which of Last-Event-ID and ?from the server prefers.
+// 0. On error we close it ourselves and reopen with ?from=.
 async function connect() {
   clearTimeout(retryTimer);
   if (source) { source.close(); source = null; }
   if (!token) { setLive('offline'); return; }
   try {
-    // Also checks the token: EventSource hides the status of a refused stream.
+    // Also checks the token and the role before the stream is opened.
     const page = await api('/v1/events?limit=1');
     if (nextFrom === null) nextFrom = Number(page.head || 0) + 1;
   } catch (e) {
@@ -496,17 +539,17 @@ async function connect() {
     if (e.status === 403) { setLive('offline'); return; }
     return scheduleReconnect();
   }
-  const url = `/v1/events/stream?access_token=${encodeURIComponent(token)}&from=${nextFrom}`;
-  const es = new EventSource(url);
+  const es = openEventStream(`/v1/events/stream?from=${nextFrom}`, {
+    onopen: () => { retryMs = 1000; setLive('connected'); },
+    onevent: onEvent,
+    onerror: () => {
+      if (source !== es) return;
+      es.close();
+      source = null;
+      scheduleReconnect();
+    },
+  });
   source = es;
-  es.onopen = () => { retryMs = 1000; setLive('connected'); };
-  for (const type of EVENT_TYPES) es.addEventListener(type, onEvent);
-  es.onerror = () => {
-    if (source !== es) return;
-    es.close();
-    source = null;
-    scheduleReconnect();
-  };
 }
 
 function scheduleReconnect() {

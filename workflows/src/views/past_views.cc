@@ -92,7 +92,14 @@ Result<std::unique_ptr<PastViews>> PastViews::open(const store::EventLog& log,
   auto parts = std::make_unique<Parts>();
   parts->startBatches();
   const store::Position head = std::min(scope.at, log.head());
+  auto tooMany = [&scope](std::uint64_t events) {
+    return Error::invalidInput("this view of the past needs " + std::to_string(events) +
+                               " events replayed, over the limit of " +
+                               std::to_string(scope.eventsMax) +
+                               ": ask about one campaign (?campaign=) or one dossier");
+  };
   if (scope.kind == PastScope::Kind::Log) {
+    if (head > scope.eventsMax) return tooMany(head);
     store::Position from = 1;
     bool more = true;
     while (more && from <= head) {
@@ -127,6 +134,7 @@ Result<std::unique_ptr<PastViews>> PastViews::open(const store::EventLog& log,
     std::vector<store::RecordedEvent> events;
     for (const std::string& stream : streams) {
       if (auto s = store::readStreamUpTo(log, stream, head, events); !s) return s.error();
+      if (events.size() > scope.eventsMax) return tooMany(events.size());
     }
     std::sort(events.begin(), events.end(),
               [](const auto& a, const auto& b) { return a.position < b.position; });

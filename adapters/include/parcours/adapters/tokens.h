@@ -8,6 +8,9 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <memory>
+#include <mutex>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -51,6 +54,9 @@ class TokenRegistry {
   struct Entry {
     TokenHash hash{};
     Principal principal;
+    // After this instant (microseconds since the epoch) the token is
+    // refused; none: it never expires. The file's "expires", RFC 3339.
+    std::optional<std::int64_t> expiresAtMicros;
   };
 
   // Reads a tokens file. InvalidInput (naming the entry) for malformed JSON,
@@ -59,8 +65,9 @@ class TokenRegistry {
   static Result<TokenRegistry> load(const std::filesystem::path& path);
   static Result<TokenRegistry> parse(std::string_view json);
 
-  // The principal a token stands for; nothing for an unknown token.
-  std::optional<Principal> authenticate(std::string_view token) const;
+  // The principal a token stands for; nothing for an unknown token or one
+  // expired at `nowMicros`.
+  std::optional<Principal> authenticate(std::string_view token, std::int64_t nowMicros) const;
 
   const std::vector<Entry>& entries() const { return entries_; }
 
@@ -68,10 +75,42 @@ class TokenRegistry {
   std::vector<Entry> entries_;
 };
 
+// The tokens file as a running server uses it: read again when it changes
+// (its modification time or size, looked at no more than once a second), so
+// a token added, revoked or expired takes effect without a restart. A file
+// that no longer parses keeps the last good registry (and says so in the
+// log at each look). Used from the server's event loop; locked anyway.
+class TokenFile {
+ public:
+  static Result<std::unique_ptr<TokenFile>> open(std::filesystem::path path);
+  std::optional<Principal> authenticate(std::string_view token);
+  // The last reload's error, if the file on disk does not parse.
+  std::optional<Error> lastReloadError() const;
+
+ private:
+  TokenFile() = default;
+  void reloadIfChanged();
+
+  mutable std::mutex mutex_;
+  std::filesystem::path path_;
+  TokenRegistry registry_;
+  std::filesystem::file_time_type modified_{};
+  std::uintmax_t size_ = 0;
+  std::chrono::steady_clock::time_point lookedAt_{};
+  std::optional<Error> reloadError_;
+};
+
 // Adds a token for `subject` with `roles` to the file (creating it), written
 // to a temporary file and renamed so a crash never leaves half a file.
-// Returns the new token: it is shown once and never stored.
+// `expiresAtMicros`: when it stops working (none: never). Returns the new
+// token: it is shown once and never stored.
 Result<std::string> addToken(const std::filesystem::path& path, const std::string& subject,
-                             const std::vector<Role>& roles);
+                             const std::vector<Role>& roles,
+                             std::optional<std::int64_t> expiresAtMicros = std::nullopt);
+
+// Removes every token of `subject` from the file; returns how many.
+// NotFound when the subject has none. A running server stops accepting
+// them within a second (TokenFile).
+Result<std::size_t> revokeTokens(const std::filesystem::path& path, const std::string& subject);
 
 }  // namespace parcours::adapters

@@ -66,7 +66,9 @@ Result<Loaded<A>> loadAggregate(const store::EventLog& log, const std::string& s
 template <Aggregate A>
 class CommandHandler {
  public:
-  CommandHandler(store::EventLog& log, const Clock& clock) : log_(log), clock_(clock) {}
+  CommandHandler(store::EventLog& log, const Clock& clock,
+                 std::chrono::milliseconds retryFor = commandRetryForMax)
+      : log_(log), clock_(clock), retryFor_(retryFor) {}
 
   // Handles one command on one stream. Returns the append's result; when the
   // command id was already handled, the original result (deduplicated=true)
@@ -88,12 +90,14 @@ class CommandHandler {
                               std::move(events).value()});
           }
           return writes;
-        });
+        },
+        retryFor_);
   }
 
  private:
   store::EventLog& log_;
   const Clock& clock_;
+  std::chrono::milliseconds retryFor_;
 };
 
 }  // namespace parcours::engine

@@ -31,6 +31,9 @@ struct PastScope {
   // last event of the scope recorded at or before it (whichever is first).
   store::Position at = UINT64_MAX;
   std::optional<std::int64_t> asOfMicros;
+  // The most events the replay may read; past it, InvalidInput (ask about
+  // one campaign or one dossier). A server bounds what one request costs.
+  std::uint64_t eventsMax = UINT64_MAX;
 
   static PastScope dossier(std::string dossierId) {
     PastScope s;

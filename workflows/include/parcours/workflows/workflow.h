@@ -79,6 +79,13 @@ class Workflow {
   // The folded streams. NotFound when the stream does not exist.
   Result<CampaignState> loadCampaign(const std::string& campaignId) const;
   Result<DossierState> loadDossier(const std::string& dossierId) const;
+  // The state `appended` left the stream in (its last version there): what
+  // the command answered the first time. A retried command id (deduplicated)
+  // answers that, not what later commands made of the stream.
+  Result<DossierState> loadDossierAfter(const std::string& dossierId,
+                                        const store::AppendResult& appended) const;
+  Result<CampaignState> loadCampaignAfter(const std::string& campaignId,
+                                          const store::AppendResult& appended) const;
 
   // The dossier's contact, opened with its key. NotFound for an unknown
   // dossier; InvalidInput when the contact is sealed and this workflow has
