@@ -8,6 +8,7 @@
 
 #include "../nats/nats_node.h"
 #include "../src/api_convert.h"
+#include "../src/listener.h"
 #include "../webhooks/webhook_service.h"
 #include "http_request.h"
 #include "parcours/workflows/zoned_time.h"
@@ -331,7 +332,8 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
           kj::str(
               parts_.metrics.render(log.stats(), log.head(), parts_.views.checkpoint()).c_str(),
               parts_.webhooks ? parts_.webhooks->renderMetrics().c_str() : "",
-              parts_.nats != nullptr ? parts_.nats->metrics().c_str() : ""));
+              parts_.nats != nullptr ? parts_.nats->metrics().c_str() : "",
+              connectionMetrics().c_str()));
     }
     if (name == "status") {
       // The node at a glance, for `parcours status` and operators.
@@ -351,6 +353,25 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
     }
   }
   return sendProblem(r, 404, "not_found", kj::str("no such page: ", r.pathText()));
+}
+
+std::string HttpGateway::connectionMetrics() const {
+  std::string out =
+      "# HELP parcours_sse_streams_open Live event streams open now.\n"
+      "# TYPE parcours_sse_streams_open gauge\n"
+      "parcours_sse_streams_open " + std::to_string(liveStreams_) + "\n";
+  if (const Listener* http = parts_.httpConnections) {
+    out += "# HELP parcours_http_connections_open HTTP connections open now.\n"
+           "# TYPE parcours_http_connections_open gauge\n"
+           "parcours_http_connections_open " + std::to_string(http->openConnections()) + "\n"
+           "# HELP parcours_http_connections_refused_total Connections refused past --max-connections.\n"
+           "# TYPE parcours_http_connections_refused_total counter\n"
+           "parcours_http_connections_refused_total " + std::to_string(http->refusedConnections()) + "\n"
+           "# HELP parcours_http_accept_errors_total Failed accept() calls (each followed by a backoff).\n"
+           "# TYPE parcours_http_accept_errors_total counter\n"
+           "parcours_http_accept_errors_total " + std::to_string(http->acceptErrors()) + "\n";
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ reads

@@ -92,6 +92,8 @@ class HttpGateway final : public kj::HttpService {
   }
 
   std::optional<Principal> authenticate(const Request& r) const;
+  // /metrics' lines for the connections and live streams.
+  std::string connectionMetrics() const;
 
   ServerParts& parts_;
   capnp::JsonCodec json_;
@@ -104,6 +106,7 @@ class HttpGateway final : public kj::HttpService {
   kj::HttpHeaderId position_;  // Parcours-Position: the views' position
   kj::HttpHeaderId head_;      // Parcours-Head: the log's head
   const kj::HttpHeaderTable& table_;
+  std::size_t liveStreams_ = 0;  // open SSE streams (the event loop's thread only)
 };
 
 }  // namespace parcours::adapters

@@ -81,6 +81,11 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
     if (!number) return sendProblem(r, number.error());
     from = std::max<std::uint64_t>(*number, 1);
   }
+  // Each stream holds a connection and a cursor: a bounded number of them.
+  if (liveStreams_ >= sseSubscribersMax) {
+    return sendProblem(r, 503, "unavailable",
+                       kj::str(sseSubscribersMax, " event streams are open, the limit: retry"));
+  }
   parts_.metrics.httpResponse(200);
   kj::HttpHeaders headers(table_);
   headers.set(kj::HttpHeaderId::CONTENT_TYPE, "text/event-stream");
@@ -102,9 +107,10 @@ kj::Promise<void> HttpGateway::eventStream(Request& r) {
   auto closing = parts_.shuttingDown.addBranch().then([]() -> kj::Promise<void> {
     return KJ_EXCEPTION(DISCONNECTED, "the server is shutting down");
   });
+  ++liveStreams_;
   return opened.then([&ref, &feed, &timer] { return pump(ref, feed, timer); })
       .exclusiveJoin(kj::mv(closing))
-      .attach(kj::mv(stream));
+      .attach(kj::mv(stream), kj::defer([this] { --liveStreams_; }));
 }
 
 }  // namespace parcours::adapters

@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include "parcours/store/assert.h"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -168,6 +170,11 @@ Status ProjectionRunner::applyFrom(store::Table& table, store::Position& checkpo
                                        " failed to write its rows: " + s.error().message};
     }
     if (auto s = refusedKeys(rows, projection_.name()); !s) return s;
+    // A checkpoint only moves forward: rows past it are applied once.
+    PARCOURS_ASSERT(*last > checkpoint, "projection " + std::string(projection_.name()) +
+                                            " would move its checkpoint from " +
+                                            std::to_string(checkpoint) + " to " +
+                                            std::to_string(*last));
     batch->put(checkpointKey, encodePosition(*last));
     if (auto s = table.commit(*batch); !s) return s;
     checkpoint = *last;  // only once committed: the caller keeps it even if a later batch fails

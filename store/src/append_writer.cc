@@ -1,5 +1,7 @@
 #include "append_writer.h"
 
+#include "parcours/store/assert.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -166,6 +168,15 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     }
     current.push_back(*version);
   }
+  // Validated before it was queued (request_validation.h): the writer never
+  // sees more than one batch can hold.
+  std::size_t events = 0;
+  for (const StreamWrite& write : request.streams) events += write.events.size();
+  PARCOURS_ASSERT(!request.streams.empty() && request.streams.size() <= limits::streamsPerAppendMax &&
+                      events <= limits::eventsPerAppendMax,
+                  "an unvalidated request reached the writer: " +
+                      std::to_string(request.streams.size()) + " streams, " +
+                      std::to_string(events) + " events");
   AppendResult result;
   result.firstPosition = next.position + 1;
   RecordedEvent event;
@@ -198,6 +209,10 @@ Result<AppendResult> AppendWriter::stage(const AppendRequest& request, BatchView
     result.streams.push_back(std::move(streamResult));
   }
   result.lastPosition = next.position;
+  PARCOURS_ASSERT(result.lastPosition + 1 == result.firstPosition + events,
+                  "positions " + std::to_string(result.firstPosition) + ".." +
+                      std::to_string(result.lastPosition) + " for " + std::to_string(events) +
+                      " events");
   if (!context.commandId.empty()) {
     batch.Put(log_.meta, keys::commandKey(context.commandId), codec::encodeCommandRecord(result));
     view.commands.emplace(context.commandId, result);
@@ -229,6 +244,8 @@ void AppendWriter::leadOneBatch() {
   }
   rocksdb::WriteBatch batch;
   BatchView view;
+  // The chain's tip as the last batch left it (lastHash_ is that batch's
+  // last event's hash): each staged event chains onto it.
   ChainTip next{lastWritten_, lastHash_};
   for (Ticket* ticket : staged->tickets) {
     ticket->staged = stage(ticket->request, view, batch, next);
@@ -242,6 +259,11 @@ void AppendWriter::leadOneBatch() {
   batchRequests_[bucketOf(LogStats::batchBuckets, staged->tickets.size())].fetch_add(
       1, std::memory_order_relaxed);
   if (batch.Count() > 0) {
+    // Contiguous: the batch continues the log exactly where it ended.
+    PARCOURS_ASSERT(next.position > lastWritten_,
+                    "a batch that writes events ends at position " +
+                        std::to_string(next.position) + ", not past the log's " +
+                        std::to_string(lastWritten_));
     // The chain's head travels with the events it ends: a log whose tail
     // went missing is noticed on open (see readChainTip).
     batch.Put(log_.meta, keys::chainHeadKey, encodeChainTip(next));

@@ -17,6 +17,9 @@ TempDir::TempDir() {
   const auto base = std::filesystem::temp_directory_path();
   path_ = base / ("parcours-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   std::filesystem::create_directories(path_);
+  // Private, as parcours makes its own directories (a key store in it
+  // refuses a directory others may enter).
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
 }
 
 TempDir::~TempDir() {

@@ -25,6 +25,7 @@
 #include <sstream>
 #include <string>
 
+#include "parcours/store/assert.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
 #include "vote_decision.h"
@@ -808,10 +809,12 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     context->noTransitionFrom = std::string(statusName(context->reached));
   }
 
-  // An exception in a guard or an action: a refusal, never ignored.
+  // An exception in a guard or an action is a bug in parcours, not a
+  // refusal by the rules: an internal error (exit 1, HTTP 500), never ignored.
   template <class Fsm, class Event>
   void exception_caught(const Event&, Fsm&, std::exception& e) {
-    context->refusal = Error::refused(std::string("the rules could not be checked: ") + e.what());
+    context->refusal = Error::bug(std::string("a guard or action of the dossier machine failed: ") +
+                                  e.what() + " (a bug in parcours: please report it)");
   }
 };
 
@@ -864,11 +867,12 @@ Result<DossierDecision> decideDossier(const std::string& dossierId, const Dossie
                            context.reached};
   auto folded = foldedStatus(dossier, decision.dossierEvents, input.nowMicros);
   if (!folded) return folded.error();
-  if (*folded != decision.next) {
-    return Error::bug("the machine moved dossier \"" + dossierId + "\" to " +
+  // The machine and the fold are two readings of one workflow: if they
+  // disagree, the events about to be written would replay to another state.
+  PARCOURS_ASSERT(*folded == decision.next,
+                  "the machine moved dossier \"" + dossierId + "\" to " +
                       std::string(statusName(decision.next)) + " but its events lead to " +
                       std::string(statusName(*folded)));
-  }
   return decision;
 }
 
