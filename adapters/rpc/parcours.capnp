@@ -62,6 +62,13 @@ interface Parcours {
   # `operation`: "create" (body: the JSON of POST /v1/webhooks), "list",
   # "show", "remove", "dead-letters" (body: {"after", "limit"}), "replay";
   # the answer is the JSON object HTTP answers with, as text.
+
+  # ---- operations, administrators only.
+  backup @15 (to :Text) -> (manifest :Text);
+  # Backs up the server's data directory (the log with its views, the key
+  # store) into `to`, a directory on the server's machine, while it keeps
+  # serving (engine/backup.h). The answer is the backup's manifest as JSON
+  # text: {"id", "digest", "size", "root", "keys_backup", ...}.
 }
 
 interface EventSink {

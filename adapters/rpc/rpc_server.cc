@@ -134,6 +134,31 @@ class ParcoursImpl final : public P::Server {
     return kj::READY_NOW;
   }
 
+  kj::Promise<void> backup(BackupContext context) override {
+    if (!who_.has(Role::Administrator)) {
+      throwIfFailed(Error::unauthorized(who_.subject + " may not back up the server (administrators only)"));
+    }
+    const std::string to = context.getParams().getTo().cStr();
+    if (to.empty() || to.front() != '/') {
+      throwIfFailed(Error::invalidInput("backup: the destination must be an absolute path on the "
+                                        "server's machine, not \"" + to + "\""));
+    }
+    // Seconds of copying: on a worker, never on the event loop.
+    struct Job {
+      Result<std::string> manifest = Error::bug("not run");
+    };
+    auto job = std::make_shared<Job>();
+    ServerParts& parts = parts_;
+    return parts_.pool
+        .run([job, &parts, to] {
+          job->manifest = backupServerData(parts, to);
+        })
+        .then([job, context]() mutable {
+          if (!job->manifest) throwIfFailed(job->manifest.error());
+          context.getResults().setManifest(*job->manifest);
+        });
+  }
+
   kj::Promise<void> webhooks(WebhooksContext context) override {
     if (parts_.webhooks == nullptr) {
       throwIfFailed(Error::ioError("webhooks are not running on this server"));

@@ -216,6 +216,14 @@ Result<std::string> RemoteClient::webhooks(const std::string& operation,
   return workflows::toString(r->getBody());
 }
 
+Result<std::string> RemoteClient::backup(const std::string& to) {
+  auto request = connection_->api.backupRequest();
+  request.setTo(to);
+  auto r = call([&] { return request.send().wait(connection_->ws()); });
+  if (!r) return r.error();
+  return workflows::toString(r->getManifest());
+}
+
 Result<RemoteOutcome> RemoteClient::campaign(const std::string& campaignId,
                                              const workflows::CampaignCommand& command,
                                              const std::string& definitionJson,

@@ -191,6 +191,8 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
       **log, feed, io.provider->getTimer(), io.provider->getNetwork(), options.webhooks, logger);
   if (!webhookRuntime) return fail(webhookRuntime.error(), *logger);
   parts.webhooks = &(*webhookRuntime)->service();
+  parts.keys = keys.get();
+  parts.dataDir = options.dataDir;
 
   kj::HttpHeaderTable::Builder tableBuilder;
   HttpGateway gateway(parts, tableBuilder);

@@ -1,5 +1,9 @@
 #include "server_parts.h"
 
+#include <filesystem>
+
+#include "parcours/engine/backup.h"
+
 #include <string>
 
 namespace parcours::adapters {
@@ -30,6 +34,20 @@ Error fromException(const kj::Exception& exception) {
     return Error::ioError(text);
   }
   return Error::bug(text);
+}
+
+}  // namespace parcours::adapters
+
+namespace parcours::adapters {
+
+Result<std::string> backupServerData(ServerParts& parts, const std::string& to) {
+  std::error_code ec;
+  const auto workDir = std::filesystem::absolute(parts.dataDir, ec).parent_path();
+  if (ec) return Error::ioError("cannot resolve " + parts.dataDir + ": " + ec.message());
+  auto manifest =
+      engine::backupDataDirectory(parts.api.log(), parts.keys, to, workDir, parts.logger);
+  if (!manifest) return manifest.error();
+  return engine::backupManifestJson(*manifest);
 }
 
 }  // namespace parcours::adapters

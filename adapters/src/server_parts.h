@@ -16,6 +16,10 @@
 #include "metrics.h"
 #include "parcours/adapters/tokens.h"
 
+namespace parcours::engine {
+class KeyStore;
+}
+
 namespace parcours::adapters {
 
 class Listener;
@@ -44,9 +48,18 @@ struct ServerParts {
   // The NATS side of this node: a publishing primary, a read replica, or
   // none (null).
   nats::NatsNode* nats = nullptr;
+  // The key store sealing contacts, when the server has one (for backups).
+  engine::KeyStore* keys = nullptr;
+  std::string dataDir = {};  // the store's directory (a backup's checkpoint is made beside it)
   // The HTTP listener's connection counts, for /metrics (null until set).
   const Listener* httpConnections = nullptr;
 };
+
+// `parcours backup` against a running server: backs up its data directory
+// (the log with its views, the key store) into `to` (engine/backup.h), its
+// checkpoints made beside the store. Returns the manifest as JSON text.
+// Blocks for as long as the copy takes: call it on a worker.
+Result<std::string> backupServerData(ServerParts& parts, const std::string& to);
 
 // The exception a failed Status becomes on the RPC wire (and inside kj):
 // its description starts with the error's code name ("not_found: ...").

@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -83,6 +84,16 @@ class RocksKeyStore final : public KeyStore {
     // Every write was synced when acknowledged, so a failed close loses
     // nothing; Close() also deletes any obsolete file a read still pinned.
     (void)db_->Close();
+  }
+
+  Status checkpointTo(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    if (!s.ok()) return fromRocks(s, "preparing a checkpoint of the key store");
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+    if (!s.ok()) return fromRocks(s, "checkpointing the key store into " + dir);
+    return okStatus();
   }
 
   Status start(const std::string& path) {

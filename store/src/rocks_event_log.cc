@@ -1,4 +1,5 @@
 // EventLog on RocksDB: opening, reads and tables. Appends are AppendWriter's.
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
@@ -289,6 +290,18 @@ class RocksEventLog final : public EventLog {
       rocksdb::Status s = db_->CompactRange(options, family.get(), nullptr, nullptr);
       if (!s.ok()) return fromRocks(s, "compacting " + family->GetName());
     }
+    return okStatus();
+  }
+
+  Status checkpointTo(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    if (!s.ok()) return fromRocks(s, "preparing a checkpoint of " + options_.path);
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // log_size_for_flush 0: the memtables are flushed first, so the image
+    // is table files (hard links) plus a short WAL.
+    s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+    if (!s.ok()) return fromRocks(s, "checkpointing " + options_.path + " into " + dir);
     return okStatus();
   }
 

@@ -60,10 +60,6 @@ std::string rawExchange(const std::string& address, const std::string& request) 
   return answer;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class HardeningTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -11,8 +11,6 @@
 namespace parcours::cli {
 namespace {
 
-constexpr std::size_t titleCharsMax = 40;
-
 struct CampaignReadOptions {
   std::string campaignId;
   bool json = false;

@@ -66,6 +66,9 @@ void addCrashTestCommand(CLI::App& app, CommandRun& run);
 void addServeCommand(CLI::App& app, CommandRun& run);
 void addTokenCommands(CLI::App& app, CommandRun& run);
 
+// `parcours backup` and `parcours restore` (engine/backup.h).
+void addBackupCommands(CLI::App& app, CommandRun& run);
+
 // `parcours webhook add|list|show|remove|dead-letters|replay` (docs/webhooks.md).
 void addWebhookCommands(CLI::App& app, CommandRun& run);
 

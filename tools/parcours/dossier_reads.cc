@@ -18,7 +18,6 @@ namespace {
 using workflows::DossierRow;
 
 // Table cells are cut to this many characters; JSON has them whole.
-constexpr std::size_t titleCharsMax = 40;
 constexpr std::size_t applicantCharsMax = 30;
 
 struct StatusOptions {

@@ -46,6 +46,9 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// A title in a table cell: cut to this many characters (JSON has it whole).
+inline constexpr std::size_t titleCharsMax = 40;
+
 // At most `chars` characters (not bytes), the last one "…" when cut: long
 // titles stay readable in a table (JSON always has them whole).
 std::string ellipsize(const std::string& text, std::size_t chars);

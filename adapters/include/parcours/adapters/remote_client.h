@@ -53,6 +53,10 @@ class RemoteClient {
   Result<std::string> webhooks(const std::string& operation, const std::string& webhookId,
                                const std::string& body);
 
+  // Parcours.backup: the server backs up its data directory into `to` (a
+  // path on its machine); the manifest as JSON text. Administrators only.
+  Result<std::string> backup(const std::string& to);
+
  private:
   struct Connection;
   class Views;

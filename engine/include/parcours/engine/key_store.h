@@ -100,6 +100,10 @@ class KeyStore {
   // Idempotent: erasing again, or a subject that never had a key, records
   // the erasure and redoes the physical step.
   virtual Status erase(std::string_view subject) = 0;
+
+  // A consistent image of the key store in `dir` (must not exist), taken
+  // while it is in use: for `parcours backup` (engine/backup.h).
+  virtual Status checkpointTo(const std::string& dir) = 0;
 };
 
 // Authenticated encryption of one field: AES-256-GCM with a random 96-bit

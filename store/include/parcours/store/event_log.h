@@ -197,6 +197,12 @@ class EventLog {
 
   // The writer's counters (appends, batch sizes, fsync latency).
   virtual LogStats stats() const = 0;
+
+  // A consistent image of the whole database (the log, the views, every
+  // table) in `dir`, which must not exist: RocksDB's checkpoint, its table
+  // files hard-linked, taken while appends go on. It holds at least every
+  // event durable when called. For `parcours backup` (store/backup.h).
+  virtual Status checkpointTo(const std::string& dir) = 0;
 };
 
 // Every event of one stream with a position <= upTo (UINT64_MAX: all), in
