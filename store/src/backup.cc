@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "backup_engine.h"
 #include "rocks_status.h"
 
 namespace parcours::store {
@@ -53,6 +54,20 @@ std::uint64_t directoryBytes(const std::string& dir) {
 
 }  // namespace
 
+Result<BackupAdded> addBackupOfOpenDatabase(rocksdb::DB& db, const std::string& backupDir,
+                                            bool flushFirst) {
+  if (auto made = makePrivateDirectory(backupDir); !made) return made.error();
+  auto engine = openEngine(backupDir);
+  if (!engine) return engine.error();
+  const std::uint64_t before = directoryBytes(backupDir);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = flushFirst;
+  rocksdb::BackupID id = 0;
+  rocksdb::IOStatus io = (*engine)->CreateNewBackup(create, &db, &id);
+  if (!io.ok()) return fromRocks(io, "backing up " + db.GetName() + " into " + backupDir);
+  return BackupAdded{id, directoryBytes(backupDir) - before};
+}
+
 Result<BackupAdded> addBackup(const std::string& dbDir, const std::string& backupDir) {
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dbDir, &names);
@@ -69,23 +84,10 @@ Result<BackupAdded> addBackup(const std::string& dbDir, const std::string& backu
     for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
     (void)db->Close();
   };
-  if (auto made = makePrivateDirectory(backupDir); !made) {
-    closeDb();
-    return made.error();
-  }
-  auto engine = openEngine(backupDir);
-  if (!engine) {
-    closeDb();
-    return engine.error();
-  }
-  const std::uint64_t before = directoryBytes(backupDir);
-  rocksdb::CreateBackupOptions create;
-  create.flush_before_backup = true;  // the WAL's tail into table files: one consistent image
-  rocksdb::BackupID id = 0;
-  rocksdb::IOStatus io = (*engine)->CreateNewBackup(create, db.get(), &id);
+  // The WAL's tail into table files first: one consistent image.
+  auto added = addBackupOfOpenDatabase(*db, backupDir, /*flushFirst=*/true);
   closeDb();
-  if (!io.ok()) return fromRocks(io, "backing up " + dbDir + " into " + backupDir);
-  return BackupAdded{id, directoryBytes(backupDir) - before};
+  return added;
 }
 
 Status verifyBackup(const std::string& backupDir, std::uint32_t id) {
@@ -109,13 +111,24 @@ Status restoreBackup(const std::string& backupDir, std::uint32_t id, const std::
   if (std::filesystem::exists(dbDir, ec)) {
     return Error::invalidInput(dbDir + " already exists: restore into a new directory");
   }
-  if (auto s = verifyBackup(backupDir, id); !s) return s;
-  if (auto s = makePrivateDirectory(dbDir); !s) return s;
   auto engine = openEngine(backupDir);
   if (!engine) return engine.error();
+  std::vector<rocksdb::BackupInfo> infos;
+  (*engine)->GetBackupInfo(&infos);
+  if (std::none_of(infos.begin(), infos.end(),
+                   [id](const rocksdb::BackupInfo& i) { return i.backup_id == id; })) {
+    return Error::notFound("no backup " + std::to_string(id) + " in " + backupDir);
+  }
+  if (auto s = makePrivateDirectory(dbDir); !s) return s;
+  // The engine checks each file's checksum as it copies it back: a damaged
+  // backup fails here, naming the file.
   rocksdb::IOStatus s = (*engine)->RestoreDBFromBackup(id, dbDir, dbDir);
-  if (!s.ok()) return fromRocks(s, "restoring backup " + std::to_string(id) + " into " + dbDir);
-  return okStatus();
+  if (s.ok()) return okStatus();
+  // The restore's own message does not say which file: the check of every
+  // file against its checksum does.
+  if (auto damaged = verifyBackup(backupDir, id); !damaged) return damaged;
+  return Error::corruption("backup " + std::to_string(id) + " in " + backupDir +
+                           " could not be restored: " + s.ToString());
 }
 
 }  // namespace parcours::store

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "append_writer.h"
+#include "backup_engine.h"
 #include "head_notifier.h"
 #include "replica_writer.h"
 #include "keys.h"
@@ -303,6 +304,10 @@ class RocksEventLog final : public EventLog {
     s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
     if (!s.ok()) return fromRocks(s, "checkpointing " + options_.path + " into " + dir);
     return okStatus();
+  }
+
+  Result<BackupAdded> backupInto(const std::string& backupDir) override {
+    return addBackupOfOpenDatabase(*db_, backupDir, /*flushFirst=*/true);
   }
 
   static std::string familyName(std::string_view table) {

@@ -44,6 +44,8 @@ struct Settings {
   std::size_t proofEvents = 10000000;
   // webhook: events in the workflow log delivered to the loopback receiver.
   std::size_t webhookEvents = 20000;
+  // backup: events in the workflow log backed up and restored.
+  std::size_t backupEvents = 1000000;
   // nats: events in the workflow log published and replicated; the NATS
   // server's URL (empty: start nats-server on loopback for the run).
   std::size_t natsEvents = 1000000;
@@ -94,6 +96,10 @@ Result<std::vector<Figure>> runWebhooks(const Settings& settings, const Logger& 
 // The JetStream publisher and a read replica's catch-up (nats_bench.cc,
 // built into the parcours command: it needs the adapters).
 Result<std::vector<Figure>> runNats(const Settings& settings, const Logger& logger);
+
+// `parcours backup` and `restore` against raw copies of the same files
+// (backup_bench.cc).
+Result<std::vector<Figure>> runBackup(const Settings& settings, const Logger& logger);
 
 void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
 void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);

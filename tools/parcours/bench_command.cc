@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <tuple>
 #include <iostream>
 #include <memory>
 
@@ -52,58 +54,40 @@ int runBench(const BenchOptions& options, const Context& context) {
   } removeOwnDir{ownDir ? &settings.workDir : nullptr};
   std::cerr << "parcours bench " << options.workload << ": " << settings.runs << " run(s) of "
             << settings.seconds << " s, work dir " << settings.workDir.string() << "\n";
+  // Each workload: its name, whether `all` runs it, and its function.
+  using Run = std::function<Result<std::vector<bench::Figure>>(const bench::Settings&,
+                                                               const bench::Logger&)>;
+  const std::vector<std::tuple<std::string, bool, Run>> workloads = {
+      {"append", true, bench::runAppend},
+      {"read", true,
+       [](const bench::Settings& s, const bench::Logger& l) {
+         return bench::runReadAndScan(s, true, false, l);
+       }},
+      {"scan", true,
+       [](const bench::Settings& s, const bench::Logger& l) {
+         return bench::runReadAndScan(s, false, true, l);
+       }},
+      {"command", true, bench::runCommands},
+      {"rebuild", true, bench::runRebuild},
+      {"audit", false, bench::runAudit},
+      {"webhook", false, bench::runWebhooks},
+      {"nats", false, bench::runNats},
+      {"backup", false, bench::runBackup},
+  };
   std::vector<bench::Figure> figures;
   const std::string& w = options.workload;
-  if (w == "append" || w == "all") {
-    auto appended = bench::runAppend(settings, context.logger);
-    if (!appended) {
-      std::cerr << "parcours bench: " << appended.error().message << "\n";
-      return exitCodeFor(appended.error().code);
+  // `all` runs read and scan over one populated store, as `read` + `scan`.
+  bool readAndScanDone = false;
+  for (const auto& [name, inAll, run] : workloads) {
+    if (w != name && !(w == "all" && inAll)) continue;
+    Result<std::vector<bench::Figure>> measured = Error::bug("not run");
+    if (w == "all" && (name == "read" || name == "scan")) {
+      if (readAndScanDone) continue;
+      readAndScanDone = true;
+      measured = bench::runReadAndScan(settings, true, true, context.logger);
+    } else {
+      measured = run(settings, context.logger);
     }
-    for (auto& f : *appended) figures.push_back(std::move(f));
-  }
-  if (w == "read" || w == "scan" || w == "all") {
-    auto read = bench::runReadAndScan(settings, w != "scan", w != "read", context.logger);
-    if (!read) {
-      std::cerr << "parcours bench: " << read.error().message << "\n";
-      return exitCodeFor(read.error().code);
-    }
-    for (auto& f : *read) figures.push_back(std::move(f));
-  }
-  if (w == "command" || w == "all") {
-    auto commands = bench::runCommands(settings, context.logger);
-    if (!commands) {
-      std::cerr << "parcours bench: " << commands.error().message << "\n";
-      return exitCodeFor(commands.error().code);
-    }
-    for (auto& f : *commands) figures.push_back(std::move(f));
-  }
-  if (w == "rebuild" || w == "all") {
-    auto rebuilt = bench::runRebuild(settings, context.logger);
-    if (!rebuilt) {
-      std::cerr << "parcours bench: " << rebuilt.error().message << "\n";
-      return exitCodeFor(rebuilt.error().code);
-    }
-    for (auto& f : *rebuilt) figures.push_back(std::move(f));
-  }
-  if (w == "audit") {
-    auto audited = bench::runAudit(settings, context.logger);
-    if (!audited) {
-      std::cerr << "parcours bench: " << audited.error().message << "\n";
-      return exitCodeFor(audited.error().code);
-    }
-    for (auto& f : *audited) figures.push_back(std::move(f));
-  }
-  if (w == "webhook") {
-    auto delivered = bench::runWebhooks(settings, context.logger);
-    if (!delivered) {
-      std::cerr << "parcours bench: " << delivered.error().message << "\n";
-      return exitCodeFor(delivered.error().code);
-    }
-    for (auto& f : *delivered) figures.push_back(std::move(f));
-  }
-  if (w == "nats") {
-    auto measured = bench::runNats(settings, context.logger);
     if (!measured) {
       std::cerr << "parcours bench: " << measured.error().message << "\n";
       return exitCodeFor(measured.error().code);
@@ -143,7 +127,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "  nats    the JetStream publisher (catch-up over --nats-events events,\n"
                             "          and keeping up with 8 appenders) and a read replica's\n"
                             "          catch-up, against --nats-url or a nats-server it starts on\n"
-                            "          loopback (not in `all`)\n\n"
+                            "          loopback (not in `all`)\n"
+                            "  backup  `parcours backup` and `restore` of --backup-events workflow\n"
+                            "          events against a raw copy of the same files (not in `all`)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
@@ -151,9 +137,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                 exitCodesHelp);
   bench
       ->add_option("workload", options->workload,
-                   "append, read, scan, command, rebuild, all, audit, webhook or nats")
-      ->check(CLI::IsMember(
-          {"append", "read", "scan", "command", "rebuild", "all", "audit", "webhook", "nats"}))
+                   "append, read, scan, command, rebuild, all, audit, webhook, nats or backup")
+      ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit",
+                             "webhook", "nats", "backup"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
@@ -190,6 +176,11 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
   bench
       ->add_option("--rebuild-events", options->settings.rebuildEvents,
                    "rebuild: events in the log the projections are rebuilt from")
+      ->check(CLI::Range(1000, 100000000))
+      ->capture_default_str();
+  bench
+      ->add_option("--backup-events", options->settings.backupEvents,
+                   "backup: events in the workflow log backed up and restored")
       ->check(CLI::Range(1000, 100000000))
       ->capture_default_str();
   bench

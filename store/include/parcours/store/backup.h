@@ -31,7 +31,8 @@ Result<BackupAdded> addBackup(const std::string& dbDir, const std::string& backu
 Status verifyBackup(const std::string& backupDir, std::uint32_t id);
 
 // Restores backup `id` into `dbDir`, which must not exist yet (made 0700).
-// Checks the backup first (verifyBackup): a damaged one restores nothing.
+// Each file's checksum is checked as it is copied back: Corruption naming
+// the damaged file (the caller removes what was restored).
 Status restoreBackup(const std::string& backupDir, std::uint32_t id, const std::string& dbDir);
 
 }  // namespace parcours::store

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parcours/store/backup.h"
 #include "parcours/store/result.h"
 #include "parcours/store/table.h"
 #include "parcours/store/types.h"
@@ -203,6 +204,11 @@ class EventLog {
   // files hard-linked, taken while appends go on. It holds at least every
   // event durable when called. For `parcours backup` (store/backup.h).
   virtual Status checkpointTo(const std::string& dir) = 0;
+
+  // Adds a backup of this database to `backupDir` (store/backup.h), while
+  // it stays open: meant for a checkpoint opened as a log, whose events
+  // can be read (its digest computed) meanwhile.
+  virtual Result<BackupAdded> backupInto(const std::string& backupDir) = 0;
 };
 
 // Every event of one stream with a position <= upTo (UINT64_MAX: all), in
