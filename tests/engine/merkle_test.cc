@@ -49,6 +49,103 @@ std::string flipped(std::string s, std::size_t byte) {
   return s;
 }
 
+// Known answers, from outside parcours: the test vectors of Certificate
+// Transparency's reference implementation (RFC 6962's authors), which every
+// RFC 6962 verifier checks itself against — the leaves "", 00, 10, 2021,
+// 3031, 40414243, 5051525354555657, 606162636465666768696a6b6c6d6e6f, the
+// tree head of each prefix, and the inclusion proof of leaf 0 in 8.
+struct KnownTree {
+  KnownTree() {
+    for (const char* hex : {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                            "606162636465666768696a6b6c6d6e6f"}) {
+      auto bytes = store::chain::fromHex(hex);
+      leaves.push_back(bytes ? *bytes : std::string());
+      frontier.append(leafHash(leaves.back()), [&](unsigned level, std::uint64_t index,
+                                                  const std::string& hash) {
+        nodes[{level, index}] = hash;
+      });
+      roots.push_back(frontier.root());
+    }
+  }
+  std::vector<std::string> leaves;
+  std::vector<std::string> roots;  // roots[n - 1]: the head of the first n leaves
+  Frontier frontier;
+  std::map<std::pair<unsigned, std::uint64_t>, std::string> nodes;
+};
+
+TEST(Merkle, TreeHeadsAreCertificateTransparencysKnownAnswers) {
+  EXPECT_EQ(store::chain::toHex(emptyRoot()),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::vector<std::string> expected = {
+      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+  KnownTree tree;
+  ASSERT_EQ(tree.roots.size(), expected.size());
+  for (std::size_t n = 0; n < expected.size(); ++n) {
+    EXPECT_EQ(store::chain::toHex(tree.roots[n]), expected[n]) << "the first " << n + 1 << " leaves";
+  }
+}
+
+TEST(Merkle, AnInclusionProofIsCertificateTransparencysKnownAnswer) {
+  KnownTree tree;
+  auto proof = inclusionProof(
+      [&](unsigned level, std::uint64_t index) -> Result<std::string> {
+        auto it = tree.nodes.find({level, index});
+        if (it == tree.nodes.end()) return Error::notFound("no node");
+        return it->second;
+      },
+      0, 8);
+  ASSERT_TRUE(proof) << proof.error().message;
+  std::vector<std::string> hex;
+  for (const auto& h : *proof) hex.push_back(store::chain::toHex(h));
+  EXPECT_EQ(hex, (std::vector<std::string>{
+                     "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                     "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}));
+  EXPECT_TRUE(verifyInclusion(leafHash(tree.leaves[0]), 0, 8, *proof, tree.roots[7]));
+}
+
+// docs/audit.md's worked example: the demo log's first five chain hashes,
+// their leaves, two nodes and the digest of size 5, as the guide prints them.
+TEST(Merkle, TheAuditorsGuideWorkedExampleIsWhatTheCodeComputes) {
+  const std::vector<std::pair<std::string, std::string>> hashAndLeaf = {
+      {"4df3f0ced8b30eb59eeb48425bc7645f1da3d57160734504796bce989061f9f8",
+       "3cd5b6125346d5fc0c41078ce64d9b8eb9e500fa299e8aba2dda8cfd8c582a15"},
+      {"9405fb35eab263faee757026559a2b4246fae1a5e4ac8acb1028ed966e3be10d",
+       "8d8a028a965393baca336705e9d81d00f52ba5927b4ab1e2e5b47e093b3fe2df"},
+      {"166c216ce3bd606c0686c2a72082e854b64a71bcc09569970b06bdba7cb06c59",
+       "e342399918a75768c5c8df90390eec5b57fc6e1d07174fe652ab96ee17b84b06"},
+      {"1198f3dd95194f00010e1bb9857285f49e1d8ce3f1885ec5822fe7baaa318daf",
+       "b851d6acf7adf7ffcaecfabdc6a4ea25ec134fa27965970607d4e202c8312bcb"},
+      {"4ea24aa92d1b92e9c99dfdbb3f726380df09856383d5a46037dbdfd405f709d4",
+       "ce99d30990dec72a76a8011e02fa2d48e0d9160d497eb66a3a601234a175a7f6"}};
+  Frontier frontier;
+  std::vector<std::string> leaves;
+  std::vector<std::string> roots;
+  for (const auto& [hash, leaf] : hashAndLeaf) {
+    auto bytes = store::chain::fromHex(hash);
+    ASSERT_TRUE(bytes);
+    leaves.push_back(leafHash(*bytes));
+    EXPECT_EQ(store::chain::toHex(leaves.back()), leaf);
+    frontier.append(leaves.back());
+    roots.push_back(frontier.root());
+  }
+  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[0], leaves[1])),
+            "f6d55a602149a278ee95b95db6ac3520283a45dd1dd853e4b83159635b833109");
+  EXPECT_EQ(store::chain::toHex(roots[1]),
+            "f6d55a602149a278ee95b95db6ac3520283a45dd1dd853e4b83159635b833109");
+  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[2], leaves[3])),
+            "2db783289b3907cdf1312b939f1d748bf0a03e5aac3bd25754896681f8cedd22");
+  EXPECT_EQ(store::chain::toHex(roots[4]),
+            "2d8314297c1cfcdc4a0b768bdd50829de92022d8c0f5167e3581bf8303648265");
+}
+
 TEST(Merkle, RootsMatchTheRfcDefinitionAtEverySize) {
   Tree tree(70);
   for (std::size_t size = 0; size <= 70; ++size) {
