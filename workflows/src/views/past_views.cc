@@ -61,10 +61,12 @@ struct PastViews::Parts final : ViewTables {
     return true;
   }
 
+  // The projections' last rows, then every batch committed to its table.
   Status flush() {
     engine::Projection* projections[viewCount] = {&dossiers, &audit, &campaigns};
     for (std::size_t i = 0; i < viewCount; ++i) {
       if (auto s = projections[i]->flush(*batches[i]); !s) return s;
+      if (auto s = tables[i]->commit(*batches[i]); !s) return s;
     }
     return okStatus();
   }

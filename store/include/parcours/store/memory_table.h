@@ -18,7 +18,7 @@ class MemoryTable final : public Table {
   Result<std::optional<std::string>> get(std::string_view key) const override;
   Result<std::vector<Row>> scan(std::string_view prefix, std::string_view startAfter,
                                 std::size_t limit) const override;
-  // A batch that writes through at once: nothing to roll back in memory.
+  // Staged until committed, like a RocksTable's (the Table contract).
   std::unique_ptr<TableBatch> newBatch() const override;
   Status commit(TableBatch& batch) override;
 
