@@ -83,6 +83,10 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 const page = await context.newPage();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
+// Every URL the page asks for: a token must never be in one (logs and
+// histories keep URLs); the event stream goes by fetch() with a header.
+const requestedUrls = [];
+page.on('request', (r) => requestedUrls.push(r.url()));
 // Console errors help when a step fails; failed requests are left out (the
 // 401 and 404 steps make some on purpose, and the steps report the others).
 page.on('console', (m) => {
@@ -285,6 +289,12 @@ try {
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('dossier-page'), { state: 'visible', timeout: T });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline"] li').length === 1, null, { timeout: T });
+  });
+
+  await check('no request carries the token in its URL; the event stream sends it as a header', async () => {
+    assert.ok(requestedUrls.some((u) => u.includes('/v1/events/stream')), 'the stream was opened');
+    const leaking = requestedUrls.filter((u) => u.includes(TOKEN) || u.includes('access_token'));
+    assert.deepEqual(leaking, []);
   });
 
   await check('no uncaught error in the page', async () => {
