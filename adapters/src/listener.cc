@@ -25,34 +25,45 @@ Listener::~Listener() noexcept(false) = default;
 kj::Promise<void> Listener::run() { return acceptNext(0); }
 
 kj::Promise<void> Listener::acceptNext(std::uint32_t backoffMillis) {
-  // evalNow: kj's accept() throws EMFILE synchronously, which must become a
-  // rejection the handler below sees, not a failure of the whole loop.
-  return kj::evalNow([this] { return receiver_.accept(); }).then(
-      [this](kj::Own<kj::AsyncIoStream> connection) -> kj::Promise<void> {
-        if (open_ >= connectionsMax_) {
-          ++refused_;
-          if (refused_ == 1 || refused_ % 1000 == 0) {
-            logger_->warn("{}: {} connections open, the limit: refusing new ones ({} so far)",
-                          name_, open_, refused_);
+  // kj's accept() throws EMFILE synchronously, before any promise exists:
+  // caught here, it takes the same road as an error the promise reports
+  // (not kj::evalNow, whose broken-promise node UBSan's vptr check cannot
+  // follow into Debian's libkj).
+  kj::Maybe<kj::Promise<kj::Own<kj::AsyncIoStream>>> accepting;
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&] { accepting = receiver_.accept(); })) {
+    return afterAcceptError(kj::mv(*e), backoffMillis);
+  }
+  KJ_IF_MAYBE (promise, accepting) {
+    return promise->then(
+        [this](kj::Own<kj::AsyncIoStream> connection) -> kj::Promise<void> {
+          if (open_ >= connectionsMax_) {
+            ++refused_;
+            if (refused_ == 1 || refused_ % 1000 == 0) {
+              logger_->warn("{}: {} connections open, the limit: refusing new ones ({} so far)",
+                            name_, open_, refused_);
+            }
+            connections_.add(refuse_(kj::mv(connection)));
+          } else {
+            ++open_;
+            connections_.add(serve_(kj::mv(connection)).attach(kj::defer([this] { --open_; })));
           }
-          connections_.add(refuse_(kj::mv(connection)));
-        } else {
-          ++open_;
-          connections_.add(serve_(kj::mv(connection)).attach(kj::defer([this] { --open_; })));
-        }
-        return acceptNext(0);
-      },
-      [this, backoffMillis](kj::Exception&& e) -> kj::Promise<void> {
-        ++acceptErrors_;
-        const std::uint32_t wait =
-            backoffMillis == 0 ? acceptBackoffMillisFirst
-                               : std::min(backoffMillis * 2, acceptBackoffMillisMax);
-        logger_->warn("{}: accept failed ({} open connections), retrying in {} ms: {}", name_,
-                      open_, wait, e.getDescription().cStr());
-        return timer_.afterDelay(wait * kj::MILLISECONDS).then([this, wait] {
-          return acceptNext(wait);
+          return acceptNext(0);
+        },
+        [this, backoffMillis](kj::Exception&& e) -> kj::Promise<void> {
+          return afterAcceptError(kj::mv(e), backoffMillis);
         });
-      });
+  }
+  return afterAcceptError(KJ_EXCEPTION(FAILED, "accept() gave no promise"), backoffMillis);
+}
+
+kj::Promise<void> Listener::afterAcceptError(kj::Exception&& e, std::uint32_t backoffMillis) {
+  ++acceptErrors_;
+  const std::uint32_t wait = backoffMillis == 0
+                                 ? acceptBackoffMillisFirst
+                                 : std::min(backoffMillis * 2, acceptBackoffMillisMax);
+  logger_->warn("{}: accept failed ({} open connections), retrying in {} ms: {}", name_, open_,
+                wait, e.getDescription().cStr());
+  return timer_.afterDelay(wait * kj::MILLISECONDS).then([this, wait] { return acceptNext(wait); });
 }
 
 void Listener::taskFailed(kj::Exception&& exception) {

@@ -47,6 +47,8 @@ class Listener final : private kj::TaskSet::ErrorHandler {
 
  private:
   kj::Promise<void> acceptNext(std::uint32_t backoffMillis);
+  // Logs the error and accepts again after a backoff (10 ms doubling to 1 s).
+  kj::Promise<void> afterAcceptError(kj::Exception&& e, std::uint32_t backoffMillis);
   void taskFailed(kj::Exception&& exception) override;
 
   std::string name_;

@@ -85,12 +85,23 @@ class HttpErrorHandler final : public kj::HttpServerErrorHandler {
       if (exception.getType() == kj::Exception::Type::OVERLOADED) {
         return answer(*r, 503, "Service Unavailable", "unavailable", "the server is overloaded: retry");
       }
-      // A body whose framing kj could not read (Content-Length: abc, two
-      // lengths, Transfer-Encoding: gzip) fails while the handler reads it.
-      logger_.warn("http: request failed: {}", exception.getDescription().cStr());
-      return answer(*r, 400, "Bad Request", "invalid_input",
-                    "the request could not be read (its framing headers: Content-Length, "
-                    "Transfer-Encoding)");
+      // kj reads the framing headers before any handler runs and fails on
+      // a Content-Length that is not one number ("invalid Content-Length
+      // header value") or an unknown Transfer-Encoding ("unknown transfer
+      // encoding"): the client's mistake, 400. (HttpGateway::checkFraming
+      // refuses what kj lets through: "-1", both headers at once.) Anything
+      // else is a bug: 500. Either way the details go to the log only.
+      const std::string what = exception.getDescription().cStr();
+      if (what.find("Content-Length") != std::string::npos ||
+          what.find("transfer encoding") != std::string::npos) {
+        logger_.debug("http: malformed framing: {}", what);
+        return answer(*r, 400, "Bad Request", "invalid_input",
+                      "the request's framing headers do not parse: Content-Length must be one "
+                      "decimal length, Transfer-Encoding only chunked");
+      }
+      logger_.error("http: request failed: {}", what);
+      return answer(*r, 500, "Internal Server Error", "internal",
+                    "the server failed on this request; its log says why");
     }
     logger_.warn("http: request failed after its answer began: {}",
                  exception.getDescription().cStr());

@@ -11,7 +11,6 @@
 
 #include "../http/http_gateway.h"
 #include "../http/http_request.h"
-#include "../src/json_bounds.h"
 #include "webhook_service.h"
 
 namespace parcours::adapters {
@@ -54,10 +53,6 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
     return r.body.readAllText(httpBodyBytesMax)
         .then(
             [this, &r, &service](kj::String text) -> kj::Promise<void> {
-              if (auto s = checkJsonBounds(std::string_view(text.cStr(), text.size()), jsonDepthMax);
-                  !s) {
-                return sendProblem(r, s.error());
-              }
               auto created = service.create(*r.who, std::string_view(text.cStr(), text.size()));
               return sendWebhookJson(r, 201, created);
             },

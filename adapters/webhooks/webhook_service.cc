@@ -1,5 +1,8 @@
 #include "webhook_service.h"
 
+#include "../src/json_bounds.h"
+#include "../src/server_limits.h"
+
 #include <capnp/message.h>
 #include <kj/compat/url.h>
 #include <openssl/rand.h>
@@ -115,6 +118,9 @@ Result<Subscription> WebhookService::existing(const std::string& id) const {
 
 Result<nlohmann::json> WebhookService::create(const Principal& who, std::string_view body) {
   if (auto s = mayManageWebhooks(who); !s) return s.error();
+  // Bounded before nlohmann's recursive parser sees it, whatever the door
+  // (HTTP or RPC).
+  if (auto s = checkJsonBounds(body, jsonDepthMax); !s) return s.error();
   json in;
   try {
     in = json::parse(body);
@@ -288,6 +294,8 @@ Result<std::string> WebhookService::call(const Principal& who, const std::string
     store::Position after = 0;
     std::size_t limit = 100;
     if (!body.empty()) {
+      if (auto s = mayManageWebhooks(who); !s) return s.error();
+      if (auto s = checkJsonBounds(body, jsonDepthMax); !s) return s.error();
       try {
         const auto page = json::parse(body);
         after = page.value("after", store::Position{0});
