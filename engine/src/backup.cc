@@ -17,21 +17,13 @@
 #include "parcours/engine/log_verifier.h"
 #include "parcours/engine/merkle_index.h"
 #include "parcours/store/backup.h"
+#include "parcours/store/private_directory.h"
 #include "parcours/store/hash_chain.h"
 
 namespace parcours::engine {
 namespace {
 
 namespace fs = std::filesystem;
-
-Status makePrivateDirectory(const fs::path& path) {
-  std::error_code ec;
-  if (fs::exists(path, ec)) return okStatus();
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Error::ioError("cannot create " + path.string() + ": " + std::strerror(errno));
-  }
-  return okStatus();
-}
 
 std::int64_t nowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -126,10 +118,10 @@ Result<BackupManifest> backupDataDirectory(store::EventLog& log, KeyStore* keys,
                                            const fs::path& to, const fs::path& workDir,
                                            std::shared_ptr<spdlog::logger> logger,
                                            const ProgressFn& progress) {
-  if (auto s = makePrivateDirectory(to); !s) return s.error();
-  if (auto s = makePrivateDirectory(to / "manifests"); !s) return s.error();
+  if (auto s = store::makePrivateDirectory(to.string()); !s) return s.error();
+  if (auto s = store::makePrivateDirectory((to / "manifests").string()); !s) return s.error();
   const fs::path staging = workDir / uniqueName(".parcours-backup");
-  if (auto s = makePrivateDirectory(staging); !s) return s.error();
+  if (auto s = store::makePrivateDirectory(staging.string()); !s) return s.error();
   Cleanup removeStaging({staging});
   auto phaseStart = std::chrono::steady_clock::now();
   auto phaseDone = [&](const char* phase) {

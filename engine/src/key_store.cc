@@ -1,10 +1,8 @@
 // The key store on its own RocksDB database, and AES-256-GCM sealing.
 #include "parcours/engine/key_store.h"
 
-#include <sys/stat.h>
+#include "parcours/store/private_directory.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -298,17 +296,10 @@ namespace {
 // its owner's alone (0700, made so when missing), which guards every file in
 // it whatever their modes; one that others may enter or list is refused,
 // not used (issue 17, defect 9).
-Status makePrivateDirectory(const std::string& path) {
-  namespace fs = std::filesystem;
+Status checkPrivate(const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-      return Error::ioError("cannot create the key store " + path + ": " + std::strerror(errno));
-    }
-    return okStatus();
-  }
-  constexpr auto others = fs::perms::group_all | fs::perms::others_all;
-  if ((fs::status(path, ec).permissions() & others) != fs::perms::none) {
+  if (!std::filesystem::exists(path, ec)) return store::makePrivateDirectory(path);
+  if (store::othersMayEnter(path)) {
     return Error::unauthorized("the key store " + path +
                                " can be read by others: run chmod 700 " + path +
                                ", then start again");
@@ -319,7 +310,7 @@ Status makePrivateDirectory(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& path) {
-  if (auto s = makePrivateDirectory(path); !s) return s.error();
+  if (auto s = checkPrivate(path); !s) return s.error();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(keyStoreOptions(), path, &raw);
   if (!s.ok()) return fromRocks(s, "opening " + path);

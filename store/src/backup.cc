@@ -12,19 +12,11 @@
 #include <vector>
 
 #include "backup_engine.h"
+#include "parcours/store/private_directory.h"
 #include "rocks_status.h"
 
 namespace parcours::store {
 namespace {
-
-Status makePrivateDirectory(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) return okStatus();
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Error::ioError("cannot create " + path + ": " + std::strerror(errno));
-  }
-  return okStatus();
-}
 
 struct EngineDeleter {
   void operator()(rocksdb::BackupEngine* e) const { delete e; }
