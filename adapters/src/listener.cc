@@ -29,31 +29,28 @@ kj::Promise<void> Listener::acceptNext(std::uint32_t backoffMillis) {
   // caught here, it takes the same road as an error the promise reports
   // (not kj::evalNow, whose broken-promise node UBSan's vptr check cannot
   // follow into Debian's libkj).
-  kj::Maybe<kj::Promise<kj::Own<kj::AsyncIoStream>>> accepting;
+  kj::Promise<kj::Own<kj::AsyncIoStream>> accepting = nullptr;
   KJ_IF_MAYBE (e, kj::runCatchingExceptions([&] { accepting = receiver_.accept(); })) {
     return afterAcceptError(kj::mv(*e), backoffMillis);
   }
-  KJ_IF_MAYBE (promise, accepting) {
-    return promise->then(
-        [this](kj::Own<kj::AsyncIoStream> connection) -> kj::Promise<void> {
-          if (open_ >= connectionsMax_) {
-            ++refused_;
-            if (refused_ == 1 || refused_ % 1000 == 0) {
-              logger_->warn("{}: {} connections open, the limit: refusing new ones ({} so far)",
-                            name_, open_, refused_);
-            }
-            connections_.add(refuse_(kj::mv(connection)));
-          } else {
-            ++open_;
-            connections_.add(serve_(kj::mv(connection)).attach(kj::defer([this] { --open_; })));
+  return accepting.then(
+      [this](kj::Own<kj::AsyncIoStream> connection) -> kj::Promise<void> {
+        if (open_ >= connectionsMax_) {
+          ++refused_;
+          if (refused_ == 1 || refused_ % 1000 == 0) {
+            logger_->warn("{}: {} connections open, the limit: refusing new ones ({} so far)",
+                          name_, open_, refused_);
           }
-          return acceptNext(0);
-        },
-        [this, backoffMillis](kj::Exception&& e) -> kj::Promise<void> {
-          return afterAcceptError(kj::mv(e), backoffMillis);
-        });
-  }
-  return afterAcceptError(KJ_EXCEPTION(FAILED, "accept() gave no promise"), backoffMillis);
+          connections_.add(refuse_(kj::mv(connection)));
+        } else {
+          ++open_;
+          connections_.add(serve_(kj::mv(connection)).attach(kj::defer([this] { --open_; })));
+        }
+        return acceptNext(0);
+      },
+      [this, backoffMillis](kj::Exception&& e) -> kj::Promise<void> {
+        return afterAcceptError(kj::mv(e), backoffMillis);
+      });
 }
 
 kj::Promise<void> Listener::afterAcceptError(kj::Exception&& e, std::uint32_t backoffMillis) {

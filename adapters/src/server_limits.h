@@ -35,8 +35,6 @@ static_assert(acceptBackoffMillisFirst <= acceptBackoffMillisMax);
 
 // Commands waiting for a worker; one more is answered 503 with Retry-After.
 inline constexpr std::size_t commandQueueMax = 4096;
-// Commands (and past views) run at once on the workers.
-inline constexpr std::size_t commandWorkersMax = 256;
 
 // Events a past view (?at=, ?as_of=) may replay; past this, the request is
 // refused (ask about one campaign or one dossier instead).

@@ -243,10 +243,6 @@ std::optional<Principal> TokenFile::authenticate(std::string_view token) {
   return registry_.authenticate(token, nowMicros());
 }
 
-std::optional<Error> TokenFile::lastReloadError() const {
-  std::lock_guard lock(mutex_);
-  return reloadError_;
-}
 
 Result<std::size_t> revokeTokens(const std::filesystem::path& path, const std::string& subject) {
   auto document = readTokensDocument(path);

@@ -30,7 +30,8 @@ struct ServeOptions {
   std::string tokensFile;
   std::string portFile;  // written once listening: {"http": ..., "rpc": ...}
   std::size_t commandWorkers = 64;
-  // Open HTTP connections; past it, 503 (default: limits.h's httpConnectionsMax).
+  // Open HTTP connections; past it, 503 (the default is
+  // adapters/src/server_limits.h's httpConnectionsMax).
   std::size_t httpConnectionsMax = 1024;
   // NATS JetStream (docs/nats.md, docs/scaling.md). `natsUrl`: publish the
   // log there (a primary). `replicaOf`: be a read replica following the

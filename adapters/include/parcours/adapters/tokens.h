@@ -84,8 +84,6 @@ class TokenFile {
  public:
   static Result<std::unique_ptr<TokenFile>> open(std::filesystem::path path);
   std::optional<Principal> authenticate(std::string_view token);
-  // The last reload's error, if the file on disk does not parse.
-  std::optional<Error> lastReloadError() const;
 
  private:
   TokenFile() = default;
