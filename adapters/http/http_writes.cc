@@ -48,7 +48,7 @@ constexpr std::array<Action, 13> dossierActions = {{
     {"score", "recordScore", nullptr, false},
     {"close-scoring", "closeScoring", "", false},
     {"vote", "castVote", nullptr, false},
-    {"close-vote", "closeVote", "", false},
+    {"close-vote", "closeVoteWith", nullptr, false},
     {"award", "award", "amountCents", false},
     {"withdraw", "withdraw", "", false},
 }};

@@ -142,6 +142,8 @@ struct DossierCommand {
 struct CloseVote {
   present @0 :List(Text);  # the members present (a quorum may count them)
   lotSeed @1 :Text;        # the committed lot seed, when ties are broken by lot
+  proxies @2 :List(Events.Proxy);  # members absent who gave their vote to one present
+  amountCents @3 :Int64 = -1;      # where the vote decides the money; -1: the proposal's
 }
 
 struct Submission {

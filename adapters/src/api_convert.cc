@@ -227,9 +227,17 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
     case W::CLOSE_VOTE:
       return workflows::DossierCommand{cmd::CloseVote{}};
     case W::CLOSE_VOTE_WITH: {
+      const auto with = in.getCloseVoteWith();
       cmd::CloseVote close;
-      for (auto p : in.getCloseVoteWith().getPresent()) close.present.push_back(toString(p));
-      close.lotSeed = toString(in.getCloseVoteWith().getLotSeed());
+      for (auto p : with.getPresent()) close.present.push_back(toString(p));
+      close.lotSeed = toString(with.getLotSeed());
+      for (auto p : with.getProxies()) {
+        close.proxies.emplace_back(toString(p.getGiverId()), toString(p.getHolderId()));
+      }
+      if (with.getAmountCents() < -1) {
+        return Error::invalidInput("amountCents: must not be negative (-1: the proposal's)");
+      }
+      if (with.getAmountCents() >= 0) close.amountCents = with.getAmountCents();
       return workflows::DossierCommand{std::move(close)};
     }
     case W::AWARD:
@@ -557,13 +565,19 @@ void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierComman
           v.setVoterId(c.voterId);
           v.setChoice(workflows::writeChoice(c.choice));
         } else if constexpr (std::is_same_v<C, cmd::CloseVote>) {
-          if (c.present.empty() && c.lotSeed.empty()) {
+          if (c.present.empty() && c.lotSeed.empty() && c.proxies.empty() && !c.amountCents) {
             out.setCloseVote();
           } else {
             auto with = out.initCloseVoteWith();
             auto present = with.initPresent(static_cast<unsigned>(c.present.size()));
             for (unsigned i = 0; i < present.size(); ++i) present.set(i, c.present[i]);
             with.setLotSeed(c.lotSeed);
+            auto proxies = with.initProxies(static_cast<unsigned>(c.proxies.size()));
+            for (unsigned i = 0; i < proxies.size(); ++i) {
+              proxies[i].setGiverId(c.proxies[i].first);
+              proxies[i].setHolderId(c.proxies[i].second);
+            }
+            with.setAmountCents(c.amountCents.value_or(-1));
           }
         } else if constexpr (std::is_same_v<C, cmd::Award>) {
           out.setAward(c.amountCents);

@@ -292,7 +292,7 @@ TEST_F(WorkflowCli, SeedCampaignsOpenAndKeepTheirDeadline) {
       << late.err;
   // The AMI takes intercommunalités only: a commune is refused eligibility.
   ok({"dossier", "submit", "parcours-sud-2020", "commune-1",
-      application("c1", "commune", 100000, "[\"1\"]"), "--at", "2020-06-01T10:00:00+02:00"});
+      application("c1", "commune", 100000, "[\"3\"]"), "--at", "2020-06-01T10:00:00+02:00"});
   Outcome commune = parcours({"dossier", "eligible", "commune-1"});
   EXPECT_EQ(commune.exitCode, 4);
   EXPECT_NE(commune.err.find("applicant kind \"commune\" is not eligible"), std::string::npos)
@@ -875,7 +875,7 @@ TEST_F(WorkflowCli, TheDemoPlaysBothCampaignsThenPrintsTheReports) {
        {"Parcours Sud Smart Territoires 2020 (parcours-sud-2020): where each dossier stands",
         "Label Territoire Innovant 2020: laureates", "Territoire Innovant",
         "campaign parcours-sud-2020: envelope €500,000.00", "Refused on purpose, writing nothing",
-        "late submission", "vote closed without quorum", "grant outside the selection",
+        "late submission", "vote closed without quorum", "meeting without quorum",
         "round closed over a disagreement", "Audit trail of dossier lti-", "ConflictDeclared",
         "ConflictRuled", "AssignmentChanged", "LabelAwarded", "parcours judging minutes"}) {
     EXPECT_NE(run.out.find(expected), std::string::npos) << expected;

@@ -20,7 +20,8 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 const std::string fullText = R"({
-  "applicant": {"name": "Communauté de communes du Val Fictif", "kind": "communaute_de_communes"},
+  "applicant": {"name": "Communauté de communes du Val Fictif", "kind": "communaute_de_communes",
+                "siren": "912345675", "departement": "04"},
   "title": "Tiers-lieu numérique intercommunal",
   "summary": "Un projet imaginaire.",
   "strands": ["1", "3"],
@@ -47,6 +48,8 @@ TEST(Application, FullSubmissionParses) {
   const Application& a = *parsed;
   EXPECT_EQ(a.applicantName, "Communauté de communes du Val Fictif");
   EXPECT_EQ(a.applicantKind, "communaute_de_communes");
+  EXPECT_EQ(a.siren, "912345675");
+  EXPECT_EQ(a.departement, "04");
   EXPECT_EQ(a.title, "Tiers-lieu numérique intercommunal");
   EXPECT_EQ(a.summary, "Un projet imaginaire.");
   EXPECT_THAT(a.strands, ElementsAre("1", "3"));
@@ -153,7 +156,8 @@ TEST(Application, DuplicatesAndSizesAreRefused) {
 TEST(Application, MissingFieldsFollowTheRulesOrder) {
   const Application empty;
   EXPECT_THAT(missingFields(empty, requiringAll()),
-              ElementsAre("applicant.name", "applicant.kind", "title", "summary", "strands",
+              ElementsAre("applicant.name", "applicant.kind", "applicant.siren",
+                          "applicant.departement", "title", "summary", "strands",
                           "requested_amount", "contact.name", "contact.email", "contact.phone"));
   CampaignRules rules;
   rules.requiredFields = {"title", "applicant.name"};

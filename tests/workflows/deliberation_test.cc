@@ -735,7 +735,7 @@ TEST(DeliberationBadInput, VotersAndMembers) {
   EXPECT_THAT(refusal(rules, with([](auto& in) {
                         in.votes.push_back({"m6", Y});
                       })),
-              HasSubstr("votes[5].member_id: \"m6\" voted but is not listed as present"));
+              HasSubstr("votes[5].member_id: \"m6\" voted but is neither present nor represented by a proxy"));
   EXPECT_THAT(refusal(rules, with([](auto& in) { in.eligible.push_back("m8"); })),
               HasSubstr("recused[0]: \"m8\" is also listed as eligible"));
   EXPECT_THAT(refusal(rules, with([](auto& in) { in.eligible.push_back("m3"); })),

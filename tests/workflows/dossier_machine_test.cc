@@ -113,7 +113,7 @@ bool hasRow(DossierStatus s, std::size_t command) {
       {S::Submitted, {1, 2, 12}},
       {S::Eligible, {3, 4, 5, 6, 7, 8, 12}},  // scoring rows guarded by NoAuditions
       {S::Auditioned, {7, 8, 12}},
-      {S::Scored, {9, 10, 12}},
+      {S::Scored, {3, 9, 10, 12}},  // not select: only outside a committee's proposal
       {S::Voted, {11, 12}},
   };
   auto it = rows.find(s);

@@ -102,14 +102,17 @@ TEST(Rules, SudSeedLoads) {
   }
   EXPECT_EQ(r.thresholdMilli, 5000u);
   EXPECT_EQ(r.votingBody, VotingBody::ElectedOfficials);
-  EXPECT_EQ(r.quorumPercent, 50u);
+  EXPECT_EQ(r.judging.quorumRule, judging::QuorumRule::MoreThanHalfInOffice);
+  EXPECT_EQ(r.quorumPercent, 0u);
   EXPECT_EQ(r.majority, Majority::Simple);
-  EXPECT_EQ(r.labelName, "");
+  EXPECT_EQ(r.labelName, "Projet exemplaire Smart Territoires");
   EXPECT_EQ(r.budgetEnvelopeCents, 50000000);
   EXPECT_EQ(formatEuros(r.budgetEnvelopeCents), "€500,000.00");
-  EXPECT_EQ(r.perDossierCapCents, 15000000);
-  EXPECT_THAT(r.requiredFields, ::testing::Contains("requested_amount"));
-  EXPECT_THAT(r.notes, HasSubstr("per-dossier cap"));
+  EXPECT_TRUE(r.grantedByDeliberation);
+  EXPECT_EQ(r.perDossierCapCents, 0);
+  EXPECT_THAT(r.requiredFields, ::testing::Not(::testing::Contains("requested_amount")));
+  EXPECT_THAT(r.notes, HasSubstr("no per-dossier cap"));
+  EXPECT_FALSE(r.assumptions.empty());
   EXPECT_TRUE(validateRules(r));
 }
 
@@ -140,7 +143,8 @@ TEST(Rules, LabelSeedLoads) {
   EXPECT_EQ(r.labelName, "Territoire Innovant");
   EXPECT_EQ(r.budgetEnvelopeCents, 0);
   EXPECT_EQ(r.perDossierCapCents, 0);
-  EXPECT_THAT(r.notes, HasSubstr("equal weights"));
+  EXPECT_THAT(r.notes, HasSubstr("'assumptions'"));
+  EXPECT_FALSE(r.assumptions.empty());
   EXPECT_TRUE(validateRules(r));
 }
 
@@ -332,7 +336,7 @@ TEST(Rules, KindsAndRequiredFieldsAreChecked) {
   EXPECT_THAT(definitionRefusal(with(validText, "[\"applicant.name\", \"title\"]",
                            "[\"applicant.name\", \"contact.mail\"]")),
               HasSubstr("required_fields[1]: unknown application field \"contact.mail\" (known: "
-                        "applicant.name, applicant.kind, title,"));
+                        "applicant.name, applicant.kind, applicant.siren,"));
 }
 
 TEST(Rules, VoteIsChecked) {
@@ -492,7 +496,8 @@ TEST(Rules, EqualityComparesEveryField) {
 
 TEST(Rules, ApplicationFieldNames) {
   EXPECT_THAT(applicationFieldNames(),
-              ElementsAre("applicant.name", "applicant.kind", "title", "summary", "strands",
+              ElementsAre("applicant.name", "applicant.kind", "applicant.siren",
+                          "applicant.departement", "title", "summary", "strands",
                           "requested_amount", "contact.name", "contact.email", "contact.phone"));
 }
 

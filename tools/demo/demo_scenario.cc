@@ -43,17 +43,21 @@ constexpr std::array<const char*, 12> projects{
     "Cartographie participative des pistes cyclables",
     "Collecte des déchets optimisée et mutualisée"};
 
-std::string kindLabel(const std::string& kind) {
-  static const std::map<std::string, std::string> labels{
-      {"communaute_de_communes", "Communauté de communes"},
-      {"communaute_d_agglomeration", "Communauté d'agglomération"},
-      {"metropole", "Métropole"},
-      {"commune", "Commune"},
-      {"departement", "Département"},
-      {"entreprise", "Société"}};
-  auto it = labels.find(kind);
-  return it == labels.end() ? kind : it->second;
+// Départements of the label's applicants, all over France.
+constexpr std::array<const char*, 6> otherDepartements{"59", "62", "35", "67", "31", "974"};
+
+// A SIREN that passes the Luhn check, made from the dossier's number: eight
+// digits, then the check digit. Fictional: "9" first, no such firm.
+std::string fictionalSiren(int i) {
+  std::string digits = "9" + std::to_string(1000000 + i * 7919 % 9000000);
+  digits.resize(8, '0');
+  for (int check = 0; check <= 9; ++check) {
+    const std::string candidate = digits + static_cast<char>('0' + check);
+    if (checkSiren("siren", candidate)) return candidate;
+  }
+  return digits + "0";  // unreachable: one check digit in ten always fits
 }
+
 
 class Scenario {
  public:
@@ -169,7 +173,7 @@ class Scenario {
     Application a;
     const std::string place = std::string(placeHeads[i % placeHeads.size()]) + " " +
                               placeTails[(i / placeHeads.size() + i) % placeTails.size()];
-    a.applicantName = kindLabel(kind) + " " + (kind == "commune" ? "de " : "du ") + place;
+    a.applicantName = applicantKindLabel(kind) + " " + (kind == "commune" ? "de " : "du ") + place;
     a.applicantKind = kind;
     a.title = projects[static_cast<std::size_t>(i) % projects.size()];
     a.summary = "Projet fictif de démonstration porté par " + a.applicantName + ".";
@@ -179,11 +183,23 @@ class Scenario {
     if (a.strands.empty() && !rules.strands.empty()) {
       a.strands.push_back(rules.strands[static_cast<std::size_t>(i) % rules.strands.size()].id);
     }
-    if (rules.budgetEnvelopeCents > 0) {
+    // Money only for what the call funds: an investment strand when the
+    // strands say how they help, else any request under an envelope.
+    const bool modes = std::any_of(rules.strands.begin(), rules.strands.end(),
+                                   [](const Strand& s) { return s.mode != StrandMode::Unspecified; });
+    if (rules.budgetEnvelopeCents > 0 && (!modes || rules.asksForMoney(a.strands))) {
       const std::int64_t cap = rules.perDossierCapCents > 0 ? rules.perDossierCapCents
-                                                            : rules.budgetEnvelopeCents / 4;
-      a.requestedCents = std::min<std::int64_t>(cap, uniform(4, 24) * 500000);
+                                                            : rules.budgetEnvelopeCents / 2;
+      a.requestedCents = std::min<std::int64_t>(cap, uniform(4, 24) * 1000000);
     }
+    a.siren = fictionalSiren(i);
+    // The seat: in the Region when the call is regional (one dossier in
+    // twenty-three from elsewhere, which eligibility refuses).
+    const auto& region = rules.eligibleDepartements;
+    a.departement = region.empty()   ? std::string(otherDepartements[static_cast<std::size_t>(i) %
+                                                                     otherDepartements.size()])
+                    : i % 23 == 15 ? std::string("69")
+                                   : region[static_cast<std::size_t>(i) % region.size()];
     const std::string first = firstNames[static_cast<std::size_t>(i) % firstNames.size()];
     const std::string last = lastNames[static_cast<std::size_t>(i * 3 + 1) % lastNames.size()];
     a.contact = {first + " " + last, "contact" + std::to_string(i) + "@example.org",
@@ -307,6 +323,67 @@ class Scenario {
       }
       auto closed = dossier(id, close, "secretariat", "every present voter has voted");
       if (!closed) return closed.error();
+    }
+    if (!tied.empty()) outcome_.minutesDossier = tied;
+    return okStatus();
+  }
+
+  // The regional council's meeting on the proposal (CGCT L4132-13 to 15).
+  // On 9 July only two of the five officials come: no quorum, every vote is
+  // adjourned and held again of right three days later, valid whatever the
+  // attendance; there one member absent gives a proxy. On the first dossier
+  // the officials lower the amount proposed; on the second the votes split
+  // evenly and the President's casting vote decides.
+  Status deliberate(const std::string& campaignId, const std::vector<std::string>& dossiers,
+                    std::map<std::string, int>& merit) {
+    auto state = workflow_.loadCampaign(campaignId);
+    if (!state) return state.error();
+    std::vector<std::string> officials;
+    for (const JuryMember* m : state->voters(dossiers.empty() ? "" : dossiers.front())) {
+      officials.push_back(m->id);
+    }
+    if (officials.size() < 5) return Error::bug("the demo's council needs five officials");
+    if (auto s = at("2020-07-09T10:00:00"); !s) return s;
+    for (const std::string& id : dossiers) {
+      cmd::CloseVote close;
+      close.present = {officials[0], officials[1]};
+      auto r = dossier(id, close, "secretariat", "meeting of 9 July 2020: 2 of 5 present");
+      if (!r) return r.error();
+    }
+    if (!dossiers.empty()) {
+      notable(campaignId, dossiers.front(), "meeting without quorum",
+              "2 of the 5 officials present, 3 needed: adjourned, held again of right on 12 July");
+    }
+    if (auto s = at("2020-07-12T10:00:00"); !s) return s;
+    const std::string& tied = dossiers.size() > 1 ? dossiers[1] : std::string();
+    for (std::size_t d = 0; d < dossiers.size(); ++d) {
+      const std::string& id = dossiers[d];
+      cmd::CloseVote close;
+      close.present = {officials[0], officials[1], officials[2], officials[3]};
+      close.proxies = {{officials[4], officials[2]}};
+      for (std::size_t v = 0; v < officials.size(); ++v) {
+        const int leaning = merit[id] - 4 + uniform(-2, 2);
+        const VoteChoice choice = id == tied     ? (v < 2 ? VoteChoice::Yes : VoteChoice::No)
+                                  : leaning > 0  ? VoteChoice::Yes
+                                  : leaning == 0 ? VoteChoice::Abstain
+                                                 : VoteChoice::No;
+        if (id == tied && v == 4) break;  // 2 yes, 2 no: the President decides
+        auto r = dossier(id, cmd::CastVote{officials[v], choice},
+                         v == 4 ? officials[2] : officials[v]);
+        if (!r) return r.error();
+      }
+      auto folded = workflow_.loadDossier(id);
+      if (!folded) return folded.error();
+      if (d == 0 && folded->application.requestedCents > 0) {
+        const std::int64_t lowered = folded->application.requestedCents / 10 * 8;
+        close.amountCents = lowered;
+        auto r = dossier(id, close, "secretariat",
+                         "deliberation of 12 July 2020: 80% of the amount proposed");
+        if (!r) return r.error();
+        continue;
+      }
+      auto r = dossier(id, close, "secretariat", "deliberation of 12 July 2020");
+      if (!r) return r.error();
     }
     if (!tied.empty()) outcome_.minutesDossier = tied;
     return okStatus();
@@ -500,51 +577,38 @@ class Scenario {
              " dossiers above the threshold, " +
              std::to_string(stillIn(*eligible, DossierStatus::BelowThreshold).size()) +
              " below (means normalised per juror)");
+    // The committee's proposal: the envelope's rule (the exact best total
+    // score) over the dossiers scored past the threshold, each line
+    // explained; a dossier asking for money it leaves out ends there.
     if (auto s = at("2020-06-25T09:00:00"); !s) return s;
-    if (auto s = campaign(c, ccmd::CommitLotSeed{judging::seedCommitment(demoSeed(c, "lot"))},
-                          "region-admin", "the lot that breaks a tied vote, fixed before voting");
-        !s) {
-      return s;
-    }
-    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
-                          "to the elected officials");
-        !s) {
-      return s;
-    }
-    if (auto s = at("2020-07-09T10:00:00"); !s) return s;
-    const auto scored = stillIn(*eligible, DossierStatus::Scored);
-    if (auto s = voteAll(c, *eligible, merit, scored.empty() ? "" : scored.front()); !s) return s;
-
-    // The envelope goes by the rule fixed in the definition (the exact
-    // best total score): a dry run first, then the recorded selection,
-    // which explains every dossier; grants follow it.
-    if (auto s = at("2020-07-16T15:00:00"); !s) return s;
     auto preview = workflow_.previewSelection(c);
     if (!preview) return preview.error();
-    narrate_(c + ": selection dry run: " + formatEuros(preview->selectedCents) + " of " +
+    narrate_(c + ": the committee proposes " + formatEuros(preview->selectedCents) + " of " +
              formatEuros(preview->envelopeCents) + " by the " +
              std::string(judging::selectionRuleName(preview->rule)) + " rule");
     if (auto s = campaign(c, ccmd::RecordSelection{}, "region-admin",
-                          "the envelope's rule applied to the dossiers the officials voted");
+                          "the selection committee's proposal to the elected officials");
         !s) {
       return s;
     }
-    int granted = 0;
-    bool outsideShown = false;
     for (const auto& line : preview->lines) {
-      if (!line.selected && outsideShown) continue;
-      std::string refusal;
-      auto r = dossier(line.dossierId, cmd::Award{line.requestedCents}, "region-admin",
-                       "selected under the envelope", &refusal);
+      if (line.selected) continue;
+      auto r = dossier(line.dossierId, cmd::NotSelect{}, "region-admin", line.explanation);
       if (!r) return r.error();
-      if (*r) {
-        ++granted;
-      } else {
-        notable(c, line.dossierId, "grant outside the selection", refusal);
-        outsideShown = true;
-      }
     }
-    narrate_(c + ": " + std::to_string(granted) + " laureates funded");
+    if (auto s = campaign(c, ccmd::ChangePhase{Phase::Deliberation}, "region-admin",
+                          "the proposal goes to the elected officials");
+        !s) {
+      return s;
+    }
+    const auto proposed = stillIn(*eligible, DossierStatus::Scored);
+    if (auto s = deliberate(c, proposed, merit); !s) return s;
+    int granted = 0;
+    for (const std::string& id : proposed) {
+      auto folded = workflow_.loadDossier(id);
+      if (folded && folded->status == DossierStatus::Labelled) ++granted;
+    }
+    narrate_(c + ": " + std::to_string(granted) + " laureates decided by the elected officials");
     if (auto s = at("2020-07-20T09:00:00"); !s) return s;
     if (auto s = campaign(c, ccmd::ChangePhase{Phase::Closed}, "region-admin", "call closed"); !s) {
       return s;
@@ -640,7 +704,8 @@ class Scenario {
     if (auto s = at("2021-02-04T11:00:00"); !s) return s;
     int labelled = 0;
     for (const std::string& id : stillIn(heard, DossierStatus::Voted)) {
-      auto r = dossier(id, cmd::Award{0}, "interco-admin", "jury vote of 30 June 2020");
+      auto r = dossier(id, cmd::Award{0}, "interco-admin",
+                       "label handed over at the national forum of February 2021");
       if (!r) return r.error();
       labelled += *r ? 1 : 0;
     }

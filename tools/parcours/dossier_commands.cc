@@ -3,6 +3,7 @@
 // command of the dossier machine (docs/workflow.md); this file only turns
 // flags and files into those commands and says where the dossier stands.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct DossierOptions {
   std::string choice;
   std::vector<std::string> present;  // close-vote: the members present
   std::string lotSeedFile;           // close-vote: the lot's revealed seed
+  std::vector<std::string> proxies;  // close-vote: GIVER:HOLDER
+  std::optional<std::int64_t> deliberatedCents;  // close-vote: the amount voted
   std::int64_t amountCents = 0;
 };
 
@@ -89,6 +92,16 @@ int runSimple(const Context& context, const DossierOptions& options) {
 int runCloseVote(const Context& context, const DossierOptions& options) {
   cmd::CloseVote close;
   close.present = options.present;
+  for (const std::string& proxy : options.proxies) {
+    const auto colon = proxy.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == proxy.size()) {
+      return reportError(Error::invalidInput("--proxy \"" + proxy +
+                                             "\": write GIVER:HOLDER, the member absent, then "
+                                             "the member present who votes for them"));
+    }
+    close.proxies.emplace_back(proxy.substr(0, colon), proxy.substr(colon + 1));
+  }
+  close.amountCents = options.deliberatedCents;
   if (!options.lotSeedFile.empty()) {
     auto text = readInputFile(options.lotSeedFile, "lot seed file", 4096);
     if (!text) return reportError(text.error());
@@ -271,6 +284,13 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
       ->delimiter(',');
   verb->add_option("--lot-seed-file", o->lotSeedFile,
                    "The committed lot seed's file, when ties are broken by lot");
+  verb->add_option("--proxy", o->proxies,
+                   "GIVER:HOLDER: a member absent gave their vote to a member present "
+                   "(where the rules allow proxies; repeat for each)");
+  verb->add_option("--amount-cents", o->deliberatedCents,
+                   "Where the vote decides the money: the amount the deliberation grants, in "
+                   "euro cents (absent: the committee's proposal)")
+      ->check(nonNegativeCents());
 
   verb = addVerb(*group, run, "award", "Award the label and/or grant funding within the envelope",
                  "parcours dossier award d-12 --amount-cents 4500000", false, runAward, o);

@@ -56,7 +56,7 @@ Status printStatus(const workflows::ViewQueries& views, const StatusOptions& opt
   table.alignRight(6).alignRight(7).alignRight(8);
   for (const DossierRow& row : page->rows) {
     table.addRow({row.dossierId, row.campaignId, std::string(workflows::statusName(row.status)),
-                  ellipsize(row.applicantName, applicantCharsMax), row.applicantKind,
+                  ellipsize(row.applicantName, applicantCharsMax), workflows::applicantKindLabel(row.applicantKind),
                   ellipsize(row.title, titleCharsMax), euros(row.requestedCents),
                   euros(row.grantedCents), meanText(row)});
   }
@@ -158,7 +158,8 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
   Table facts({"dossier " + row->dossierId, ""});
   facts.addRow({"campaign", row->campaignId});
   facts.addRow({"state", std::string(workflows::statusName(row->status))});
-  facts.addRow({"applicant", row->applicantName + " (" + row->applicantKind + ")"});
+  facts.addRow({"applicant", row->applicantName + " (" +
+                                workflows::applicantKindLabel(row->applicantKind) + ")"});
   if (contact) facts.addRow({"contact", contact->text});
   facts.addRow({"title", row->title});
   if (!row->summary.empty()) facts.addRow({"summary", row->summary});

@@ -20,9 +20,20 @@ $Cxx.namespace("parcours::workflows::schema");
 
 # ---------------------------------------------------------------- rules
 
+# How a strand helps (seed 000: "un objectif et un mode d'intervention
+# associé à chacun"). Only an investment strand is funded from the envelope.
+enum StrandMode {
+  unspecified @0;         # rules written before modes: required_fields decide
+  animation @1;           # animation of the actors and sharing of information
+  engineeringSupport @2;  # engineering support to local teams
+  investment @3;          # investment funding from the envelope
+  label @4;               # a label awarded to exemplary projects
+}
+
 struct Strand {
   id @0 :Text;     # "1", "2"... as an application names it
   label @1 :Text;
+  mode @2 :StrandMode;
 }
 
 struct Criterion {
@@ -64,6 +75,15 @@ struct CampaignRules {
   perDossierCapCents @16 :Int64;   # 0: no cap beyond the envelope
   notes @17 :Text;                 # where the source was silent, what was chosen
   judging @18 :JudgingRules;       # unset in rules written before it: the defaults
+  eligibleDepartements @19 :List(Text);  # empty: the seat may be anywhere
+  grantedByDeliberation @20 :Bool; # true: the vote's close records the grant
+  assumptions @21 :List(Assumption);     # what the definition adds to its source
+}
+
+# A rule a definition adds where its source is silent, and why.
+struct Assumption {
+  what @0 :Text;
+  why @1 :Text;
 }
 
 # The judging rules (docs/judging.md). Every default is what parcours did
@@ -75,6 +95,11 @@ enum MajorityBase { votesCast @0; present @1; eligible @2; }
 enum Abstentions { countAsCast @0; notCounted @1; }
 enum Ballot { rollCall @0; secret @1; }
 enum TieBreak { none @0; chairCastingVote @1; earlierSubmission @2; lot @3; }
+
+enum QuorumRule {
+  percent @0;                # quorumPercent of the eligible members
+  moreThanHalfInOffice @1;   # strictly more than half of the members in office present
+}
 
 struct JudgingRules {
   jurorsPerDossier @0 :UInt32;      # 0: no draw, every juror scores every dossier
@@ -89,6 +114,9 @@ struct JudgingRules {
   tieBreak @9 :TieBreak;
   chairId @10 :Text;
   selection @11 :SelectionRule;
+  quorumRule @12 :QuorumRule;
+  proxies @13 :Bool;                # a member absent may give one proxy
+  reconveneAfterDays @14 :UInt32;   # 0: a close without quorum is refused
 }
 
 # ---------------------------------------------------------------- campaign
@@ -298,6 +326,8 @@ struct Application {
   strands @4 :List(Text);   # strand ids asked for
   requestedCents @5 :Int64;
   contact @6 :Contact;
+  siren @7 :Text;           # 9 digits, Luhn-checked; empty: not given
+  departement @8 :Text;     # of the applicant's seat: "13", "2A", "974"
 }
 
 struct CriterionScore {
@@ -378,6 +408,10 @@ struct DossierEvent {
       tieBreakUsed @35 :TieBreak;   # none: no tie, or no tie-break declared
       tieBreakDetail @36 :Text;
       lotSeed @37 :Text;            # the revealed seed, when a lot decided
+      # Since the council's rules (CGCT L4132-13 to 15); unset before.
+      proxies @38 :List(Proxy);     # who voted for whom, absent
+      inOffice @39 :UInt32;         # members in office: the quorum's base
+      quorumWaived @40 :Bool;       # the meeting held again after one without quorum
     }
     labelAwarded :group {
       labelName @25 :Text;
@@ -391,5 +425,21 @@ struct DossierEvent {
     # never be read again. Allowed in every state, once; the status stays.
     # The reason says why (the request); the envelope, who and when.
     dossierErased @30 :Void;
+    # A meeting without its quorum (CGCT L4132-13): nothing is decided, the
+    # votes cast at it are void, and the meeting is held again, of right,
+    # from `reconveneFromMicros`, valid then whatever the attendance.
+    voteAdjourned :group {
+      present @41 :List(Text);
+      proxies @42 :List(Proxy);
+      quorumNeeded @43 :UInt32;
+      inOffice @44 :UInt32;
+      reconveneFromMicros @45 :Int64;
+    }
   }
+}
+
+# A member absent from a vote who gave their vote to a member present.
+struct Proxy {
+  giverId @0 :Text;
+  holderId @1 :Text;
 }

@@ -33,6 +33,8 @@ bool looksLikeEmail(std::string_view email) {
 bool isEmpty(const Application& a, std::string_view field) {
   if (field == "applicant.name") return isBlank(a.applicantName);
   if (field == "applicant.kind") return isBlank(a.applicantKind);
+  if (field == "applicant.siren") return isBlank(a.siren);
+  if (field == "applicant.departement") return isBlank(a.departement);
   if (field == "title") return isBlank(a.title);
   if (field == "summary") return isBlank(a.summary);
   if (field == "strands") return a.strands.empty();
@@ -43,6 +45,17 @@ bool isEmpty(const Application& a, std::string_view field) {
   // A field no application can fill (validateRules refuses such rules):
   // missing, so an unchecked rule fails closed rather than open.
   return true;
+}
+
+// Seed 000: strand 3 is "une enveloppe globale de 500 000 € en
+// investissement": an application asking it must say how much; one asking
+// only the other strands asks for no money and needs no amount.
+void addUnfundedInvestment(const Application& a, const CampaignRules& rules,
+                           std::vector<std::string>& missing) {
+  if (a.requestedCents > 0 || !rules.asksForMoney(a.strands)) return;
+  if (std::find(missing.begin(), missing.end(), "requested_amount") == missing.end()) {
+    missing.emplace_back("requested_amount");
+  }
 }
 
 }  // namespace
@@ -58,11 +71,20 @@ Result<Application> parseApplication(std::string_view text) {
              {"applicant", "title", "summary", "strands", "requested_amount_cents", "contact"},
              error, false);
   Application a;
-  Fields applicant = top.object("applicant", optional, {"name", "kind"});
+  Fields applicant =
+      top.object("applicant", optional, {"name", "kind", "siren", "departement"});
   a.applicantName = applicant.string("name", optional);
   a.applicantKind = applicant.string("kind", optional);
   if (!applicant.failed() && !a.applicantKind.empty()) {
     applicant.check(json_input::checkApplicantKind("applicant.kind", a.applicantKind));
+  }
+  a.siren = applicant.string("siren", optional);
+  if (!applicant.failed() && !a.siren.empty()) {
+    applicant.check(checkSiren("applicant.siren", a.siren));
+  }
+  a.departement = applicant.string("departement", optional);
+  if (!applicant.failed() && !a.departement.empty()) {
+    applicant.check(checkDepartement("applicant.departement", a.departement));
   }
   a.title = top.string("title", optional);
   a.summary = top.string("summary", optional);
@@ -87,9 +109,55 @@ Result<Application> parseApplication(std::string_view text) {
   return a;
 }
 
+Status checkSiren(std::string_view path, std::string_view siren) {
+  const bool nineDigits =
+      siren.size() == 9 &&
+      std::all_of(siren.begin(), siren.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!nineDigits) {
+    return Error::invalidInput(std::string(path) + ": " + json_input::inQuotes(siren) +
+                               " is not a SIREN: 9 digits, without spaces");
+  }
+  // Luhn: from the right, every second digit doubled (minus 9 past 9).
+  int sum = 0;
+  for (std::size_t i = 0; i < 9; ++i) {
+    int digit = siren[8 - i] - '0';
+    if (i % 2 == 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  if (sum % 10 == 0) return okStatus();
+  return Error::invalidInput(std::string(path) + ": " + json_input::inQuotes(siren) +
+                             " is not a SIREN: its check digit (Luhn) is wrong, a digit is "
+                             "mistyped");
+}
+
+Status checkDepartement(std::string_view path, std::string_view code) {
+  const auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  bool known = false;
+  if (code == "2A" || code == "2B") {
+    known = true;
+  } else if (code.size() == 2 && digits(code)) {
+    const int n = (code[0] - '0') * 10 + (code[1] - '0');
+    known = n >= 1 && n <= 95 && n != 20;
+  } else if (code.size() == 3 && digits(code)) {
+    const int n = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    known = n >= 971 && n <= 976;
+  }
+  if (known) return okStatus();
+  return Error::invalidInput(std::string(path) + ": " + json_input::inQuotes(code) +
+                             " is not a département code: 01 to 95, 2A, 2B or 971 to 976");
+}
+
 Status validateApplication(const Application& a) {
   if (!a.applicantKind.empty()) {
     if (auto s = json_input::checkApplicantKind("applicantKind", a.applicantKind); !s) return s;
+  }
+  if (!a.siren.empty()) {
+    if (auto s = checkSiren("siren", a.siren); !s) return s;
+  }
+  if (!a.departement.empty()) {
+    if (auto s = checkDepartement("departement", a.departement); !s) return s;
   }
   std::set<std::string_view> seen;
   for (std::size_t i = 0; i < a.strands.size(); ++i) {
@@ -116,6 +184,7 @@ std::vector<std::string> missingFields(const Application& application, const Cam
   for (const std::string& field : rules.requiredFields) {
     if (isEmpty(application, field)) missing.push_back(field);
   }
+  addUnfundedInvestment(application, rules, missing);
   return missing;
 }
 
@@ -136,6 +205,7 @@ std::vector<std::string> missingFields(const DossierState& dossier, const Campai
                            : isEmpty(dossier.application, field);
     if (empty) missing.push_back(field);
   }
+  addUnfundedInvestment(dossier.application, rules, missing);
   return missing;
 }
 

@@ -143,6 +143,9 @@ void writeJudging(const judging::JudgingRules& j, schema::JudgingRules::Builder 
   out.setTieBreak(static_cast<schema::TieBreak>(j.tieBreak));
   out.setChairId(j.chairId);
   out.setSelection(static_cast<schema::SelectionRule>(j.selection));
+  out.setQuorumRule(static_cast<schema::QuorumRule>(j.quorumRule));
+  out.setProxies(j.proxies);
+  out.setReconveneAfterDays(j.reconveneAfterDays);
 }
 
 judging::JudgingRules readJudging(schema::JudgingRules::Reader in) {
@@ -160,6 +163,9 @@ judging::JudgingRules readJudging(schema::JudgingRules::Reader in) {
   j.tieBreak = sameOrdinal(in.getTieBreak(), TieBreak::Lot);
   j.chairId = toString(in.getChairId());
   j.selection = sameOrdinal(in.getSelection(), SelectionRule::Exact);
+  j.quorumRule = sameOrdinal(in.getQuorumRule(), QuorumRule::MoreThanHalfInOffice);
+  j.proxies = in.getProxies();
+  j.reconveneAfterDays = in.getReconveneAfterDays();
   return j;
 }
 
@@ -180,6 +186,7 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   for (unsigned i = 0; i < strands.size(); ++i) {
     strands[i].setId(rules.strands[i].id);
     strands[i].setLabel(rules.strands[i].label);
+    strands[i].setMode(static_cast<schema::StrandMode>(rules.strands[i].mode));
   }
   out.setAuditionsHeld(rules.auditionsHeld);
   auto criteria = out.initCriteria(static_cast<unsigned>(rules.criteria.size()));
@@ -210,6 +217,17 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   out.setBudgetEnvelopeCents(rules.budgetEnvelopeCents);
   out.setPerDossierCapCents(rules.perDossierCapCents);
   out.setNotes(rules.notes);
+  out.setGrantedByDeliberation(rules.grantedByDeliberation);
+  auto departements =
+      out.initEligibleDepartements(static_cast<unsigned>(rules.eligibleDepartements.size()));
+  for (unsigned i = 0; i < departements.size(); ++i) {
+    departements.set(i, rules.eligibleDepartements[i]);
+  }
+  auto assumptions = out.initAssumptions(static_cast<unsigned>(rules.assumptions.size()));
+  for (unsigned i = 0; i < assumptions.size(); ++i) {
+    assumptions[i].setWhat(rules.assumptions[i].what);
+    assumptions[i].setWhy(rules.assumptions[i].why);
+  }
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -226,7 +244,8 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
     rules.eligibleApplicantKinds.push_back(toString(kind));
   for (auto field : in.getRequiredFields()) rules.requiredFields.push_back(toString(field));
   for (auto strand : in.getStrands()) {
-    rules.strands.push_back({toString(strand.getId()), toString(strand.getLabel())});
+    rules.strands.push_back({toString(strand.getId()), toString(strand.getLabel()),
+                             sameOrdinal(strand.getMode(), StrandMode::Label)});
   }
   rules.auditionsHeld = in.getAuditionsHeld();
   for (auto c : in.getCriteria()) {
@@ -252,6 +271,11 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   rules.budgetEnvelopeCents = in.getBudgetEnvelopeCents();
   rules.perDossierCapCents = in.getPerDossierCapCents();
   rules.notes = toString(in.getNotes());
+  rules.grantedByDeliberation = in.getGrantedByDeliberation();
+  for (auto d : in.getEligibleDepartements()) rules.eligibleDepartements.push_back(toString(d));
+  for (auto a : in.getAssumptions()) {
+    rules.assumptions.push_back({toString(a.getWhat()), toString(a.getWhy())});
+  }
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

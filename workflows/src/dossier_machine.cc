@@ -268,6 +268,45 @@ struct StrandsOffered : Guard<StrandsOffered> {
   }
 };
 
+// Seed 000: only strand 3 is funded ("en investissement"); a request of
+// money with none of the investment strands is a mistake the applicant
+// corrects, not a dossier to refuse later.
+struct MoneyOnlyForInvestment : Guard<MoneyOnlyForInvestment> {
+  static bool test(Context& c, const cmd::Submit& submit) {
+    const Application& a = submit.application;
+    const auto& strands = c.rules().strands;
+    const bool modesDeclared = std::any_of(strands.begin(), strands.end(), [](const Strand& s) {
+      return s.mode != StrandMode::Unspecified;
+    });
+    if (a.requestedCents == 0 || !modesDeclared || c.rules().asksForMoney(a.strands)) return true;
+    std::vector<std::string> funded;
+    for (const Strand& s : strands) {
+      if (s.mode == StrandMode::Investment) funded.push_back(s.id);
+    }
+    return c.refuse(Error::invalidInput(
+        "the application asks for " + formatEuros(a.requestedCents) + " but none of its strands (" +
+        (a.strands.empty() ? std::string("none asked") : joined(a.strands)) +
+        ") is funded: only " + (funded.empty() ? std::string("no strand") : "strand " + joined(funded)) +
+        " (investment) is; ask it, or ask for no amount (" + c.rulesRef() + ")"));
+  }
+};
+// "Intercommunalités de la Région" (seed 000): the seat is in one of the
+// départements the rules list.
+struct SeatInTheRegion : Guard<SeatInTheRegion> {
+  static bool test(Context& c, const cmd::ConfirmEligibility&) {
+    const auto& allowed = c.rules().eligibleDepartements;
+    const std::string& seat = c.dossier.application.departement;
+    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), seat) != allowed.end()) {
+      return true;
+    }
+    return c.refuse(Error::refused(
+        (seat.empty() ? std::string("the applicant's seat is in no département given")
+                      : "the applicant's seat is in département " + seat) +
+        ": campaign \"" + c.campaign.campaignId + "\" accepts applicants seated in " +
+        joined(allowed) + " (" + c.rulesRef() + ")"));
+  }
+};
+
 // The contact reaches the decision sealed (Submit::sealed), never in
 // plaintext: a plaintext one here is the workflow service's bug, and the
 // machine would otherwise write personal data the erasure cannot take back.
@@ -511,9 +550,17 @@ struct Quorate : Guard<Quorate> {
                                      "\" with dossier \"" + c.dossierId +
                                      "\" awaits a ruling: the vote closes once it is ruled"));
     }
-    auto v = decideVote(c.campaign, c.dossier, e);
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);
     if (!v) return c.refuse(std::move(v).takeError());
     if (v->quorumReached) return true;
+    if (c.rules().judging.reconveneAfterDays > 0) return false;  // Inquorate adjourns it
+    if (c.rules().judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice) {
+      return c.refuse(Error::refused(
+          "no quorum: " + std::to_string(v->presentCount) + " of the " +
+          std::to_string(v->inOffice) + " members in office were present for dossier \"" +
+          c.dossierId + "\", " + std::to_string(v->quorumNeeded) +
+          " (more than half) are needed (" + c.rulesRef() + ")"));
+    }
     const bool countsPresent =
         c.rules().judging.quorumCounts == judging::QuorumCounts::Present;
     const std::string counted =
@@ -529,22 +576,169 @@ struct Quorate : Guard<Quorate> {
   }
 };
 
+// CGCT L4132-13: "Si, au jour fixé par la convocation, le conseil régional
+// ne se réunit pas en nombre suffisant pour délibérer, la réunion se tient de
+// plein droit trois jours plus tard et les délibérations sont alors valables
+// quel que soit le nombre des présents."
+struct Inquorate : Guard<Inquorate> {
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    if (c.rules().judging.reconveneAfterDays == 0) return false;
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);
+    return v && !v->quorumReached;
+  }
+};
+
+// Between a meeting without quorum and the day it is held again, the vote
+// waits: nobody votes, nothing closes.
+struct MeetingOpen : Guard<MeetingOpen> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    if (!c.dossier.adjournedAtMicros || c.input.nowMicros >= c.dossier.reconveneFromMicros) {
+      return true;
+    }
+    return c.refuse(Error::refused(
+        "the vote on dossier \"" + c.dossierId + "\" was adjourned for lack of quorum on " +
+        c.when(*c.dossier.adjournedAtMicros) + ": the meeting is held again, of right, from " +
+        c.when(c.dossier.reconveneFromMicros) + " (" + c.rulesRef() + ")"));
+  }
+};
+
 struct Carried : Guard<Carried> {
   static bool test(Context& c, const cmd::CloseVote& e) {
-    auto v = decideVote(c.campaign, c.dossier, e);
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);
     return v && v->carried;
   }
 };
 struct NotCarried : Guard<NotCarried> {
   static bool test(Context& c, const cmd::CloseVote& e) {
-    auto v = decideVote(c.campaign, c.dossier, e);
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);
     return v && !v->carried;
+  }
+};
+
+// Who decides the money: the vote's close (grantedByDeliberation), or an
+// award after it. Silent: the rows of the other say no.
+struct GrantedByDeliberation : Guard<GrantedByDeliberation> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    return c.rules().grantedByDeliberation;
+  }
+};
+struct GrantedByAward : Guard<GrantedByAward> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    return !c.rules().grantedByDeliberation;
+  }
+};
+
+// Whether the committee's proposal (the recorded selection) funds the
+// dossier; a dossier asking for no money needs no place in it.
+enum class InProposal : std::uint8_t { AsksNothing, Selected, NotSelected, NotRecorded };
+InProposal proposalFor(const Context& c) {
+  if (c.dossier.application.requestedCents <= 0) return InProposal::AsksNothing;
+  if (!c.campaign.selection) return InProposal::NotRecorded;
+  const auto it = c.campaign.selection->find(c.dossierId);
+  return it != c.campaign.selection->end() && it->second ? InProposal::Selected
+                                                         : InProposal::NotSelected;
+}
+
+// Seed 000: "après la réunion d'un comité de sélection interne, …, après
+// soumission au vote des élus régionaux": the officials vote on what the
+// committee proposes.
+struct OnTheProposal : Guard<OnTheProposal> {
+  template <class Event>
+  static bool test(Context& c, const Event&) {
+    if (!c.rules().grantedByDeliberation) return true;
+    switch (proposalFor(c)) {
+      case InProposal::AsksNothing:
+      case InProposal::Selected:
+        return true;
+      case InProposal::NotRecorded:
+        return c.refuse(Error::refused(
+            "the committee's proposal of campaign \"" + c.campaign.campaignId +
+            "\" is not recorded: the elected officials vote on it once it is (campaign select)"));
+      case InProposal::NotSelected:
+        break;
+    }
+    return c.refuse(Error::refused(
+        "dossier \"" + c.dossierId + "\" is not in the committee's proposal of campaign \"" +
+        c.campaign.campaignId + "\": the elected officials vote on the proposal; not-select it"));
+  }
+};
+
+// A dossier asking for money the committee did not propose ends there,
+// with the proposal's explanation as its reason.
+struct OutsideTheProposal : Guard<OutsideTheProposal> {
+  static bool test(Context& c, const cmd::NotSelect&) {
+    if (!c.rules().grantedByDeliberation) {
+      return c.refuse(Error::refused("dossier \"" + c.dossierId +
+                                     "\" is scored past the threshold: it goes to the vote (" +
+                                     c.rulesRef() + ")"));
+    }
+    switch (proposalFor(c)) {
+      case InProposal::NotSelected:
+        return true;
+      case InProposal::NotRecorded:
+        return c.refuse(Error::refused("the committee's proposal of campaign \"" +
+                                       c.campaign.campaignId +
+                                       "\" is not recorded: record it first (campaign select)"));
+      case InProposal::AsksNothing:
+      case InProposal::Selected:
+        break;
+    }
+    return c.refuse(Error::refused("dossier \"" + c.dossierId +
+                                   "\" is in the committee's proposal: the elected officials "
+                                   "decide on it"));
+  }
+};
+
+// What a deliberation grants the dossier: the amount voted, or else the
+// committee's proposal (its request; nothing for a dossier asking nothing).
+std::int64_t deliberatedAmount(const Context& c, const cmd::CloseVote& e) {
+  return e.amountCents.value_or(c.dossier.application.requestedCents);
+}
+
+// The officials decide the money, within the request, the cap and the
+// envelope: a deliberation that would pass the envelope is refused at its
+// close and writes nothing.
+struct DeliberatedGrantFits : Guard<DeliberatedGrantFits> {
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    const std::int64_t amount = deliberatedAmount(c, e);
+    const std::int64_t asked = c.dossier.application.requestedCents;
+    if (amount < 0) {
+      return c.refuse(Error::invalidInput("the amount must not be negative, got " +
+                                          std::to_string(amount) + " cents"));
+    }
+    if (amount > asked) {
+      return c.refuse(Error::refused("the deliberation grants " + formatEuros(amount) +
+                                     ", more than the " + formatEuros(asked) + " dossier \"" +
+                                     c.dossierId + "\" requested"));
+    }
+    const std::int64_t cap = c.rules().perDossierCapCents;
+    if (cap > 0 && amount > cap) {
+      return c.refuse(Error::refused("the deliberation grants " + formatEuros(amount) +
+                                     ", over the per-dossier cap of " + formatEuros(cap) + " (" +
+                                     c.rulesRef() + ")"));
+    }
+    const std::int64_t total = c.campaign.grantedCents + amount;
+    if (total <= c.campaign.envelopeCents) return true;
+    return c.refuse(Error::refused(
+        "the deliberation on dossier \"" + c.dossierId + "\" would bring the total granted to " +
+        formatEuros(total) + " (" + formatEuros(c.campaign.grantedCents) + " already granted + " +
+        formatEuros(amount) + "), over the envelope of " + formatEuros(c.campaign.envelopeCents) +
+        ": nothing is written"));
   }
 };
 
 struct AwardAllowed : Guard<AwardAllowed> {
   static bool test(Context& c, const cmd::Award& e) {
     const CampaignRules& rules = c.rules();
+    if (rules.grantedByDeliberation) {
+      return c.refuse(Error::refused(
+          "campaign \"" + c.campaign.campaignId +
+          "\" records each grant from its deliberation's result, at the vote's close: it is "
+          "never typed afterwards (" + c.rulesRef() + ")"));
+    }
     if (e.amountCents < 0) {
       return c.refuse(Error::invalidInput("the amount must not be negative, got " +
                                           std::to_string(e.amountCents) + " cents"));
@@ -589,6 +783,37 @@ struct AwardAllowed : Guard<AwardAllowed> {
 };
 
 // ---- actions
+
+void writeProxies(const std::vector<std::pair<std::string, std::string>>& proxies,
+                  capnp::List<schema::Proxy>::Builder out) {
+  for (unsigned i = 0; i < out.size(); ++i) {
+    out[i].setGiverId(proxies[i].first);
+    out[i].setHolderId(proxies[i].second);
+  }
+}
+
+// FundingGranted on the dossier and, for money, FundingCommitted (the new
+// total) on the campaign, in the same append: the envelope check and the
+// grant are atomic. `evenNothing`: a deliberation records what it granted,
+// €0.00 included (support in kind); an award of the label alone does not.
+void emitGrant(Context& c, std::int64_t amountCents, bool evenNothing) {
+  if (amountCents <= 0 && !evenNothing) return;
+  DossierEventBuilder b(c);
+  b.event.initFundingGranted().setAmountCents(amountCents);
+  b.emitTo(c);
+  if (amountCents <= 0) return;
+  capnp::MallocMessageBuilder message;
+  auto committed = message.initRoot<schema::CampaignEvent>();
+  committed.setCampaignId(c.campaign.campaignId);
+  committed.setRulesVersion(c.campaign.rulesVersion());
+  committed.setReason(c.input.reason);
+  auto funding = committed.initFundingCommitted();
+  funding.setDossierId(c.dossierId);
+  funding.setAmountCents(amountCents);
+  funding.setGrantedTotalCents(c.campaign.grantedCents + amountCents);
+  c.campaignEvents.push_back(
+      {std::string(eventTypeName(committed.which())), flattenMessage(message)});
+}
 
 struct EmitSubmitted : Action<EmitSubmitted> {
   static void run(Context& c, const cmd::Submit& e) {
@@ -681,7 +906,7 @@ struct EmitVote : Action<EmitVote> {
 
 struct EmitVoteClosed : Action<EmitVoteClosed> {
   static void run(Context& c, const cmd::CloseVote& e) {
-    auto v = decideVote(c.campaign, c.dossier, e);  // Quorate held: it decides
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);  // Quorate held: it decides
     if (!v) {
       c.refuse(std::move(v).takeError());
       return;
@@ -703,8 +928,64 @@ struct EmitVoteClosed : Action<EmitVoteClosed> {
       closed.setTieBreakUsed(static_cast<schema::TieBreak>(v->tieBreakUsed));
       closed.setTieBreakDetail(v->tieBreakDetail);
       if (c.rules().judging.tieBreak == judging::TieBreak::Lot) closed.setLotSeed(e.lotSeed);
+      if (!v->proxies.empty()) {
+        writeProxies(v->proxies, closed.initProxies(static_cast<unsigned>(v->proxies.size())));
+      }
+      if (c.rules().judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice) {
+        closed.setInOffice(v->inOffice);
+      }
+      closed.setQuorumWaived(v->quorumWaived);
     }
     b.emitTo(c);
+  }
+};
+
+// A meeting without quorum: the votes at it are void, the meeting is held
+// again of right `reconveneAfterDays` later (CGCT L4132-13).
+struct EmitVoteAdjourned : Action<EmitVoteAdjourned> {
+  static void run(Context& c, const cmd::CloseVote& e) {
+    auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);  // Inquorate held
+    if (!v) {
+      c.refuse(std::move(v).takeError());
+      return;
+    }
+    constexpr std::int64_t microsPerDay = 86'400'000'000;
+    DossierEventBuilder b(c);
+    auto adjourned = b.event.initVoteAdjourned();
+    auto present = adjourned.initPresent(static_cast<unsigned>(v->present.size()));
+    for (unsigned i = 0; i < present.size(); ++i) present.set(i, v->present[i]);
+    if (!v->proxies.empty()) {
+      writeProxies(v->proxies, adjourned.initProxies(static_cast<unsigned>(v->proxies.size())));
+    }
+    adjourned.setQuorumNeeded(v->quorumNeeded);
+    adjourned.setInOffice(v->inOffice);
+    adjourned.setReconveneFromMicros(c.input.nowMicros +
+                                     c.rules().judging.reconveneAfterDays * microsPerDay);
+    b.emitTo(c);
+  }
+};
+
+// A carried deliberation where the vote decides the money: the vote, then
+// the label (when the dossier asked the label's strand), then the grant
+// (€0.00 for support in kind), its commitment on the campaign stream in the
+// same append.
+struct EmitDeliberation : Action<EmitDeliberation> {
+  static void run(Context& c, const cmd::CloseVote& e) {
+    EmitVoteClosed::run(c, e);
+    if (c.refusal) return;
+    const CampaignRules& rules = c.rules();
+    const auto& asked = c.dossier.application.strands;
+    const bool asksLabel =
+        std::any_of(rules.strands.begin(), rules.strands.end(), [&](const Strand& s) {
+          return s.mode == StrandMode::Label &&
+                 std::find(asked.begin(), asked.end(), s.id) != asked.end();
+        });
+    if (!rules.labelName.empty() && asksLabel) {
+      DossierEventBuilder b(c);
+      b.event.initLabelAwarded().setLabelName(rules.labelName);
+      b.emitTo(c);
+    }
+    emitGrant(c, deliberatedAmount(c, e), true);
   }
 };
 
@@ -718,23 +999,7 @@ struct EmitAward : Action<EmitAward> {
       b.event.initLabelAwarded().setLabelName(c.rules().labelName);
       b.emitTo(c);
     }
-    if (e.amountCents > 0) {
-      DossierEventBuilder b(c);
-      b.event.initFundingGranted().setAmountCents(e.amountCents);
-      b.emitTo(c);
-
-      capnp::MallocMessageBuilder message;
-      auto committed = message.initRoot<schema::CampaignEvent>();
-      committed.setCampaignId(c.campaign.campaignId);
-      committed.setRulesVersion(c.campaign.rulesVersion());
-      committed.setReason(c.input.reason);
-      auto funding = committed.initFundingCommitted();
-      funding.setDossierId(c.dossierId);
-      funding.setAmountCents(e.amountCents);
-      funding.setGrantedTotalCents(c.campaign.grantedCents + e.amountCents);
-      c.campaignEvents.push_back(
-          {std::string(eventTypeName(committed.which())), flattenMessage(message)});
-    }
+    emitGrant(c, e.amountCents, false);
   }
 };
 
@@ -760,8 +1025,8 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Restoring,      Restore,                 Rejected,       none,               IsIn<Rejected> >,
     Row< Restoring,      Restore,                 Withdrawn,      none,               IsIn<Withdrawn> >,
     // -- submission and instruction
-    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<ContactSealed, TakingSubmissions, SubmittedInTime, StrandsOffered> >,
-    Row< Submitted,      cmd::ConfirmEligibility, Eligible,       EmitEligible,       All<ApplicantKindEligible, ApplicationComplete, RequestWithinCap> >,
+    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<ContactSealed, TakingSubmissions, SubmittedInTime, StrandsOffered, MoneyOnlyForInvestment> >,
+    Row< Submitted,      cmd::ConfirmEligibility, Eligible,       EmitEligible,       All<ApplicantKindEligible, ApplicationComplete, SeatInTheRegion, RequestWithinCap> >,
     Row< Submitted,      cmd::DeclareIneligible,  Ineligible,     EmitIneligible,     HasReason >,
     Row< Eligible,       cmd::NotSelect,          NotSelected,    EmitNotSelected,    HasReason >,
     // -- auditions (campaigns that hold them)
@@ -776,9 +1041,12 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Auditioned,     cmd::CloseScoring,       Scored,         EmitScoringClosed,  All<EveryScoreIn, MeetsThreshold> >,
     Row< Auditioned,     cmd::CloseScoring,       BelowThreshold, EmitScoringClosed,  All<EveryScoreIn, UnderThreshold> >,
     // -- the vote and the award
-    Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           VoterMayVote >,
-    Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<Quorate, Carried> >,
-    Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<Quorate, NotCarried> >,
+    Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           All<MeetingOpen, OnTheProposal, VoterMayVote> >,
+    Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<MeetingOpen, OnTheProposal, Quorate, Carried, GrantedByAward> >,
+    Row< Scored,         cmd::CloseVote,          Labelled,       EmitDeliberation,   All<MeetingOpen, OnTheProposal, Quorate, Carried, GrantedByDeliberation, DeliberatedGrantFits> >,
+    Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<MeetingOpen, OnTheProposal, Quorate, NotCarried> >,
+    Row< Scored,         cmd::CloseVote,          Scored,         EmitVoteAdjourned,  All<MeetingOpen, OnTheProposal, Inquorate> >,
+    Row< Scored,         cmd::NotSelect,          NotSelected,    EmitNotSelected,    All<HasReason, OutsideTheProposal> >,
     Row< Voted,          cmd::Award,              Labelled,       EmitAward,          AwardAllowed >,
     // -- withdrawal, from any non-terminal state
     Row< Submitted,      cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,

@@ -13,6 +13,8 @@ Application readApplication(schema::Application::Reader in) {
   Application a;
   a.applicantName = toString(in.getApplicantName());
   a.applicantKind = toString(in.getApplicantKind());
+  a.siren = toString(in.getSiren());
+  a.departement = toString(in.getDepartement());
   a.title = toString(in.getTitle());
   a.summary = toString(in.getSummary());
   for (auto strand : in.getStrands()) a.strands.push_back(toString(strand));
@@ -37,6 +39,9 @@ VoteChoice readChoice(schema::VoteChoice choice) {
 void writeApplication(const Application& a, schema::Application::Builder out) {
   out.setApplicantName(a.applicantName);
   out.setApplicantKind(a.applicantKind);
+  // Unset when not given, so applications without them encode as before.
+  if (!a.siren.empty()) out.setSiren(a.siren);
+  if (!a.departement.empty()) out.setDepartement(a.departement);
   out.setTitle(a.title);
   out.setSummary(a.summary);
   auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
@@ -110,6 +115,7 @@ std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
     case E::AUDITION_SCHEDULED:
     case E::SCORE_RECORDED:
     case E::VOTE_CAST:
+    case E::VOTE_ADJOURNED:  // the vote stays open, for the meeting held again
     case E::DOSSIER_ERASED:  // in any state, which it keeps
       return std::nullopt;
   }
@@ -183,6 +189,12 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
       case E::VOTE_CAST:
         state.votes[toString(e.getVoteCast().getVoterId())] =
             readChoice(e.getVoteCast().getChoice());
+        break;
+      case E::VOTE_ADJOURNED:
+        // Nothing is decided at a meeting without quorum: its votes are void.
+        state.votes.clear();
+        state.adjournedAtMicros = recordedAtMicros;
+        state.reconveneFromMicros = e.getVoteAdjourned().getReconveneFromMicros();
         break;
       case E::LABEL_AWARDED:
         state.labelName = toString(e.getLabelAwarded().getLabelName());

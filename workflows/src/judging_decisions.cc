@@ -515,7 +515,10 @@ Events decideJudging(const CampaignState& state, const campaign_command::RecordS
   }
   if (command.candidates.empty()) {
     return Error::refused(campaignRef(state) +
-                          " has no dossier carried by the vote to select from");
+                          (state.rules().grantedByDeliberation
+                               ? " has no dossier scored past the threshold and asking for money "
+                                 "to propose"
+                               : " has no dossier carried by the vote to select from"));
   }
   auto result = computeSelection(state, command);
   if (!result) return result.error();

@@ -88,14 +88,24 @@ Status gather(const DossierLookup& log, const CampaignState& state,
 Status gather(const DossierLookup& log, const CampaignState& state,
               campaign_command::RecordSelection& c) {
   c.candidates.clear();
-  for (const auto& [dossierId, jurors] : state.assignments) {
+  std::vector<std::string> considered = c.dossierIds;
+  if (!state.assignments.empty()) {
+    considered.clear();
+    for (const auto& [dossierId, jurors] : state.assignments) considered.push_back(dossierId);
+  }
+  for (const std::string& dossierId : considered) {
     auto dossier = dossierOf(log, state, dossierId);
     if (!dossier) return dossier.error();
     // Carried by the vote; for a dry run before the vote, also those that
-    // passed the threshold and await it. A dossier asking for nothing has
+    // passed the threshold and await it. Where the vote decides the money,
+    // the selection is the committee's proposal, made before the vote: the
+    // dossiers scored past the threshold. A dossier asking for nothing has
     // nothing to select.
-    const bool candidate = dossier->status == DossierStatus::Voted ||
-                           (c.beforeTheVote && dossier->status == DossierStatus::Scored);
+    const bool proposal = state.rules().grantedByDeliberation;
+    const bool candidate =
+        proposal ? dossier->status == DossierStatus::Scored
+                 : dossier->status == DossierStatus::Voted ||
+                       (c.beforeTheVote && dossier->status == DossierStatus::Scored);
     if (!candidate || dossier->application.requestedCents <= 0) continue;
     c.candidates.push_back({dossierId, dossier->meanMilli, dossier->application.requestedCents,
                             dossier->submittedAtMicros});

@@ -260,6 +260,11 @@ Result<std::string> voteMinutes(const store::EventLog& log, const std::string& d
           .push_back(m.id);
     }
     for (auto p : vote.getPresent()) minutes.input.present.push_back(toString(p));
+    for (auto p : vote.getProxies()) {
+      minutes.input.proxies.push_back({toString(p.getGiverId()), toString(p.getHolderId())});
+    }
+    minutes.input.inOffice = vote.getInOffice();
+    minutes.input.quorumWaived = vote.getQuorumWaived();
     for (const auto& [voter, choice] : dossier.votes) {
       if (std::find(minutes.input.eligible.begin(), minutes.input.eligible.end(), voter) !=
           minutes.input.eligible.end()) {

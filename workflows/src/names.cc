@@ -149,6 +149,24 @@ std::string formatEuros(std::int64_t cents) {
          std::to_string(rest);
 }
 
+std::string applicantKindLabel(std::string_view kind) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> labels{{
+      {"commune", "Commune"},
+      {"communaute_de_communes", "Communauté de communes"},
+      {"communaute_d_agglomeration", "Communauté d'agglomération"},
+      {"communaute_urbaine", "Communauté urbaine"},
+      {"metropole", "Métropole"},
+      {"departement", "Département"},
+      {"region", "Région"},
+      {"association", "Association"},
+      {"entreprise", "Entreprise"},
+  }};
+  for (const auto& [id, label] : labels) {
+    if (id == kind) return std::string(label);
+  }
+  return std::string(kind);
+}
+
 std::string dossierStream(std::string_view dossierId) {
   return "dossier-" + std::string(dossierId);
 }

@@ -97,6 +97,15 @@ void readVoteDetails(Fields& vote, judging::JudgingRules& j) {
   j.tieBreak = readName(vote, "tie_break", parseTieBreak, TieBreak::None,
                         "\"none\", \"chair_casting_vote\", \"earlier_submission\", \"lot\"");
   j.chairId = vote.string("chair", optional);
+  const std::string proxies = vote.string("proxies", optional);
+  if (proxies == "one_per_member") {
+    j.proxies = true;
+  } else if (!proxies.empty() && proxies != "none" && !vote.failed()) {
+    vote.fail("vote.proxies",
+              json_input::inQuotes(proxies) + " is not one of \"none\", \"one_per_member\"");
+  }
+  j.reconveneAfterDays =
+      static_cast<std::uint32_t>(vote.integer("reconvene_after_days", optional, 0, 31));
 }
 
 void readJudging(Fields& top, judging::JudgingRules& j) {
@@ -123,6 +132,18 @@ void readJudging(Fields& top, judging::JudgingRules& j) {
   Fields selection = judging.object("selection", optional, {"rule"});
   j.selection = readName(selection, "rule", parseSelectionRule, SelectionRule::RankSkip,
                          "\"rank_skip\", \"rank_stop\", \"exact\"");
+}
+
+// "award" (the default: a grant is typed after the vote) or
+// "deliberation" (the vote's close records the grant).
+void readGrantedBy(Fields& budget, CampaignRules& rules) {
+  const std::string by = budget.string("granted_by", optional);
+  if (by == "deliberation") {
+    rules.grantedByDeliberation = true;
+  } else if (!by.empty() && by != "award" && !budget.failed()) {
+    budget.fail("budget.granted_by",
+                json_input::inQuotes(by) + " is not one of \"deliberation\", \"award\"");
+  }
 }
 
 void readDeadline(Fields& top, CampaignRules& rules) {
@@ -158,7 +179,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   Fields top(&*document, "",
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
-              "judging", "notes"},
+              "judging", "notes", "eligible_departements", "assumptions"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -170,8 +191,11 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   readDeadline(top, rules);
   rules.eligibleApplicantKinds = top.strings("eligible_applicant_kinds", required);
   rules.requiredFields = top.strings("required_fields", required);
-  for (Fields& strand : top.objects("strands", optional, {"id", "label"})) {
-    rules.strands.push_back({strand.string("id", required), strand.string("label", required)});
+  for (Fields& strand : top.objects("strands", optional, {"id", "label", "mode"})) {
+    Strand read{strand.string("id", required), strand.string("label", required)};
+    read.mode = readName(strand, "mode", parseStrandMode, StrandMode::Unspecified,
+                         "\"animation\", \"engineering_support\", \"investment\", \"label\"");
+    rules.strands.push_back(std::move(read));
   }
   rules.auditionsHeld = top.boolean("auditions_held", required);
   for (Fields& c : top.objects("criteria", required, {"id", "label", "scale", "weight"})) {
@@ -186,18 +210,30 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   }
   rules.thresholdMilli = readThreshold(top);
   Fields vote = top.object("vote", required,
-                           {"body", "quorum_percent", "majority", "quorum_counts", "majority_base",
-                            "abstentions", "ballot", "tie_break", "chair"});
+                           {"body", "quorum", "quorum_percent", "majority", "quorum_counts",
+                            "majority_base", "abstentions", "ballot", "tie_break", "chair",
+                            "proxies", "reconvene_after_days"});
   rules.votingBody = readVotingBody(vote);
-  rules.quorumPercent =
-      static_cast<std::uint32_t>(vote.integer("quorum_percent", required, 1, 100));
+  // The law's quorum counts members in office, not a percentage.
+  rules.judging.quorumRule =
+      readName(vote, "quorum", judging::parseQuorumRule, judging::QuorumRule::Percent,
+               "\"percent\", \"more_than_half_in_office\"");
+  const bool byLaw = rules.judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice;
+  rules.quorumPercent = static_cast<std::uint32_t>(
+      vote.integer("quorum_percent", byLaw ? optional : required, byLaw ? 0 : 1, 100));
   rules.majority = readMajority(vote);
   readVoteDetails(vote, rules.judging);
   rules.labelName = top.string("label_name", optional);
-  Fields budget = top.object("budget", optional, {"envelope_cents", "per_dossier_cap_cents"});
+  Fields budget =
+      top.object("budget", optional, {"envelope_cents", "per_dossier_cap_cents", "granted_by"});
   rules.budgetEnvelopeCents = budget.integer("envelope_cents", required, 0, json_input::centsMax);
   rules.perDossierCapCents =
       budget.integer("per_dossier_cap_cents", optional, 0, json_input::centsMax);
+  readGrantedBy(budget, rules);
+  rules.eligibleDepartements = top.strings("eligible_departements", optional);
+  for (Fields& a : top.objects("assumptions", optional, {"what", "why"})) {
+    rules.assumptions.push_back({a.string("what", required), a.string("why", required)});
+  }
   readJudging(top, rules.judging);
   rules.notes = top.string("notes", optional);
 

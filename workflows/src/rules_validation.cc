@@ -10,7 +10,9 @@
 #include <string>
 
 #include "json_input.h"
+#include "judging/name_table.h"
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/dossier.h"
 #include "parcours/workflows/zoned_time.h"
 
 namespace parcours::workflows {
@@ -25,6 +27,13 @@ using json_input::fieldPath;
 using json_input::inQuotes;
 using json_input::isBlank;
 using json_input::itemPath;
+
+constexpr judging::NameTable<StrandMode, 5> strandModeNames{
+    {{StrandMode::Unspecified, "unspecified"},
+     {StrandMode::Animation, "animation"},
+     {StrandMode::EngineeringSupport, "engineering_support"},
+     {StrandMode::Investment, "investment"},
+     {StrandMode::Label, "label"}}};
 
 // Scales and weights are bounded so that the weighted mean in thousandths
 // fits the uint32 it is recorded in, and Σ weight × score cannot overflow.
@@ -114,6 +123,42 @@ Status checkStrands(const std::vector<Strand>& strands) {
                                                  " is the id of an earlier strand: ids are unique");
     }
     if (auto s = checkText(fieldPath(at, "label"), strands[i].label, true); !s) return s;
+    if (strandModeName(strands[i].mode).empty()) {
+      return fieldError(fieldPath(at, "mode"), "is out of range");
+    }
+  }
+  return okStatus();
+}
+
+Status checkDepartements(const std::vector<std::string>& codes) {
+  constexpr std::string_view path = "eligible_departements";
+  if (auto s = checkListSize(path, codes.size()); !s) return s;
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    if (auto s = checkDepartement(itemPath(path, i), codes[i]); !s) return s;
+    if (!seen.insert(codes[i]).second) {
+      return fieldError(itemPath(path, i), inQuotes(codes[i]) + " is listed twice");
+    }
+  }
+  return okStatus();
+}
+
+Status checkAssumptions(const std::vector<Assumption>& assumptions) {
+  constexpr std::string_view path = "assumptions";
+  if (auto s = checkListSize(path, assumptions.size()); !s) return s;
+  for (std::size_t i = 0; i < assumptions.size(); ++i) {
+    const std::string at = itemPath(path, i);
+    if (auto s = checkText(fieldPath(at, "what"), assumptions[i].what, true); !s) return s;
+    if (auto s = checkText(fieldPath(at, "why"), assumptions[i].why, true); !s) return s;
+  }
+  return okStatus();
+}
+
+// The money is decided by the vote only where there is money to decide.
+Status checkGrantedBy(const CampaignRules& r) {
+  if (r.grantedByDeliberation && r.budgetEnvelopeCents == 0) {
+    return fieldError("budget.granted_by",
+                      "\"deliberation\" needs an envelope: budget.envelope_cents is 0");
   }
   return okStatus();
 }
@@ -179,6 +224,17 @@ Status checkVote(const CampaignRules& r) {
   if (majorityName(r.majority).empty()) {
     return fieldError("vote.majority",
                       "unknown majority " + std::to_string(static_cast<int>(r.majority)));
+  }
+  if (r.judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice) {
+    if (r.quorumPercent == 0) return okStatus();
+    return fieldError("vote.quorum_percent",
+                      "is not used with the quorum \"more_than_half_in_office\": leave it out");
+  }
+  if (judging::quorumRuleName(r.judging.quorumRule).empty()) {
+    return fieldError("vote.quorum", "unknown quorum rule");
+  }
+  if (auto s = checkRange("vote.reconvene_after_days", r.judging.reconveneAfterDays, 0, 31); !s) {
+    return s;
   }
   return checkRange("vote.quorum_percent", r.quorumPercent, 1, 100);
 }
@@ -292,9 +348,22 @@ std::string_view majorityName(Majority majority) {
 
 const std::vector<std::string>& applicationFieldNames() {
   static const std::vector<std::string> names{
-      "applicant.name",   "applicant.kind", "title",         "summary",      "strands",
-      "requested_amount", "contact.name",   "contact.email", "contact.phone"};
+      "applicant.name", "applicant.kind", "applicant.siren",  "applicant.departement",
+      "title",          "summary",        "strands",          "requested_amount",
+      "contact.name",   "contact.email",  "contact.phone"};
   return names;
+}
+
+std::string_view strandModeName(StrandMode mode) { return judging::nameIn(strandModeNames, mode); }
+std::optional<StrandMode> parseStrandMode(std::string_view name) {
+  return judging::parseIn(strandModeNames, name);
+}
+
+bool CampaignRules::asksForMoney(const std::vector<std::string>& strandIds) const {
+  return std::any_of(strands.begin(), strands.end(), [&](const Strand& s) {
+    return s.mode == StrandMode::Investment &&
+           std::find(strandIds.begin(), strandIds.end(), s.id) != strandIds.end();
+  });
 }
 
 Status validateId(std::string_view what, std::string_view id) {
@@ -325,7 +394,10 @@ Status validateRules(const CampaignRules& r) {
   if (auto s = checkVote(r); !s) return s;
   if (auto s = checkText("label_name", r.labelName, false); !s) return s;
   if (auto s = checkBudget(r); !s) return s;
+  if (auto s = checkGrantedBy(r); !s) return s;
+  if (auto s = checkDepartements(r.eligibleDepartements); !s) return s;
   if (auto s = checkJudging(r); !s) return s;
+  if (auto s = checkAssumptions(r.assumptions); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -337,7 +409,10 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          thresholdMilli == o.thresholdMilli && votingBody == o.votingBody &&
          quorumPercent == o.quorumPercent && majority == o.majority && labelName == o.labelName &&
          budgetEnvelopeCents == o.budgetEnvelopeCents &&
-         perDossierCapCents == o.perDossierCapCents && notes == o.notes && judging == o.judging;
+         perDossierCapCents == o.perDossierCapCents &&
+         grantedByDeliberation == o.grantedByDeliberation &&
+         eligibleDepartements == o.eligibleDepartements && notes == o.notes &&
+         assumptions == o.assumptions && judging == o.judging;
 }
 
 }  // namespace parcours::workflows

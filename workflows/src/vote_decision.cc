@@ -10,7 +10,8 @@
 namespace parcours::workflows {
 
 Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierState& dossier,
-                                const dossier_command::CloseVote& command) {
+                                const dossier_command::CloseVote& command,
+                                std::int64_t nowMicros) {
   const CampaignRules& rules = campaign.rules();
   const judging::DeliberationRules deliberation = judging::deliberationRulesFor(rules);
   judging::DeliberationInput input;
@@ -23,6 +24,11 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
   }
   input.present = command.present;
   std::sort(input.present.begin(), input.present.end());
+  for (const auto& [giver, holder] : command.proxies) input.proxies.push_back({giver, holder});
+  std::sort(input.proxies.begin(), input.proxies.end(),
+            [](const auto& a, const auto& b) { return a.giverId < b.giverId; });
+  input.inOffice = static_cast<std::uint32_t>(input.eligible.size() + input.recused.size());
+  input.quorumWaived = dossier.adjournedAtMicros && nowMicros >= dossier.reconveneFromMicros;
   for (const auto& [voter, choice] : dossier.votes) {
     // A vote of a member recused since it was cast no longer counts.
     if (std::find(input.eligible.begin(), input.eligible.end(), voter) != input.eligible.end()) {
@@ -58,6 +64,9 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
   d.present = input.present;
   d.presentCount = outcome->present;
   d.recused = input.recused;
+  for (const auto& p : input.proxies) d.proxies.emplace_back(p.giverId, p.holderId);
+  d.inOffice = outcome->inOffice;
+  d.quorumWaived = outcome->quorumWaived;
   std::sort(d.recused.begin(), d.recused.end());
   d.explanation = outcome->explanation;
   d.extended = !(rules.judging == judging::JudgingRules{});

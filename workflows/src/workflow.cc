@@ -225,6 +225,12 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
           reveal->dossierIds = std::move(ids).value();
           reveal->everySubmitted = true;
         }
+        if (auto* selection = std::get_if<campaign_command::RecordSelection>(&given);
+            selection != nullptr && (*state)->assignments.empty()) {
+          auto ids = submittedDossiers(log_, campaignId);
+          if (!ids) return ids.error();
+          selection->dossierIds = std::move(ids).value();
+        }
         Result<CampaignCommand> gathered = given;
         if ((*state)->exists) gathered = gatherJudgingInputs(dossierLookup(), **state, given);
         if (!gathered) return gathered.error();
@@ -251,6 +257,11 @@ Result<judging::SelectionResult> Workflow::previewSelection(const std::string& c
   if (!(*state)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
   campaign_command::RecordSelection preview;
   preview.beforeTheVote = true;
+  if ((*state)->assignments.empty()) {
+    auto ids = submittedDossiers(log_, campaignId);
+    if (!ids) return ids.error();
+    preview.dossierIds = std::move(ids).value();
+  }
   auto gathered = gatherJudgingInputs(dossierLookup(), **state, preview);
   if (!gathered) return gathered.error();
   const auto& command = std::get<campaign_command::RecordSelection>(*gathered);

@@ -47,6 +47,31 @@ std::string describeAll(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
+// The sum of the FundingGranted events in a decision's run; none when it
+// has none.
+Result<std::optional<std::int64_t>> grantedIn(const std::vector<const store::RecordedEvent*>& run) {
+  using E = schema::DossierEvent;
+  std::optional<std::int64_t> total;
+  for (const store::RecordedEvent* r : run) {
+    auto amount = readPayload<E>(r->payload, r->eventType,
+                                 [](E::Reader x) -> Result<std::optional<std::int64_t>> {
+                                   if (!x.isFundingGranted()) return std::optional<std::int64_t>();
+                                   return std::optional(x.getFundingGranted().getAmountCents());
+                                 });
+    if (!amount) return std::move(amount).takeError();
+    if (!*amount) continue;
+    if (auto s = checkRecordedCents("FundingGranted's amountCents", **amount); !s) {
+      return s.error();
+    }
+    // Both within [0, centsMax]: their sum cannot overflow.
+    if (auto s = checkRecordedCents("the grant", total.value_or(0) + **amount); !s) {
+      return s.error();
+    }
+    total = total.value_or(0) + **amount;
+  }
+  return total;
+}
+
 // The command a dossier decision's first event records. `run` is that event
 // and the ones after it in its stream that share its append's time, actor
 // and command id (a grant's amount is in its FundingGranted).
@@ -94,33 +119,33 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
         return DossierCommand(dossier_command::CastVote{toString(e.getVoteCast().getVoterId()),
                                                         readChoice(e.getVoteCast().getChoice())});
       case E::VOTE_CLOSED: {
-        // Who was present and the lot's seed are the command's own inputs.
+        // Who was present, the proxies and the lot's seed are the command's
+        // own inputs; so is the amount a deliberation granted (its
+        // FundingGranted in the same append; none: nothing).
         dossier_command::CloseVote close;
         for (auto p : e.getVoteClosed().getPresent()) close.present.push_back(toString(p));
+        for (auto p : e.getVoteClosed().getProxies()) {
+          close.proxies.emplace_back(toString(p.getGiverId()), toString(p.getHolderId()));
+        }
         close.lotSeed = toString(e.getVoteClosed().getLotSeed());
+        auto granted = grantedIn(run);
+        if (!granted) return std::move(granted).takeError();
+        close.amountCents = *granted;  // none when the run granted nothing
+        return DossierCommand(std::move(close));
+      }
+      case E::VOTE_ADJOURNED: {
+        dossier_command::CloseVote close;
+        for (auto p : e.getVoteAdjourned().getPresent()) close.present.push_back(toString(p));
+        for (auto p : e.getVoteAdjourned().getProxies()) {
+          close.proxies.emplace_back(toString(p.getGiverId()), toString(p.getHolderId()));
+        }
         return DossierCommand(std::move(close));
       }
       case E::LABEL_AWARDED:
       case E::FUNDING_GRANTED: {
-        dossier_command::Award award;
-        for (const store::RecordedEvent* r : run) {
-          auto amount = readPayload<E>(r->payload, r->eventType,
-                                       [](E::Reader x) -> Result<std::int64_t> {
-                                         return x.isFundingGranted()
-                                                    ? x.getFundingGranted().getAmountCents()
-                                                    : std::int64_t{0};
-                                       });
-          if (!amount) return std::move(amount).takeError();
-          if (auto s = checkRecordedCents("FundingGranted's amountCents", *amount); !s) {
-            return s.error();
-          }
-          // Both within [0, centsMax]: their sum cannot overflow.
-          if (auto s = checkRecordedCents("the grant", award.amountCents + *amount); !s) {
-            return s.error();
-          }
-          award.amountCents += *amount;
-        }
-        return DossierCommand(award);
+        auto granted = grantedIn(run);
+        if (!granted) return std::move(granted).takeError();
+        return DossierCommand(dossier_command::Award{granted->value_or(0)});
       }
       case E::DOSSIER_WITHDRAWN:
         return DossierCommand(dossier_command::Withdraw{});
@@ -441,8 +466,16 @@ class Replayer {
     }
     CampaignState& campaign = campaigns_[campaignId];
     campaign.campaignId = campaignId;
-    Result<CampaignCommand> gathered = **command;
+    CampaignCommand given = **command;
     bool outOfScope = false;
+    if (auto* selection = std::get_if<campaign_command::RecordSelection>(&given);
+        selection != nullptr && campaign.assignments.empty()) {
+      // As the workflow did: with no draw, every dossier of the campaign.
+      for (const auto& [id, dossier] : dossiers_) {
+        if (dossier.campaignId == campaignId) selection->dossierIds.push_back(id);
+      }
+    }
+    Result<CampaignCommand> gathered = given;
     if (campaign.exists) {
       gathered = gatherJudgingInputs(
           [&](const std::string& dossierId) -> Result<DossierState> {
@@ -453,7 +486,7 @@ class Replayer {
             absent.dossierId = dossierId;
             return absent;
           },
-          campaign, **command);
+          campaign, given);
     }
     if (outOfScope) {
       // A judging decision over dossiers this replay does not read (one

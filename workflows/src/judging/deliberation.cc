@@ -12,6 +12,7 @@
 #include "parcours/workflows/judging/deliberation.h"
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -71,6 +72,7 @@ Status checkEnumsKnown(const DeliberationRules& r) {
   }
   if (ballotName(r.ballot).empty()) return fieldError("ballot", "unknown value");
   if (tieBreakName(r.tieBreak).empty()) return fieldError("tie_break", "unknown value");
+  if (quorumRuleName(r.quorumRule).empty()) return fieldError("quorum", "unknown value");
   return okStatus();
 }
 
@@ -123,6 +125,7 @@ Status checkChairId(const DeliberationRules& r) {
 // The members of each list, as sets; `present` as given, or else the voters.
 struct Roster {
   std::set<std::string> eligible, recused, present;
+  std::map<std::string, std::string> proxyHolder;  // giver -> holder
 };
 
 // Well-formed ids, each listed once.
@@ -193,9 +196,62 @@ Status checkVoter(const Roster& roster, bool presentGiven, std::size_t i, const 
   if (roster.eligible.count(vote.memberId) == 0) {
     return fieldError(path, quotedText(vote.memberId) + " is not an eligible member");
   }
-  if (presentGiven && roster.present.count(vote.memberId) == 0) {
+  if (presentGiven && roster.present.count(vote.memberId) == 0 &&
+      roster.proxyHolder.count(vote.memberId) == 0) {
     return fieldError(path, quotedText(vote.memberId) +
-                                " voted but is not listed as present (proxies are not modelled)");
+                                " voted but is neither present nor represented by a proxy");
+  }
+  return okStatus();
+}
+
+// CGCT L4132-15: "Un conseiller régional empêché d'assister à une séance
+// peut donner à un collègue de son choix pouvoir écrit de voter en son nom.
+// Un même conseiller régional ne peut être porteur que d'un seul pouvoir."
+Status readProxies(const DeliberationRules& rules, Roster& roster, const DeliberationInput& input) {
+  if (input.proxies.empty()) return okStatus();
+  if (!rules.proxiesAllowed) {
+    return fieldError("proxies", "the rules of this vote allow no proxy");
+  }
+  if (input.present.empty()) {
+    return fieldError("proxies", "with proxies, list the members present in person");
+  }
+  std::set<std::string> holders;
+  for (std::size_t i = 0; i < input.proxies.size(); ++i) {
+    const ProxyGiven& p = input.proxies[i];
+    const std::string at = indexed("proxies", i);
+    if (auto s = validateId(at + ".giver", p.giverId); !s) return s;
+    if (auto s = validateId(at + ".holder", p.holderId); !s) return s;
+    if (p.giverId == p.holderId) {
+      return fieldError(at, quotedText(p.giverId) + " cannot give a proxy to themself");
+    }
+    for (const auto& [id, role] : {std::pair{p.giverId, "giver"}, std::pair{p.holderId, "holder"}}) {
+      if (roster.recused.count(id) != 0) {
+        return fieldError(at + "." + role,
+                          quotedText(id) + " is recused from this dossier: no proxy given or held");
+      }
+      if (roster.eligible.count(id) == 0) {
+        return fieldError(at + "." + role, quotedText(id) + " is not an eligible member");
+      }
+    }
+    if (roster.present.count(p.giverId) != 0) {
+      return fieldError(at + ".giver", quotedText(p.giverId) +
+                                           " is present: a member present votes in person");
+    }
+    if (roster.present.count(p.holderId) == 0) {
+      return fieldError(at + ".holder", quotedText(p.holderId) +
+                                            " holds a proxy but is not present");
+    }
+    if (roster.proxyHolder.count(p.giverId) != 0) {
+      return fieldError(at + ".giver", quotedText(p.giverId) + " already gave a proxy to " +
+                                           quotedText(roster.proxyHolder.at(p.giverId)) +
+                                           ": a member gives one");
+    }
+    if (!holders.insert(p.holderId).second) {
+      return fieldError(at + ".holder",
+                        quotedText(p.holderId) +
+                            " already holds a proxy: a member holds at most one (CGCT L4132-15)");
+    }
+    roster.proxyHolder[p.giverId] = p.holderId;
   }
   return okStatus();
 }
@@ -259,10 +315,23 @@ std::uint32_t ceilDiv(std::uint64_t numerator, std::uint64_t denominator) {
   return static_cast<std::uint32_t>((numerator + denominator - 1) / denominator);
 }
 
-void applyQuorum(const DeliberationRules& rules, DeliberationOutcome& out) {
-  out.quorumNeeded = ceilDiv(std::uint64_t{rules.quorumPercent} * out.eligible, 100);
-  out.quorumCounted = rules.quorumCounts == QuorumCounts::VotesCast ? votesCast(out) : out.present;
-  out.quorumReached = out.eligible > 0 && out.quorumCounted >= out.quorumNeeded;
+void applyQuorum(const DeliberationRules& rules, const DeliberationInput& input,
+                 DeliberationOutcome& out) {
+  if (rules.quorumRule == QuorumRule::MoreThanHalfInOffice) {
+    // Members present in person: a proxy is a vote, not a presence.
+    out.inOffice = input.inOffice != 0
+                       ? input.inOffice
+                       : static_cast<std::uint32_t>(input.eligible.size() + input.recused.size());
+    out.quorumNeeded = out.inOffice / 2 + 1;
+    out.quorumCounted = out.present;
+  } else {
+    out.quorumNeeded = ceilDiv(std::uint64_t{rules.quorumPercent} * out.eligible, 100);
+    out.quorumCounted =
+        rules.quorumCounts == QuorumCounts::VotesCast ? votesCast(out) : out.present;
+  }
+  out.quorumWaived = input.quorumWaived;
+  out.quorumReached =
+      out.eligible > 0 && (out.quorumWaived || out.quorumCounted >= out.quorumNeeded);
 }
 
 std::uint32_t majorityBaseFor(const DeliberationRules& rules, const DeliberationOutcome& out) {
@@ -384,6 +453,16 @@ void breakTie(const DeliberationRules& rules, const DeliberationInput& input,
 // ------------------------------------------------------------ explanation
 
 std::string quorumPhrase(const DeliberationRules& rules, const DeliberationOutcome& out) {
+  if (out.quorumWaived) {
+    return "quorum held of right: the meeting is held again after one without quorum (" +
+           countOf(out.present, "member present", "members present") + ")";
+  }
+  if (rules.quorumRule == QuorumRule::MoreThanHalfInOffice) {
+    return std::string(out.quorumReached ? "quorum reached" : "quorum not reached") + " with " +
+           countOf(out.quorumCounted, "member present", "members present") + " of the " +
+           std::to_string(out.quorumNeeded) + " needed (more than half of the " +
+           countOf(out.inOffice, "member in office", "members in office") + ")";
+  }
   const std::string counted = rules.quorumCounts == QuorumCounts::VotesCast
                                   ? countOf(out.quorumCounted, "vote cast", "votes cast")
                                   : countOf(out.quorumCounted, "member present", "members present");
@@ -471,6 +550,8 @@ DeliberationRules deliberationRulesFor(const CampaignRules& rules) {
   out.ballot = j.ballot;
   out.tieBreak = j.tieBreak;
   out.chairId = j.chairId;
+  out.quorumRule = j.quorumRule;
+  out.proxiesAllowed = j.proxies;
   return out;
 }
 
@@ -488,14 +569,16 @@ Result<DeliberationOutcome> tally(const DeliberationRules& rules, const Delibera
   if (auto s = validateDeliberationRules(rules); !s) return s.error();
   auto roster = readRoster(input);
   if (!roster) return roster.error();
+  if (auto s = readProxies(rules, *roster, input); !s) return s.error();
   if (auto s = readVotes(*roster, input); !s) return s.error();
   if (auto s = checkLotMaterial(rules, input); !s) return s.error();
 
   DeliberationOutcome out;
   out.eligible = static_cast<std::uint32_t>(roster->eligible.size());
   out.present = static_cast<std::uint32_t>(roster->present.size());
+  out.proxies = static_cast<std::uint32_t>(roster->proxyHolder.size());
   countVotes(input.votes, out);
-  applyQuorum(rules, out);
+  applyQuorum(rules, input, out);
   out.majorityBase = majorityBaseFor(rules, out);
   out.yesNeeded = yesNeededFor(rules, out);
   if (out.quorumReached) {

@@ -24,6 +24,8 @@ constexpr NameTable<TieBreak, 4> tieBreakNames{{{TieBreak::None, "none"},
                                             {TieBreak::ChairCastingVote, "chair_casting_vote"},
                                             {TieBreak::EarlierSubmission, "earlier_submission"},
                                             {TieBreak::Lot, "lot"}}};
+constexpr NameTable<QuorumRule, 2> quorumRuleNames{
+    {{QuorumRule::Percent, "percent"}, {QuorumRule::MoreThanHalfInOffice, "more_than_half_in_office"}}};
 
 }  // namespace
 
@@ -51,5 +53,7 @@ std::string_view ballotName(Ballot b) { return nameIn(ballotNames, b); }
 std::optional<Ballot> parseBallot(std::string_view n) { return parseIn(ballotNames, n); }
 std::string_view tieBreakName(TieBreak t) { return nameIn(tieBreakNames, t); }
 std::optional<TieBreak> parseTieBreak(std::string_view n) { return parseIn(tieBreakNames, n); }
+std::string_view quorumRuleName(QuorumRule q) { return nameIn(quorumRuleNames, q); }
+std::optional<QuorumRule> parseQuorumRule(std::string_view n) { return parseIn(quorumRuleNames, n); }
 
 }  // namespace parcours::workflows::judging

@@ -48,6 +48,9 @@ struct Words {
   std::string_view chairDidNotVote, chairRecused, chairSecret;
   std::string_view earlierWins, earlierLoses, earlierUnknown;
   std::string_view seed, firstByte, odd, even;
+  // The council's rules (CGCT L4132-13 to 15).
+  std::string_view quorumInOffice, inOfficeOne, inOfficeMany, moreThanHalf;
+  std::string_view proxiesHeading, gaveProxyTo, proxyHeldBy, quorumWaived;
 };
 
 constexpr Words french{
@@ -139,6 +142,17 @@ constexpr Words french{
     .firstByte = "premier octet",
     .odd = "impair",
     .even = "pair",
+    .quorumInOffice = "majorité absolue des membres en exercice, présents en personne (CGCT, "
+                      "art. L4132-13) ; les pouvoirs ne comptent pas",
+    .inOfficeOne = "membre en exercice",
+    .inOfficeMany = "membres en exercice",
+    .moreThanHalf = "plus de la moitié des",
+    .proxiesHeading = "Pouvoirs",
+    .gaveProxyTo = " a donné pouvoir à ",
+    .proxyHeldBy = "pouvoir à",
+    .quorumWaived = "non requis : la réunion se tient de plein droit après une séance sans "
+                    "quorum et délibère valablement quel que soit le nombre des présents "
+                    "(CGCT, art. L4132-13)",
 };
 
 constexpr Words english{
@@ -227,6 +241,16 @@ constexpr Words english{
     .firstByte = "first byte",
     .odd = "is odd",
     .even = "is even",
+    .quorumInOffice = "an absolute majority of the members in office, present in person (CGCT, "
+                      "art. L4132-13); proxies do not count",
+    .inOfficeOne = "member in office",
+    .inOfficeMany = "members in office",
+    .moreThanHalf = "more than half of the",
+    .proxiesHeading = "Proxies",
+    .gaveProxyTo = " gave a proxy to ",
+    .proxyHeldBy = "proxy held by",
+    .quorumWaived = "not required: the meeting is held again of right after one without quorum "
+                    "and is valid whatever the attendance (CGCT, art. L4132-13)",
 };
 
 // ------------------------------------------------------------ text
@@ -379,10 +403,13 @@ std::string_view tieBreakWords(TieBreak t, const Words& w) {
 std::string rulesSection(const DeliberationRules& r, const Words& w) {
   std::string out = heading("##", w.rulesSection);
   out += line(w, w.quorum,
-              std::to_string(r.quorumPercent) + std::string(w.percent) + " " +
-                  std::string(w.quorumOfEligible) + ", " +
-                  std::string(r.quorumCounts == QuorumCounts::VotesCast ? w.quorumOnVotesCast
-                                                                        : w.quorumOnPresent));
+              r.quorumRule == QuorumRule::MoreThanHalfInOffice
+                  ? std::string(w.quorumInOffice)
+                  : std::to_string(r.quorumPercent) + std::string(w.percent) + " " +
+                        std::string(w.quorumOfEligible) + ", " +
+                        std::string(r.quorumCounts == QuorumCounts::VotesCast
+                                        ? w.quorumOnVotesCast
+                                        : w.quorumOnPresent));
   out += line(w, w.majority, majorityWords(r, w, ""));
   out += line(
       w, w.abstentions,
@@ -399,6 +426,15 @@ std::string membersSection(const MinutesInput& m, const Words& w, const Attendan
   out += memberList(m, w, w.presentHeading, a.present, "");
   out += memberList(m, w, w.recusedHeading, a.recused, w.recusedNote);
   out += memberList(m, w, w.absentHeading, a.absent, "");
+  if (!m.input.proxies.empty()) {
+    out += heading("###", std::string(w.proxiesHeading) + " (" +
+                              std::to_string(m.input.proxies.size()) + ")");
+    for (const ProxyGiven& p : m.input.proxies) {
+      out += "- " + memberLabel(m, p.giverId) + std::string(w.gaveProxyTo) +
+             memberLabel(m, p.holderId) + "\n";
+    }
+    out += "\n";
+  }
   return out;
 }
 
@@ -422,7 +458,13 @@ std::string rollCallTable(const MinutesInput& m, const Words& w, const Attendanc
                     " |\n| --- | --- |\n";
   for (const std::string& id : rows) {
     auto vote = a.votes.find(id);
-    out += "| " + memberLabel(m, id) + " | " +
+    std::string who = memberLabel(m, id);
+    for (const ProxyGiven& p : m.input.proxies) {
+      if (p.giverId == id) {
+        who += " (" + std::string(w.proxyHeldBy) + " " + memberLabel(m, p.holderId) + ")";
+      }
+    }
+    out += "| " + who + " | " +
            std::string(vote == a.votes.end() ? w.didNotVote : choiceWords(vote->second, w)) +
            " |\n";
   }
@@ -431,6 +473,18 @@ std::string rollCallTable(const MinutesInput& m, const Words& w, const Attendanc
 
 std::string quorumLine(const MinutesInput& m, const Words& w) {
   const DeliberationOutcome& o = m.outcome;
+  if (o.quorumWaived) {
+    return line(w, w.quorum,
+                std::string(w.quorumWaived) + " (" + countOf(o.present, w.presentOne, w.presentMany) +
+                    ")");
+  }
+  if (m.rules.quorumRule == QuorumRule::MoreThanHalfInOffice) {
+    return line(w, o.quorumReached ? w.quorumReached : w.quorumNotReached,
+                countOf(o.quorumCounted, w.presentOne, w.presentMany) + ", " +
+                    std::to_string(o.quorumNeeded) + " " + std::string(w.needed) + " (" +
+                    std::string(w.moreThanHalf) + " " +
+                    countOf(o.inOffice, w.inOfficeOne, w.inOfficeMany) + ")");
+  }
   const std::string counted = m.rules.quorumCounts == QuorumCounts::VotesCast
                                   ? countOf(o.quorumCounted, w.voteCastOne, w.voteCastMany)
                                   : countOf(o.quorumCounted, w.presentOne, w.presentMany);

@@ -1,5 +1,5 @@
 // Enums named as definition files and the CLI write them: a table of
-// (value, name) pairs and the two lookups. Private to the judging rules.
+// (value, name) pairs and the two lookups. Private to parcours_workflows.
 #pragma once
 
 #include <array>

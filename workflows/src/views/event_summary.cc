@@ -172,6 +172,13 @@ std::string summarize(schema::DossierEvent::Reader e) {
       return "funding granted: " + formatEuros(e.getFundingGranted().getAmountCents());
     case E::DOSSIER_WITHDRAWN:
       return "withdrawn by the applicant";
+    case E::VOTE_ADJOURNED: {
+      auto v = e.getVoteAdjourned();
+      return "vote adjourned without quorum: " + std::to_string(v.getPresent().size()) +
+             " present of the " + std::to_string(v.getQuorumNeeded()) +
+             " needed; held again of right from " +
+             formatInZone(v.getReconveneFromMicros(), "UTC");
+    }
     case E::DOSSIER_ERASED:
       out = "personal data erased: ";
       out += text(e.getReason());

@@ -205,6 +205,9 @@ struct RecordSelection {
     std::int64_t submittedAtMicros = 0;
   };
   std::vector<Candidate> candidates;  // filled by the workflow service
+  // With no draw, the campaign's dossiers to consider (the drawn dossiers
+  // otherwise): filled by the workflow service, every dossier submitted.
+  std::vector<std::string> dossierIds = {};
 };
 // Before a vote a lot may decide: the lot seed's commitment.
 struct CommitLotSeed {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,10 +21,29 @@
 
 namespace parcours::workflows {
 
+// How a strand helps (seed 000: "un objectif et un mode d'intervention
+// associé à chacun"). Only an investment strand asks for money.
+enum class StrandMode : std::uint8_t { Unspecified, Animation, EngineeringSupport, Investment, Label };
+// "unspecified", "animation", "engineering_support", "investment", "label"
+std::string_view strandModeName(StrandMode mode);
+std::optional<StrandMode> parseStrandMode(std::string_view name);
+
 struct Strand {
   std::string id;
   std::string label;
-  bool operator==(const Strand& o) const { return id == o.id && label == o.label; }
+  StrandMode mode = StrandMode::Unspecified;
+  bool operator==(const Strand& o) const {
+    return id == o.id && label == o.label && mode == o.mode;
+  }
+};
+
+// A rule the definition adds where its source is silent, and why: shown
+// to auditors beside the rules, so what the call said and what was chosen
+// stay apart.
+struct Assumption {
+  std::string what;
+  std::string why;
+  bool operator==(const Assumption& o) const { return what == o.what && why == o.why; }
 };
 
 struct Criterion {
@@ -68,8 +88,19 @@ struct CampaignRules {
   std::string labelName;                 // empty: no label
   std::int64_t budgetEnvelopeCents = 0;  // 0: no funding
   std::int64_t perDossierCapCents = 0;   // 0: no cap beyond the envelope
+  // The vote's close records the grant (the elected officials decide the
+  // money last); false: an award after the vote does.
+  bool grantedByDeliberation = false;
+  // Départements where the applicant's seat must be ("13", "2A"); empty:
+  // anywhere.
+  std::vector<std::string> eligibleDepartements;
   std::string notes;                     // choices made where the source is silent
+  std::vector<Assumption> assumptions;   // the same choices, one by one
   judging::JudgingRules judging;         // draw, normalisation, vote details, selection
+
+  // Whether an application asking these strands asks for money: one of them
+  // is an investment strand.
+  bool asksForMoney(const std::vector<std::string>& strandIds) const;
 
   bool operator==(const CampaignRules& o) const;
   bool operator!=(const CampaignRules& o) const { return !(*this == o); }
@@ -86,9 +117,9 @@ std::string formatEuros(std::int64_t cents);
 std::string formatMilli(std::int64_t milli);
 
 // The application fields a campaign may require, as named in definition
-// files and submission files: applicant.name, applicant.kind, title,
-// summary, strands, requested_amount, contact.name, contact.email,
-// contact.phone.
+// files and submission files: applicant.name, applicant.kind,
+// applicant.siren, applicant.departement, title, summary, strands,
+// requested_amount, contact.name, contact.email, contact.phone.
 const std::vector<std::string>& applicationFieldNames();
 
 // Checks an id (campaign, dossier, juror): [A-Za-z0-9_-], 1 to 64 chars.

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -42,6 +43,8 @@ struct SealedContact {
 struct Application {
   std::string applicantName;
   std::string applicantKind;  // e.g. "communaute_de_communes"
+  std::string siren;          // 9 digits, Luhn-checked (checkSiren); empty: not given
+  std::string departement;    // of the seat: "13", "2A", "974"; empty: not given
   std::string title;
   std::string summary;
   std::vector<std::string> strands;  // strand ids asked for
@@ -60,8 +63,15 @@ Result<Application> parseApplication(std::string_view json);
 // Paths are the schema's field names ("strands[1]", "contact.email").
 Status validateApplication(const Application& application);
 
+// A SIREN: exactly 9 digits whose Luhn sum is a multiple of 10.
+// InvalidInput naming `path` and what is wrong.
+Status checkSiren(std::string_view path, std::string_view siren);
+// A département code: 01 to 95 (not 20), 2A, 2B, or 971 to 976.
+Status checkDepartement(std::string_view path, std::string_view code);
+
 // The required fields (CampaignRules::requiredFields) the application leaves
-// empty, in the rules' order.
+// empty, in the rules' order; then "requested_amount" when it asks an
+// investment strand for nothing (seed 000: only strand 3 is funded).
 std::vector<std::string> missingFields(const Application& application, const CampaignRules& rules);
 
 // The contact fields a contact fills (not blank), as required fields name
@@ -120,7 +130,11 @@ struct DossierState {
   std::int64_t submittedAtMicros = 0;
   std::optional<std::int64_t> auditionSlotMicros;
   std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
-  std::map<std::string, VoteChoice> votes;                    // by voter id
+  std::map<std::string, VoteChoice> votes;                    // by voter id, at this meeting
+  // A meeting without quorum adjourned the vote (VoteAdjourned): when it
+  // was, and from when it is held again of right.
+  std::optional<std::int64_t> adjournedAtMicros;
+  std::int64_t reconveneFromMicros = 0;
   std::uint32_t meanMilli = 0;                                // once scoring closed
   std::int64_t grantedCents = 0;
   std::string labelName;
@@ -174,6 +188,12 @@ struct CloseVote {
   std::vector<std::string> present = {};
   // The lot's seed, revealed, when the campaign breaks ties by lot.
   std::string lotSeed = {};
+  // (giver, holder): members absent who gave their vote to a member present,
+  // where the rules allow proxies.
+  std::vector<std::pair<std::string, std::string>> proxies = {};
+  // Where the vote decides the money (grantedByDeliberation): the amount
+  // the deliberation grants; none: the committee's proposal.
+  std::optional<std::int64_t> amountCents = {};
 };
 struct Award {
   std::int64_t amountCents = 0;  // 0: the label only
@@ -196,6 +216,11 @@ using DossierCommand =
 
 // "submit", "confirm eligibility"...: for messages.
 std::string_view commandName(const DossierCommand& command);
+
+// An applicant kind as people read it, in French (the calls' language):
+// "communaute_urbaine" is "Communauté urbaine". A kind without a known name
+// is shown as written.
+std::string applicantKindLabel(std::string_view kind);
 
 // Stream ids: "dossier-<id>", "campaign-<id>".
 std::string dossierStream(std::string_view dossierId);

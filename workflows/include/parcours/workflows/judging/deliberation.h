@@ -51,7 +51,16 @@
 //   carrying a tied motion would override the very rule declared.
 // * The ballot does not change the outcome; a secret ballot only keeps each
 //   member's vote out of the minutes (hence no chair's casting vote with it).
-// * Proxies ("pouvoirs") are not modelled: every voter must be present.
+// * The law's quorum (QuorumRule::MoreThanHalfInOffice, CGCT L4132-13):
+//   quorumNeeded = inOffice / 2 + 1 members present in person, inOffice
+//   being every member of the voting body (recused ones too: they are in
+//   office). A meeting held again after one without quorum
+//   (quorumWaived) is valid whatever the attendance: the quorum is reached.
+// * Proxies ("pouvoirs", CGCT L4132-15), where the rules allow them: a
+//   member absent gives their vote to a member present, who holds at most
+//   one. A proxy's vote counts in the majority, never in the quorum. With
+//   proxies, the members present must be listed. Every voter is present or
+//   voted by proxy.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +102,8 @@ struct DeliberationRules {
   Ballot ballot = Ballot::RollCall;
   TieBreak tieBreak = TieBreak::None;
   std::string chairId;  // who presides; ChairCastingVote: the member whose vote prevails
+  QuorumRule quorumRule = QuorumRule::Percent;
+  bool proxiesAllowed = false;
 };
 
 // The rules a campaign declares for its votes: quorum percent and majority
@@ -113,11 +124,19 @@ struct MemberVote {
   VoteChoice choice = VoteChoice::Abstain;
 };
 
+struct ProxyGiven {
+  std::string giverId;   // absent
+  std::string holderId;  // present, votes for the giver
+};
+
 struct DeliberationInput {
   std::vector<std::string> eligible;  // members of the voting body, not recused from this dossier
   std::vector<std::string> recused;   // recused (upheld conflicts): in the minutes, never counted
   std::vector<std::string> present;   // subset of eligible; empty: those who voted
-  std::vector<MemberVote> votes;      // each voter once, each eligible (and present)
+  std::vector<MemberVote> votes;      // each voter once, each eligible (and present or proxied)
+  std::vector<ProxyGiven> proxies;    // each giver once, each holder once
+  std::uint32_t inOffice = 0;         // the law's quorum base; 0: eligible + recused
+  bool quorumWaived = false;          // held again after a meeting without quorum
   // Tie-break material, used only when the rule says so:
   std::string dossierId;  // Lot: hashed with the seed, so each dossier draws its own lot
   std::string lotSeed;    // Lot: the revealed seed (raw bytes or text), committed before the vote
@@ -128,7 +147,10 @@ struct DeliberationInput {
 
 struct DeliberationOutcome {
   std::uint32_t eligible = 0, present = 0, yes = 0, no = 0, abstain = 0;
-  std::uint32_t quorumNeeded = 0;   // ceil(quorumPercent × eligible / 100)
+  std::uint32_t quorumNeeded = 0;   // ceil(quorumPercent × eligible / 100), or inOffice / 2 + 1
+  std::uint32_t inOffice = 0;       // the law's quorum base (eligible + recused when not given)
+  std::uint32_t proxies = 0;        // votes given by proxy
+  bool quorumWaived = false;        // the quorum held of right (a meeting held again)
   std::uint32_t quorumCounted = 0;  // votes cast or present, per QuorumCounts
   bool quorumReached = false;
   std::uint32_t majorityBase = 0;  // the base the majority was computed on (simple: votes cast)

@@ -52,6 +52,15 @@ enum class TieBreak : std::uint8_t { None, ChairCastingVote, EarlierSubmission, 
 std::string_view tieBreakName(TieBreak tieBreak);
 std::optional<TieBreak> parseTieBreak(std::string_view name);
 
+// What the quorum is: a share of the eligible members (quorum_percent), or
+// the law's for a regional council (CGCT L4132-13): "la majorité absolue de
+// ses membres en exercice", strictly more than half of the members in
+// office, present in person.
+enum class QuorumRule : std::uint8_t { Percent, MoreThanHalfInOffice };
+// "percent", "more_than_half_in_office"
+std::string_view quorumRuleName(QuorumRule rule);
+std::optional<QuorumRule> parseQuorumRule(std::string_view name);
+
 struct JudgingRules {
   // Juror assignment: k jurors drawn per dossier; 0: no draw, every juror
   // scores every dossier.
@@ -71,13 +80,23 @@ struct JudgingRules {
   TieBreak tieBreak = TieBreak::None;
   std::string chairId;  // chair_casting_vote: whose vote prevails
   SelectionRule selection = SelectionRule::RankSkip;
+  QuorumRule quorumRule = QuorumRule::Percent;
+  // A member absent may give a proxy to a member present, who holds at most
+  // one (CGCT L4132-15); proxies vote, they do not make the quorum.
+  bool proxies = false;
+  // A close without quorum adjourns the vote, held again of right this
+  // many days later whatever the attendance (CGCT L4132-13: three); 0: it
+  // is refused and writes nothing.
+  std::uint32_t reconveneAfterDays = 0;
 
   bool operator==(const JudgingRules& o) const {
     return jurorsPerDossier == o.jurorsPerDossier && expertiseRequired == o.expertiseRequired &&
            normalisation == o.normalisation && minScoresPerJuror == o.minScoresPerJuror &&
            maxSpreadMilli == o.maxSpreadMilli && quorumCounts == o.quorumCounts &&
            majorityBase == o.majorityBase && abstentions == o.abstentions && ballot == o.ballot &&
-           tieBreak == o.tieBreak && chairId == o.chairId && selection == o.selection;
+           tieBreak == o.tieBreak && chairId == o.chairId && selection == o.selection &&
+           quorumRule == o.quorumRule && proxies == o.proxies &&
+           reconveneAfterDays == o.reconveneAfterDays;
   }
 };
 
