@@ -430,8 +430,13 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
   if (path.size() != 4)
     return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
   const std::string& what = path[3];
+  if (what == "rules" && r.method == kj::HttpMethod::GET) {
+    return serveRead<P::RulesParams, P::RulesResults>(r, byId, &Api::rules, whole);
+  }
   if (what == "rules" || what == "jury") {
-    if (r.method != kj::HttpMethod::PUT) return methodNotAllowed(r, "PUT");
+    if (r.method != kj::HttpMethod::PUT) {
+      return methodNotAllowed(r, what == "rules" ? "GET, HEAD, PUT" : "PUT");
+    }
     return campaignWrite(r, id, what.c_str());
   }
   if (what == "budget" && r.method == kj::HttpMethod::GET) {

@@ -63,6 +63,10 @@ interface Parcours {
   # "show", "remove", "dead-letters" (body: {"after", "limit"}), "replay";
   # the answer is the JSON object HTTP answers with, as text.
 
+  # ---- the rules in force (public, as a call's text is): every rule,
+  # the assumptions the definition added to its source, and the notes.
+  rules @16 (campaignId :Text) -> (rulesVersion :UInt32, rules :Events.CampaignRules);
+
   # ---- operations, administrators only.
   backup @15 (to :Text) -> (manifest :Text);
   # Backs up the server's data directory (the log with its views, the key

@@ -129,6 +129,10 @@ class ParcoursImpl final : public P::Server {
     throwIfFailed(parts_.api.budget(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;
   }
+  kj::Promise<void> rules(RulesContext context) override {
+    throwIfFailed(parts_.api.rules(who_, context.getParams(), context.getResults()));
+    return kj::READY_NOW;
+  }
   kj::Promise<void> events(EventsContext context) override {
     throwIfFailed(parts_.api.events(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;

@@ -581,6 +581,18 @@ Status Api::budget(const Principal& who, P::BudgetParams::Reader in,
   return okStatus();
 }
 
+Status Api::rules(const Principal&, P::RulesParams::Reader in,
+                  P::RulesResults::Builder out) const {
+  const std::string id = toString(in.getCampaignId());
+  if (auto s = workflows::validateId("campaign id", id); !s) return s;
+  auto campaign = workflow_.loadCampaign(id);
+  if (!campaign) return campaign.error();
+  if (!campaign->exists) return Error::notFound("no campaign \"" + id + "\"");
+  out.setRulesVersion(campaign->rulesVersion());
+  workflows::writeRules(campaign->rules(), out.initRules());
+  return okStatus();
+}
+
 Status Api::events(const Principal& who, P::EventsParams::Reader in,
                    P::EventsResults::Builder out) const {
   if (auto s = mayReadEvents(who); !s) return s;

@@ -65,6 +65,8 @@ class Api {
                      P::LeaderboardResults::Builder out) const;
   Status budget(const Principal& who, P::BudgetParams::Reader in,
                 P::BudgetResults::Builder out) const;
+  // The rules in force: public to every principal, as a call's text is.
+  Status rules(const Principal& who, P::RulesParams::Reader in, P::RulesResults::Builder out) const;
   Status events(const Principal& who, P::EventsParams::Reader in,
                 P::EventsResults::Builder out) const;
 

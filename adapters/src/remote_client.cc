@@ -216,6 +216,15 @@ Result<std::string> RemoteClient::webhooks(const std::string& operation,
   return workflows::toString(r->getBody());
 }
 
+Result<std::pair<std::uint32_t, workflows::CampaignRules>> RemoteClient::rules(
+    const std::string& campaignId) {
+  auto request = connection_->api.rulesRequest();
+  request.setCampaignId(campaignId);
+  auto r = call([&] { return request.send().wait(connection_->ws()); });
+  if (!r) return r.error();
+  return std::pair{r->getRulesVersion(), workflows::readRules(r->getRules())};
+}
+
 Result<std::string> RemoteClient::backup(const std::string& to) {
   auto request = connection_->api.backupRequest();
   request.setTo(to);

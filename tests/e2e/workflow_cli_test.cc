@@ -272,6 +272,32 @@ TEST_F(WorkflowCli, CampaignConflictIsDeclaredThenRuled) {
   EXPECT_EQ(again.exitCode, 5) << again.err;
 }
 
+// `campaign show`: the rules in force with the assumptions the definition
+// made, for people; with --json the definition file itself, which `campaign
+// amend` takes back as changing nothing.
+TEST_F(WorkflowCli, CampaignShowPrintsTheRulesTheirAssumptionsAndTheDefinitionBack) {
+  ok({"campaign", "open", std::string(PARCOURS_CAMPAIGNS_DIR) +
+                              "/parcours-sud-smart-territoires-2020.json"});
+  const std::string shown = ok({"campaign", "show", "parcours-sud-2020"});
+  EXPECT_NE(shown.find("rules version 1"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("04, 05, 06, 13, 83, 84"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("3       investment"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Assumptions: what the definition chose where its source is silent"),
+            std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("Projet exemplaire Smart Territoires"), std::string::npos) << shown;
+  const std::string json = ok({"campaign", "show", "parcours-sud-2020", "--json"});
+  const std::string file = writeFile("shown.json", json);
+  Outcome same = parcours({"campaign", "amend", "parcours-sud-2020", file});
+  EXPECT_EQ(same.exitCode, 4) << same.err;
+  EXPECT_NE(same.err.find("the amendment changes nothing"), std::string::npos) << same.err;
+  Outcome unknown = parcours({"campaign", "show", "no-such-call"});
+  EXPECT_EQ(unknown.exitCode, 3) << unknown.err;
+  Outcome malformed = parcours({"dossier", "close-vote", "d-1", "--proxy", "elected-4"});
+  EXPECT_EQ(malformed.exitCode, 2) << malformed.err;
+  EXPECT_NE(malformed.err.find("write GIVER:HOLDER"), std::string::npos) << malformed.err;
+}
+
 // The two 2020 seed campaigns, opened from the files shipped in
 // workflows/campaigns/: the label's deadline is the last second of 19 June
 // 2020, Paris time.

@@ -143,6 +143,12 @@ TEST_F(HttpApiTest, ADossierGoesThroughTheWholeWorkflowAndEveryReadShowsIt) {
   EXPECT_EQ(leaderboard.json().at("entries")[0].at("dossierId"), d);
   auto budget = client_->get("/v1/campaigns/" + c + "/budget", token("auditor"));
   EXPECT_EQ(budget.status, 200u);
+  // The rules in force are public to every role, as a call's text is.
+  auto rules = client_->get("/v1/campaigns/" + c + "/rules", token("integrator"));
+  ASSERT_EQ(rules.status, 200u) << rules.body;
+  EXPECT_EQ(rules.json().at("rulesVersion"), 1);
+  EXPECT_FALSE(rules.json().at("rules").at("criteria").empty());
+  EXPECT_EQ(client_->get("/v1/campaigns/no-such/rules", token("integrator")).status, 404u);
   auto campaignAudit = client_->get("/v1/campaigns/" + c + "/audit?limit=3", token("auditor"));
   ASSERT_EQ(campaignAudit.status, 200u);
   EXPECT_EQ(campaignAudit.json().at("entries").size(), 3u);

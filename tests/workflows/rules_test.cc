@@ -501,5 +501,65 @@ TEST(Rules, ApplicationFieldNames) {
                           "requested_amount", "contact.name", "contact.email", "contact.phone"));
 }
 
+
+// The fields issue 18 added, each refused with its path and what is wrong.
+TEST(Rules, TheSeedsFieldsAreCheckedWithTheirPath) {
+  EXPECT_THAT(definitionRefusal(with(validText, "{\"id\": \"1\", \"label\": \"One\"}",
+                                     "{\"id\": \"1\", \"label\": \"One\", \"mode\": \"cash\"}")),
+              HasSubstr("strands[0].mode: \"cash\" is not one of \"animation\""));
+  EXPECT_THAT(definitionRefusal(with(validText, "\"per_dossier_cap_cents\": 60000",
+                                     "\"per_dossier_cap_cents\": 60000, \"granted_by\": \"vote\"")),
+              HasSubstr("budget.granted_by: \"vote\" is not one of \"deliberation\", \"award\""));
+  EXPECT_THAT(definitionRefusal(with(validText, "{\"envelope_cents\": 100000, \"per_dossier_cap_cents\": 60000}",
+                                     "{\"envelope_cents\": 0, \"granted_by\": \"deliberation\"}")),
+              HasSubstr("budget.granted_by: \"deliberation\" needs an envelope"));
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"",
+                                     "\"notes\": \"fictional\", \"eligible_departements\": [\"13\", \"20\"]")),
+              HasSubstr("eligible_departements[1]: \"20\" is not a département code"));
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"",
+                                     "\"notes\": \"fictional\", \"assumptions\": [{\"what\": \"x\", \"why\": \" \"}]")),
+              HasSubstr("assumptions[0].why: must not be empty"));
+  const std::string jury = "{\"body\": \"jury\", \"quorum_percent\": 50, \"majority\": \"simple\"}";
+  EXPECT_THAT(definitionRefusal(with(validText, jury,
+                                     "{\"body\": \"jury\", \"quorum\": \"more_than_half_in_office\", "
+                                     "\"quorum_percent\": 50, \"majority\": \"simple\"}")),
+              HasSubstr("vote.quorum_percent: is not used with the quorum"));
+  EXPECT_THAT(definitionRefusal(with(validText, jury,
+                                     "{\"body\": \"jury\", \"quorum\": \"more_than_half_in_office\", "
+                                     "\"quorum_counts\": \"present\", \"majority\": \"simple\"}")),
+              HasSubstr("vote.quorum_counts: is not used with the quorum"));
+  EXPECT_THAT(definitionRefusal(with(validText, jury,
+                                     "{\"body\": \"jury\", \"quorum_percent\": 50, \"majority\": \"simple\", "
+                                     "\"proxies\": \"two\"}")),
+              HasSubstr("vote.proxies: \"two\" is not one of \"none\", \"one_per_member\""));
+  EXPECT_THAT(definitionRefusal(with(validText, jury,
+                                     "{\"body\": \"jury\", \"quorum_percent\": 50, \"majority\": \"simple\", "
+                                     "\"reconvene_after_days\": 40}")),
+              HasSubstr("reconvene_after_days"));
+  CampaignRules inCode = loadSeed("parcours-sud-smart-territoires-2020.json").rules;
+  inCode.judging.reconveneAfterDays = 40;  // rules built in code pass the same checks
+  EXPECT_THAT(validateRules(inCode).error().message, HasSubstr("vote.reconvene_after_days"));
+}
+
+// `campaign show --json` prints the definition file: parsing it gives the
+// same definition back, for both seeds.
+TEST(Rules, TheDefinitionWrittenBackParsesToTheSameDefinition) {
+  for (const char* file :
+       {"parcours-sud-smart-territoires-2020.json", "label-territoire-innovant-2020.json"}) {
+    const CampaignDefinition d = loadSeed(file);
+    const std::string text = campaignDefinitionJson(d);
+    auto again = parseCampaignDefinition(text);
+    ASSERT_TRUE(again) << file << ": " << again.error().message << "\n" << text;
+    EXPECT_EQ(again->campaignId, d.campaignId);
+    EXPECT_EQ(again->rules, d.rules) << file;
+    EXPECT_EQ(campaignDefinitionJson(*again), text) << file;
+  }
+  auto parsed = parseCampaignDefinition(validText);
+  ASSERT_TRUE(parsed);
+  auto again = parseCampaignDefinition(campaignDefinitionJson(*parsed));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->rules, parsed->rules);
+}
+
 }  // namespace
 }  // namespace parcours::workflows

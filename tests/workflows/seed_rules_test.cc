@@ -50,10 +50,13 @@ class SeedRules : public parcours::testing::WorkflowFixture {
   void at(const std::string& parisLocal) { clock_.set(parisTime(parisLocal)); }
 
   // The Sud call opened, with three committee members and the officials
-  // elected-1 (who chairs) to elected-`officials`.
-  void openSud(int officials = 5) {
+  // elected-1 (who chairs) to elected-`officials`; the vote decides the
+  // money unless `grantedByDeliberation` is false (an award after it).
+  void openSud(int officials = 5, bool grantedByDeliberation = true) {
     at("2020-04-01T09:00:00");
-    ASSERT_TRUE(campaign(kSud, ccmd::Open{sudSeed()}));
+    CampaignDefinition d = sudSeed();
+    d.rules.grantedByDeliberation = grantedByDeliberation;
+    ASSERT_TRUE(campaign(kSud, ccmd::Open{d}));
     std::vector<JuryMember> jury{{"committee-1", "C1", JuryRole::Juror},
                                  {"committee-2", "C2", JuryRole::Juror}};
     for (int i = 1; i <= officials; ++i) {
@@ -240,7 +243,6 @@ TEST_F(SeedRules, TheElectedOfficialsDecideLastAndDecideTheMoney) {
   for (const char* id : {"a", "b", "d"}) {
     for (int i = 1; i <= 3; ++i) vote(id, i, VoteChoice::Yes);
   }
-  // A deliberation the envelope cannot hold is refused at its close.
   cmd::CloseVote close = presentAll(3);
   ok("a", close);
   EXPECT_EQ(grantedTo("a"), 30'000'000);  // the proposal's amount, from the vote
@@ -427,6 +429,33 @@ TEST_F(SeedRules, DecisionsByTheMajorityOfVotesCastAbstentionsAside) {
   vote("a", 4, VoteChoice::Abstain);
   ok("a", presentAll(4));
   EXPECT_EQ(statusOf("a"), DossierStatus::Labelled) << "1 yes, 0 no, 3 abstentions: carried";
+}
+
+
+// A conflict awaiting a ruling holds the vote's close, adjournment included:
+// nobody closes around a juror's pending recusal.
+TEST_F(SeedRules, APendingConflictHoldsTheAdjournmentToo) {
+  openSud(4);
+  scored("a", sudApplication({"1"}, 0), 8);
+  ASSERT_TRUE(campaign(kSud, ccmd::DeclareConflict{"elected-3", "a", ConflictSource::Juror}));
+  at("2020-07-09T10:00:00");
+  cmd::CloseVote few;
+  few.present = {"elected-1"};
+  refused("a", few, ErrorCode::RefusedByRule, "awaits a ruling");
+}
+
+// Where an award follows the vote, the close takes no amount: refused, not
+// dropped.
+TEST_F(SeedRules, AnAmountAtACloseThatDecidesNoMoneyIsRefused) {
+  openSud(3, false);
+  scored("a", sudApplication({"3"}, 10'000'000), 8);
+  at("2020-07-09T10:00:00");
+  for (int i = 1; i <= 3; ++i) vote("a", i, VoteChoice::Yes);
+  cmd::CloseVote close = presentAll(3);
+  close.amountCents = 1000;
+  refused("a", close, ErrorCode::InvalidInput, "the vote's close takes no amount");
+  ok("a", presentAll(3));
+  EXPECT_EQ(statusOf("a"), DossierStatus::Voted);
 }
 
 }  // namespace

@@ -247,6 +247,7 @@ void addCampaignCommands(CLI::App& app, CommandRun& run) {
 
   addJudgingWriteVerbs(*group, run);
   addCampaignListCommand(*group, run);
+  addCampaignShowCommand(*group, run);
 }
 
 }  // namespace parcours::cli

@@ -43,6 +43,8 @@ void addDossierCommands(CLI::App& app, CommandRun& run);
 // budget|rebuild`, and `campaign list` on the campaign group.
 void addReadCommands(CLI::App& app, CommandRun& run);
 void addCampaignListCommand(CLI::App& campaignGroup, CommandRun& run);
+// `campaign show`: the rules in force and the definition's assumptions.
+void addCampaignShowCommand(CLI::App& campaignGroup, CommandRun& run);
 
 // `parcours demo`: both 2020 campaigns end to end on a fresh store.
 void addDemoCommand(CLI::App& app, CommandRun& run);

@@ -234,7 +234,7 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
                  "intercommunalité\"",
                  true, runSimple<cmd::DeclareIneligible>, o);
   addDossierPositional(verb, *o);
-  verb = addVerb(*group, run, "not-selected", "Do not select an eligible dossier, saying why",
+  verb = addVerb(*group, run, "not-selected", "Do not select a dossier, saying why: an eligible one, or a scored one the committee did not propose",
                  "parcours dossier not-selected d-12 --reason \"outside the call's strands\"", true,
                  runSimple<cmd::NotSelect>, o);
   addDossierPositional(verb, *o);
@@ -276,7 +276,7 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
   verb->add_option("--voter", o->voterId, "The voter's id")->required();
   verb->add_option("--choice", o->choice, "yes, no or abstain")->required();
   verb = addVerb(*group, run, "close-vote",
-                 "Close the vote: voted or rejected (quorum, majority, tie-break)",
+                 "Close the vote: voted or rejected (quorum, majority, tie-break); where the vote decides the money, labelled with its grant; without quorum where the rules reconvene, adjourned",
                  "parcours dossier close-vote d-12 --present v1,v2,v3", false, runCloseVote, o);
   addDossierPositional(verb, *o);
   verb->add_option("--present", o->present,

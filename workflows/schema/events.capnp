@@ -434,6 +434,7 @@ struct DossierEvent {
       quorumNeeded @43 :UInt32;
       inOffice @44 :UInt32;
       reconveneFromMicros @45 :Int64;
+      lotSeed @46 :Text;            # as the close gave it, under tie_break "lot"
     }
   }
 }

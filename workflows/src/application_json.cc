@@ -124,6 +124,9 @@ Status checkSiren(std::string_view path, std::string_view siren) {
     if (i % 2 == 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
     sum += digit;
   }
+  if (siren == "000000000") {
+    return Error::invalidInput(std::string(path) + ": \"000000000\" is not a SIREN");
+  }
   if (sum % 10 == 0) return okStatus();
   return Error::invalidInput(std::string(path) + ": " + json_input::inQuotes(siren) +
                              " is not a SIREN: its check digit (Luhn) is wrong, a digit is "

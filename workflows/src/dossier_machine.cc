@@ -583,6 +583,11 @@ struct Quorate : Guard<Quorate> {
 struct Inquorate : Guard<Inquorate> {
   static bool test(Context& c, const cmd::CloseVote& e) {
     if (c.rules().judging.reconveneAfterDays == 0) return false;
+    if (const auto pending = c.campaign.pendingConflictsOn(c.dossierId); !pending.empty()) {
+      return c.refuse(Error::refused("the conflict of interest of \"" + pending.front() +
+                                     "\" with dossier \"" + c.dossierId +
+                                     "\" awaits a ruling: the vote closes once it is ruled"));
+    }
     auto v = decideVote(c.campaign, c.dossier, e, c.input.nowMicros);
     return v && !v->quorumReached;
   }
@@ -701,6 +706,18 @@ std::int64_t deliberatedAmount(const Context& c, const cmd::CloseVote& e) {
 // The officials decide the money, within the request, the cap and the
 // envelope: a deliberation that would pass the envelope is refused at its
 // close and writes nothing.
+// An amount given to a close where the vote does not decide the money
+// would be silently dropped: refused instead.
+struct AmountOnlyWhereTheVoteDecides : Guard<AmountOnlyWhereTheVoteDecides> {
+  static bool test(Context& c, const cmd::CloseVote& e) {
+    if (!e.amountCents || c.rules().grantedByDeliberation) return true;
+    return c.refuse(Error::invalidInput(
+        "campaign \"" + c.campaign.campaignId +
+        "\" grants by an award after the vote (budget.granted_by \"award\"): the vote's close "
+        "takes no amount"));
+  }
+};
+
 struct DeliberatedGrantFits : Guard<DeliberatedGrantFits> {
   static bool test(Context& c, const cmd::CloseVote& e) {
     const std::int64_t amount = deliberatedAmount(c, e);
@@ -959,6 +976,7 @@ struct EmitVoteAdjourned : Action<EmitVoteAdjourned> {
     }
     adjourned.setQuorumNeeded(v->quorumNeeded);
     adjourned.setInOffice(v->inOffice);
+    if (c.rules().judging.tieBreak == judging::TieBreak::Lot) adjourned.setLotSeed(e.lotSeed);
     adjourned.setReconveneFromMicros(c.input.nowMicros +
                                      c.rules().judging.reconveneAfterDays * microsPerDay);
     b.emitTo(c);
@@ -1042,10 +1060,10 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Auditioned,     cmd::CloseScoring,       BelowThreshold, EmitScoringClosed,  All<EveryScoreIn, UnderThreshold> >,
     // -- the vote and the award
     Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           All<MeetingOpen, OnTheProposal, VoterMayVote> >,
-    Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<MeetingOpen, OnTheProposal, Quorate, Carried, GrantedByAward> >,
-    Row< Scored,         cmd::CloseVote,          Labelled,       EmitDeliberation,   All<MeetingOpen, OnTheProposal, Quorate, Carried, GrantedByDeliberation, DeliberatedGrantFits> >,
-    Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<MeetingOpen, OnTheProposal, Quorate, NotCarried> >,
-    Row< Scored,         cmd::CloseVote,          Scored,         EmitVoteAdjourned,  All<MeetingOpen, OnTheProposal, Inquorate> >,
+    Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, Carried, GrantedByAward> >,
+    Row< Scored,         cmd::CloseVote,          Labelled,       EmitDeliberation,   All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, Carried, GrantedByDeliberation, DeliberatedGrantFits> >,
+    Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, NotCarried> >,
+    Row< Scored,         cmd::CloseVote,          Scored,         EmitVoteAdjourned,  All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Inquorate> >,
     Row< Scored,         cmd::NotSelect,          NotSelected,    EmitNotSelected,    All<HasReason, OutsideTheProposal> >,
     Row< Voted,          cmd::Award,              Labelled,       EmitAward,          AwardAllowed >,
     // -- withdrawal, from any non-terminal state

@@ -242,6 +242,106 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   return definition;
 }
 
+namespace {
+
+// A mean in thousandths as the file writes it: 6500 is 6.5.
+Json milliNumber(std::uint32_t milli) {
+  if (milli % 1000 == 0) return Json(milli / 1000);
+  return Json(static_cast<double>(milli) / 1000);
+}
+
+Json voteJson(const CampaignRules& r) {
+  using namespace judging;
+  const JudgingRules& j = r.judging;
+  Json vote = Json::object();
+  vote["body"] = std::string(votingBodyName(r.votingBody));
+  if (j.quorumRule != QuorumRule::Percent) vote["quorum"] = std::string(quorumRuleName(j.quorumRule));
+  if (r.quorumPercent != 0) vote["quorum_percent"] = r.quorumPercent;
+  vote["majority"] = std::string(majorityName(r.majority));
+  if (j.quorumCounts != QuorumCounts::VotesCast) {
+    vote["quorum_counts"] = std::string(quorumCountsName(j.quorumCounts));
+  }
+  if (j.majorityBase != MajorityBase::VotesCast) {
+    vote["majority_base"] = std::string(majorityBaseName(j.majorityBase));
+  }
+  if (j.abstentions != Abstentions::CountAsCast) {
+    vote["abstentions"] = std::string(abstentionsName(j.abstentions));
+  }
+  if (j.ballot != Ballot::RollCall) vote["ballot"] = std::string(ballotName(j.ballot));
+  if (j.tieBreak != TieBreak::None) vote["tie_break"] = std::string(tieBreakName(j.tieBreak));
+  if (!j.chairId.empty()) vote["chair"] = j.chairId;
+  if (j.proxies) vote["proxies"] = "one_per_member";
+  if (j.reconveneAfterDays != 0) vote["reconvene_after_days"] = j.reconveneAfterDays;
+  return vote;
+}
+
+Json judgingJson(const judging::JudgingRules& j) {
+  using namespace judging;
+  Json out = Json::object();
+  if (j.jurorsPerDossier != 0 || j.expertiseRequired) {
+    out["assignment"] = {{"jurors_per_dossier", j.jurorsPerDossier}};
+    if (j.expertiseRequired) out["assignment"]["expertise"] = "required";
+  }
+  if (j.normalisation != NormalisationRule::None || j.minScoresPerJuror != 0) {
+    out["normalisation"] = {{"rule", std::string(normalisationRuleName(j.normalisation))},
+                            {"min_scores_per_juror", j.minScoresPerJuror}};
+  }
+  if (j.maxSpreadMilli != 0) out["disagreement"] = {{"max_spread", milliNumber(j.maxSpreadMilli)}};
+  if (j.selection != SelectionRule::RankSkip) {
+    out["selection"] = {{"rule", std::string(selectionRuleName(j.selection))}};
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string campaignDefinitionJson(const CampaignDefinition& d) {
+  const CampaignRules& r = d.rules;
+  Json out = Json::object();
+  out["id"] = d.campaignId;
+  out["name"] = r.name;
+  out["organiser"] = r.organiser;
+  out["deadline"] = {{"local", r.deadlineLocal}, {"time_zone", r.timeZone}};
+  out["eligible_applicant_kinds"] = r.eligibleApplicantKinds;
+  if (!r.eligibleDepartements.empty()) out["eligible_departements"] = r.eligibleDepartements;
+  out["required_fields"] = r.requiredFields;
+  Json strands = Json::array();
+  for (const Strand& s : r.strands) {
+    Json strand = {{"id", s.id}, {"label", s.label}};
+    if (s.mode != StrandMode::Unspecified) strand["mode"] = std::string(strandModeName(s.mode));
+    strands.push_back(std::move(strand));
+  }
+  out["strands"] = std::move(strands);
+  out["auditions_held"] = r.auditionsHeld;
+  Json criteria = Json::array();
+  for (const Criterion& c : r.criteria) {
+    criteria.push_back({{"id", c.id},
+                        {"label", c.label},
+                        {"scale", {{"min", c.scaleMin}, {"max", c.scaleMax}}},
+                        {"weight", c.weight}});
+  }
+  out["criteria"] = std::move(criteria);
+  out["threshold"] = milliNumber(r.thresholdMilli);
+  out["vote"] = voteJson(r);
+  if (!r.labelName.empty()) out["label_name"] = r.labelName;
+  if (r.budgetEnvelopeCents != 0 || r.perDossierCapCents != 0 || r.grantedByDeliberation) {
+    Json budget = {{"envelope_cents", r.budgetEnvelopeCents}};
+    if (r.perDossierCapCents != 0) budget["per_dossier_cap_cents"] = r.perDossierCapCents;
+    if (r.grantedByDeliberation) budget["granted_by"] = "deliberation";
+    out["budget"] = std::move(budget);
+  }
+  if (Json judging = judgingJson(r.judging); !judging.empty()) out["judging"] = std::move(judging);
+  if (!r.assumptions.empty()) {
+    Json assumptions = Json::array();
+    for (const Assumption& a : r.assumptions) {
+      assumptions.push_back({{"what", a.what}, {"why", a.why}});
+    }
+    out["assumptions"] = std::move(assumptions);
+  }
+  if (!r.notes.empty()) out["notes"] = r.notes;
+  return out.dump(2, ' ', false, Json::error_handler_t::strict) + "\n";
+}
+
 Result<CampaignDefinition> loadCampaignDefinition(const std::filesystem::path& path) {
   const std::string shown = json_input::inQuotes(path.string());
   std::error_code ec;

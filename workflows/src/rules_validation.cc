@@ -225,16 +225,21 @@ Status checkVote(const CampaignRules& r) {
     return fieldError("vote.majority",
                       "unknown majority " + std::to_string(static_cast<int>(r.majority)));
   }
-  if (r.judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice) {
-    if (r.quorumPercent == 0) return okStatus();
-    return fieldError("vote.quorum_percent",
-                      "is not used with the quorum \"more_than_half_in_office\": leave it out");
-  }
   if (judging::quorumRuleName(r.judging.quorumRule).empty()) {
     return fieldError("vote.quorum", "unknown quorum rule");
   }
   if (auto s = checkRange("vote.reconvene_after_days", r.judging.reconveneAfterDays, 0, 31); !s) {
     return s;
+  }
+  if (r.judging.quorumRule == judging::QuorumRule::MoreThanHalfInOffice) {
+    if (r.judging.quorumCounts != judging::QuorumCounts::VotesCast) {
+      return fieldError("vote.quorum_counts",
+                        "is not used with the quorum \"more_than_half_in_office\", which counts "
+                        "the members present in person: leave it out");
+    }
+    if (r.quorumPercent == 0) return okStatus();
+    return fieldError("vote.quorum_percent",
+                      "is not used with the quorum \"more_than_half_in_office\": leave it out");
   }
   return checkRange("vote.quorum_percent", r.quorumPercent, 1, 100);
 }

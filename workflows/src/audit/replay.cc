@@ -139,6 +139,7 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
         for (auto p : e.getVoteAdjourned().getProxies()) {
           close.proxies.emplace_back(toString(p.getGiverId()), toString(p.getHolderId()));
         }
+        close.lotSeed = toString(e.getVoteAdjourned().getLotSeed());
         return DossierCommand(std::move(close));
       }
       case E::LABEL_AWARDED:

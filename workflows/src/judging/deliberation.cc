@@ -326,8 +326,13 @@ void applyQuorum(const DeliberationRules& rules, const DeliberationInput& input,
     out.quorumCounted = out.present;
   } else {
     out.quorumNeeded = ceilDiv(std::uint64_t{rules.quorumPercent} * out.eligible, 100);
+    // A vote by proxy is a vote, not a participation: never in the quorum.
+    std::uint32_t byProxy = 0;
+    for (const MemberVote& vote : input.votes) {
+      for (const ProxyGiven& p : input.proxies) byProxy += p.giverId == vote.memberId ? 1 : 0;
+    }
     out.quorumCounted =
-        rules.quorumCounts == QuorumCounts::VotesCast ? votesCast(out) : out.present;
+        rules.quorumCounts == QuorumCounts::VotesCast ? votesCast(out) - byProxy : out.present;
   }
   out.quorumWaived = input.quorumWaived;
   out.quorumReached =

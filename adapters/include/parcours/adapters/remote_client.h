@@ -4,8 +4,10 @@
 // records the token's subject as its actor, at its own clock.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "parcours/store/result.h"
 #include "parcours/store/types.h"
@@ -52,6 +54,9 @@ class RemoteClient {
   // "remove", "dead-letters", "replay"); the answer's JSON text.
   Result<std::string> webhooks(const std::string& operation, const std::string& webhookId,
                                const std::string& body);
+
+  // Parcours.rules: the rules in force and their version.
+  Result<std::pair<std::uint32_t, workflows::CampaignRules>> rules(const std::string& campaignId);
 
   // Parcours.backup: the server backs up its data directory into `to` (a
   // path on its machine); the manifest as JSON text. Administrators only.

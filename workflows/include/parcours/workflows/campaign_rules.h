@@ -134,6 +134,12 @@ Status validateRules(const CampaignRules& rules);
 // and name the field path: `criteria[2].weight: must be at least 1, got 0`.
 Result<CampaignDefinition> parseCampaignDefinition(std::string_view json);
 
+// The definition as a definition file writes it (the inverse of
+// parseCampaignDefinition: parsing the text gives the same definition back),
+// pretty-printed with two spaces. `parcours campaign show --json` prints it,
+// so the rules in force can be read, kept, or amended from.
+std::string campaignDefinitionJson(const CampaignDefinition& definition);
+
 // Reads `path` and parses it; NotFound when the file cannot be read.
 Result<CampaignDefinition> loadCampaignDefinition(const std::filesystem::path& path);
 

@@ -1,0 +1,133 @@
+// `parcours campaign show ID`: the rules in force, as a call's reader needs
+// them — what the source said and, apart, what the definition chose where
+// it was silent (its assumptions). Read from the campaign's stream (the
+// embedded store) or from the server (Parcours.rules); --json prints the
+// definition file itself, which opens or amends a campaign as it stands.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "output.h"
+#include "parcours/adapters/remote_client.h"
+#include "parcours/engine/clock.h"
+#include "parcours/workflows/workflow.h"
+#include "store_access.h"
+
+namespace parcours::cli {
+namespace {
+
+struct CampaignShowOptions {
+  std::string campaignId;
+  bool json = false;
+};
+
+struct RulesInForce {
+  std::uint32_t version = 0;
+  workflows::CampaignRules rules;
+};
+
+Result<RulesInForce> readRulesInForce(const Context& context, const std::string& campaignId) {
+  if (auto s = workflows::validateId("campaign id", campaignId); !s) return s.error();
+  if (!context.server.empty()) {
+    auto client = adapters::RemoteClient::connect(context.server, context.token);
+    if (!client) return client.error();
+    auto answer = (*client)->rules(campaignId);
+    if (!answer) return answer.error();
+    return RulesInForce{answer->first, std::move(answer->second)};
+  }
+  auto log = openStore(context, StoreUse::Existing);
+  if (!log) return log.error();
+  engine::SystemClock clock;
+  workflows::Workflow workflow(**log, clock);
+  auto campaign = workflow.loadCampaign(campaignId);
+  if (!campaign) return campaign.error();
+  if (!campaign->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
+  return RulesInForce{campaign->rulesVersion(), campaign->rules()};
+}
+
+std::string listOrDash(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out.empty() ? "-" : out;
+}
+
+void printRulesInForce(const std::string& campaignId, const RulesInForce& in) {
+  const workflows::CampaignRules& r = in.rules;
+  std::cout << campaignId << ": " << r.name << " (" << r.organiser << "), rules version "
+            << in.version << "\n\n";
+  Table facts({"RULE", "VALUE"});
+  facts.addRow({"deadline", r.deadlineLocal + " (" + r.timeZone + ")"});
+  std::vector<std::string> kinds;
+  for (const std::string& k : r.eligibleApplicantKinds) {
+    kinds.push_back(workflows::applicantKindLabel(k));
+  }
+  facts.addRow({"applicants", listOrDash(kinds, ", ")});
+  facts.addRow({"seat in", listOrDash(r.eligibleDepartements, ", ")});
+  facts.addRow({"required", listOrDash(r.requiredFields, ", ")});
+  facts.addRow({"auditions", r.auditionsHeld ? "yes" : "no"});
+  facts.addRow({"threshold", workflows::formatMilli(r.thresholdMilli)});
+  facts.addRow({"voting body", std::string(workflows::votingBodyName(r.votingBody))});
+  facts.addRow({"label", r.labelName.empty() ? "-" : r.labelName});
+  facts.addRow({"envelope", workflows::formatEuros(r.budgetEnvelopeCents)});
+  facts.addRow({"grant decided by", r.grantedByDeliberation ? "the deliberation" : "an award"});
+  if (r.perDossierCapCents > 0) {
+    facts.addRow({"per-dossier cap", workflows::formatEuros(r.perDossierCapCents)});
+  }
+  facts.print(std::cout);
+  if (!r.strands.empty()) {
+    std::cout << "\n";
+    Table strands({"STRAND", "MODE", "LABEL"});
+    for (const workflows::Strand& s : r.strands) {
+      strands.addRow({s.id, std::string(workflows::strandModeName(s.mode)), s.label});
+    }
+    strands.print(std::cout);
+  }
+  std::cout << "\n";
+  Table criteria({"CRITERION", "SCALE", "WEIGHT", "LABEL"});
+  criteria.alignRight(2);
+  for (const workflows::Criterion& c : r.criteria) {
+    criteria.addRow({c.id, std::to_string(c.scaleMin) + "-" + std::to_string(c.scaleMax),
+                     std::to_string(c.weight), c.label});
+  }
+  criteria.print(std::cout);
+  std::cout << "\nAssumptions: what the definition chose where its source is silent\n";
+  if (r.assumptions.empty()) {
+    std::cout << "(none declared)\n";
+  } else {
+    Table assumptions({"WHAT", "WHY"});
+    for (const workflows::Assumption& a : r.assumptions) assumptions.addRow({a.what, a.why});
+    assumptions.print(std::cout);
+  }
+  if (!r.notes.empty()) std::cout << "\nNotes: " << r.notes << "\n";
+}
+
+int runCampaignShow(const Context& context, const CampaignShowOptions& options) {
+  auto rules = readRulesInForce(context, options.campaignId);
+  if (!rules) return reportError(rules.error());
+  if (options.json) {
+    std::cout << workflows::campaignDefinitionJson({options.campaignId, rules->rules});
+    return 0;
+  }
+  printRulesInForce(options.campaignId, *rules);
+  return 0;
+}
+
+}  // namespace
+
+void addCampaignShowCommand(CLI::App& campaignGroup, CommandRun& run) {
+  auto options = std::make_shared<CampaignShowOptions>();
+  CLI::App* show = campaignGroup.add_subcommand(
+      "show", "Show a campaign's rules in force, with the assumptions its definition made");
+  show->footer(
+      "\nThe rules as the campaign's stream records them (or as the server answers, with\n"
+      "--server). --json: the definition file itself (docs/campaign-definition.md), the\n"
+      "same rules that `campaign amend` would take back.\n" +
+      helpFooter("parcours campaign show parcours-sud-2020"));
+  show->add_option("CAMPAIGN", options->campaignId, "Campaign id")->required();
+  show->add_flag("--json", options->json, "The definition file (JSON) instead of tables");
+  show->callback([options, &run] {
+    run = [options](const Context& context) { return runCampaignShow(context, *options); };
+  });
+}
+
+}  // namespace parcours::cli
