@@ -181,6 +181,7 @@ std::optional<Principal> HttpGateway::authenticate(const Request& r) const {
 
 kj::Promise<void> HttpGateway::route(Request& r) {
   const auto& path = r.path;
+  if (!path.empty() && path[0] == "public") return servePublic(r);
   if (path.empty() || path[0] != "v1") return serveOperations(r);
   if (path.size() == 2 && path[1] == "openapi.json") {
     if (r.method != kj::HttpMethod::GET)
@@ -355,6 +356,50 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
   return sendProblem(r, 404, "not_found", kj::str("no such page: ", r.pathText()));
 }
 
+// What a call publishes, for everyone and without a token: its laureates,
+// once published (docs/http-api.md, "Public pages").
+kj::Promise<void> HttpGateway::servePublic(Request& r) {
+  if (r.method != kj::HttpMethod::GET && r.method != kj::HttpMethod::HEAD) {
+    return methodNotAllowed(r, "GET, HEAD");
+  }
+  if (!parts_.ready.load()) {
+    return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
+  }
+  const auto& path = r.path;  // public v1 campaigns ID laureates[.html]
+  if (path.size() != 5 || path[1] != "v1" || path[2] != "campaigns" ||
+      (path[4] != "laureates" && path[4] != "laureates.html")) {
+    return sendProblem(r, 404, "not_found", kj::str("no such page: ", r.pathText()));
+  }
+  auto published = parts_.api.laureates(path[3]);
+  if (!published) return sendProblem(r, published.error());
+  if (path[4] == "laureates.html") {
+    return sendBody(r, 200, "text/html; charset=utf-8",
+                    kj::str(workflows::laureatesHtml(*published).c_str()));
+  }
+  const auto format = r.param("format").value_or("json");
+  if (format == "csv") {
+    return sendBody(r, 200, "text/csv; charset=utf-8",
+                    kj::str(workflows::laureatesCsv(*published).c_str()));
+  }
+  if (format != "json") return sendProblem(r, 400, "invalid_input", "format: json or csv");
+  nlohmann::json laureates = nlohmann::json::array();
+  for (const workflows::Laureate& l : published->laureates) {
+    laureates.push_back({{"dossierId", l.dossierId},
+                         {"territory", l.territory},
+                         {"territoryKind", l.territoryKind},
+                         {"title", l.title},
+                         {"labelName", l.labelName},
+                         {"strands", l.strands},
+                         {"grantedCents", std::to_string(l.grantedCents)}});
+  }
+  nlohmann::json out{{"campaignId", published->campaignId},
+                     {"campaignName", published->campaignName},
+                     {"organiser", published->organiser},
+                     {"publishedAt", workflows::formatUtc(published->publishedAtMicros)},
+                     {"laureates", std::move(laureates)}};
+  return sendBody(r, 200, "application/json", kj::str(out.dump().c_str(), "\n"));
+}
+
 std::string HttpGateway::connectionMetrics() const {
   std::string out =
       "# HELP parcours_sse_streams_open Live event streams open now.\n"
@@ -443,7 +488,7 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
     return serveRead<P::BudgetParams, P::BudgetResults>(r, byId, &Api::budget,
                                                         [](auto out) { return out.getBudget(); });
   }
-  if (what == "conflicts" || what == "phase" || what == "budget") {
+  if (what == "conflicts" || what == "phase" || what == "budget" || what == "milestones") {
     if (r.method != kj::HttpMethod::POST) return methodNotAllowed(r, "POST");
     return campaignWrite(r, id, what.c_str());
   }

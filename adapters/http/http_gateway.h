@@ -42,6 +42,7 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> routeDossiers(Request& r);
   kj::Promise<void> routeEvents(Request& r);
   kj::Promise<void> serveOperations(Request& r);
+  kj::Promise<void> servePublic(Request& r);
   kj::Promise<void> dossierList(Request& r);
   // ?at= / ?as_of=: builds the views as they stood then for this request's
   // reads (the scope from its path); errors are the request's answer.

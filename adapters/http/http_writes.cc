@@ -42,7 +42,7 @@ constexpr std::array<Action, 13> dossierActions = {{
     {"eligible", "confirmEligibility", "", false},
     {"ineligible", "declareIneligible", "", true},
     {"not-selected", "notSelect", "", true},
-    {"audition", "scheduleAudition", "slot", false},
+    {"audition", "scheduleAuditionIn", nullptr, false},
     {"audition-held", "recordAuditionHeld", "", false},
     {"no-show", "recordNoShow", "", false},
     {"score", "recordScore", nullptr, false},
@@ -53,13 +53,14 @@ constexpr std::array<Action, 13> dossierActions = {{
     {"withdraw", "withdraw", "", false},
 }};
 
-constexpr std::array<Action, 6> campaignActions = {{
+constexpr std::array<Action, 7> campaignActions = {{
     {"open", "open", "definition", false},
     {"rules", "amendRules", "definition", false},
     {"jury", "appointJury", "members", false},
     {"conflicts", "declareConflict", nullptr, false},
     {"phase", "changePhase", "phase", false},
     {"budget", "setBudget", "envelopeCents", false},
+    {"milestones", "recordMilestone", nullptr, false},
 }};
 
 template <std::size_t N>
@@ -149,12 +150,18 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
   const auto member = command.getSchema().getFieldByName(action.member);
   try {
     if (action.key == nullptr) {
-      capnp::MallocMessageBuilder rest;
-      auto object =
-          rest.initRoot<capnp::JsonValue>().initObject(static_cast<unsigned>(others.size()));
-      for (unsigned i = 0; i < others.size(); ++i) object.setWithCaveats(i, others[i]);
-      json.decode(rest.getRoot<capnp::JsonValue>().asReader(),
-                  command.init(member).as<capnp::DynamicStruct>());
+      // Field by field, so an error names the field it is about ("slot:
+      // Expected text value"), not only the command.
+      auto target = command.init(member).as<capnp::DynamicStruct>();
+      for (const auto& field : others) {
+        capnp::MallocMessageBuilder one;
+        one.initRoot<capnp::JsonValue>().initObject(1).setWithCaveats(0, field);
+        try {
+          json.decode(one.getRoot<capnp::JsonValue>().asReader(), target);
+        } catch (const kj::Exception& e) {
+          return Error::invalidInput(std::string(field.getName().cStr()) + ": " + kjMessage(e));
+        }
+      }
       return okStatus();
     }
     if (std::string_view(action.key).empty()) {

@@ -110,7 +110,16 @@ struct CampaignCommand {
     declareConflict @4 :Conflict;
     changePhase @5 :Events.Phase;
     setBudget @6 :Int64;   # the envelope, in cents
+    recordMilestone @7 :Milestone;
   }
+}
+
+# A milestone of the call (workflows/campaign.h, RecordMilestone).
+struct Milestone {
+  kind @0 :Text;      # "broadcast", "ceremony" or "publication"
+  roundId @1 :Text;   # a broadcast's round (empty: the only one)
+  where @2 :Text;     # a broadcast's or the ceremony's place
+  url @3 :Text;       # a broadcast's or the publication's address
 }
 
 struct Definition {
@@ -140,7 +149,14 @@ struct DossierCommand {
     award @12 :Int64;            # the amount granted, in cents (0: label only)
     withdraw @13 :Void;
     closeVoteWith @14 :CloseVote;  # closeVote with the members present or the lot's seed
+    scheduleAuditionIn @15 :AuditionSlot;  # scheduleAudition with its round and link
   }
+}
+
+struct AuditionSlot {
+  slot @0 :Text;      # RFC 3339
+  roundId @1 :Text;   # empty: the campaign's only round, or none declared
+  link @2 :Text;      # by video conference, the slot's link
 }
 
 struct CloseVote {

@@ -271,6 +271,7 @@ Status Api::mayAttemptDossierCommand(const Principal& who, rpc::DossierCommand::
     case W::DECLARE_INELIGIBLE:
     case W::NOT_SELECT:
     case W::SCHEDULE_AUDITION:
+    case W::SCHEDULE_AUDITION_IN:
     case W::RECORD_AUDITION_HELD:
     case W::RECORD_NO_SHOW:
     case W::CLOSE_SCORING:
@@ -579,6 +580,13 @@ Status Api::budget(const Principal& who, P::BudgetParams::Reader in,
   if (auto s = mayReadCampaign(who, id); !s) return s;
   writeBudget(*budget, out.initBudget());
   return okStatus();
+}
+
+Result<workflows::PublishedLaureates> Api::laureates(const std::string& campaignId) const {
+  if (auto s = workflows::validateId("campaign id", campaignId); !s) return s.error();
+  auto campaign = workflow_.loadCampaign(campaignId);
+  if (!campaign) return campaign.error();
+  return workflows::publishedLaureates(*campaign, views_);
 }
 
 Status Api::rules(const Principal&, P::RulesParams::Reader in,

@@ -14,6 +14,7 @@
 #include "parcours/adapters/rpc/parcours.capnp.h"
 #include "parcours/adapters/tokens.h"
 #include "parcours/store/event_log.h"
+#include "parcours/workflows/laureates.h"
 #include "parcours/workflows/views.h"
 #include "parcours/workflows/workflow.h"
 
@@ -65,6 +66,9 @@ class Api {
                      P::LeaderboardResults::Builder out) const;
   Status budget(const Principal& who, P::BudgetParams::Reader in,
                 P::BudgetResults::Builder out) const;
+  // The laureates as published (workflows/laureates.h): public, no
+  // principal; NotFound before the publication.
+  Result<workflows::PublishedLaureates> laureates(const std::string& campaignId) const;
   // The rules in force: public to every principal, as a call's text is.
   Status rules(const Principal& who, P::RulesParams::Reader in, P::RulesResults::Builder out) const;
   Status events(const Principal& who, P::EventsParams::Reader in,

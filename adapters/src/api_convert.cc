@@ -201,6 +201,13 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
       if (!slot) return Error::invalidInput("slot: " + slot.error().message);
       return workflows::DossierCommand{cmd::ScheduleAudition{*slot}};
     }
+    case W::SCHEDULE_AUDITION_IN: {
+      const auto in_ = in.getScheduleAuditionIn();
+      auto slot = workflows::parseInstant(toString(in_.getSlot()));
+      if (!slot) return Error::invalidInput("slot: " + slot.error().message);
+      return workflows::DossierCommand{
+          cmd::ScheduleAudition{*slot, toString(in_.getRoundId()), toString(in_.getLink())}};
+    }
     case W::RECORD_AUDITION_HELD:
       return workflows::DossierCommand{cmd::RecordAuditionHeld{}};
     case W::RECORD_NO_SHOW:
@@ -300,6 +307,21 @@ Result<workflows::CampaignCommand> readCampaignCommand(std::string_view campaign
           cmd::ChangePhase{workflows::readPhase(in.getChangePhase())}};
     case W::SET_BUDGET:
       return workflows::CampaignCommand{cmd::SetBudgetEnvelope{in.getSetBudget()}};
+    case W::RECORD_MILESTONE: {
+      const auto m = in.getRecordMilestone();
+      const std::string kind = toString(m.getKind());
+      cmd::RecordMilestone milestone{cmd::Milestone::LaureatesPublished, toString(m.getRoundId()),
+                                     toString(m.getWhere()), toString(m.getUrl())};
+      if (kind == "broadcast") {
+        milestone.milestone = cmd::Milestone::AuditionsBroadcast;
+      } else if (kind == "ceremony") {
+        milestone.milestone = cmd::Milestone::CeremonyHeld;
+      } else if (kind != "publication") {
+        return Error::invalidInput("kind: \"" + kind +
+                                   "\" is not a milestone: broadcast, ceremony or publication");
+      }
+      return workflows::CampaignCommand{std::move(milestone)};
+    }
   }
   return Error::invalidInput("command: unknown kind of campaign command");
 }
@@ -316,6 +338,7 @@ std::string_view commandName(rpc::DossierCommand::Which which) {
     case W::NOT_SELECT:
       return "not-selected";
     case W::SCHEDULE_AUDITION:
+    case W::SCHEDULE_AUDITION_IN:
       return "audition";
     case W::RECORD_AUDITION_HELD:
       return "audition-held";
@@ -353,6 +376,8 @@ std::string_view commandName(rpc::CampaignCommand::Which which) {
       return "phase";
     case W::SET_BUDGET:
       return "budget";
+    case W::RECORD_MILESTONE:
+      return "milestones";
   }
   return "unknown";
 }
@@ -545,7 +570,14 @@ void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierComman
         } else if constexpr (std::is_same_v<C, cmd::NotSelect>) {
           out.setNotSelect();
         } else if constexpr (std::is_same_v<C, cmd::ScheduleAudition>) {
-          out.setScheduleAudition(formatUtc(c.slotMicros));
+          if (c.roundId.empty() && c.link.empty()) {
+            out.setScheduleAudition(formatUtc(c.slotMicros));
+          } else {
+            auto in = out.initScheduleAuditionIn();
+            in.setSlot(formatUtc(c.slotMicros));
+            in.setRoundId(c.roundId);
+            in.setLink(c.link);
+          }
         } else if constexpr (std::is_same_v<C, cmd::RecordAuditionHeld>) {
           out.setRecordAuditionHeld();
         } else if constexpr (std::is_same_v<C, cmd::RecordNoShow>) {
@@ -616,6 +648,13 @@ void writeCampaignCommand(const workflows::CampaignCommand& in, const std::strin
           out.setChangePhase(workflows::writePhase(c.phase));
         } else if constexpr (std::is_same_v<C, cmd::SetBudgetEnvelope>) {
           out.setSetBudget(c.envelopeCents);
+        } else if constexpr (std::is_same_v<C, cmd::RecordMilestone>) {
+          static constexpr const char* kinds[] = {"broadcast", "ceremony", "publication"};
+          auto m = out.initRecordMilestone();
+          m.setKind(kinds[static_cast<int>(c.milestone)]);
+          m.setRoundId(c.roundId);
+          m.setWhere(c.where);
+          m.setUrl(c.url);
         }
       },
       in);

@@ -132,7 +132,7 @@ void foldDossier(std::string_view type, std::string_view payload) {
 
 void foldCampaign(std::string_view type, std::string_view payload) {
   CampaignState fresh;
-  if (applyCampaignEvent(fresh, type, payload)) {
+  if (applyCampaignEvent(fresh, type, payload, 0)) {
     (void)fresh.rules();
     (void)fresh.scorers("d1");
     (void)fresh.voters("d1");
@@ -140,9 +140,9 @@ void foldCampaign(std::string_view type, std::string_view payload) {
   CampaignState state;
   for (std::size_t i = 0; i < 2; ++i) {
     const Event& e = preludeEvents()[i];
-    if (!applyCampaignEvent(state, e.type, e.payload)) __builtin_trap();
+    if (!applyCampaignEvent(state, e.type, e.payload, 0)) __builtin_trap();
   }
-  for (int i = 0; i < 2; ++i) (void)applyCampaignEvent(state, type, payload);
+  for (int i = 0; i < 2; ++i) (void)applyCampaignEvent(state, type, payload, 0);
   (void)state.rules();
   (void)state.scorers("d1");
   (void)state.voters("d1");

@@ -175,6 +175,72 @@ TEST_F(HttpApiTest, ADossierGoesThroughTheWholeWorkflowAndEveryReadShowsIt) {
   EXPECT_EQ(votes.json().at("events").size(), 2u) << votes.body;
 }
 
+// Seed 002: "Ce Label offre une reconnaissance et une visibilité nationale":
+// the laureates are public, without a token, once published and never
+// before; no personal data in them.
+TEST_F(HttpApiTest, TheLaureatesArePublicOnceThePublicationIsRecordedAndNeverBefore) {
+  const std::string c = openCampaign();
+  const std::string d = submit(c);
+  auto step = [&](const std::string& action, const std::string& body, const std::string& as) {
+    auto reply = client_->post("/v1/dossiers/" + d + "/" + action, token(as), body);
+    ASSERT_EQ(reply.status, 200u) << action << ": " << reply.body;
+  };
+  step("eligible", "{}", "instructor");
+  step("audition", R"({"slot": "2030-01-10T10:00:00+01:00"})", "instructor");
+  step("audition-held", "{}", "instructor");
+  const std::string scores =
+      R"({"scores": [{"criterionId": "innovation", "value": 8}, {"criterionId": "users", "value": 7},
+          {"criterionId": "reproducibility", "value": 9}, {"criterionId": "mutualisation", "value": 6},
+          {"criterionId": "efficiency_sobriety", "value": 8}]})";
+  step("score", scores, "j1");
+  step("score", scores, "j2");
+  step("close-scoring", "{}", "instructor");
+  step("vote", R"({"choice": "yes"})", "j1");
+  step("vote", R"({"choice": "yes"})", "j2");
+  step("close-vote", "{}", "instructor");
+  const std::string path = "/public/v1/campaigns/" + c + "/laureates";
+  expectProblem(client_->get(path, ""), 404, "not_found");  // just before: nothing
+  auto early = client_->post("/v1/campaigns/" + c + "/milestones", token("admin"),
+                             R"({"kind": "publication"})");
+  EXPECT_EQ(early.status, 422u) << early.body;  // still taking submissions
+  EXPECT_EQ(client_->post("/v1/campaigns/" + c + "/phase", token("admin"),
+                          R"({"phase": "deliberation"})")
+                .status,
+            200u);
+  expectProblem(client_->post("/v1/campaigns/" + c + "/milestones", token("instructor"),
+                              R"({"kind": "publication"})"),
+                403, "forbidden");
+  expectProblem(client_->post("/v1/campaigns/" + c + "/milestones", token("admin"),
+                              R"({"kind": "fireworks"})"),
+                400, "invalid_input");
+  expectProblem(client_->get(path, ""), 404, "not_found");
+  auto published = client_->post("/v1/campaigns/" + c + "/milestones", token("admin"),
+                                 R"({"kind": "publication", "reason": "jury's decision"})");
+  ASSERT_EQ(published.status, 200u) << published.body;
+  const std::string after = "?minPosition=" + published.json().at("lastPosition").get<std::string>();
+  auto list = client_->get(path, "");
+  ASSERT_EQ(list.status, 200u) << list.body;
+  ASSERT_EQ(list.json().at("laureates").size(), 1u) << list.body;
+  EXPECT_EQ(list.json().at("laureates")[0].at("dossierId"), d);
+  EXPECT_EQ(list.json().at("laureates")[0].at("territoryKind"), "Commune");
+  EXPECT_EQ(list.body.find("@"), std::string::npos) << "no e-mail, nothing personal";
+  auto csv = client_->get(path + "?format=csv", "");
+  ASSERT_EQ(csv.status, 200u);
+  EXPECT_EQ(csv.body.rfind("dossier_id,territory,territory_kind,title,label,strands,granted_eur\r\n", 0),
+            0u)
+      << csv.body;
+  auto page = client_->get(path + ".html", "");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(page.body.find("1 lauréat"), std::string::npos) << page.body;
+  (void)after;
+  auto again = client_->post("/v1/campaigns/" + c + "/milestones", token("admin"),
+                             R"({"kind": "publication"})");
+  EXPECT_EQ(again.status, 409u) << again.body;
+  expectProblem(client_->get("/public/v1/campaigns/no-such/laureates", ""), 404, "not_found");
+  EXPECT_EQ(client_->post(path, "", "{}").status, 405u);
+}
+
 TEST_F(HttpApiTest, ReadsAsOfAPastPositionShowTheViewsAsTheyStoodThen) {
   const std::string c = openCampaign();
   const std::string d = submit(c, "applicant-a");
@@ -443,7 +509,7 @@ TEST_F(HttpApiTest, BadInputGetsASpecificProblemAndWritesNothing) {
       {HttpMethod::POST, "/v1/dossiers/" + d + "/vote", R"({"choice": "maybe"})", 400,
        "invalid_input", "maybe"},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/score", R"({"scores": "eight"})", 400,
-       "invalid_input", "recordScore"},
+       "invalid_input", "scores: Expected list value"},
       {HttpMethod::POST, "/v1/dossiers/bad%20id!/eligible", "{}", 400, "invalid_input", "dossier"},
       {HttpMethod::POST, "/v1/dossiers/" + d + "/teleport", "{}", 404, "not_found", "teleport"},
       {HttpMethod::POST, "/v1/dossiers/nobody/eligible", "{}", 404, "not_found", "nobody"},

@@ -151,7 +151,11 @@ class HistoriesTest : public WorkflowFixture {
     const std::int64_t first = engine::toMicros(parisTime("2020-06-23T14:00:00"));
     int slot = 0;
     for (const char* id : {"L1", "L2", "L3", "L4", "L7"}) {
-      ok(id, cmd::ScheduleAudition{first + 5 * 60 * 1'000'000LL * slot++}, "interco-admin");
+      // The round's 6-minute slots from 14:00, each with its link.
+      ok(id,
+         cmd::ScheduleAudition{first + 6 * 60 * 1'000'000LL * slot++, "",
+                               "https://visio.example.org/" + std::string(id)},
+         "interco-admin");
     }
     at("2020-06-23T15:00:00");
     for (const char* id : {"L1", "L2", "L3", "L7"})
@@ -196,7 +200,11 @@ class HistoriesTest : public WorkflowFixture {
       ok("L3", cmd::CastVote{"juror-" + std::to_string(j + 1), l3Votes[j]}, "juror");
     }
     for (const char* id : {"L1", "L3", "L7"}) ok(id, cmd::CloseVote{}, "secretariat");
-    ok("L1", cmd::Award{0}, "interco-admin", "jury decision of 30 June 2020");
+    // The label is handed over at the national forum, and not before.
+    at("2021-02-04T10:00:00");
+    okCampaign(kTerritoire, ccmd::RecordMilestone{ccmd::Milestone::CeremonyHeld, "",
+                                                  "Forum national des Interconnectés", ""});
+    ok("L1", cmd::Award{0}, "interco-admin", "label handed over at the national forum");
   }
 
   // Parcours Sud Smart Territoires 2020 (seed 000): seven dossiers, three

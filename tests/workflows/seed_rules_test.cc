@@ -458,5 +458,117 @@ TEST_F(SeedRules, AnAmountAtACloseThatDecidesNoMoneyIsRefused) {
   EXPECT_EQ(statusOf("a"), DossierStatus::Voted);
 }
 
+
+// ------------------------------------------------------------ the label's auditions
+
+constexpr const char* kLabelSeed = "label-territoire-innovant-2020";
+
+class LabelSeedRules : public SeedRules {
+ protected:
+  void openLabel() {
+    auto d = loadCampaignDefinition(std::string(PARCOURS_CAMPAIGNS_DIR) +
+                                    "/label-territoire-innovant-2020.json");
+    ASSERT_TRUE(d) << d.error().message;
+    judging::JudgingRules& j = d->rules.judging;  // no draw, no round
+    j.jurorsPerDossier = 0;
+    j.normalisation = judging::NormalisationRule::None;
+    j.minScoresPerJuror = 0;
+    j.maxSpreadMilli = 0;
+    at("2020-05-04T09:00:00");
+    ASSERT_TRUE(campaign(kLabelSeed, ccmd::Open{*d}));
+    ASSERT_TRUE(campaign(kLabelSeed, ccmd::AppointJury{{{"juror-1", "J1", JuryRole::Juror},
+                                                        {"juror-2", "J2", JuryRole::Juror}}}));
+    at("2020-05-10T10:00:00");
+    submit("l1", kLabelSeed, parcours::testing::application("commune", 0));
+    ok("l1", cmd::ConfirmEligibility{});
+  }
+  static std::int64_t paris(const std::string& local) {
+    return engine::toMicros(parisTime(local));
+  }
+};
+
+// Seed 002: "les candidats seront invités à pitcher lors d'une session en
+// visio-conférence le 23 juin", "Horaires : 14h à 17h", "les auditions
+// Hauts-de-France": a slot of the round's length inside its window, with its
+// link; a dossier belongs to one round.
+TEST_F(LabelSeedRules, AnAuditionSlotFitsTheRoundsWindowAndCarriesItsLink) {
+  openLabel();
+  const std::string link = "https://visio.example.org/l1";
+  refused("l1", cmd::ScheduleAudition{paris("2020-06-23T13:59:00"), "", link},
+          ErrorCode::RefusedByRule, "is outside the window of round \"hauts-de-france\"");
+  // 16:55 + 6 minutes overflows 17:00.
+  refused("l1", cmd::ScheduleAudition{paris("2020-06-23T16:55:00"), "", link},
+          ErrorCode::RefusedByRule, "to 2020-06-23T17:01:00+02:00 (6 minutes) is outside");
+  refused("l1", cmd::ScheduleAudition{paris("2020-06-23T14:00:00"), "occitanie", link},
+          ErrorCode::InvalidInput, "\"occitanie\" is not a round");
+  refused("l1", cmd::ScheduleAudition{paris("2020-06-23T14:00:00"), "", ""},
+          ErrorCode::InvalidInput, "held by video conference: give the slot's link");
+  ok("l1", cmd::ScheduleAudition{paris("2020-06-23T16:54:00"), "", link});
+  auto d = workflow_->loadDossier("l1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->auditionRoundId, "hauts-de-france");
+  EXPECT_EQ(d->auditionLink, link);
+  expectNoDivergence();
+}
+
+// Seed 002: "Les auditions seront diffusées le jour de l'IntercoTOUR, le
+// mardi 30 juin": a recorded milestone, once the round was heard.
+TEST_F(LabelSeedRules, TheAuditionsAreBroadcastOnceHeld) {
+  openLabel();
+  const ccmd::RecordMilestone broadcast{ccmd::Milestone::AuditionsBroadcast, "", "web TV", ""};
+  at("2020-06-23T16:00:00");
+  auto early = campaign(kLabelSeed, broadcast);
+  ASSERT_FALSE(early);
+  EXPECT_THAT(early.error().message, HasSubstr("last until 2020-06-23T17:00:00+02:00"));
+  at("2020-06-30T18:00:00");
+  ASSERT_TRUE(campaign(kLabelSeed, broadcast));
+  auto state = workflow_->loadCampaign(kLabelSeed);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->broadcasts.count("hauts-de-france"), 1u);
+  auto again = campaign(kLabelSeed, broadcast);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::Conflict);
+}
+
+// Seed 002: "Les lauréats sont invités au Forum national annuel des
+// Interconnectés en février 2021 afin de présenter leur projet et recevoir
+// leur Label": the label is awarded at the ceremony, not before; the
+// laureates are published once the campaign has deliberated.
+TEST_F(LabelSeedRules, TheLabelIsAwardedAtTheCeremonyNotBefore) {
+  openLabel();
+  ok("l1", cmd::ScheduleAudition{paris("2020-06-23T14:00:00"), "", "https://visio.example.org/l1"});
+  at("2020-06-23T14:05:00");
+  ok("l1", cmd::RecordAuditionHeld{});
+  for (const char* juror : {"juror-1", "juror-2"}) {
+    cmd::RecordScore score{juror, {}};
+    for (const char* c : {"innovation", "users", "reproducibility", "mutualisation",
+                          "efficiency_sobriety"}) {
+      score.scores.push_back({c, 9});
+    }
+    ok("l1", score, juror);
+  }
+  ok("l1", cmd::CloseScoring{});
+  const ccmd::RecordMilestone publish{ccmd::Milestone::LaureatesPublished, "", "", ""};
+  auto tooSoon = campaign(kLabelSeed, publish);
+  ASSERT_FALSE(tooSoon);
+  EXPECT_THAT(tooSoon.error().message, HasSubstr("published once it has deliberated"));
+  ASSERT_TRUE(campaign(kLabelSeed, ccmd::ChangePhase{Phase::SubmissionsClosed}));
+  ASSERT_TRUE(campaign(kLabelSeed, ccmd::ChangePhase{Phase::Deliberation}));
+  at("2020-06-30T16:00:00");
+  ok("l1", cmd::CastVote{"juror-1", VoteChoice::Yes}, "juror-1");
+  ok("l1", cmd::CastVote{"juror-2", VoteChoice::Yes}, "juror-2");
+  ok("l1", cmd::CloseVote{});
+  ASSERT_TRUE(campaign(kLabelSeed, publish));
+  refused("l1", cmd::Award{0}, ErrorCode::RefusedByRule,
+          "is awarded at its ceremony (Forum national annuel des Interconnectés, février 2021), "
+          "not before");
+  at("2021-02-04T10:00:00");
+  ASSERT_TRUE(campaign(kLabelSeed, ccmd::RecordMilestone{ccmd::Milestone::CeremonyHeld, "",
+                                                         "Forum national", ""}));
+  ok("l1", cmd::Award{0});
+  EXPECT_EQ(statusOf("l1"), DossierStatus::Labelled);
+  expectNoDivergence();
+}
+
 }  // namespace
 }  // namespace parcours::workflows

@@ -609,6 +609,11 @@ class Scenario {
       if (folded && folded->status == DossierStatus::Labelled) ++granted;
     }
     narrate_(c + ": " + std::to_string(granted) + " laureates decided by the elected officials");
+    if (auto s = campaign(c, ccmd::RecordMilestone{ccmd::Milestone::LaureatesPublished, "", "", ""},
+                          "region-admin", "the deliberation's laureates made public");
+        !s) {
+      return s;
+    }
     if (auto s = at("2020-07-20T09:00:00"); !s) return s;
     if (auto s = campaign(c, ccmd::ChangePhase{Phase::Closed}, "region-admin", "call closed"); !s) {
       return s;
@@ -664,18 +669,32 @@ class Scenario {
         !s) {
       return s;
     }
-    // Five-minute slots from 14:00 on 23 June 2020, by video conference.
+    // Slots of the declared length from the round's first instant (23 June
+    // 2020, 14:00), each with its video conference link; one slot past the
+    // window's end is refused.
     std::vector<std::string> auditioned = stillIn(*eligible, DossierStatus::Eligible);
     if (auto s = at("2020-06-22T09:00:00"); !s) return s;
-    const std::int64_t first = *parseLocalTime("2020-06-23T14:00:00", "Europe/Paris");
+    const AuditionRound& round = d.rules.auditions.rounds.front();
+    const std::int64_t slotMicros = std::int64_t{d.rules.auditions.slotMinutes} * 60'000'000;
+    const std::int64_t first = round.fromMicros;
     for (std::size_t i = 0; i < auditioned.size(); ++i) {
-      const std::int64_t slot = first + static_cast<std::int64_t>(i) * 5 * 60 * 1000000;
-      auto r = dossier(auditioned[i], cmd::ScheduleAudition{slot}, "interco-admin", "");
+      const std::int64_t slot = first + static_cast<std::int64_t>(i) * slotMicros;
+      const std::string link = "https://visio.example.org/lti-2020/" + auditioned[i];
+      auto r = dossier(auditioned[i], cmd::ScheduleAudition{slot, round.id, link}, "interco-admin", "");
       if (!r) return r.error();
     }
+    {
+      std::string refusal;
+      auto late = dossier(auditioned.front(),
+                          cmd::ScheduleAudition{round.toMicros - slotMicros / 2, round.id,
+                                                "https://visio.example.org/lti-2020/late"},
+                          "interco-admin", "", &refusal);
+      if (!late) return late.error();
+      if (!*late) notable(c, auditioned.front(), "audition slot past the window", refusal);
+    }
     for (std::size_t i = 0; i < auditioned.size(); ++i) {
-      clock_.set(engine::fromMicros(first + static_cast<std::int64_t>(i) * 5 * 60 * 1000000 +
-                                    4 * 60 * 1000000));
+      clock_.set(engine::fromMicros(first + static_cast<std::int64_t>(i) * slotMicros +
+                                    slotMicros - 60'000'000));
       const bool noShow = i % 13 == 6;
       auto r = dossier(auditioned[i],
                        noShow ? DossierCommand{cmd::RecordNoShow{}}
@@ -700,7 +719,40 @@ class Scenario {
     }
     if (auto s = at("2020-06-30T16:00:00"); !s) return s;
     if (auto s = voteAll(c, heard, merit, heard[2]); !s) return s;
-    // The label is handed over at the national forum, February 2021.
+    // Seed 002: "Les auditions seront diffusées le jour de l'IntercoTOUR, le
+    // mardi 30 juin"; the laureates made public; the label handed over at
+    // the national forum, February 2021, and not before.
+    if (auto s = at("2020-06-30T18:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::RecordMilestone{ccmd::Milestone::AuditionsBroadcast, round.id,
+                                                   "web TV, Rencontre régionale des Territoires "
+                                                   "innovants, Dunkerque",
+                                                   ""},
+                          "interco-admin", "IntercoTOUR of 30 June 2020");
+        !s) {
+      return s;
+    }
+    if (auto s = at("2020-07-06T10:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::RecordMilestone{ccmd::Milestone::LaureatesPublished, "", "", ""},
+                          "interco-admin", "the jury's laureates made public");
+        !s) {
+      return s;
+    }
+    {
+      const auto voted = stillIn(heard, DossierStatus::Voted);
+      std::string refusal;
+      auto early = voted.empty() ? Result<bool>(true)
+                                 : dossier(voted.front(), cmd::Award{0}, "interco-admin",
+                                           "before the forum", &refusal);
+      if (!early) return early.error();
+      if (!*early) notable(c, voted.front(), "label before the ceremony", refusal);
+    }
+    if (auto s = at("2021-02-04T10:00:00"); !s) return s;
+    if (auto s = campaign(c, ccmd::RecordMilestone{ccmd::Milestone::CeremonyHeld, "",
+                                                   "Forum national des Interconnectés", ""},
+                          "interco-admin", "labels handed over to the laureates");
+        !s) {
+      return s;
+    }
     if (auto s = at("2021-02-04T11:00:00"); !s) return s;
     int labelled = 0;
     for (const std::string& id : stillIn(heard, DossierStatus::Voted)) {

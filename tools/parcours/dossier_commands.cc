@@ -29,6 +29,8 @@ struct DossierOptions {
   std::string campaignId;
   std::string file;
   std::string slot;
+  std::string roundId;  // audition schedule: the round
+  std::string link;     // audition schedule: the video conference's link
   std::string jurorId;
   std::vector<std::string> scores;
   std::string voterId;
@@ -132,7 +134,7 @@ int runSchedule(const Context& context, const DossierOptions& options) {
     return reportError(Error::invalidInput("--slot: " + slot.error().message));
   }
   return runDossierWrite(
-      context, options, cmd::ScheduleAudition{*slot},
+      context, options, cmd::ScheduleAudition{*slot, options.roundId, options.link},
       [](const DossierState& d, const CampaignState& c) {
         const std::int64_t at = d.auditionSlotMicros.value_or(0);
         const std::string when = workflows::formatInZone(at, c.rules().timeZone);
@@ -249,6 +251,9 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
                  runSchedule, o);
   addDossierPositional(verb, *o);
   verb->add_option("--slot", o->slot, "The slot (RFC 3339)")->required();
+  verb->add_option("--round", o->roundId,
+                   "The round it belongs to (absent: the campaign's only round)");
+  verb->add_option("--link", o->link, "By video conference: the slot's link (https://...)");
   verb =
       addVerb(*audition, run, "held", "Record that the audition was held",
               "parcours dossier audition held d-12", false, runSimple<cmd::RecordAuditionHeld>, o);

@@ -1,7 +1,9 @@
 // Fair judging on the command line (docs/judging.md).
 //
 // Writes, as verbs of `parcours campaign`: rule-conflict, draw-commit,
-// draw-reveal, reassign, close-round, consensus, select, lot-commit.
+// draw-reveal, reassign, close-round, consensus, select, lot-commit; and
+// the call's milestones, decided on the store like them: broadcast,
+// ceremony, publish.
 // Reads, as `parcours judging`: draw, assignments, conflicts, leaderboard,
 // normalisation, selection, minutes. The reads fold the log on demand
 // (judging_views.h): nothing to rebuild.
@@ -40,6 +42,9 @@ struct JudgingOptions {
   std::string addJuror;
   std::string csvFile;
   bool dryRun = false;
+  std::string roundId;  // broadcast
+  std::string where;    // broadcast, ceremony
+  std::string url;      // broadcast, publish
 };
 
 // The judging commands are decided where the log is: a server's API does
@@ -312,6 +317,30 @@ int runLotCommit(const Context& context, const JudgingOptions& options) {
         return WriteSummary{"lot seed committed (SHA-256 " + s.lotSeedCommitment + ")",
                             {{"seed_commitment", s.lotSeedCommitment}}};
       }));
+}
+
+// The call's milestones travel to a server too (Parcours.campaignCommand,
+// POST /v1/campaigns/{id}/milestones): an administrator publishes while
+// the server runs.
+template <ccmd::Milestone M>
+int runMilestone(const Context& context, const JudgingOptions& options) {
+  const ccmd::RecordMilestone milestone{M, options.roundId, options.where, options.url};
+  return runWrite(
+      context, options.write, StoreUse::Existing,
+      [&](Workflow& workflow, const workflows::CommandContext& commandContext) {
+        return workflow.campaign(options.campaignId, milestone, commandContext);
+      },
+      [&](Workflow&, const store::AppendResult&) -> Result<WriteSummary> {
+        static constexpr const char* done[] = {
+            "auditions broadcast", "ceremony held: labels may be awarded",
+            "laureates published: GET /public/v1/campaigns/ID/laureates answers"};
+        return WriteSummary{"campaign " + options.campaignId + ": " + done[static_cast<int>(M)],
+                            {{"campaign_id", options.campaignId}}};
+      },
+      RemoteWrite{"campaign",
+                  [&](adapters::RemoteClient& client, const workflows::CommandContext& ctx) {
+                    return client.campaign(options.campaignId, milestone, "", ctx);
+                  }});
 }
 
 // ------------------------------------------------------------ reads
@@ -654,6 +683,33 @@ void addJudgingWriteVerbs(CLI::App& group, CommandRun& run) {
   verb->add_option("campaign", lot->campaignId, "Campaign id")->required();
   verb->add_option("--seed-out", lot->seedOut, "Make a fresh seed and write it to this new file");
   verb->add_option("--commitment", lot->commitment, "Or the SHA-256 (hex) of a seed made elsewhere");
+
+  auto broadcast = std::make_shared<JudgingOptions>();
+  verb = addWriteVerb(group, run, broadcast, "broadcast",
+                      "Record that a round's auditions were broadcast (after its window)",
+                      "parcours campaign broadcast lti-2020 --round hauts-de-france --where "
+                      "\"web TV, Dunkerque\"",
+                      false, runMilestone<ccmd::Milestone::AuditionsBroadcast>);
+  verb->add_option("campaign", broadcast->campaignId, "Campaign id")->required();
+  verb->add_option("--round", broadcast->roundId, "The round (absent: the only one)");
+  verb->add_option("--where", broadcast->where, "Where it was shown")->required();
+  verb->add_option("--url", broadcast->url, "Where it can be watched");
+
+  auto ceremony = std::make_shared<JudgingOptions>();
+  verb = addWriteVerb(group, run, ceremony, "ceremony",
+                      "Record the ceremony where labels are handed out: labels are awarded at it",
+                      "parcours campaign ceremony lti-2020 --where \"Forum national, Paris\"",
+                      false, runMilestone<ccmd::Milestone::CeremonyHeld>);
+  verb->add_option("campaign", ceremony->campaignId, "Campaign id")->required();
+  verb->add_option("--where", ceremony->where, "Where (absent: the ceremony's name)");
+
+  auto publish = std::make_shared<JudgingOptions>();
+  verb = addWriteVerb(group, run, publish, "publish",
+                      "Publish the laureates: the public list answers from then on, never before",
+                      "parcours campaign publish lti-2020", false,
+                      runMilestone<ccmd::Milestone::LaureatesPublished>);
+  verb->add_option("campaign", publish->campaignId, "Campaign id")->required();
+  verb->add_option("--url", publish->url, "Where the laureates are published");
 }
 
 void addJudgingReadCommands(CLI::App& app, CommandRun& run) {

@@ -78,6 +78,31 @@ struct CampaignRules {
   eligibleDepartements @19 :List(Text);  # empty: the seat may be anywhere
   grantedByDeliberation @20 :Bool; # true: the vote's close records the grant
   assumptions @21 :List(Assumption);     # what the definition adds to its source
+  auditions @22 :AuditionRules;    # unset: slots anywhere, any format
+  ceremonyName @23 :Text;          # non-empty: labels are awarded at this ceremony
+}
+
+enum AuditionFormat {
+  unspecified @0;
+  videoConference @1;   # each slot carries its link
+  inPerson @2;
+}
+
+# A regional round of auditions and its window (seed 002: "auditions
+# Hauts-de-France", "le 23 juin", "14h à 17h").
+struct AuditionRound {
+  id @0 :Text;
+  name @1 :Text;
+  fromLocal @2 :Text;        # as written, in the campaign's zone
+  toLocal @3 :Text;
+  fromMicros @4 :Int64;      # the window's first instant (µs since epoch, UTC)
+  toMicros @5 :Int64;        # the instant every slot has ended by
+}
+
+struct AuditionRules {
+  format @0 :AuditionFormat;
+  slotMinutes @1 :UInt32;    # 0: slots have no declared length
+  rounds @2 :List(AuditionRound);
 }
 
 # A rule a definition adds where its source is silent, and why.
@@ -253,6 +278,23 @@ struct CampaignEvent {
     lotSeedCommitted :group {
       seedCommitment @49 :Text;
     }
+    # A round's auditions broadcast (seed 002: "Les auditions seront
+    # diffusées le jour de l'IntercoTOUR, le mardi 30 juin"): where and how.
+    auditionsBroadcast :group {
+      roundId @51 :Text;            # empty: the campaign's single round
+      where @52 :Text;              # "web TV, Rencontre régionale, Dunkerque"
+      url @53 :Text;                # empty: none
+    }
+    # The ceremony where the labels are handed out (seed 002: "Forum national
+    # annuel des Interconnectés en février 2021"): labels are awarded at it.
+    ceremonyHeld :group {
+      where @54 :Text;
+    }
+    # The laureates made public: from this event on, and never before, the
+    # public laureates list answers (no token, no personal data).
+    laureatesPublished :group {
+      url @55 :Text;                # where they are published; empty: none
+    }
   }
 }
 
@@ -376,6 +418,8 @@ struct DossierEvent {
     dossierNotSelected @7 :Void;
     auditionScheduled :group {
       slotMicros @8 :Int64;
+      roundId @47 :Text;            # the round it belongs to; empty: none declared
+      link @48 :Text;               # the video conference's link; empty: none
     }
     auditionHeld @9 :Void;
     auditionMissed @10 :Void;

@@ -10,6 +10,7 @@
 #include "campaign_event_builder.h"
 #include "judging_decisions.h"
 #include "parcours/workflows/campaign.h"
+#include "parcours/workflows/zoned_time.h"
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
@@ -175,6 +176,76 @@ Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,
   return std::vector<DomainEvent>{b.done()};
 }
 
+// The call's milestones (campaign.h, RecordMilestone): each once, each
+// where it belongs in the call's course.
+Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
+                                                 const campaign_command::RecordMilestone& command,
+                                                 std::string_view reason) {
+  using campaign_command::Milestone;
+  const CampaignRules& rules = state.rules();
+  const std::string ref = "campaign \"" + state.campaignId + "\"";
+  EventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  switch (command.milestone) {
+    case Milestone::AuditionsBroadcast: {
+      if (!rules.auditionsHeld) return Error::refused(ref + " holds no auditions to broadcast");
+      if (command.where.empty()) {
+        return Error::invalidInput("a broadcast says where it was shown (--where)");
+      }
+      std::string roundId = command.roundId;
+      if (!rules.auditions.rounds.empty()) {
+        const AuditionRound* round = rules.auditions.round(roundId);
+        if (round == nullptr) {
+          std::string ids;
+          for (const AuditionRound& r : rules.auditions.rounds) ids += (ids.empty() ? "" : ", ") + r.id;
+          return Error::invalidInput(
+              (roundId.empty() ? std::string("name the round (--round)")
+                               : "\"" + roundId + "\" is not a round") +
+              ": " + ref + " holds " + ids);
+        }
+        roundId = round->id;
+        if (command.atMicros < round->toMicros) {
+          return Error::refused("the auditions of round \"" + round->id + "\" last until " +
+                                formatInZone(round->toMicros, rules.timeZone) +
+                                ": they are broadcast once held");
+        }
+      }
+      if (state.broadcasts.count(roundId) != 0) {
+        return Error::conflict("the auditions" +
+                               (roundId.empty() ? std::string() : " of round \"" + roundId + "\"") +
+                               " of " + ref + " were already broadcast");
+      }
+      auto broadcast = b.event.initAuditionsBroadcast();
+      broadcast.setRoundId(roundId);
+      broadcast.setWhere(command.where);
+      broadcast.setUrl(command.url);
+      break;
+    }
+    case Milestone::CeremonyHeld:
+      if (rules.ceremonyName.empty()) {
+        return Error::refused(ref + " declares no ceremony (ceremony.name)");
+      }
+      if (state.ceremonyAtMicros) {
+        return Error::conflict("the ceremony of " + ref + " was already held, at " +
+                               formatInZone(*state.ceremonyAtMicros, rules.timeZone));
+      }
+      b.event.initCeremonyHeld().setWhere(command.where.empty() ? rules.ceremonyName
+                                                                : command.where);
+      break;
+    case Milestone::LaureatesPublished:
+      if (state.phase < Phase::Deliberation) {
+        return Error::refused(ref + " is in phase " + std::string(phaseName(state.phase)) +
+                              ": laureates are published once it has deliberated");
+      }
+      if (state.publishedAtMicros) {
+        return Error::conflict("the laureates of " + ref + " were already published, at " +
+                               formatInZone(*state.publishedAtMicros, rules.timeZone));
+      }
+      b.event.initLaureatesPublished().setUrl(command.url);
+      break;
+  }
+  return std::vector<DomainEvent>{b.done()};
+}
+
 }  // namespace
 
 Result<std::vector<DomainEvent>> decideCampaign(const CampaignState& state,
@@ -197,6 +268,8 @@ Result<std::vector<DomainEvent>> decideCampaign(const CampaignState& state,
           return changePhase(state, c, reason);
         } else if constexpr (std::is_same_v<C, campaign_command::SetBudgetEnvelope>) {
           return setBudget(state, c, reason);
+        } else if constexpr (std::is_same_v<C, campaign_command::RecordMilestone>) {
+          return recordMilestone(state, c, reason);
         } else {
           return decideJudging(state, c, reason);
         }

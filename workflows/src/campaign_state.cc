@@ -120,7 +120,7 @@ std::vector<const JuryMember*> CampaignState::voters(std::string_view dossierId)
 }
 
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
-                          std::string_view payload) {
+                          std::string_view payload, std::int64_t recordedAtMicros) {
   using E = schema::CampaignEvent;
   // The rules' money, checked before the machine adds to it.
   const auto checkMoney = [](const CampaignRules& rules) -> Status {
@@ -240,6 +240,15 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         break;
       case E::PHASE_CHANGED:
         state.phase = readPhase(e.getPhaseChanged().getPhase());
+        break;
+      case E::AUDITIONS_BROADCAST:
+        state.broadcasts[toString(e.getAuditionsBroadcast().getRoundId())] = recordedAtMicros;
+        break;
+      case E::CEREMONY_HELD:
+        state.ceremonyAtMicros = recordedAtMicros;
+        break;
+      case E::LAUREATES_PUBLISHED:
+        state.publishedAtMicros = recordedAtMicros;
         break;
       case E::BUDGET_ENVELOPE_SET:
         state.envelopeCents = e.getBudgetEnvelopeSet().getEnvelopeCents();

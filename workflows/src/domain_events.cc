@@ -228,6 +228,22 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
     assumptions[i].setWhat(rules.assumptions[i].what);
     assumptions[i].setWhy(rules.assumptions[i].why);
   }
+  if (!(rules.auditions == AuditionRules{})) {
+    auto a = out.initAuditions();
+    a.setFormat(static_cast<schema::AuditionFormat>(rules.auditions.format));
+    a.setSlotMinutes(rules.auditions.slotMinutes);
+    auto rounds = a.initRounds(static_cast<unsigned>(rules.auditions.rounds.size()));
+    for (unsigned i = 0; i < rounds.size(); ++i) {
+      const AuditionRound& round = rules.auditions.rounds[i];
+      rounds[i].setId(round.id);
+      rounds[i].setName(round.name);
+      rounds[i].setFromLocal(round.fromLocal);
+      rounds[i].setToLocal(round.toLocal);
+      rounds[i].setFromMicros(round.fromMicros);
+      rounds[i].setToMicros(round.toMicros);
+    }
+  }
+  if (!rules.ceremonyName.empty()) out.setCeremonyName(rules.ceremonyName);
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -276,6 +292,17 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   for (auto a : in.getAssumptions()) {
     rules.assumptions.push_back({toString(a.getWhat()), toString(a.getWhy())});
   }
+  if (in.hasAuditions()) {
+    const auto a = in.getAuditions();
+    rules.auditions.format = sameOrdinal(a.getFormat(), AuditionFormat::InPerson);
+    rules.auditions.slotMinutes = a.getSlotMinutes();
+    for (auto round : a.getRounds()) {
+      rules.auditions.rounds.push_back({toString(round.getId()), toString(round.getName()),
+                                        toString(round.getFromLocal()), toString(round.getToLocal()),
+                                        round.getFromMicros(), round.getToMicros()});
+    }
+  }
+  rules.ceremonyName = toString(in.getCeremonyName());
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

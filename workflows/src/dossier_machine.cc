@@ -405,6 +405,64 @@ struct SlotAfterSubmission : Guard<SlotAfterSubmission> {
   }
 };
 
+// Seed 002: "une session en visio-conférence le 23 juin", "Horaires : 14h à
+// 17h", the "auditions Hauts-de-France" of a label heard in regional rounds:
+// a slot belongs to a declared round, starts and ends inside its window,
+// and by video conference carries its link. A dossier belongs to one round.
+struct SlotInARound : Guard<SlotInARound> {
+  static bool test(Context& c, const cmd::ScheduleAudition& e) {
+    const AuditionRules& a = c.rules().auditions;
+    if (a.rounds.empty()) {
+      if (e.roundId.empty()) return checkLink(c, e);
+      return c.refuse(Error::invalidInput("campaign \"" + c.campaign.campaignId +
+                                          "\" declares no rounds of auditions: give no round"));
+    }
+    const AuditionRound* round = a.round(e.roundId);
+    if (round == nullptr) {
+      std::vector<std::string> ids;
+      for (const AuditionRound& r : a.rounds) ids.push_back(r.id);
+      return c.refuse(Error::invalidInput(
+          (e.roundId.empty() ? std::string("name the round of the audition")
+                             : "\"" + e.roundId + "\" is not a round") +
+          ": campaign \"" + c.campaign.campaignId + "\" holds " + joined(ids)));
+    }
+    if (!c.dossier.auditionRoundId.empty() && c.dossier.auditionRoundId != round->id) {
+      return c.refuse(Error::refused("dossier \"" + c.dossierId + "\" belongs to round \"" +
+                                     c.dossier.auditionRoundId +
+                                     "\": a dossier is heard in one round"));
+    }
+    const std::int64_t end = e.slotMicros + std::int64_t{a.slotMinutes} * 60'000'000;
+    if (e.slotMicros < round->fromMicros || end > round->toMicros) {
+      return c.refuse(Error::refused(
+          "the slot " + c.when(e.slotMicros) +
+          (a.slotMinutes > 0 ? " to " + c.when(end) + " (" + std::to_string(a.slotMinutes) +
+                                   " minutes)"
+                             : std::string()) +
+          " is outside the window of round \"" + round->id + "\", " + c.when(round->fromMicros) +
+          " to " + c.when(round->toMicros) + " (" + c.rulesRef() + ")"));
+    }
+    return checkLink(c, e);
+  }
+  static bool checkLink(Context& c, const cmd::ScheduleAudition& e) {
+    const AuditionFormat format = c.rules().auditions.format;
+    if (format == AuditionFormat::VideoConference &&
+        e.link.rfind("https://", 0) != 0) {
+      return c.refuse(Error::invalidInput(
+          "the auditions are held by video conference: give the slot's link (https://...)"));
+    }
+    if (format == AuditionFormat::InPerson && !e.link.empty()) {
+      return c.refuse(Error::invalidInput("the auditions are held in person: a slot has no link"));
+    }
+    if (e.link.size() > 2048 ||
+        std::any_of(e.link.begin(), e.link.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) <= ' '; })) {
+      return c.refuse(Error::invalidInput("the slot's link must be one URL of at most 2048 "
+                                          "characters, without spaces"));
+    }
+    return true;
+  }
+};
+
 struct JurorMayScore : Guard<JurorMayScore> {
   static bool test(Context& c, const cmd::RecordScore& e) {
     const JuryMember* m = c.campaign.member(e.jurorId);
@@ -760,6 +818,14 @@ struct AwardAllowed : Guard<AwardAllowed> {
       return c.refuse(Error::invalidInput("the amount must not be negative, got " +
                                           std::to_string(e.amountCents) + " cents"));
     }
+    // Seed 002: "Les lauréats sont invités au Forum national annuel des
+    // Interconnectés en février 2021 afin de présenter leur projet et
+    // recevoir leur Label": a label is awarded at its ceremony, not before.
+    if (!rules.labelName.empty() && !rules.ceremonyName.empty() && !c.campaign.ceremonyAtMicros) {
+      return c.refuse(Error::refused("the label of campaign \"" + c.campaign.campaignId +
+                                     "\" is awarded at its ceremony (" + rules.ceremonyName +
+                                     "), not before: record the ceremony first"));
+    }
     if (e.amountCents == 0) {
       if (!rules.labelName.empty()) return true;
       return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
@@ -868,7 +934,13 @@ using EmitErased = EmitMark<&schema::DossierEvent::Builder::setDossierErased>;
 struct EmitAuditionScheduled : Action<EmitAuditionScheduled> {
   static void run(Context& c, const cmd::ScheduleAudition& e) {
     DossierEventBuilder b(c);
-    b.event.initAuditionScheduled().setSlotMicros(e.slotMicros);
+    auto scheduled = b.event.initAuditionScheduled();
+    scheduled.setSlotMicros(e.slotMicros);
+    // The round being the only one when none is named, it is recorded.
+    if (const AuditionRound* round = c.rules().auditions.round(e.roundId)) {
+      scheduled.setRoundId(round->id);
+    }
+    if (!e.link.empty()) scheduled.setLink(e.link);
     b.emitTo(c);
   }
 };
@@ -1048,7 +1120,7 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Submitted,      cmd::DeclareIneligible,  Ineligible,     EmitIneligible,     HasReason >,
     Row< Eligible,       cmd::NotSelect,          NotSelected,    EmitNotSelected,    HasReason >,
     // -- auditions (campaigns that hold them)
-    Row< Eligible,       cmd::ScheduleAudition,   Eligible,       EmitAuditionScheduled, All<AuditionsHeld, SlotAfterSubmission> >,
+    Row< Eligible,       cmd::ScheduleAudition,   Eligible,       EmitAuditionScheduled, All<AuditionsHeld, SlotAfterSubmission, SlotInARound> >,
     Row< Eligible,       cmd::RecordAuditionHeld, Auditioned,     EmitAuditionHeld,   All<AuditionsHeld, AuditionIsScheduled> >,
     Row< Eligible,       cmd::RecordNoShow,       NoShow,         EmitAuditionMissed, All<AuditionsHeld, AuditionIsScheduled> >,
     // -- scoring: after the audition, or straight from eligible without auditions

@@ -173,6 +173,8 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
         break;  // the state alone changes
       case E::AUDITION_SCHEDULED:
         state.auditionSlotMicros = e.getAuditionScheduled().getSlotMicros();
+        state.auditionRoundId = toString(e.getAuditionScheduled().getRoundId());
+        state.auditionLink = toString(e.getAuditionScheduled().getLink());
         break;
       case E::SCORE_RECORDED: {
         auto recorded = e.getScoreRecorded();

@@ -47,7 +47,7 @@ Result<CampaignRecord> readCampaign(const store::EventLog& log, const std::strin
   using E = schema::CampaignEvent;
   auto s = visitStream(log, campaignStream(campaignId), beforePosition,
                        [&](const store::RecordedEvent& e) -> Status {
-    if (auto s = applyCampaignEvent(record.state, e.eventType, e.payload); !s) return s;
+    if (auto s = applyCampaignEvent(record.state, e.eventType, e.payload, e.recordedAtMicros); !s) return s;
     return readPayload<E>(e.payload, e.eventType, [&](E::Reader c) -> Status {
       if (c.isScoringRoundClosed()) {
         for (auto x : c.getScoringRoundClosed().getStatistics()) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <system_error>
+#include <tuple>
 
 #include "json_input.h"
 #include "parcours/workflows/campaign_rules.h"
@@ -146,6 +147,37 @@ void readGrantedBy(Fields& budget, CampaignRules& rules) {
   }
 }
 
+// "auditions": {"format", "slot_minutes", "rounds": [{"id", "name", "from",
+// "to"}]}, the windows written like the deadline, in the campaign's zone.
+void readAuditions(Fields& top, CampaignRules& rules) {
+  Fields auditions = top.object("auditions", optional, {"format", "slot_minutes", "rounds"});
+  AuditionRules& a = rules.auditions;
+  a.format = readName(auditions, "format", parseAuditionFormat, AuditionFormat::Unspecified,
+                      "\"video_conference\", \"in_person\"");
+  a.slotMinutes = static_cast<std::uint32_t>(auditions.integer("slot_minutes", optional, 0, 600));
+  for (Fields& r : auditions.objects("rounds", optional, {"id", "name", "from", "to"})) {
+    AuditionRound round;
+    round.id = r.string("id", required);
+    round.name = r.string("name", required);
+    round.fromLocal = r.string("from", required);
+    round.toLocal = r.string("to", required);
+    if (!r.failed() && !rules.timeZone.empty()) {
+      for (auto [key, local, micros] : {std::tuple{"from", &round.fromLocal, &round.fromMicros},
+                                        std::tuple{"to", &round.toLocal, &round.toMicros}}) {
+        auto resolved = parseLocalTime(*local, rules.timeZone);
+        if (!resolved) {
+          Error e = resolved.error();
+          e.message = json_input::fieldPath(r.path(), key) + ": " + e.message;
+          r.check(e);
+          break;
+        }
+        *micros = *resolved;
+      }
+    }
+    a.rounds.push_back(std::move(round));
+  }
+}
+
 void readDeadline(Fields& top, CampaignRules& rules) {
   Fields deadline = top.object("deadline", required, {"local", "time_zone"});
   rules.deadlineLocal = deadline.string("local", required);
@@ -179,7 +211,8 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   Fields top(&*document, "",
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
-              "judging", "notes", "eligible_departements", "assumptions"},
+              "judging", "notes", "eligible_departements", "assumptions", "auditions",
+              "ceremony"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -234,6 +267,9 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   for (Fields& a : top.objects("assumptions", optional, {"what", "why"})) {
     rules.assumptions.push_back({a.string("what", required), a.string("why", required)});
   }
+  readAuditions(top, rules);
+  Fields ceremony = top.object("ceremony", optional, {"name"});
+  rules.ceremonyName = ceremony.string("name", optional);
   readJudging(top, rules.judging);
   rules.notes = top.string("notes", optional);
 
@@ -331,6 +367,21 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
     out["budget"] = std::move(budget);
   }
   if (Json judging = judgingJson(r.judging); !judging.empty()) out["judging"] = std::move(judging);
+  if (!(r.auditions == AuditionRules{})) {
+    Json auditions = Json::object();
+    if (r.auditions.format != AuditionFormat::Unspecified) {
+      auditions["format"] = std::string(auditionFormatName(r.auditions.format));
+    }
+    if (r.auditions.slotMinutes != 0) auditions["slot_minutes"] = r.auditions.slotMinutes;
+    Json rounds = Json::array();
+    for (const AuditionRound& round : r.auditions.rounds) {
+      rounds.push_back(
+          {{"id", round.id}, {"name", round.name}, {"from", round.fromLocal}, {"to", round.toLocal}});
+    }
+    if (!rounds.empty()) auditions["rounds"] = std::move(rounds);
+    out["auditions"] = std::move(auditions);
+  }
+  if (!r.ceremonyName.empty()) out["ceremony"] = {{"name", r.ceremonyName}};
   if (!r.assumptions.empty()) {
     Json assumptions = Json::array();
     for (const Assumption& a : r.assumptions) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "json_input.h"
 #include "judging/name_table.h"
@@ -27,6 +28,11 @@ using json_input::fieldPath;
 using json_input::inQuotes;
 using json_input::isBlank;
 using json_input::itemPath;
+
+constexpr judging::NameTable<AuditionFormat, 3> auditionFormatNames{
+    {{AuditionFormat::Unspecified, "unspecified"},
+     {AuditionFormat::VideoConference, "video_conference"},
+     {AuditionFormat::InPerson, "in_person"}}};
 
 constexpr judging::NameTable<StrandMode, 5> strandModeNames{
     {{StrandMode::Unspecified, "unspecified"},
@@ -150,6 +156,47 @@ Status checkAssumptions(const std::vector<Assumption>& assumptions) {
     const std::string at = itemPath(path, i);
     if (auto s = checkText(fieldPath(at, "what"), assumptions[i].what, true); !s) return s;
     if (auto s = checkText(fieldPath(at, "why"), assumptions[i].why, true); !s) return s;
+  }
+  return okStatus();
+}
+
+// Rounds of auditions: each a window in the campaign's zone, written to the
+// second and resolved like the deadline; every slot fits inside it.
+Status checkAuditions(const CampaignRules& r) {
+  const AuditionRules& a = r.auditions;
+  if (a == AuditionRules{}) return okStatus();
+  if (!r.auditionsHeld) {
+    return fieldError("auditions", "describes auditions, but auditions_held is false");
+  }
+  if (auditionFormatName(a.format).empty()) return fieldError("auditions.format", "is out of range");
+  if (auto s = checkRange("auditions.slot_minutes", a.slotMinutes, 0, 600); !s) return s;
+  if (auto s = checkListSize("auditions.rounds", a.rounds.size()); !s) return s;
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < a.rounds.size(); ++i) {
+    const AuditionRound& round = a.rounds[i];
+    const std::string path = itemPath("auditions.rounds", i);
+    if (auto s = validateId(fieldPath(path, "id"), round.id); !s) return s;
+    if (!seen.insert(round.id).second) {
+      return fieldError(fieldPath(path, "id"), inQuotes(round.id) + " is listed twice");
+    }
+    if (auto s = checkText(fieldPath(path, "name"), round.name, true); !s) return s;
+    for (const auto& [key, local, micros] :
+         {std::tuple{"from", round.fromLocal, round.fromMicros},
+          std::tuple{"to", round.toLocal, round.toMicros}}) {
+      auto resolved = parseLocalTime(local, r.timeZone);
+      if (!resolved) return at(fieldPath(path, key), resolved.error());
+      if (*resolved != micros) {
+        return fieldError(fieldPath(path, key), inQuotes(local) + " in " + r.timeZone + " is " +
+                                                    formatUtc(*resolved) +
+                                                    ", but the rules hold another instant");
+      }
+    }
+    const std::int64_t slotMicros = std::int64_t{a.slotMinutes} * 60'000'000;
+    if (round.toMicros <= round.fromMicros || round.toMicros - round.fromMicros < slotMicros) {
+      return fieldError(fieldPath(path, "to"), inQuotes(round.toLocal) +
+                                                   " leaves no room for a slot after " +
+                                                   inQuotes(round.fromLocal));
+    }
   }
   return okStatus();
 }
@@ -364,6 +411,21 @@ std::optional<StrandMode> parseStrandMode(std::string_view name) {
   return judging::parseIn(strandModeNames, name);
 }
 
+std::string_view auditionFormatName(AuditionFormat format) {
+  return judging::nameIn(auditionFormatNames, format);
+}
+std::optional<AuditionFormat> parseAuditionFormat(std::string_view name) {
+  return judging::parseIn(auditionFormatNames, name);
+}
+
+const AuditionRound* AuditionRules::round(std::string_view roundId) const {
+  if (roundId.empty()) return rounds.size() == 1 ? &rounds.front() : nullptr;
+  for (const AuditionRound& r : rounds) {
+    if (r.id == roundId) return &r;
+  }
+  return nullptr;
+}
+
 bool CampaignRules::asksForMoney(const std::vector<std::string>& strandIds) const {
   return std::any_of(strands.begin(), strands.end(), [&](const Strand& s) {
     return s.mode == StrandMode::Investment &&
@@ -403,6 +465,11 @@ Status validateRules(const CampaignRules& r) {
   if (auto s = checkDepartements(r.eligibleDepartements); !s) return s;
   if (auto s = checkJudging(r); !s) return s;
   if (auto s = checkAssumptions(r.assumptions); !s) return s;
+  if (auto s = checkAuditions(r); !s) return s;
+  if (!r.ceremonyName.empty() && r.labelName.empty()) {
+    return fieldError("ceremony.name", "a ceremony hands out labels, but label_name is empty");
+  }
+  if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -417,7 +484,8 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          perDossierCapCents == o.perDossierCapCents &&
          grantedByDeliberation == o.grantedByDeliberation &&
          eligibleDepartements == o.eligibleDepartements && notes == o.notes &&
-         assumptions == o.assumptions && judging == o.judging;
+         assumptions == o.assumptions && auditions == o.auditions &&
+         ceremonyName == o.ceremonyName && judging == o.judging;
 }
 
 }  // namespace parcours::workflows

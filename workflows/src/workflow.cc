@@ -131,7 +131,7 @@ class Workflow::CampaignCache {
     next->campaignId = campaignId;
     auto folded =
         foldTail(log_, stream, *next, [](CampaignState& s, const store::RecordedEvent& e) {
-          return applyCampaignEvent(s, e.eventType, e.payload);
+          return applyCampaignEvent(s, e.eventType, e.payload, e.recordedAtMicros);
         });
     if (!folded) return folded.error();
     std::lock_guard lock(mutex_);
@@ -206,7 +206,7 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
                                                             const CommandContext& context) {
   auto result = engine::runCommand(
       log_, clock_, context.metadata,
-      [&](const engine::Decision&) -> Result<std::vector<store::StreamWrite>> {
+      [&](const engine::Decision& decision) -> Result<std::vector<store::StreamWrite>> {
         auto state = campaigns_->get(campaignId);
         if (!state) return std::move(state).takeError();
         if (const auto* c = std::get_if<campaign_command::DeclareConflict>(&command)) {
@@ -218,6 +218,9 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
           }
         }
         CampaignCommand given = command;
+        if (auto* milestone = std::get_if<campaign_command::RecordMilestone>(&given)) {
+          milestone->atMicros = engine::toMicros(decision.now);
+        }
         if (auto* reveal = std::get_if<campaign_command::RevealAssignment>(&given);
             reveal != nullptr && reveal->dossierIds.empty()) {
           auto ids = submittedDossiers(log_, campaignId);
@@ -460,7 +463,7 @@ Result<CampaignState> Workflow::loadCampaignAfter(const std::string& campaignId,
   auto folded = foldTail(
       log_, campaignStream(campaignId), state,
       [](CampaignState& s, const store::RecordedEvent& e) {
-        return applyCampaignEvent(s, e.eventType, e.payload);
+        return applyCampaignEvent(s, e.eventType, e.payload, e.recordedAtMicros);
       },
       *version);
   if (!folded) return folded.error();

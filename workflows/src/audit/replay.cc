@@ -99,8 +99,9 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
       case E::DOSSIER_NOT_SELECTED:
         return DossierCommand(dossier_command::NotSelect{});
       case E::AUDITION_SCHEDULED:
-        return DossierCommand(
-            dossier_command::ScheduleAudition{e.getAuditionScheduled().getSlotMicros()});
+        return DossierCommand(dossier_command::ScheduleAudition{
+            e.getAuditionScheduled().getSlotMicros(), toString(e.getAuditionScheduled().getRoundId()),
+            toString(e.getAuditionScheduled().getLink())});
       case E::AUDITION_HELD:
         return DossierCommand(dossier_command::RecordAuditionHeld{});
       case E::AUDITION_MISSED:
@@ -242,6 +243,20 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(
             toString(e.getConsensusRecorded().getDossierId()), 0});
       case E::SELECTION_RECORDED:
         return Out(campaign_command::RecordSelection{});
+      case E::AUDITIONS_BROADCAST: {
+        const auto b = e.getAuditionsBroadcast();
+        return Out(campaign_command::RecordMilestone{campaign_command::Milestone::AuditionsBroadcast,
+                                                     toString(b.getRoundId()), toString(b.getWhere()),
+                                                     toString(b.getUrl()), first.recordedAtMicros});
+      }
+      case E::CEREMONY_HELD:
+        return Out(campaign_command::RecordMilestone{campaign_command::Milestone::CeremonyHeld, "",
+                                                     toString(e.getCeremonyHeld().getWhere()), "",
+                                                     first.recordedAtMicros});
+      case E::LAUREATES_PUBLISHED:
+        return Out(campaign_command::RecordMilestone{
+            campaign_command::Milestone::LaureatesPublished, "", "",
+            toString(e.getLaureatesPublished().getUrl()), first.recordedAtMicros});
       case E::LOT_SEED_COMMITTED:
         return Out(campaign_command::CommitLotSeed{
             toString(e.getLotSeedCommitted().getSeedCommitment())});
@@ -257,7 +272,7 @@ std::string_view campaignCommandName(const CampaignCommand& command) {
       "open",           "amend rules",      "appoint jury",     "declare conflict",
       "change phase",   "set budget envelope", "rule on a conflict", "commit the draw's seed",
       "reveal the draw", "change the draw", "close the scoring round", "record a consensus",
-      "record the selection", "commit the lot's seed"};
+      "record the selection", "commit the lot's seed", "record a milestone"};
   static_assert(std::size(names) == std::variant_size_v<CampaignCommand>);
   return names[command.index()];
 }
@@ -387,7 +402,7 @@ class Replayer {
     if (e.streamId.starts_with(campaignPrefix)) {
       CampaignState& c = campaigns_[e.streamId.substr(campaignPrefix.size())];
       c.campaignId = e.streamId.substr(campaignPrefix.size());
-      return applyCampaignEvent(c, e.eventType, e.payload);
+      return applyCampaignEvent(c, e.eventType, e.payload, e.recordedAtMicros);
     }
     DossierState& d = dossiers_[e.streamId.substr(dossierPrefix.size())];
     return applyDossierEvent(d, e.eventType, e.payload, e.recordedAtMicros);

@@ -320,6 +320,9 @@ Status CampaignProjection::applyCampaignEvent(const store::EventView& event,
     case E::CONSENSUS_RECORDED:
     case E::SELECTION_RECORDED:
     case E::LOT_SEED_COMMITTED:
+    case E::AUDITIONS_BROADCAST:
+    case E::CEREMONY_HELD:
+    case E::LAUREATES_PUBLISHED:
       break;
   }
   c.rulesVersion = e.getRulesVersion();

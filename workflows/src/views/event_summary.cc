@@ -305,6 +305,18 @@ std::string summarize(schema::CampaignEvent::Reader e) {
     }
     case E::LOT_SEED_COMMITTED:
       return "lot seed committed: SHA-256 " + str(e.getLotSeedCommitted().getSeedCommitment());
+    case E::AUDITIONS_BROADCAST: {
+      const auto b = e.getAuditionsBroadcast();
+      return "auditions" + (b.getRoundId().size() > 0 ? " of round " + str(b.getRoundId()) : "") +
+             " broadcast: " + str(b.getWhere()) +
+             (b.getUrl().size() > 0 ? " (" + str(b.getUrl()) + ")" : "");
+    }
+    case E::CEREMONY_HELD:
+      return "ceremony held: " + str(e.getCeremonyHeld().getWhere());
+    case E::LAUREATES_PUBLISHED:
+      return "laureates published" + (e.getLaureatesPublished().getUrl().size() > 0
+                                           ? ": " + str(e.getLaureatesPublished().getUrl())
+                                           : std::string());
   }
   return "unknown campaign event";
 }

@@ -100,6 +100,10 @@ struct CampaignState {
   std::map<std::string, std::uint32_t> consensus;  // dossier -> spread when recorded
   std::optional<std::map<std::string, bool>> selection;  // dossier -> selected, once recorded
   std::string lotSeedCommitment;  // hex SHA-256, once committed
+  // The campaign's milestones, when each was recorded (µs since epoch).
+  std::map<std::string, std::int64_t> broadcasts;  // round id -> AuditionsBroadcast
+  std::optional<std::int64_t> ceremonyAtMicros;    // CeremonyHeld
+  std::optional<std::int64_t> publishedAtMicros;   // LaureatesPublished
   std::uint64_t version = 0;  // events folded
 
   std::uint32_t rulesVersion() const { return static_cast<std::uint32_t>(rulesVersions.size()); }
@@ -125,8 +129,9 @@ struct CampaignState {
   std::vector<const JuryMember*> voters(std::string_view dossierId) const;
 };
 
+// `recordedAtMicros`: the event's recorded time, which the milestones keep.
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
-                          std::string_view payload);
+                          std::string_view payload, std::int64_t recordedAtMicros);
 
 namespace campaign_command {
 struct Open {
@@ -216,6 +221,17 @@ struct CommitLotSeed {
 struct ChangePhase {
   Phase phase = Phase::Submissions;
 };
+// A milestone of the call recorded as it happens: a round's auditions
+// broadcast (after the round's window), the ceremony where labels are
+// handed out, the publication of the laureates. Each once.
+enum class Milestone : std::uint8_t { AuditionsBroadcast, CeremonyHeld, LaureatesPublished };
+struct RecordMilestone {
+  Milestone milestone = Milestone::LaureatesPublished;
+  std::string roundId = {};  // a broadcast's round (empty: the single round)
+  std::string where = {};    // a broadcast's or the ceremony's place
+  std::string url = {};      // a broadcast's or the publication's address
+  std::int64_t atMicros = 0;  // filled by the workflow service: the decision's time
+};
 struct SetBudgetEnvelope {
   std::int64_t envelopeCents = 0;
 };
@@ -228,7 +244,8 @@ using CampaignCommand =
                  campaign_command::RuleConflict, campaign_command::CommitAssignment,
                  campaign_command::RevealAssignment, campaign_command::ChangeAssignment,
                  campaign_command::CloseRound, campaign_command::RecordConsensus,
-                 campaign_command::RecordSelection, campaign_command::CommitLotSeed>;
+                 campaign_command::RecordSelection, campaign_command::CommitLotSeed,
+                 campaign_command::RecordMilestone>;
 
 // An event about to be appended (type and Cap'n Proto payload). The store's
 // NewEvent, without the store's C++20 header.

@@ -70,6 +70,37 @@ std::string_view majorityName(Majority majority);
 // such amounts still fit an int64 without overflow.
 inline constexpr std::int64_t centsMax = 1'000'000'000'000'000;
 
+// How auditions are held (seed 002: "par visio-conférence le 23 juin de 14h
+// à 17h", the "auditions Hauts-de-France" of a label with regional rounds).
+enum class AuditionFormat : std::uint8_t { Unspecified, VideoConference, InPerson };
+// "unspecified", "video_conference", "in_person"
+std::string_view auditionFormatName(AuditionFormat format);
+std::optional<AuditionFormat> parseAuditionFormat(std::string_view name);
+
+struct AuditionRound {
+  std::string id;    // [A-Za-z0-9_-], 1 to 64
+  std::string name;  // "Auditions Hauts-de-France"
+  std::string fromLocal, toLocal;  // as written: "2020-06-23T14:00:00", in the campaign's zone
+  std::int64_t fromMicros = 0;     // resolved: every slot starts at or after it
+  std::int64_t toMicros = 0;       // and ends by it
+  bool operator==(const AuditionRound& o) const {
+    return id == o.id && name == o.name && fromLocal == o.fromLocal && toLocal == o.toLocal &&
+           fromMicros == o.fromMicros && toMicros == o.toMicros;
+  }
+};
+
+struct AuditionRules {
+  AuditionFormat format = AuditionFormat::Unspecified;
+  std::uint32_t slotMinutes = 0;     // 0: slots have no declared length
+  std::vector<AuditionRound> rounds;  // empty: no window
+  bool operator==(const AuditionRules& o) const {
+    return format == o.format && slotMinutes == o.slotMinutes && rounds == o.rounds;
+  }
+  // The round a slot belongs to: `roundId`, or the only round when it is
+  // empty; null when there is no such round.
+  const AuditionRound* round(std::string_view roundId) const;
+};
+
 struct CampaignRules {
   std::string name;
   std::string organiser;
@@ -96,6 +127,8 @@ struct CampaignRules {
   std::vector<std::string> eligibleDepartements;
   std::string notes;                     // choices made where the source is silent
   std::vector<Assumption> assumptions;   // the same choices, one by one
+  AuditionRules auditions;               // windows, format and slot length
+  std::string ceremonyName;              // non-empty: labels are awarded at it, not before
   judging::JudgingRules judging;         // draw, normalisation, vote details, selection
 
   // Whether an application asking these strands asks for money: one of them

@@ -129,6 +129,8 @@ struct DossierState {
   bool contactErased = false;  // DossierErased: the personal data is gone
   std::int64_t submittedAtMicros = 0;
   std::optional<std::int64_t> auditionSlotMicros;
+  std::string auditionRoundId;  // the round the dossier belongs to, once scheduled
+  std::string auditionLink;
   std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
   std::map<std::string, VoteChoice> votes;                    // by voter id, at this meeting
   // A meeting without quorum adjourned the vote (VoteAdjourned): when it
@@ -170,6 +172,10 @@ struct DeclareIneligible {};
 struct NotSelect {};
 struct ScheduleAudition {
   std::int64_t slotMicros = 0;
+  // The round the slot belongs to (empty: the campaign's only round, or
+  // none declared) and, by video conference, the slot's link.
+  std::string roundId = {};
+  std::string link = {};
 };
 struct RecordAuditionHeld {};
 struct RecordNoShow {};
