@@ -142,6 +142,19 @@ try {
     await shot(page, '1-overview');
   });
 
+  await check('each campaign card lists the assumptions its definition made, as the rules say', async () => {
+    const rules = await get(`/v1/campaigns/${SUD}/rules`);
+    const assumptions = rules.rules.assumptions ?? [];
+    assert.ok(assumptions.length > 0, 'the Sud definition declares its assumptions');
+    const box = `[data-campaign-id="${SUD}"] ${sel('campaign-assumptions')}`;
+    await page.click(`${box} summary`);
+    const text = normalise(await page.textContent(box));
+    assert.ok(text.includes(`(${assumptions.length})`), `summary counts them: ${text}`);
+    for (const a of assumptions) {
+      assert.ok(text.includes(normalise(a.what)), `missing assumption: ${a.what}`);
+    }
+  });
+
   await check(`filtering by campaign shows ${SUD}'s dossiers only`, async () => {
     await page.selectOption(sel('filter-campaign'), SUD);
     const want = (await get(listQuery({ campaign: SUD }))).dossiers.map((d) => d.dossierId);

@@ -21,6 +21,7 @@ const I18N = {
     organiser: 'Organisateur', phase: 'Phase', deadline: 'Date limite', total: 'Dossiers',
     budget: 'Budget engagé', noBudget: 'sans financement', pending: 'En attente — pour qui',
     nothingPending: 'rien en attente', byStatus: 'Dossiers par état',
+    assumptions: (n) => `Choix hors du texte de l’appel (${n})`, noAssumptions: 'aucun choix déclaré',
     back: '← Retour à la liste', timeline: 'Historique', audit: 'Piste d’audit',
     when: 'Quand', eventType: 'Événement', actor: 'Auteur', rulesVersion: 'Règles',
     reason: 'Motif', summary: 'Résumé', applicant: 'Porteur', kind: 'Nature',
@@ -61,6 +62,7 @@ const I18N = {
     organiser: 'Organiser', phase: 'Phase', deadline: 'Deadline', total: 'Dossiers',
     budget: 'Budget used', noBudget: 'no funding', pending: 'Pending — for whom',
     nothingPending: 'nothing pending', byStatus: 'Dossiers per state',
+    assumptions: (n) => `Choices beyond the call’s text (${n})`, noAssumptions: 'none declared',
     back: '← Back to the list', timeline: 'Timeline', audit: 'Audit trail',
     when: 'When', eventType: 'Event', actor: 'Actor', rulesVersion: 'Rules',
     reason: 'Reason', summary: 'Summary', applicant: 'Applicant', kind: 'Kind',
@@ -103,6 +105,15 @@ const t = (key, ...args) => {
   return typeof v === 'function' ? v(...args) : v;
 };
 const stateName = (s) => I18N[lang].states[s] ?? s;
+// Applicant kinds by their French names in both languages (the calls' own
+// words), as `applicantKindLabel` in workflows/src/names.cc names them.
+const KIND_NAMES = {
+  commune: 'Commune', communaute_de_communes: 'Communauté de communes',
+  communaute_d_agglomeration: 'Communauté d\'agglomération', communaute_urbaine: 'Communauté urbaine',
+  metropole: 'Métropole', departement: 'Département', region: 'Région',
+  association: 'Association', entreprise: 'Entreprise',
+};
+const kindName = (k) => KIND_NAMES[k] ?? k;
 const phaseName = (p) => I18N[lang].phases[p] ?? I18N[lang].phases[camel(p)] ?? p;
 const camel = (s) => String(s).replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -205,11 +216,13 @@ async function loadOverview() {
   const campaigns = (await api('/v1/campaigns')).campaigns ?? [];
   const full = await Promise.all(campaigns.map(async (c) => {
     const id = encodeURIComponent(c.campaignId);
-    const [stats, budget] = await Promise.all([
+    const [stats, budget, rules] = await Promise.all([
       api(`/v1/campaigns/${id}/stats`),
       api(`/v1/campaigns/${id}/budget`).catch(() => null),
+      // Public to every role: what the definition chose where the call is silent.
+      api(`/v1/campaigns/${id}/rules`).catch(() => null),
     ]);
-    return { campaign: c, stats, budget };
+    return { campaign: c, stats, budget, rules };
   }));
   if (g !== gen.overview) return;
   view.campaigns = full;
@@ -218,7 +231,8 @@ async function loadOverview() {
 }
 
 function renderOverview() {
-  const cards = view.campaigns.map(({ campaign: c, stats, budget }) => {
+  const cards = view.campaigns.map(({ campaign: c, stats, budget, rules }) => {
+    const assumptions = rules?.rules?.assumptions ?? [];
     const counts = new Map((stats?.byStatus ?? []).map((e) => [e.key, Number(e.count)]));
     const envelope = Number(budget?.envelopeCents ?? c.envelopeCents ?? 0);
     const granted = budget?.grantedCents ?? c.grantedCents ?? 0;
@@ -244,7 +258,13 @@ function renderOverview() {
       pending.length
         ? h('ul', { class: 'pending', 'data-testid': 'campaign-pending' }, pending.map((s) =>
           h('li', {}, h('strong', {}, counts.get(s)), ` ${stateName(s)} → ${I18N[lang].pendingFor[s]}`)))
-        : h('p', { class: 'muted' }, t('nothingPending')));
+        : h('p', { class: 'muted' }, t('nothingPending')),
+      h('details', { 'data-testid': 'campaign-assumptions' },
+        h('summary', {}, t('assumptions', assumptions.length)),
+        assumptions.length
+          ? h('dl', { class: 'assumptions' }, assumptions.flatMap((a) =>
+            [h('dt', {}, a.what), h('dd', {}, a.why)]))
+          : h('p', { class: 'muted' }, t('noAssumptions'))));
   });
   $('#campaigns').replaceChildren(...cards);
 }
@@ -360,7 +380,7 @@ function renderDossier() {
   const facts = [
     ['status', h('span', { class: `badge st-${d.status}` }, stateName(d.status))],
     ['campaign', campaignName(d.campaignId)],
-    ['applicant', d.applicantName || none], ['kind', d.applicantKind || none],
+    ['applicant', d.applicantName || none], ['kind', d.applicantKind ? kindName(d.applicantKind) : none],
     ['summary', d.summary || none], ['strands', (d.strands ?? []).join(', ') || none],
     ['requested', euros(d.requestedCents)], ['granted', euros(d.grantedCents)],
     ['audition', d.auditionSlot ? when(d.auditionSlot) : none],
