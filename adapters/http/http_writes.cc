@@ -154,6 +154,11 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
       // Expected text value"), not only the command.
       auto target = command.init(member).as<capnp::DynamicStruct>();
       for (const auto& field : others) {
+        // Cap'n Proto's codec skips names it does not know (schema
+        // evolution): a typo ("roundID") would be dropped silently.
+        if (target.getSchema().findFieldByName(field.getName()) == nullptr) {
+          return Error::invalidInput(std::string(field.getName().cStr()) + ": unknown field");
+        }
         capnp::MallocMessageBuilder one;
         one.initRoot<capnp::JsonValue>().initObject(1).setWithCaveats(0, field);
         try {

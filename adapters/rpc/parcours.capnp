@@ -179,6 +179,7 @@ struct Score {
 struct Vote {
   voterId @0 :Text;   # a voter may only cast their own (empty: the caller)
   choice @1 :Events.VoteChoice;
+  proxyHolderId @2 :Text;  # the caller, casting voterId's vote by proxy; empty: in person
 }
 
 # ---------------------------------------------------------------- views

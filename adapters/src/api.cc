@@ -321,8 +321,12 @@ Status Api::mayRunDossierCommand(const Principal& who, std::string_view dossierI
           toString(which == W::RECORD_SCORE ? command.getRecordScore().getJurorId()
                                             : command.getCastVote().getVoterId());
       // A score or a vote counts as the juror's it names: nobody records one
-      // in another's name, administrators included (issue 17, defect 5).
-      if (id != who.subject) {
+      // in another's name, administrators included (issue 17, defect 5) —
+      // but the member holding a voter's proxy casts that voter's vote, in
+      // their own name as its holder (CGCT L4132-15).
+      const bool asProxyHolder =
+          which == W::CAST_VOTE && toString(command.getCastVote().getProxyHolderId()) == who.subject;
+      if (id != who.subject && !asProxyHolder) {
         return forbidden(who, what + " in the name of " + id + " (only their own)");
       }
       if (who.has(Role::Administrator)) return okStatus();

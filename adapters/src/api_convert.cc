@@ -229,7 +229,8 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
         return Error::invalidInput("choice: vote yes, no or abstain");
       }
       return workflows::DossierCommand{
-          cmd::CastVote{toString(in.getCastVote().getVoterId()), workflows::readChoice(choice)}};
+          cmd::CastVote{toString(in.getCastVote().getVoterId()), workflows::readChoice(choice),
+                        toString(in.getCastVote().getProxyHolderId())}};
     }
     case W::CLOSE_VOTE:
       return workflows::DossierCommand{cmd::CloseVote{}};
@@ -595,6 +596,7 @@ void writeDossierCommand(const workflows::DossierCommand& in, rpc::DossierComman
         } else if constexpr (std::is_same_v<C, cmd::CastVote>) {
           auto v = out.initCastVote();
           v.setVoterId(c.voterId);
+          v.setProxyHolderId(c.proxyHolderId);
           v.setChoice(workflows::writeChoice(c.choice));
         } else if constexpr (std::is_same_v<C, cmd::CloseVote>) {
           if (c.present.empty() && c.lotSeed.empty() && c.proxies.empty() && !c.amountCents) {

@@ -145,6 +145,14 @@ TEST(Rules, LabelSeedLoads) {
   EXPECT_EQ(r.perDossierCapCents, 0);
   EXPECT_THAT(r.notes, HasSubstr("'assumptions'"));
   EXPECT_FALSE(r.assumptions.empty());
+  // Seed 002: "en visio-conférence le 23 juin", "14h à 17h", "auditions
+  // Hauts-de-France", "Forum national annuel des Interconnectés".
+  EXPECT_EQ(r.auditions.format, AuditionFormat::VideoConference);
+  ASSERT_EQ(r.auditions.rounds.size(), 1u);
+  EXPECT_EQ(r.auditions.rounds[0].id, "hauts-de-france");
+  EXPECT_EQ(formatInZone(r.auditions.rounds[0].fromMicros, r.timeZone), "2020-06-23T14:00:00+02:00");
+  EXPECT_EQ(formatInZone(r.auditions.rounds[0].toMicros, r.timeZone), "2020-06-23T17:00:00+02:00");
+  EXPECT_THAT(r.ceremonyName, HasSubstr("Forum national"));
   EXPECT_TRUE(validateRules(r));
 }
 
@@ -536,6 +544,22 @@ TEST(Rules, TheSeedsFieldsAreCheckedWithTheirPath) {
                                      "{\"body\": \"jury\", \"quorum_percent\": 50, \"majority\": \"simple\", "
                                      "\"reconvene_after_days\": 40}")),
               HasSubstr("reconvene_after_days"));
+  const std::string rounds =
+      "\"auditions\": {\"format\": \"video_conference\", \"slot_minutes\": 30, \"rounds\": "
+      "[{\"id\": \"r1\", \"name\": \"R1\", \"from\": \"2020-06-23T14:00:00\", \"to\": "
+      "\"2020-06-23T14:20:00\"}]}, \"notes\": \"fictional\"";
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"", rounds)),
+              HasSubstr("auditions.rounds[0].to: \"2020-06-23T14:20:00\" leaves no room for a slot"));
+  EXPECT_THAT(definitionRefusal(with(with(validText, "\"notes\": \"fictional\"", rounds),
+                                     "\"auditions_held\": true", "\"auditions_held\": false")),
+              HasSubstr("auditions: describes auditions, but auditions_held is false"));
+  EXPECT_THAT(definitionRefusal(with(validText, "\"notes\": \"fictional\"",
+                                     "\"notes\": \"fictional\", \"auditions\": {\"format\": \"phone\"}")),
+              HasSubstr("\"phone\" is not one of \"video_conference\", \"in_person\""));
+  EXPECT_THAT(definitionRefusal(with(with(validText, "\"notes\": \"fictional\"",
+                                          "\"notes\": \"fictional\", \"ceremony\": {\"name\": \"Forum\"}"),
+                                     "\"label_name\": \"Test Label\",", "")),
+              HasSubstr("ceremony.name: a ceremony hands out labels, but label_name is empty"));
   CampaignRules inCode = loadSeed("parcours-sud-smart-territoires-2020.json").rules;
   inCode.judging.reconveneAfterDays = 40;  // rules built in code pass the same checks
   EXPECT_THAT(validateRules(inCode).error().message, HasSubstr("vote.reconvene_after_days"));

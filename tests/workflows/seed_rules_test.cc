@@ -570,5 +570,36 @@ TEST_F(LabelSeedRules, TheLabelIsAwardedAtTheCeremonyNotBefore) {
   expectNoDivergence();
 }
 
+
+// CGCT L4132-15 ("pouvoir écrit de voter en son nom"): the member holding the
+// proxy casts the absent member's vote; the vote records who cast it, the
+// close need not repeat it, and a holder casts one such vote.
+TEST_F(SeedRules, TheHolderCastsTheAbsentMembersVote) {
+  openSud(5);
+  scored("a", sudApplication({"1"}, 0), 8);
+  at("2020-07-09T10:00:00");
+  vote("a", 1, VoteChoice::Yes);
+  vote("a", 2, VoteChoice::Yes);
+  vote("a", 3, VoteChoice::No);
+  refused("a", cmd::CastVote{"elected-4", VoteChoice::Yes, "elected-4"}, ErrorCode::InvalidInput,
+          "cannot hold their own proxy");
+  ok("a", cmd::CastVote{"elected-4", VoteChoice::No, "elected-1"}, "elected-1");
+  refused("a", cmd::CastVote{"elected-5", VoteChoice::Yes, "elected-1"}, ErrorCode::RefusedByRule,
+          "a member holds at most one");
+  cmd::CloseVote contradicting;
+  contradicting.present = {"elected-1", "elected-2", "elected-3"};
+  contradicting.proxies = {{"elected-4", "elected-2"}};
+  refused("a", contradicting, ErrorCode::InvalidInput,
+          "\"elected-4\" gave a proxy to \"elected-2\", but \"elected-1\" cast the vote by proxy");
+  cmd::CloseVote close;
+  close.present = {"elected-1", "elected-2", "elected-3"};
+  ok("a", close);  // 2 yes, 2 no: the President's casting vote (yes) carries
+  EXPECT_EQ(statusOf("a"), DossierStatus::Labelled);
+  auto minutes = voteMinutes(*log_, "a", judging::Language::English);
+  ASSERT_TRUE(minutes) << minutes.error().message;
+  EXPECT_THAT(*minutes, HasSubstr("E4 (`elected-4`) gave a proxy to E1 (`elected-1`)"));
+  expectNoDivergence();
+}
+
 }  // namespace
 }  // namespace parcours::workflows

@@ -65,10 +65,21 @@ void printRulesInForce(const std::string& campaignId, const RulesInForce& in) {
   facts.addRow({"seat in", listOrDash(r.eligibleDepartements, ", ")});
   facts.addRow({"required", listOrDash(r.requiredFields, ", ")});
   facts.addRow({"auditions", r.auditionsHeld ? "yes" : "no"});
+  if (r.auditions.format != workflows::AuditionFormat::Unspecified) {
+    facts.addRow({"audition format", std::string(workflows::auditionFormatName(r.auditions.format))});
+  }
+  if (r.auditions.slotMinutes > 0) {
+    facts.addRow({"audition slot", std::to_string(r.auditions.slotMinutes) + " minutes"});
+  }
+  for (const workflows::AuditionRound& round : r.auditions.rounds) {
+    facts.addRow({"round " + round.id,
+                  round.name + ": " + round.fromLocal + " to " + round.toLocal});
+  }
+  if (!r.ceremonyName.empty()) facts.addRow({"ceremony", r.ceremonyName + " (labels awarded at it)"});
   facts.addRow({"threshold", workflows::formatMilli(r.thresholdMilli)});
   facts.addRow({"voting body", std::string(workflows::votingBodyName(r.votingBody))});
   facts.addRow({"label", r.labelName.empty() ? "-" : r.labelName});
-  facts.addRow({"envelope", workflows::formatEuros(r.budgetEnvelopeCents)});
+  facts.addRow({"envelope (rules)", workflows::formatEuros(r.budgetEnvelopeCents)});
   facts.addRow({"grant decided by", r.grantedByDeliberation ? "the deliberation" : "an award"});
   if (r.perDossierCapCents > 0) {
     facts.addRow({"per-dossier cap", workflows::formatEuros(r.perDossierCapCents)});

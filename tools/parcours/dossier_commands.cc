@@ -38,6 +38,7 @@ struct DossierOptions {
   std::vector<std::string> present;  // close-vote: the members present
   std::string lotSeedFile;           // close-vote: the lot's revealed seed
   std::vector<std::string> proxies;  // close-vote: GIVER:HOLDER
+  std::string proxyHolder;           // vote: cast by the holder of the voter's proxy
   std::optional<std::int64_t> deliberatedCents;  // close-vote: the amount voted
   std::int64_t amountCents = 0;
 };
@@ -175,7 +176,7 @@ int runVote(const Context& context, const DossierOptions& options) {
         Error::invalidInput("--choice \"" + options.choice + "\": vote yes, no or abstain"));
   }
   return runDossierWrite(
-      context, options, cmd::CastVote{options.voterId, *choice},
+      context, options, cmd::CastVote{options.voterId, *choice, options.proxyHolder},
       [&](const DossierState& d, const CampaignState& c) {
         const std::size_t voters = c.voters(d.dossierId).size();
         return WriteSummary{
@@ -247,7 +248,9 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
       helpFooter("parcours dossier audition schedule d-12 --slot "
                  "2020-06-23T14:00:00+02:00"));
   verb = addVerb(*audition, run, "schedule", "Give an eligible dossier its audition slot",
-                 "parcours dossier audition schedule d-12 --slot 2020-06-23T14:00:00+02:00", false,
+                 "parcours dossier audition schedule d-12 --slot 2020-06-23T14:00:00+02:00 "
+                 "--link https://visio.example.org/d-12",
+                 false,
                  runSchedule, o);
   addDossierPositional(verb, *o);
   verb->add_option("--slot", o->slot, "The slot (RFC 3339)")->required();
@@ -280,6 +283,8 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
   addDossierPositional(verb, *o);
   verb->add_option("--voter", o->voterId, "The voter's id")->required();
   verb->add_option("--choice", o->choice, "yes, no or abstain")->required();
+  verb->add_option("--proxy-holder", o->proxyHolder,
+                   "The member present who casts this vote holding the voter's proxy");
   verb = addVerb(*group, run, "close-vote",
                  "Close the vote: voted or rejected (quorum, majority, tie-break); where the vote decides the money, labelled with its grant; without quorum where the rules reconvene, adjourned",
                  "parcours dossier close-vote d-12 --present v1,v2,v3", false, runCloseVote, o);

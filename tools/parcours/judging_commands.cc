@@ -333,8 +333,10 @@ int runMilestone(const Context& context, const JudgingOptions& options) {
       [&](Workflow&, const store::AppendResult&) -> Result<WriteSummary> {
         static constexpr const char* done[] = {
             "auditions broadcast", "ceremony held: labels may be awarded",
-            "laureates published: GET /public/v1/campaigns/ID/laureates answers"};
-        return WriteSummary{"campaign " + options.campaignId + ": " + done[static_cast<int>(M)],
+            "laureates published: GET /public/v1/campaigns/"};
+        std::string text = done[static_cast<int>(M)];
+        if (M == ccmd::Milestone::LaureatesPublished) text += options.campaignId + "/laureates answers";
+        return WriteSummary{"campaign " + options.campaignId + ": " + text,
                             {{"campaign_id", options.campaignId}}};
       },
       RemoteWrite{"campaign",

@@ -437,6 +437,7 @@ struct DossierEvent {
     voteCast :group {
       voterId @18 :Text;
       choice @19 :VoteChoice;
+      proxyHolderId @49 :Text;      # cast by this member holding the voter's proxy; empty: in person
     }
     voteClosed :group {
       yes @20 :UInt32;

@@ -574,6 +574,38 @@ struct UnderThreshold : Guard<UnderThreshold> {
   static bool test(Context& c, const cmd::CloseScoring& e) { return !MeetsThreshold::test(c, e); }
 };
 
+// CGCT L4132-15: a vote cast by the member holding the voter's proxy:
+// where the rules allow proxies, by another voter of the dossier, who holds
+// at most one.
+struct ProxyHolderMayCast : Guard<ProxyHolderMayCast> {
+  static bool test(Context& c, const cmd::CastVote& e) {
+    if (e.proxyHolderId.empty()) return true;
+    if (!c.rules().judging.proxies) {
+      return c.refuse(Error::refused("campaign \"" + c.campaign.campaignId +
+                                     "\" allows no proxy (vote.proxies; " + c.rulesRef() + ")"));
+    }
+    if (e.proxyHolderId == e.voterId) {
+      return c.refuse(Error::invalidInput("\"" + e.voterId + "\" cannot hold their own proxy"));
+    }
+    const auto voters = c.campaign.voters(c.dossierId);
+    const bool holderVotes = std::any_of(voters.begin(), voters.end(), [&](const JuryMember* m) {
+      return m->id == e.proxyHolderId;
+    });
+    if (!holderVotes || c.campaign.conflictPending(e.proxyHolderId, c.dossierId)) {
+      return c.refuse(Error::refused("\"" + e.proxyHolderId +
+                                     "\" may not vote on dossier \"" + c.dossierId +
+                                     "\", so may not hold a proxy for it"));
+    }
+    for (const auto& [giver, holder] : c.dossier.proxyVotes) {
+      if (holder == e.proxyHolderId) {
+        return c.refuse(Error::refused("\"" + holder + "\" already cast the vote of \"" + giver +
+                                       "\" by proxy: a member holds at most one (CGCT L4132-15)"));
+      }
+    }
+    return true;
+  }
+};
+
 struct VoterMayVote : Guard<VoterMayVote> {
   static bool test(Context& c, const cmd::CastVote& e) {
     if (auto cast = c.dossier.votes.find(e.voterId); cast != c.dossier.votes.end()) {
@@ -989,6 +1021,7 @@ struct EmitVote : Action<EmitVote> {
     auto vote = b.event.initVoteCast();
     vote.setVoterId(e.voterId);
     vote.setChoice(writeChoice(e.choice));
+    if (!e.proxyHolderId.empty()) vote.setProxyHolderId(e.proxyHolderId);
     b.emitTo(c);
   }
 };
@@ -1131,7 +1164,7 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Auditioned,     cmd::CloseScoring,       Scored,         EmitScoringClosed,  All<EveryScoreIn, MeetsThreshold> >,
     Row< Auditioned,     cmd::CloseScoring,       BelowThreshold, EmitScoringClosed,  All<EveryScoreIn, UnderThreshold> >,
     // -- the vote and the award
-    Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           All<MeetingOpen, OnTheProposal, VoterMayVote> >,
+    Row< Scored,         cmd::CastVote,           Scored,         EmitVote,           All<MeetingOpen, OnTheProposal, VoterMayVote, ProxyHolderMayCast> >,
     Row< Scored,         cmd::CloseVote,          Voted,          EmitVoteClosed,     All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, Carried, GrantedByAward> >,
     Row< Scored,         cmd::CloseVote,          Labelled,       EmitDeliberation,   All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, Carried, GrantedByDeliberation, DeliberatedGrantFits> >,
     Row< Scored,         cmd::CloseVote,          Rejected,       EmitVoteClosed,     All<MeetingOpen, AmountOnlyWhereTheVoteDecides, OnTheProposal, Quorate, NotCarried> >,

@@ -191,10 +191,15 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
       case E::VOTE_CAST:
         state.votes[toString(e.getVoteCast().getVoterId())] =
             readChoice(e.getVoteCast().getChoice());
+        if (e.getVoteCast().getProxyHolderId().size() > 0) {
+          state.proxyVotes[toString(e.getVoteCast().getVoterId())] =
+              toString(e.getVoteCast().getProxyHolderId());
+        }
         break;
       case E::VOTE_ADJOURNED:
         // Nothing is decided at a meeting without quorum: its votes are void.
         state.votes.clear();
+        state.proxyVotes.clear();
         state.adjournedAtMicros = recordedAtMicros;
         state.reconveneFromMicros = e.getVoteAdjourned().getReconveneFromMicros();
         break;

@@ -25,6 +25,19 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
   input.present = command.present;
   std::sort(input.present.begin(), input.present.end());
   for (const auto& [giver, holder] : command.proxies) input.proxies.push_back({giver, holder});
+  // A vote cast by proxy says who held it: the close need not repeat it,
+  // and may not contradict it.
+  for (const auto& [giver, holder] : dossier.proxyVotes) {
+    const auto declared = std::find_if(input.proxies.begin(), input.proxies.end(),
+                                       [&](const auto& p) { return p.giverId == giver; });
+    if (declared == input.proxies.end()) {
+      input.proxies.push_back({giver, holder});
+    } else if (declared->holderId != holder) {
+      return Error::invalidInput("proxies: \"" + giver + "\" gave a proxy to \"" +
+                                 declared->holderId + "\", but \"" + holder +
+                                 "\" cast the vote by proxy");
+    }
+  }
   std::sort(input.proxies.begin(), input.proxies.end(),
             [](const auto& a, const auto& b) { return a.giverId < b.giverId; });
   input.inOffice = static_cast<std::uint32_t>(input.eligible.size() + input.recused.size());

@@ -117,8 +117,9 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
       case E::SCORING_CLOSED:
         return DossierCommand(dossier_command::CloseScoring{});
       case E::VOTE_CAST:
-        return DossierCommand(dossier_command::CastVote{toString(e.getVoteCast().getVoterId()),
-                                                        readChoice(e.getVoteCast().getChoice())});
+        return DossierCommand(dossier_command::CastVote{
+            toString(e.getVoteCast().getVoterId()), readChoice(e.getVoteCast().getChoice()),
+            toString(e.getVoteCast().getProxyHolderId())});
       case E::VOTE_CLOSED: {
         // Who was present, the proxies and the lot's seed are the command's
         // own inputs; so is the amount a deliberation granted (its

@@ -133,6 +133,7 @@ struct DossierState {
   std::string auditionLink;
   std::map<std::string, std::vector<CriterionScore>> scores;  // by juror id
   std::map<std::string, VoteChoice> votes;                    // by voter id, at this meeting
+  std::map<std::string, std::string> proxyVotes;              // voter -> the holder who cast it
   // A meeting without quorum adjourned the vote (VoteAdjourned): when it
   // was, and from when it is held again of right.
   std::optional<std::int64_t> adjournedAtMicros;
@@ -187,6 +188,9 @@ struct CloseScoring {};
 struct CastVote {
   std::string voterId;
   VoteChoice choice = VoteChoice::Abstain;
+  // The member present who casts it holding the voter's proxy (CGCT
+  // L4132-15), where the rules allow proxies; empty: the voter in person.
+  std::string proxyHolderId = {};
 };
 struct CloseVote {
   // The members present (the quorum may count them, see the judging
