@@ -894,6 +894,17 @@ TEST_F(WorkflowCli, AGroupWithoutAVerbSaysWhichVerbsThereAre) {
 
 // ---------------------------------------------------------------- demo
 
+// The demo's largest size: more territories than the auditions' window
+// holds slots; those past it are not selected for the auditions, and both
+// campaigns still play to their end.
+TEST_F(WorkflowCli, TheDemoPlaysItsLargestSizeWithinTheAuditionsWindow) {
+  const std::string out = ok({"demo", "--dossiers", "99", "--json"});
+  const auto result = json::parse(out);
+  EXPECT_EQ(result.at("campaign_ids").size(), 2u) << out;
+  const std::string status = ok({"status", "--campaign", "label-territoire-innovant-2020", "--json"});
+  EXPECT_NE(status.find("not_selected"), std::string::npos);
+}
+
 TEST_F(WorkflowCli, TheDemoPlaysBothCampaignsThenPrintsTheReports) {
   Outcome run = parcours({"demo"});
   ASSERT_EQ(run.exitCode, 0) << run.err;

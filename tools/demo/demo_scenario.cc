@@ -677,6 +677,16 @@ class Scenario {
     const AuditionRound& round = d.rules.auditions.rounds.front();
     const std::int64_t slotMicros = std::int64_t{d.rules.auditions.slotMinutes} * 60'000'000;
     const std::int64_t first = round.fromMicros;
+    // Seed 002: "Une fois sélectionnés pour les auditions": the window holds
+    // so many slots; the dossiers past them are not selected for it.
+    const auto capacity = static_cast<std::size_t>((round.toMicros - first) / slotMicros);
+    while (auditioned.size() > capacity) {
+      auto r = dossier(auditioned.back(), cmd::NotSelect{}, "interco-admin",
+                       "not selected for the auditions: the window of round " + round.id +
+                           " holds " + std::to_string(capacity) + " slots");
+      if (!r) return r.error();
+      auditioned.pop_back();
+    }
     for (std::size_t i = 0; i < auditioned.size(); ++i) {
       const std::int64_t slot = first + static_cast<std::int64_t>(i) * slotMicros;
       const std::string link = "https://visio.example.org/lti-2020/" + auditioned[i];
