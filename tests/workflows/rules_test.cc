@@ -563,6 +563,10 @@ TEST(Rules, TheSeedsFieldsAreCheckedWithTheirPath) {
   CampaignRules inCode = loadSeed("parcours-sud-smart-territoires-2020.json").rules;
   inCode.judging.reconveneAfterDays = 40;  // rules built in code pass the same checks
   EXPECT_THAT(validateRules(inCode).error().message, HasSubstr("vote.reconvene_after_days"));
+  inCode.judging.reconveneAfterDays = 3;
+  inCode.ceremonyName = "Forum";  // the Sud label comes with the deliberation
+  EXPECT_THAT(validateRules(inCode).error().message,
+              HasSubstr("ceremony.name: under budget.granted_by \"deliberation\""));
 }
 
 // `campaign show --json` prints the definition file: parsing it gives the

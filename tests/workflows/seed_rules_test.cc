@@ -528,6 +528,10 @@ TEST_F(LabelSeedRules, TheAuditionsAreBroadcastOnceHeld) {
   auto again = campaign(kLabelSeed, broadcast);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::Conflict);
+  auto unknown = campaign(kLabelSeed, ccmd::RecordMilestone{ccmd::Milestone::AuditionsBroadcast,
+                                                            "occitanie", "web TV", ""});
+  ASSERT_FALSE(unknown);
+  EXPECT_THAT(unknown.error().message, HasSubstr("\"occitanie\" is not a round"));
 }
 
 // Seed 002: "Les lauréats sont invités au Forum national annuel des

@@ -192,6 +192,9 @@ Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
         return Error::invalidInput("a broadcast says where it was shown (--where)");
       }
       std::string roundId = command.roundId;
+      if (rules.auditions.rounds.empty() && !roundId.empty()) {
+        return Error::invalidInput(ref + " declares no rounds of auditions: give no round");
+      }
       if (!rules.auditions.rounds.empty()) {
         const AuditionRound* round = rules.auditions.round(roundId);
         if (round == nullptr) {

@@ -469,6 +469,11 @@ Status validateRules(const CampaignRules& r) {
   if (!r.ceremonyName.empty() && r.labelName.empty()) {
     return fieldError("ceremony.name", "a ceremony hands out labels, but label_name is empty");
   }
+  if (!r.ceremonyName.empty() && r.grantedByDeliberation) {
+    return fieldError("ceremony.name",
+                      "under budget.granted_by \"deliberation\" the label comes with the "
+                      "deliberation's close, not at a ceremony");
+  }
   if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
   return checkText("notes", r.notes, false);
 }
