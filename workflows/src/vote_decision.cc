@@ -27,7 +27,9 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
   for (const auto& [giver, holder] : command.proxies) input.proxies.push_back({giver, holder});
   // A vote cast by proxy says who held it: the close need not repeat it,
   // and may not contradict it.
-  for (const auto& [giver, holder] : dossier.proxyVotes) {
+  for (const auto& recorded : dossier.proxyVotes) {
+    const std::string& giver = recorded.first;
+    const std::string& holder = recorded.second;
     const auto declared = std::find_if(input.proxies.begin(), input.proxies.end(),
                                        [&](const auto& p) { return p.giverId == giver; });
     if (declared == input.proxies.end()) {
