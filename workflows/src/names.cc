@@ -138,6 +138,11 @@ std::string formatMilli(std::int64_t milli) {
          std::string(3 - fraction.size(), '0') + fraction;
 }
 
+std::string formatPlainEuros(std::int64_t cents) {
+  const std::string rest = std::to_string(cents % 100);
+  return std::to_string(cents / 100) + "." + std::string(2 - rest.size(), '0') + rest;
+}
+
 std::string formatEuros(std::int64_t cents) {
   const bool negative = cents < 0;
   const std::uint64_t magnitude =

@@ -376,16 +376,10 @@ std::string csvTextField(std::string_view text) {
   return quoted;
 }
 
-// Euros for a spreadsheet: 8000000 cents is "80000.00" (never negative here).
-std::string plainEuros(std::int64_t cents) {
-  const std::string rest = std::to_string(cents % 100);
-  return std::to_string(cents / 100) + "." + std::string(2 - rest.size(), '0') + rest;
-}
-
 std::string csvRow(const SelectionLine& line) {
   return std::to_string(line.rank) + "," + csvTextField(line.dossierId) + "," +
-         formatScore(line.scoreMilli) + "," + plainEuros(line.requestedCents) + "," +
-         (line.selected ? "yes" : "no") + "," + plainEuros(line.leftBeforeCents) + "," +
+         formatScore(line.scoreMilli) + "," + formatPlainEuros(line.requestedCents) + "," +
+         (line.selected ? "yes" : "no") + "," + formatPlainEuros(line.leftBeforeCents) + "," +
          csvTextField(line.explanation) + std::string(csvLineEnd);
 }
 

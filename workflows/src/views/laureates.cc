@@ -9,13 +9,6 @@
 namespace parcours::workflows {
 namespace {
 
-// Euros with two decimals and a dot, no separator: what a spreadsheet reads.
-std::string plainEuros(std::int64_t cents) {
-  std::string fraction = std::to_string(cents % 100);
-  if (fraction.size() < 2) fraction.insert(0, "0");
-  return std::to_string(cents / 100) + "." + fraction;
-}
-
 std::string htmlText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -103,7 +96,7 @@ std::string laureatesCsv(const PublishedLaureates& published) {
   for (const Laureate& l : published.laureates) {
     out += csvCell(l.dossierId) + "," + csvCell(l.territory) + "," + csvCell(l.territoryKind) +
            "," + csvCell(l.title) + "," + csvCell(l.labelName) + "," +
-           csvCell(joined(l.strands, ";")) + "," + plainEuros(l.grantedCents) + "\r\n";
+           csvCell(joined(l.strands, ";")) + "," + formatPlainEuros(l.grantedCents) + "\r\n";
   }
   return out;
 }

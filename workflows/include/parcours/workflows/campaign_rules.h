@@ -146,6 +146,9 @@ struct CampaignDefinition {
 
 // Money as people read it: 50000000 cents is "€500,000.00".
 std::string formatEuros(std::int64_t cents);
+// Money for a spreadsheet (CSV): 8000000 cents is "80000.00", a dot and no
+// separator (amounts here are never negative).
+std::string formatPlainEuros(std::int64_t cents);
 // A mean or a score in thousandths as people read it: 7333 is "7.333".
 std::string formatMilli(std::int64_t milli);
 
