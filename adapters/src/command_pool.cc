@@ -16,6 +16,7 @@ CommandPool::~CommandPool() {
 
 kj::Promise<void> CommandPool::run(std::function<void()> job) {
   auto pair = kj::newPromiseAndCrossThreadFulfiller<void>();
+  auto finished = std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
@@ -27,10 +28,12 @@ kj::Promise<void> CommandPool::run(std::function<void()> job) {
     if (queue_.size() >= commandQueueMax) {
       return KJ_EXCEPTION(OVERLOADED, "unavailable: 4096 commands are waiting for a worker: retry");
     }
-    queue_.push_back(Job{std::move(job), kj::mv(pair.fulfiller)});
+    queue_.push_back(Job{std::move(job), kj::mv(pair.fulfiller), finished});
   }
   wake_.notify_one();
-  return kj::mv(pair.promise);
+  return pair.promise.then([finished] {
+    KJ_ASSERT(finished->load(std::memory_order_acquire), "a job resolved before it finished");
+  });
 }
 
 void CommandPool::drain() {
@@ -56,6 +59,7 @@ void CommandPool::workerLoop() {
       queue_.pop_front();
     }
     job.work();
+    job.finished->store(true, std::memory_order_release);
     job.done->fulfill();
   }
 }

@@ -6,10 +6,12 @@
 
 #include <kj/async.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -36,6 +38,14 @@ class CommandPool {
   struct Job {
     std::function<void()> work;
     kj::Own<kj::CrossThreadPromiseFulfiller<void>> done;
+    // Stored (release) by the worker once `work` returned, loaded (acquire)
+    // on the loop before any caller's continuation: the happens-before that
+    // hands the job's results over, in a form ThreadSanitizer sees. kj's
+    // cross-thread fulfiller synchronizes too, but through futexes in
+    // libkj-async, which TSan cannot see, so without this every result a
+    // job wrote looked racy to it (a backup's manifest did, and halted the
+    // server under the tsan preset).
+    std::shared_ptr<std::atomic<bool>> finished;
   };
   void workerLoop();
 

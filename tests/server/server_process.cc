@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -51,6 +52,25 @@ ServerProcess::~ServerProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  // The server's log (and a sanitizer's report, which goes to its stderr)
+  // lives in the temp dir that is about to go: a failed test shows it, so
+  // a failure seen once in CI can be read rather than guessed.
+  if (::testing::Test::HasFailure()) printLogTail(dir_.path() / "serve.log");
+}
+
+void ServerProcess::printLogTail(const std::filesystem::path& log) {
+  constexpr std::size_t kLastLines = 200;
+  std::ifstream in(log);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > 2 * kLastLines) lines.erase(lines.begin(), lines.end() - kLastLines);
+  }
+  const std::size_t from = lines.size() > kLastLines ? lines.size() - kLastLines : 0;
+  std::fprintf(stderr, "--- the server's log (%s), last %zu lines ---\n", log.c_str(),
+               lines.size() - from);
+  for (std::size_t i = from; i < lines.size(); ++i) std::fprintf(stderr, "%s\n", lines[i].c_str());
+  std::fprintf(stderr, "--- end of the server's log ---\n");
 }
 
 void ServerProcess::start(const std::vector<std::string>& extraArgs) {

@@ -44,6 +44,9 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
 
  private:
+  // Prints the log's last lines to stderr (a failed test's evidence).
+  static void printLogTail(const std::filesystem::path& log);
+
   TempDir dir_;
   std::map<std::string, std::string> tokens_;
   pid_t pid_ = -1;
