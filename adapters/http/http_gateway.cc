@@ -9,6 +9,7 @@
 #include "../nats/nats_node.h"
 #include "../src/api_convert.h"
 #include "../src/listener.h"
+#include "../src/server_limits.h"
 #include "../webhooks/webhook_service.h"
 #include "http_request.h"
 #include "parcours/workflows/zoned_time.h"
@@ -595,7 +596,7 @@ kj::Promise<void> HttpGateway::routeEvents(Request& r) {
       r,
       [&r](auto p) -> Status {
         auto from = r.numberParam("from", 0, UINT64_MAX);
-        auto limit = r.numberParam("limit", 100, 1000);
+        auto limit = r.numberParam("limit", 100, eventsPageMax);
         if (!from) return from.error();
         if (!limit) return limit.error();
         p.setFrom(*from);

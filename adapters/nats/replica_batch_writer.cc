@@ -1,8 +1,10 @@
 #include "replica_batch_writer.h"
 
+#include "../src/server_limits.h"
+
 namespace parcours::adapters::nats {
 namespace {
-constexpr std::size_t queuedMax = 2;
+constexpr std::size_t queuedMax = replicaBatchesQueuedMax;  // server_limits.h
 }
 
 ReplicaBatchWriter::ReplicaBatchWriter(store::EventLog& log,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "../src/server_limits.h"
 #include "event_message.h"
 #include "parcours/store/limits.h"
 
@@ -12,7 +13,7 @@ namespace parcours::adapters::nats {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t batchMax = 8192;
+constexpr std::size_t batchMax = replicaBatchEventsMax;  // server_limits.h
 constexpr auto batchWindow = std::chrono::milliseconds(50);
 constexpr auto republishEvery = std::chrono::seconds(1);
 constexpr const char* sequenceKey = "stream-sequence";

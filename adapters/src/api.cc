@@ -610,10 +610,11 @@ Status Api::events(const Principal& who, P::EventsParams::Reader in,
   if (auto s = mayReadEvents(who); !s) return s;
   auto filter = EventFilter::read(in.getFilter());
   if (!filter) return filter.error();
-  const std::size_t limit = in.getLimit() == 0 ? 100 : std::min<std::size_t>(in.getLimit(), 1000);
-  // Examine at most this many events per call, so a filter that matches
+  const std::size_t limit =
+      in.getLimit() == 0 ? 100 : std::min<std::size_t>(in.getLimit(), eventsPageMax);
+  // Examine at most eventsScanMax events per call, so a filter that matches
   // little never makes one request scan the whole log; `next` resumes.
-  constexpr std::size_t scanMax = 10'000;
+  constexpr std::size_t scanMax = eventsScanMax;
   const store::Position from = std::max<store::Position>(in.getFrom(), 1);
   capnp::MallocMessageBuilder scratch;
   std::vector<capnp::Orphan<rpc::Event>> kept;

@@ -5,6 +5,7 @@
 
 #include "api_convert.h"
 #include "parcours/workflows/domain_events.h"
+#include "server_limits.h"
 
 namespace parcours::adapters {
 
@@ -97,7 +98,7 @@ void EventFeed::onHeadMoved() {
 Status EventFeed::readStore(store::Position to, std::size_t max, const EventFilter& filter,
                             FeedBatch& batch) {
   // Old events: read and encoded for this subscriber only.
-  constexpr std::size_t scanMax = 4096;
+  constexpr std::size_t scanMax = sseCatchUpScanMax;  // server_limits.h
   std::size_t examined = 0;
   while (batch.next <= to && batch.events.size() < max && examined < scanMax) {
     const std::size_t room = std::min<std::size_t>(to - batch.next + 1, max - batch.events.size());

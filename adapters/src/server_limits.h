@@ -2,6 +2,8 @@
 // one connection or one queue may hold. Beyond a limit a request gets a
 // specific refusal (413, 400, 503 with Retry-After), never more memory.
 // Unit last in every name (TigerBeetle's style): `_bytes_max`, `Max` counts.
+// The layers below have theirs: parcours/store/limits.h (the log) and
+// parcours/workflows/limits.h (ids, input files).
 #pragma once
 
 #include <cstddef>
@@ -50,5 +52,39 @@ inline constexpr std::size_t idempotencyKeyBytesMax = 64;
 inline constexpr std::size_t subjectBytesMax = 128;
 static_assert(subjectBytesMax + 1 + idempotencyKeyBytesMax <= limits::metadataIdBytesMax,
               "a scoped idempotency key must fit the store's command id");
+
+// Reading the log for a client: events in one page of GET /v1/events (and
+// the RPC's events), and events one such call examines for its filter
+// before it answers with what it found and where to resume. An SSE
+// subscriber catching up from the store examines at most
+// sseCatchUpScanMax events per turn of the loop, so one far-behind
+// subscriber never holds the loop.
+inline constexpr std::size_t eventsPageMax = 1000;
+inline constexpr std::size_t eventsScanMax = 10'000;
+inline constexpr std::size_t sseCatchUpScanMax = 4096;
+static_assert(eventsPageMax <= eventsScanMax, "a full page must be reachable in one scan");
+static_assert(eventsScanMax <= limits::eventsPerReadMax);
+
+// Webhooks (docs/webhooks.md): a subscription's URL and description; a page
+// of the list; events one delivery carries; the bytes of a receiver's
+// answer read (then dropped); events GET /v1/webhooks/{id}/events examines.
+// The backlog of a slow receiver is not in memory: each subscription keeps
+// a cursor in the log and reads at most webhookBatchEventsMax at a time.
+inline constexpr std::size_t webhookUrlBytesMax = 2048;
+inline constexpr std::size_t webhookDescriptionBytesMax = 500;
+inline constexpr std::size_t webhookPageMax = 1000;
+inline constexpr std::size_t webhookBatchEventsMax = 256;
+inline constexpr std::uint64_t webhookReplyBytesMax = 64 * 1024;
+inline constexpr std::size_t webhookEventsScanMax = eventsScanMax;
+static_assert(webhookBatchEventsMax <= eventsPageMax);
+
+// NATS read replicas (docs/nats.md): events one replica batch holds (one
+// verified, synced write), and batches queued between the follower and the
+// writer; past it, the follower waits (back-pressure). The publisher keeps
+// no backlog: it reads the log from its checkpoint.
+inline constexpr std::size_t replicaBatchEventsMax = 8192;
+inline constexpr std::size_t replicaBatchesQueuedMax = 2;
+static_assert(replicaBatchEventsMax <= limits::eventsPerBatchMax,
+              "a replica's batch is no larger than the primary's own");
 
 }  // namespace parcours::adapters

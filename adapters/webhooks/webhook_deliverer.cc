@@ -7,13 +7,13 @@
 #include <random>
 #include <spdlog/fmt/fmt.h>
 
+#include "../src/server_limits.h"
 #include "webhook_signing.h"
 
 namespace parcours::adapters::webhooks {
 namespace {
 
-constexpr std::size_t webhookBatchMax = 256;
-constexpr std::uint64_t webhookReplyBytesMax = 64 * 1024;  // read and dropped
+constexpr std::size_t webhookBatchMax = webhookBatchEventsMax;  // server_limits.h
 constexpr kj::Duration webhookLoopRestartDelay = 1 * kj::SECONDS;
 
 // Throws a failed Status into the loop's promise chain: the loop logs it

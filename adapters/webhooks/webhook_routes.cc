@@ -16,8 +16,6 @@
 namespace parcours::adapters {
 namespace {
 
-constexpr std::size_t webhookEventsScanMax = 10'000;
-
 std::string webhookJsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -73,7 +71,7 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
   if (path.size() == 4 && path[3] == "dead-letters") {
     if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
     auto after = r.numberParam("after", 0, UINT64_MAX);
-    auto limit = r.numberParam("limit", 100, webhooks::webhookPageMax);
+    auto limit = r.numberParam("limit", 100, webhookPageMax);
     if (!after) return sendProblem(r, after.error());
     if (!limit) return sendProblem(r, limit.error());
     return sendWebhookJson(r, 200, service.deadLetters(who, id, *after, *limit));
@@ -95,7 +93,7 @@ kj::Promise<void> HttpGateway::webhookEvents(Request& r, const std::string& id) 
   auto subscription = parts_.webhooks->readable(*r.who, id);
   if (!subscription) return sendProblem(r, subscription.error());
   auto after = r.numberParam("after", 0, UINT64_MAX - 1);
-  auto limit = r.numberParam("limit", 100, webhooks::webhookPageMax);
+  auto limit = r.numberParam("limit", 100, webhookPageMax);
   if (!after) return sendProblem(r, after.error());
   if (!limit) return sendProblem(r, limit.error());
   const std::size_t max = *limit == 0 ? 100 : *limit;

@@ -14,16 +14,13 @@
 #include <string_view>
 
 #include "../src/event_feed.h"
+#include "../src/server_limits.h"
 #include "parcours/adapters/tokens.h"
 #include "parcours/adapters/webhook_settings.h"
 #include "webhook_deliverer.h"
 #include "webhook_store.h"
 
 namespace parcours::adapters::webhooks {
-
-inline constexpr std::size_t webhookUrlBytesMax = 2048;
-inline constexpr std::size_t webhookDescriptionBytesMax = 500;
-inline constexpr std::size_t webhookPageMax = 1000;
 
 class WebhookService {
  public:

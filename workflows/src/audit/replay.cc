@@ -1,6 +1,6 @@
 #include "parcours/workflows/replay.h"
 
-#include "judging_inputs.h"
+#include "commands/judging_inputs.h"
 
 #include <algorithm>
 #include <map>
@@ -9,14 +9,15 @@
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier_machine.h"
+#include "parcours/workflows/limits.h"
 #include "parcours/workflows/zoned_time.h"
 #include "views/event_summary.h"
 
 namespace parcours::workflows {
 namespace {
 
-constexpr std::string_view dossierPrefix = "dossier-";
-constexpr std::string_view campaignPrefix = "campaign-";
+constexpr std::string_view dossierPrefix = dossierStreamPrefix;
+constexpr std::string_view campaignPrefix = campaignStreamPrefix;
 
 using Events = std::vector<store::RecordedEvent>;
 

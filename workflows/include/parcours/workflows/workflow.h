@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "parcours/engine/aggregate.h"
+#include "parcours/engine/command_runner.h"
 #include "parcours/engine/clock.h"
 #include "parcours/engine/key_store.h"
 #include "parcours/store/event_log.h"

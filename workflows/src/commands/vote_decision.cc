@@ -1,6 +1,6 @@
 // The close of a dossier's vote (see vote_decision.h): the campaign's
 // deliberation rules applied by judging::tally to the recorded votes.
-#include "vote_decision.h"
+#include "commands/vote_decision.h"
 
 #include <algorithm>
 

@@ -23,6 +23,7 @@
 
 #include "parcours/store/result.h"
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/limits.h"
 
 namespace parcours::workflows::json_input {
 
@@ -30,11 +31,12 @@ namespace parcours::workflows::json_input {
 // reported is the first one in the file, not the first alphabetically.
 using Json = nlohmann::ordered_json;
 
-inline constexpr std::size_t documentBytesMax = 1024 * 1024;  // one file
-inline constexpr std::size_t listItemsMax = 100;              // any list
-inline constexpr std::size_t stringBytesMax = 4096;           // any string
-inline constexpr std::size_t fieldsPerObjectMax = 32;         // more than any object has
-inline constexpr std::size_t nestingDepthMax = 8;             // deeper than any format needs
+// The limits of one input document (parcours/workflows/limits.h).
+using workflows::documentBytesMax;
+using workflows::fieldsPerObjectMax;
+using workflows::listItemsMax;
+using workflows::nestingDepthMax;
+using workflows::stringBytesMax;
 using workflows::centsMax;
 
 // `text` as a JSON string literal, escaped (control characters, invalid

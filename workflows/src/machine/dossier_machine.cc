@@ -11,7 +11,7 @@
 // dossier where the machine went: the machine and the fold are checked
 // against each other on every decision.
 // clang-format off
-#include "msm_config.h"  // first of all: the MPL/Fusion limits must precede every Boost header
+#include "machine/msm_config.h"  // first of all: the MPL/Fusion limits must precede every Boost header
 // clang-format on
 
 #include "parcours/workflows/dossier_machine.h"
@@ -28,7 +28,7 @@
 #include "parcours/store/assert.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
-#include "vote_decision.h"
+#include "commands/vote_decision.h"
 
 namespace parcours::workflows {
 namespace {

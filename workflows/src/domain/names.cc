@@ -8,6 +8,7 @@
 
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
+#include "parcours/workflows/limits.h"
 
 namespace parcours::workflows {
 namespace {
@@ -173,10 +174,10 @@ std::string applicantKindLabel(std::string_view kind) {
 }
 
 std::string dossierStream(std::string_view dossierId) {
-  return "dossier-" + std::string(dossierId);
+  return std::string(dossierStreamPrefix) + std::string(dossierId);
 }
 std::string campaignStream(std::string_view campaignId) {
-  return "campaign-" + std::string(campaignId);
+  return std::string(campaignStreamPrefix) + std::string(campaignId);
 }
 
 }  // namespace parcours::workflows

@@ -4,10 +4,10 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "dossier_fold.h"
-#include "json_input.h"
-#include "judging_decisions.h"
-#include "judging_inputs.h"
+#include "commands/dossier_fold.h"
+#include "domain/json_input.h"
+#include "commands/judging_decisions.h"
+#include "commands/judging_inputs.h"
 #include "parcours/engine/command_runner.h"
 #include "parcours/workflows/dossier_machine.h"
 

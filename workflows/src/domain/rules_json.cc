@@ -6,7 +6,7 @@
 #include <system_error>
 #include <tuple>
 
-#include "json_input.h"
+#include "domain/json_input.h"
 #include "parcours/workflows/campaign_rules.h"
 #include "parcours/workflows/zoned_time.h"
 

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <set>
 
-#include "json_input.h"
+#include "domain/json_input.h"
 #include "parcours/workflows/dossier.h"
 
 namespace parcours::workflows {

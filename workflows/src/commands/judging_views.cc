@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "dossier_fold.h"
-#include "judging_decisions.h"
-#include "judging_inputs.h"
+#include "commands/dossier_fold.h"
+#include "commands/judging_decisions.h"
+#include "commands/judging_inputs.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <tuple>
 
-#include "json_input.h"
+#include "domain/json_input.h"
 #include "judging/name_table.h"
 #include "parcours/workflows/campaign_rules.h"
 #include "parcours/workflows/dossier.h"
@@ -212,7 +212,7 @@ Status checkGrantedBy(const CampaignRules& r) {
 
 Status checkCriterionId(std::string_view path, std::string_view id) {
   const bool wellFormed =
-      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+      !id.empty() && id.size() <= idBytesMax && std::all_of(id.begin(), id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
       });
   if (wellFormed) return okStatus();
@@ -435,18 +435,18 @@ bool CampaignRules::asksForMoney(const std::vector<std::string>& strandIds) cons
 
 Status validateId(std::string_view what, std::string_view id) {
   const bool wellFormed =
-      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+      !id.empty() && id.size() <= idBytesMax && std::all_of(id.begin(), id.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                c == '-' || c == '_';
       });
   if (wellFormed) return okStatus();
   if (id.empty()) return fieldError(what, "must not be empty");
-  if (id.size() > 64) {
+  if (id.size() > idBytesMax) {
     return fieldError(what, inQuotes(id) + " is " + std::to_string(id.size()) +
-                                " characters long, over the limit of 64");
+                                " characters long, over the limit of " + std::to_string(idBytesMax));
   }
-  return fieldError(
-      what, inQuotes(id) + " may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to 64)");
+  return fieldError(what, inQuotes(id) + " may hold only letters A-Z a-z, digits, \"-\" and \"_\" (1 to " +
+                              std::to_string(idBytesMax) + ")");
 }
 
 Status validateRules(const CampaignRules& r) {

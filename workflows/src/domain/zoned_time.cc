@@ -14,7 +14,7 @@
 #include <exception>
 #include <string>
 
-#include "json_input.h"
+#include "domain/json_input.h"
 
 namespace parcours::workflows {
 namespace {

@@ -4,7 +4,7 @@
 // name the path. Whether the jury holds (ids well formed and given once,
 // names, at least one juror) is the campaign's decision (appoint), as for
 // jurors given as flags.
-#include "json_input.h"
+#include "domain/json_input.h"
 #include "parcours/workflows/campaign.h"
 
 namespace parcours::workflows {

@@ -2,14 +2,14 @@
 // are the pure functions of parcours_judging; this file decides when they
 // may run, under which recorded inputs, and records everything they
 // computed, cut into parts that fit a payload.
-#include "judging_decisions.h"
+#include "commands/judging_decisions.h"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
 
-#include "campaign_event_builder.h"
+#include "commands/campaign_event_builder.h"
 #include "parcours/store/limits.h"
 #include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging/normalisation.h"

@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "campaign_event_builder.h"
-#include "judging_decisions.h"
+#include "commands/campaign_event_builder.h"
+#include "commands/judging_decisions.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/zoned_time.h"
 #include "parcours/workflows/domain_events.h"

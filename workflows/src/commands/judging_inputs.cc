@@ -1,10 +1,10 @@
 // Gathering the judging commands' inputs from the dossiers' streams (see
 // judging_inputs.h).
-#include "judging_inputs.h"
+#include "commands/judging_inputs.h"
 
 #include <set>
 
-#include "judging_decisions.h"
+#include "commands/judging_decisions.h"
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
