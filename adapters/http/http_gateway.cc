@@ -12,6 +12,7 @@
 #include "../src/server_limits.h"
 #include "../webhooks/webhook_service.h"
 #include "http_request.h"
+#include "http_routes.h"
 #include "parcours/workflows/zoned_time.h"
 #include "static_assets.h"
 
@@ -182,11 +183,20 @@ std::optional<Principal> HttpGateway::authenticate(const Request& r) const {
 
 kj::Promise<void> HttpGateway::route(Request& r) {
   const auto& path = r.path;
+  // The route table first (http_routes.h): past this, the path is one the
+  // gateway serves and the method one its route lists.
+  const HttpRoute* found = findHttpRoute(path);
+  if (found == nullptr) {
+    const bool api = !path.empty() && (path[0] == "v1" || path[0] == "public");
+    return sendProblem(r, 404, "not_found",
+                       kj::str(api ? "no such endpoint: " : "no such page: ", r.pathText()));
+  }
+  if (!routeAllows(*found, r.headOnly ? kj::HttpMethod::HEAD : r.method)) {
+    return methodNotAllowed(r, kj::heapString(found->allow.data(), found->allow.size()));
+  }
   if (!path.empty() && path[0] == "public") return servePublic(r);
   if (path.empty() || path[0] != "v1") return serveOperations(r);
   if (path.size() == 2 && path[1] == "openapi.json") {
-    if (r.method != kj::HttpMethod::GET)
-      return methodNotAllowed(r, "GET, HEAD");
     return sendBody(r, 200, "application/json", kj::str(assets::openapiJson()));
   }
   r.who = authenticate(r);
@@ -312,9 +322,6 @@ kj::Promise<void> HttpGateway::routeV1(Request& r) {
 }
 
 kj::Promise<void> HttpGateway::serveOperations(Request& r) {
-  if (r.method != kj::HttpMethod::GET && r.method != kj::HttpMethod::HEAD) {
-    return methodNotAllowed(r, "GET, HEAD");
-  }
   const std::string name = r.path.empty() ? "" : r.path[0];
   if (r.path.size() <= 1) {
     if (name == "healthz") return sendBody(r, 200, "text/plain", kj::str("ok\n"));
@@ -360,9 +367,6 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
 // What a call publishes, for everyone and without a token: its laureates,
 // once published (docs/http-api.md, "Public pages").
 kj::Promise<void> HttpGateway::servePublic(Request& r) {
-  if (r.method != kj::HttpMethod::GET && r.method != kj::HttpMethod::HEAD) {
-    return methodNotAllowed(r, "GET, HEAD");
-  }
   if (!parts_.ready.load()) {
     return sendProblem(r, 503, "unavailable", "the server is starting or shutting down");
   }
@@ -428,7 +432,6 @@ kj::Promise<void> HttpGateway::serveRead(Request& r, Fill&& fill,
                                                              typename Params::Reader,
                                                              typename Results::Builder) const,
                                          Pick&& pick) {
-  if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
   capnp::MallocMessageBuilder params;
   if (auto s = fill(params.initRoot<Params>()); !s) return sendProblem(r, s.error());
   capnp::MallocMessageBuilder results;
@@ -479,19 +482,13 @@ kj::Promise<void> HttpGateway::routeCampaigns(Request& r) {
   if (what == "rules" && r.method == kj::HttpMethod::GET) {
     return serveRead<P::RulesParams, P::RulesResults>(r, byId, &Api::rules, whole);
   }
-  if (what == "rules" || what == "jury") {
-    if (r.method != kj::HttpMethod::PUT) {
-      return methodNotAllowed(r, what == "rules" ? "GET, HEAD, PUT" : "PUT");
-    }
-    return campaignWrite(r, id, what.c_str());
-  }
+  if (what == "rules" || what == "jury") return campaignWrite(r, id, what.c_str());  // PUT
   if (what == "budget" && r.method == kj::HttpMethod::GET) {
     return serveRead<P::BudgetParams, P::BudgetResults>(r, byId, &Api::budget,
                                                         [](auto out) { return out.getBudget(); });
   }
   if (what == "conflicts" || what == "phase" || what == "budget" || what == "milestones") {
-    if (r.method != kj::HttpMethod::POST) return methodNotAllowed(r, "POST");
-    return campaignWrite(r, id, what.c_str());
+    return campaignWrite(r, id, what.c_str());  // POST
   }
   if (what == "stats") {
     return serveRead<P::StatsParams, P::StatsResults>(r, byId, &Api::stats,
@@ -526,9 +523,6 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
   };
   if (path.size() == 4 && r.method == kj::HttpMethod::POST)
     return dossierWrite(r, id, path[3].c_str());
-  if (path.size() == 4 && path[3] != "timeline" && path[3] != "audit") {
-    return methodNotAllowed(r, "POST");  // a workflow action
-  }
   if (path.size() == 3) {
     return serveRead<P::DossierParams, P::DossierResults>(
         r, byId, &Api::dossier, [](auto out) { return out.getDossier(); });
@@ -552,7 +546,6 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
 }
 
 kj::Promise<void> HttpGateway::dossierList(Request& r) {
-  if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
   auto limit = r.numberParam("limit", 100, 10'000);
   if (!limit) return sendProblem(r, limit.error());
   capnp::MallocMessageBuilder params;
@@ -587,7 +580,6 @@ kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossi
 
 kj::Promise<void> HttpGateway::routeEvents(Request& r) {
   if (r.path.size() == 3 && r.path[2] == "stream") {
-    if (r.method != kj::HttpMethod::GET || r.headOnly) return methodNotAllowed(r, "GET");
     return eventStream(r);
   }
   if (r.path.size() != 2)

@@ -37,9 +37,7 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
   const Principal& who = *r.who;
   if (path.size() == 2) {
     if (r.method == kj::HttpMethod::GET) return sendWebhookJson(r, 200, service.list(who));
-    if (r.method != kj::HttpMethod::POST) {
-      return methodNotAllowed(r, "GET, HEAD, POST");
-    }
+    // POST (http_routes.h lets no other method through).
     // The role first: a refused caller's body is not even read.
     if (auto s = webhooks::mayManageWebhooks(who); !s) return sendProblem(r, s.error());
     KJ_IF_MAYBE (length, r.body.tryGetLength()) {
@@ -63,13 +61,9 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
   const std::string id = path[2];
   if (path.size() == 3) {
     if (r.method == kj::HttpMethod::GET) return sendWebhookJson(r, 200, service.show(who, id));
-    if (r.method == kj::HttpMethod::DELETE) {
-      return sendWebhookJson(r, 200, service.remove(who, id));
-    }
-    return methodNotAllowed(r, "GET, HEAD, DELETE");
+    return sendWebhookJson(r, 200, service.remove(who, id));  // DELETE
   }
   if (path.size() == 4 && path[3] == "dead-letters") {
-    if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
     auto after = r.numberParam("after", 0, UINT64_MAX);
     auto limit = r.numberParam("limit", 100, webhookPageMax);
     if (!after) return sendProblem(r, after.error());
@@ -77,13 +71,9 @@ kj::Promise<void> HttpGateway::routeWebhooks(Request& r) {
     return sendWebhookJson(r, 200, service.deadLetters(who, id, *after, *limit));
   }
   if (path.size() == 5 && path[3] == "dead-letters" && path[4] == "replay") {
-    if (r.method != kj::HttpMethod::POST) {
-      return methodNotAllowed(r, "POST");
-    }
     return sendWebhookJson(r, 202, service.replay(who, id));
   }
   if (path.size() == 4 && path[3] == "events") {
-    if (r.method != kj::HttpMethod::GET) return methodNotAllowed(r, "GET, HEAD");
     return webhookEvents(r, id);
   }
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));

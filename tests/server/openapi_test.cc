@@ -1,6 +1,8 @@
 // The OpenAPI document (docs/openapi.json, served at /v1/openapi.json) says
-// what the server does: every path and method it lists is one the server
-// routes, and every event type the server can emit is in its enums.
+// what the server does, both ways: every path and method it lists is one
+// the server routes, every route the server has (its route table, which
+// gates every request) is in it with the same methods, and every event type
+// the server can emit is in its enums.
 #include <gtest/gtest.h>
 
 #include <capnp/schema.h>
@@ -10,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "http_routes.h"
 #include "parcours/workflows/domain_events.h"
 #include "server_process.h"
 
@@ -48,6 +51,71 @@ TEST(OpenApiTest, EveryEventTypeTheServerEmitsIsInEveryEnumOfTypes) {
     for (const auto& t : emitted) EXPECT_TRUE(listed.count(t)) << t << " is not in the OpenAPI enum";
     for (const auto& t : listed) EXPECT_TRUE(emitted.count(t)) << t << " is no event type";
   }
+}
+
+// "GET, HEAD, POST" -> {"get", "post"}: OpenAPI lists no HEAD (it is GET's).
+std::set<std::string> openApiMethods(std::string_view allow) {
+  std::set<std::string> out;
+  std::size_t at = 0;
+  while (at < allow.size()) {
+    const std::size_t end = std::min(allow.find(',', at), allow.size());
+    std::string item(allow.substr(at, end - at));
+    item.erase(0, item.find_first_not_of(' '));
+    for (char& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (item != "head") out.insert(item);
+    at = end + 1;
+  }
+  return out;
+}
+
+TEST(OpenApiTest, EveryRouteOfTheServerIsInTheDocumentWithTheSameMethods) {
+  const json doc = openapi();
+  std::set<std::string> routed;
+  for (const adapters::HttpRoute& route : adapters::httpRoutes) {
+    if (!route.inOpenApi) continue;
+    const std::string pattern(route.pattern);
+    routed.insert(pattern);
+    ASSERT_TRUE(doc.at("paths").contains(pattern)) << pattern << " is routed but not in the document";
+    std::set<std::string> listed;
+    for (const auto& [method, operation] : doc.at("paths").at(pattern).items()) {
+      if (method != "parameters") listed.insert(method);
+    }
+    EXPECT_EQ(listed, openApiMethods(route.allow)) << pattern;
+  }
+  for (const auto& [pattern, operations] : doc.at("paths").items()) {
+    EXPECT_TRUE(routed.count(pattern)) << pattern << " is in the document but routes nowhere";
+  }
+}
+
+// The table gates every request: a method a route does not list is a 405
+// naming the route's methods, before any token is asked for.
+TEST(OpenApiTest, EveryRouteRefusesAMethodItDoesNotListWith405AndItsAllowHeader) {
+  ServerProcess server;
+  server.start();
+  HttpClient client(server.httpAddress());
+  std::size_t checked = 0;
+  for (const adapters::HttpRoute& route : adapters::httpRoutes) {
+    std::string path(route.pattern);
+    for (std::size_t open; (open = path.find('{')) != std::string::npos;) {
+      path.replace(open, path.find('}', open) - open + 1, "x1");
+    }
+    for (const kj::HttpMethod method : {kj::HttpMethod::PATCH, kj::HttpMethod::DELETE,
+                                        kj::HttpMethod::PUT, kj::HttpMethod::POST}) {
+      if (adapters::routeAllows(route, method)) continue;
+      auto reply = client.send(method, path, "", method == kj::HttpMethod::DELETE ? "" : "{}");
+      ++checked;
+      EXPECT_EQ(reply.status, 405u) << kj::str(method).cStr() << " " << path << ": " << reply.body;
+      EXPECT_EQ(reply.allow, route.allow) << kj::str(method).cStr() << " " << path;
+    }
+  }
+  EXPECT_GT(checked, 100u);
+  // And a path in no route is a 404 that says so, token or not.
+  for (const std::string path : {"/v1/nothing", "/v1/dossiers/x1/promote", "/public/v1/x"}) {
+    auto reply = client.get(path, "");
+    EXPECT_EQ(reply.status, 404u) << path;
+    EXPECT_NE(reply.body.find("no such endpoint"), std::string::npos) << path << ": " << reply.body;
+  }
+  EXPECT_EQ(server.stop(), 0);
 }
 
 TEST(OpenApiTest, EveryPathAndMethodItListsIsOneTheServerRoutes) {

@@ -58,6 +58,7 @@ struct HttpReply {
   unsigned status = 0;
   std::string contentType;
   std::string position;  // the Parcours-Position header: the position the answer reflects
+  std::string allow;     // the Allow header (a 405's)
   std::string body;
   nlohmann::json json() const;  // the body parsed (fails the test if not JSON)
 };
