@@ -2,7 +2,9 @@
 // and its proofs accepted when right, rejected when any byte is wrong.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <regex>
 
 #include "parcours/engine/merkle.h"
 #include "parcours/store/hash_chain.h"
@@ -111,39 +113,79 @@ TEST(Merkle, AnInclusionProofIsCertificateTransparencysKnownAnswer) {
   EXPECT_TRUE(verifyInclusion(leafHash(tree.leaves[0]), 0, 8, *proof, tree.roots[7]));
 }
 
-// docs/audit.md's worked example: the demo log's first five chain hashes,
-// their leaves, two nodes and the digest of size 5, as the guide prints them.
+// docs/audit.md's worked example, read from the page itself (written by
+// tools/docs/audit_example.py from a demo run): the first five chain hashes
+// and their leaves, two nodes, the digests of sizes 2 and 5, and the
+// proofs `parcours digest` printed, all as the code computes them.
+struct WorkedExample {
+  std::vector<std::pair<std::string, std::string>> hashAndLeaf;  // hex
+  std::map<std::string, std::string> named;                      // "node(l0, l1)" -> hex
+  std::vector<std::string> inclusionOf3, consistencyFrom2;       // hex
+};
+
+WorkedExample readWorkedExample() {
+  std::ifstream in(PARCOURS_AUDIT_GUIDE);
+  WorkedExample out;
+  const std::regex hashLine(R"(^position (\d+)  hash ([0-9a-f]{64})$)");
+  const std::regex leafLine(R"(^ +l\d+ +([0-9a-f]{64})$)");
+  const std::regex namedLine(R"(^(node\(l\d, l\d\)|MTH\(5\)) *= ([0-9a-f]{64}))");
+  const std::regex proofLine(R"(^  ([0-9a-f]{64})$)");
+  std::vector<std::string>* proof = nullptr;
+  std::string pendingHash;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, hashLine)) {
+      pendingHash = m[2];
+    } else if (std::regex_match(line, m, leafLine) && !pendingHash.empty()) {
+      out.hashAndLeaf.emplace_back(pendingHash, m[1]);
+      pendingHash.clear();
+    } else if (std::regex_search(line, m, namedLine)) {
+      out.named[m[1]] = m[2];
+    } else if (line.starts_with("inclusion proof of event 3:")) {
+      proof = &out.inclusionOf3;
+    } else if (line.starts_with("consistency proof from 2:")) {
+      proof = &out.consistencyFrom2;
+    } else if (proof != nullptr && std::regex_match(line, m, proofLine)) {
+      proof->push_back(m[1]);
+    } else {
+      proof = nullptr;
+    }
+  }
+  return out;
+}
+
+std::string bytesOf(const std::string& hex) {
+  auto bytes = store::chain::fromHex(hex);
+  EXPECT_TRUE(bytes) << hex;
+  return bytes ? *bytes : std::string();
+}
+
 TEST(Merkle, TheAuditorsGuideWorkedExampleIsWhatTheCodeComputes) {
-  const std::vector<std::pair<std::string, std::string>> hashAndLeaf = {
-      {"4df3f0ced8b30eb59eeb48425bc7645f1da3d57160734504796bce989061f9f8",
-       "3cd5b6125346d5fc0c41078ce64d9b8eb9e500fa299e8aba2dda8cfd8c582a15"},
-      {"9405fb35eab263faee757026559a2b4246fae1a5e4ac8acb1028ed966e3be10d",
-       "8d8a028a965393baca336705e9d81d00f52ba5927b4ab1e2e5b47e093b3fe2df"},
-      {"166c216ce3bd606c0686c2a72082e854b64a71bcc09569970b06bdba7cb06c59",
-       "e342399918a75768c5c8df90390eec5b57fc6e1d07174fe652ab96ee17b84b06"},
-      {"1198f3dd95194f00010e1bb9857285f49e1d8ce3f1885ec5822fe7baaa318daf",
-       "b851d6acf7adf7ffcaecfabdc6a4ea25ec134fa27965970607d4e202c8312bcb"},
-      {"4ea24aa92d1b92e9c99dfdbb3f726380df09856383d5a46037dbdfd405f709d4",
-       "ce99d30990dec72a76a8011e02fa2d48e0d9160d497eb66a3a601234a175a7f6"}};
+  const WorkedExample example = readWorkedExample();
+  ASSERT_EQ(example.hashAndLeaf.size(), 5u) << "docs/audit.md's worked example lost its hashes";
+  ASSERT_EQ(example.named.size(), 3u);
   Frontier frontier;
   std::vector<std::string> leaves;
   std::vector<std::string> roots;
-  for (const auto& [hash, leaf] : hashAndLeaf) {
-    auto bytes = store::chain::fromHex(hash);
-    ASSERT_TRUE(bytes);
-    leaves.push_back(leafHash(*bytes));
+  for (const auto& [hash, leaf] : example.hashAndLeaf) {
+    leaves.push_back(leafHash(bytesOf(hash)));
     EXPECT_EQ(store::chain::toHex(leaves.back()), leaf);
     frontier.append(leaves.back());
     roots.push_back(frontier.root());
   }
-  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[0], leaves[1])),
-            "f6d55a602149a278ee95b95db6ac3520283a45dd1dd853e4b83159635b833109");
-  EXPECT_EQ(store::chain::toHex(roots[1]),
-            "f6d55a602149a278ee95b95db6ac3520283a45dd1dd853e4b83159635b833109");
-  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[2], leaves[3])),
-            "2db783289b3907cdf1312b939f1d748bf0a03e5aac3bd25754896681f8cedd22");
-  EXPECT_EQ(store::chain::toHex(roots[4]),
-            "2d8314297c1cfcdc4a0b768bdd50829de92022d8c0f5167e3581bf8303648265");
+  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[0], leaves[1])), example.named.at("node(l0, l1)"));
+  EXPECT_EQ(store::chain::toHex(roots[1]), example.named.at("node(l0, l1)"));
+  EXPECT_EQ(store::chain::toHex(nodeHash(leaves[2], leaves[3])), example.named.at("node(l2, l3)"));
+  EXPECT_EQ(store::chain::toHex(roots[4]), example.named.at("MTH(5)"));
+
+  ASSERT_EQ(example.inclusionOf3.size(), 3u);
+  std::vector<std::string> inclusion;
+  for (const auto& h : example.inclusionOf3) inclusion.push_back(bytesOf(h));
+  EXPECT_TRUE(verifyInclusion(leaves[2], 2, 5, inclusion, roots[4]));
+  ASSERT_EQ(example.consistencyFrom2.size(), 2u);
+  std::vector<std::string> consistency;
+  for (const auto& h : example.consistencyFrom2) consistency.push_back(bytesOf(h));
+  EXPECT_TRUE(verifyConsistency({2, roots[1]}, {5, roots[4]}, consistency));
 }
 
 TEST(Merkle, RootsMatchTheRfcDefinitionAtEverySize) {

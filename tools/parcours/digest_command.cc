@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "output.h"
 #include "parcours/engine/anchors.h"
+#include "parcours/engine/merkle.h"
 #include "parcours/engine/merkle_index.h"
 #include "parcours/store/hash_chain.h"
 #include "store_access.h"
@@ -20,6 +21,7 @@ struct DigestOptions {
   std::optional<std::uint64_t> size;
   std::uint64_t inclusionOf = 0;
   std::uint64_t consistencyFrom = 0;
+  std::uint64_t leaves = 0;
   std::string timestampRequest;
   bool json = false;
 };
@@ -61,6 +63,22 @@ int runDigest(const Context& context, const DigestOptions& options) {
                     hashCount(proof->size()));
     for (const std::string& h : *proof) lines.push_back("  " + store::chain::toHex(h));
   }
+  if (options.leaves != 0) {
+    // What an auditor recomputes by hand (docs/audit.md): each event's
+    // chain hash, as the log stores it, and the leaf the tree is built on.
+    const std::uint64_t count = std::min(options.leaves, digest->size);
+    auto events = (*log)->readAll(1, count);
+    if (!events) return reportError(events.error());
+    json["leaves"] = nlohmann::json::array();
+    lines.push_back("the first " + std::to_string(count) + " events' chain hashes and leaves:");
+    for (const store::RecordedEvent& e : *events) {
+      const std::string hash = store::chain::toHex(e.hash);
+      const std::string leaf = store::chain::toHex(engine::merkle::leafHash(e.hash));
+      json["leaves"].push_back({{"position", e.position}, {"hash", hash}, {"leaf", leaf}});
+      lines.push_back("  " + std::to_string(e.position) + " hash " + hash);
+      lines.push_back("  " + std::string(std::to_string(e.position).size(), ' ') + " leaf " + leaf);
+    }
+  }
   if (!options.timestampRequest.empty()) {
     auto request = engine::makeTimestampRequest(engine::timestampedStatement(*digest));
     if (!request) return reportError(request.error());
@@ -94,13 +112,17 @@ void addDigestCommand(CLI::App& app, CommandRun& run) {
   command->footer(
       "\nThe digest commits to the first SIZE events: keep it, and later `parcours verify\n"
       "--digest SIZE:ROOT` proves the log still extends it. --json: {size, root, digest,\n"
-      "inclusion: {position, proof: [hex]}, consistency: {from, proof: [hex]}}.\n" +
+      "inclusion: {position, proof: [hex]}, consistency: {from, proof: [hex]},\n"
+      "leaves: [{position, hash, leaf}]}.\n" +
       helpFooter("parcours --data ./data digest --timestamp-request digest.tsq"));
   command->add_option("--size", options->size, "Digest of the first N events (default: all)");
   command->add_option("--inclusion", options->inclusionOf,
                       "Also print the proof that the event at this position is in the digest");
   command->add_option("--consistency-from", options->consistencyFrom,
                       "Also print the proof that the digest extends the one of this size");
+  command->add_option("--leaves", options->leaves,
+                      "Also print the first N events' chain hashes and Merkle leaves (at most 1000)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1000}));
   command->add_option("--timestamp-request", options->timestampRequest,
                       "Write an RFC 3161 timestamp request (DER) for the digest to this file");
   command->add_flag("--json", options->json, "One JSON object (fields below)");
