@@ -52,6 +52,8 @@ void addDemoCommand(CLI::App& app, CommandRun& run);
 // The auditors' commands: `parcours digest|verify|anchor` (and, in their
 // own files, bundle, verify-bundle, replay, erase).
 void addDigestCommand(CLI::App& app, CommandRun& run);
+// `parcours calendar holidays|delay` (calendar_command.cc).
+void addCalendarCommands(CLI::App& app, CommandRun& run);
 void addVerifyCommand(CLI::App& app, CommandRun& run);
 void addAnchorCommand(CLI::App& app, CommandRun& run);
 void addReplayCommand(CLI::App& app, CommandRun& run);
