@@ -163,7 +163,7 @@ struct Row {
   CommandKind command;
   Stage from;  // allowed from this stage to `until`, both on one track
   Stage until;
-  std::string_view leadsTo;  // what the command moves on this track (documentary)
+  std::string_view leadsTo;  // where the command moves this track; empty: it stays (documentary)
   Refusal tooEarly;          // at a stage before `from`
   Refusal tooLate;           // at a stage after `until`
 };
@@ -193,7 +193,7 @@ inline constexpr std::array table = {
       {ErrorCode::RefusedByRule, "{campaign} has committed to no seed: commit one first (parcours "
                                  "campaign draw-commit)"},
       {ErrorCode::Conflict, "the jurors of {campaign} were already drawn with seed {drawSeed}"}},
-  Row{CommandKind::ChangeAssignment, Stage::Drawn, Stage::Drawn, "Drawn",
+  Row{CommandKind::ChangeAssignment, Stage::Drawn, Stage::Drawn, "",
       {ErrorCode::NotFound, "no jurors were drawn in {campaign}"},
       {ErrorCode::RefusedByRule, "the scoring round of {campaign} is closed: its results are frozen"}},
   // Consensus settles a disagreement the round's close found: it may come
