@@ -2,7 +2,8 @@
 // appointing its jury, declaring conflicts of interest, moving it through
 // its phases and setting its budget envelope (the judging decisions are in
 // judging_decisions.cc). Each refusal names the rule
-// and the values, and yields no event.
+// and the values, and yields no event. When each may run is the lifecycle
+// table's to say (campaign_lifecycle.h): each decision asks it first.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "commands/campaign_event_builder.h"
 #include "commands/judging_decisions.h"
 #include "parcours/workflows/campaign.h"
+#include "parcours/workflows/campaign_lifecycle.h"
 #include "parcours/workflows/zoned_time.h"
 #include "parcours/workflows/domain_events.h"
 
@@ -17,17 +19,14 @@ namespace parcours::workflows {
 namespace {
 
 using EventBuilder = CampaignEventBuilder;
+using lifecycle::CommandKind;
 
 Result<std::vector<DomainEvent>> open(const CampaignState& state,
                                       const campaign_command::Open& command,
                                       std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::Open); !s) return s.error();
   const CampaignDefinition& d = command.definition;
   if (auto s = validateId("campaign id", d.campaignId); !s) return s.error();
-  if (state.exists) {
-    return Error::conflict("campaign \"" + d.campaignId + "\" is already open (rules version " +
-                           std::to_string(state.rulesVersion()) +
-                           "); amend its rules instead of opening it again");
-  }
   if (auto s = validateRules(d.rules); !s) return s.error();
   EventBuilder b(d.campaignId, 1, reason);
   writeRules(d.rules, b.event.initCampaignOpened().initRules());
@@ -37,6 +36,7 @@ Result<std::vector<DomainEvent>> open(const CampaignState& state,
 Result<std::vector<DomainEvent>> amend(const CampaignState& state,
                                        const campaign_command::AmendRules& command,
                                        std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::AmendRules); !s) return s.error();
   if (auto s = validateRules(command.rules); !s) return s.error();
   if (command.rules == state.rules()) {
     return Error::refused("the amendment changes nothing: rules version " +
@@ -62,6 +62,7 @@ Result<std::vector<DomainEvent>> amend(const CampaignState& state,
 Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
                                          const campaign_command::AppointJury& command,
                                          std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::AppointJury); !s) return s.error();
   if (command.members.empty()) return Error::invalidInput("a jury needs at least one member");
   std::set<std::string> ids;
   bool anyJuror = false;
@@ -114,6 +115,7 @@ Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
 Result<std::vector<DomainEvent>> declareConflict(const CampaignState& state,
                                                  const campaign_command::DeclareConflict& command,
                                                  std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::DeclareConflict); !s) return s.error();
   if (auto s = validateId("dossier id", command.dossierId); !s) return s.error();
   if (state.member(command.jurorId) == nullptr) {
     return Error::notFound("\"" + command.jurorId +
@@ -144,6 +146,8 @@ Result<std::vector<DomainEvent>> declareConflict(const CampaignState& state,
 Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
                                              const campaign_command::ChangePhase& command,
                                              std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::ChangePhase); !s) return s.error();
+  // Which phase comes next is the command's to say, forward only.
   if (command.phase <= state.phase) {
     return Error::refused(
         "campaign \"" + state.campaignId + "\" is in phase " + std::string(phaseName(state.phase)) +
@@ -162,6 +166,7 @@ Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
 Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,
                                            const campaign_command::SetBudgetEnvelope& command,
                                            std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::SetBudgetEnvelope); !s) return s.error();
   if (command.envelopeCents < 0 || command.envelopeCents > centsMax) {
     return Error::invalidInput("envelope: must be 0 to " + std::to_string(centsMax) +
                                " cents, got " + std::to_string(command.envelopeCents));
@@ -182,6 +187,11 @@ Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
                                                  const campaign_command::RecordMilestone& command,
                                                  std::string_view reason) {
   using campaign_command::Milestone;
+  const CommandKind kind = command.milestone == Milestone::AuditionsBroadcast
+                               ? CommandKind::BroadcastAuditions
+                           : command.milestone == Milestone::CeremonyHeld ? CommandKind::HoldCeremony
+                                                                          : CommandKind::PublishLaureates;
+  if (auto s = lifecycle::mayRun(state, kind); !s) return s.error();
   const CampaignRules& rules = state.rules();
   const std::string ref = "campaign \"" + state.campaignId + "\"";
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
@@ -212,6 +222,7 @@ Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
                                 ": they are broadcast once held");
         }
       }
+      // Once per round: the round is the command's, so this is no stage.
       if (state.broadcasts.count(roundId) != 0) {
         return Error::conflict("the auditions" +
                                (roundId.empty() ? std::string() : " of round \"" + roundId + "\"") +
@@ -227,22 +238,10 @@ Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
       if (rules.ceremonyName.empty()) {
         return Error::refused(ref + " declares no ceremony (ceremony.name)");
       }
-      if (state.ceremonyAtMicros) {
-        return Error::conflict("the ceremony of " + ref + " was already held, at " +
-                               formatInZone(*state.ceremonyAtMicros, rules.timeZone));
-      }
       b.event.initCeremonyHeld().setWhere(command.where.empty() ? rules.ceremonyName
                                                                 : command.where);
       break;
     case Milestone::LaureatesPublished:
-      if (state.phase < Phase::Deliberation) {
-        return Error::refused(ref + " is in phase " + std::string(phaseName(state.phase)) +
-                              ": laureates are published once it has deliberated");
-      }
-      if (state.publishedAtMicros) {
-        return Error::conflict("the laureates of " + ref + " were already published, at " +
-                               formatInZone(*state.publishedAtMicros, rules.timeZone));
-      }
       b.event.initLaureatesPublished().setUrl(command.url);
       break;
   }
@@ -254,8 +253,8 @@ Result<std::vector<DomainEvent>> recordMilestone(const CampaignState& state,
 Result<std::vector<DomainEvent>> decideCampaign(const CampaignState& state,
                                                 const CampaignCommand& command,
                                                 std::string_view reason) {
-  if (const auto* o = std::get_if<campaign_command::Open>(&command)) return open(state, *o, reason);
-  if (!state.exists) return Error::notFound("no campaign \"" + state.campaignId + "\"");
+  // Each decision asks the lifecycle table first, which refuses every
+  // command but Open on a campaign not opened.
   return std::visit(
       [&](const auto& c) -> Result<std::vector<DomainEvent>> {
         using C = std::decay_t<decltype(c)>;

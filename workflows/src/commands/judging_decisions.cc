@@ -1,7 +1,8 @@
 // The fair-judging decisions (see judging_decisions.h). The computations
-// are the pure functions of parcours_judging; this file decides when they
-// may run, under which recorded inputs, and records everything they
-// computed, cut into parts that fit a payload.
+// are the pure functions of parcours_judging; when they may run is the
+// lifecycle table's to say (campaign_lifecycle.h), asked first by each
+// decision; this file checks the rules and the inputs, and records
+// everything they computed, cut into parts that fit a payload.
 #include "commands/judging_decisions.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "commands/campaign_event_builder.h"
 #include "parcours/store/limits.h"
+#include "parcours/workflows/campaign_lifecycle.h"
 #include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging/normalisation.h"
 
@@ -18,6 +20,8 @@ namespace parcours::workflows {
 namespace {
 
 using Events = Result<std::vector<DomainEvent>>;
+using lifecycle::CommandKind;
+using lifecycle::Stage;
 
 // Multi-part events: a list too long for one payload is cut into parts of
 // at most partBytes each (estimated as Cap'n Proto lays them out: each text
@@ -144,6 +148,7 @@ std::uint32_t scoreSpreadMilli(const CampaignRules& rules,
 
 Events decideJudging(const CampaignState& state, const campaign_command::RuleConflict& command,
                      std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::RuleConflict); !s) return s.error();
   const ConflictRecord* conflict = state.conflict(command.jurorId, command.dossierId);
   if (conflict == nullptr) {
     return Error::notFound("no conflict of interest of \"" + command.jurorId +
@@ -174,7 +179,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::RuleCon
           assigned->second.end();
   // Once the round is frozen its scores stand: an upheld conflict then
   // takes the juror out of the vote, not out of the round, and draws nobody.
-  if (command.upheld && onDossier && state.draw && !state.roundFrozen) {
+  if (command.upheld && onDossier && lifecycle::stagesOf(state).round == Stage::Drawn) {
     CampaignState after = state;
     after.conflicts[{command.jurorId, command.dossierId}].status = ConflictStatus::Upheld;
     auto& jurors = after.assignments[command.dossierId];
@@ -201,20 +206,12 @@ Events decideJudging(const CampaignState& state, const campaign_command::RuleCon
 
 Events decideJudging(const CampaignState& state, const campaign_command::CommitAssignment& command,
                      std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::CommitAssignment); !s) return s.error();
   const judging::JudgingRules& rules = state.rules().judging;
   if (rules.jurorsPerDossier == 0) {
     return Error::refused(campaignRef(state) + " draws no jurors (rules version " +
                           std::to_string(state.rulesVersion()) +
                           ": judging.assignment.jurors_per_dossier is 0)");
-  }
-  if (state.phase == Phase::Submissions) {
-    return Error::refused("submissions to " + campaignRef(state) +
-                          " are still open: commit the draw's seed once they close, so it is "
-                          "fixed before anyone sees the list of dossiers");
-  }
-  if (state.assignmentCommitment) {
-    return Error::conflict(campaignRef(state) + " already committed to the seed " +
-                           state.assignmentCommitment->seedCommitment);
   }
   if (auto s = checkCommitment(command.seedCommitment); !s) return s.error();
   CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
@@ -228,15 +225,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::CommitA
 
 Events decideJudging(const CampaignState& state, const campaign_command::RevealAssignment& command,
                      std::string_view reason) {
-  if (!state.assignmentCommitment) {
-    return Error::refused(campaignRef(state) +
-                          " has committed to no seed: commit one first (parcours campaign "
-                          "draw-commit)");
-  }
-  if (state.draw) {
-    return Error::conflict("the jurors of " + campaignRef(state) + " were already drawn with seed " +
-                           state.draw->seed);
-  }
+  if (auto s = lifecycle::mayRun(state, CommandKind::RevealAssignment); !s) return s.error();
   if (judging::seedCommitment(command.seed) != state.assignmentCommitment->seedCommitment) {
     return Error::refused("the seed does not match the commitment " +
                           state.assignmentCommitment->seedCommitment + " of " +
@@ -285,6 +274,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::RevealA
 
 Events decideJudging(const CampaignState& state, const campaign_command::ChangeAssignment& command,
                      std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::ChangeAssignment); !s) return s.error();
   const auto assigned = state.assignments.find(command.dossierId);
   if (assigned == state.assignments.end()) {
     return Error::notFound("no jurors were drawn for dossier \"" + command.dossierId + "\" in " +
@@ -293,10 +283,6 @@ Events decideJudging(const CampaignState& state, const campaign_command::ChangeA
   if (auto s = needReason(reason, "a change to the draw"); !s) return s.error();
   if (command.removeJurorId.empty() && command.addJurorId.empty()) {
     return Error::invalidInput("name the juror to remove (--remove) or to add (--add)");
-  }
-  if (state.roundFrozen) {
-    return Error::refused("the scoring round of " + campaignRef(state) +
-                          " is closed: its results are frozen");
   }
   const auto& jurors = assigned->second;
   const auto on = [&](const std::string& id) {
@@ -336,13 +322,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::ChangeA
 
 Events decideJudging(const CampaignState& state, const campaign_command::CloseRound& command,
                      std::string_view reason) {
-  if (state.assignments.empty()) {
-    return Error::refused(campaignRef(state) +
-                          " has drawn no jurors: a scoring round is the drawn dossiers");
-  }
-  if (state.roundClosed) {
-    return Error::conflict("the scoring round of " + campaignRef(state) + " is already closed");
-  }
+  if (auto s = lifecycle::mayRun(state, CommandKind::CloseRound); !s) return s.error();
   const CampaignRules& rules = state.rules();
   std::map<std::string, std::vector<const campaign_command::CloseRound::Sheet*>> byDossier;
   for (const std::string& dossier : command.dossierIds) byDossier[dossier];
@@ -391,7 +371,7 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
                           " on these dossiers, each needs a recorded consensus: " +
                           list(disagreements));
   }
-  if (!state.roundFrozen) {
+  if (lifecycle::stagesOf(state).round == Stage::Drawn) {
     // First step: freeze the scores; the workflow service then gathers them
     // again and closes (the second step, below).
     CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
@@ -465,14 +445,12 @@ Events decideJudging(const CampaignState& state, const campaign_command::CloseRo
 
 Events decideJudging(const CampaignState& state, const campaign_command::RecordConsensus& command,
                      std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::RecordConsensus); !s) return s.error();
   if (!state.drawn(command.dossierId)) {
     return Error::notFound("no jurors were drawn for dossier \"" + command.dossierId + "\" in " +
                            campaignRef(state));
   }
   if (auto s = needReason(reason, "a consensus (what the jurors agreed)"); !s) return s.error();
-  if (state.roundClosed) {
-    return Error::refused("the scoring round of " + campaignRef(state) + " is closed");
-  }
   const std::uint32_t allowed = state.rules().judging.maxSpreadMilli;
   if (allowed == 0 || command.spreadMilli <= allowed) {
     return Error::refused("the jurors of dossier \"" + command.dossierId +
@@ -506,12 +484,9 @@ Result<judging::SelectionResult> computeSelection(
 
 Events decideJudging(const CampaignState& state, const campaign_command::RecordSelection& command,
                      std::string_view reason) {
+  if (auto s = lifecycle::mayRun(state, CommandKind::RecordSelection); !s) return s.error();
   if (command.beforeTheVote) {
     return Error::invalidInput("a selection before the vote is a dry run: it is never recorded");
-  }
-  if (state.selection) {
-    return Error::conflict("the selection of " + campaignRef(state) +
-                           " is already recorded: published results do not change silently");
   }
   if (command.candidates.empty()) {
     return Error::refused(campaignRef(state) +
@@ -561,19 +536,11 @@ Events decideJudging(const CampaignState& state, const campaign_command::RecordS
 
 Events decideJudging(const CampaignState& state, const campaign_command::CommitLotSeed& command,
                      std::string_view reason) {
-  if (state.phase >= Phase::Deliberation) {
-    return Error::refused(campaignRef(state) +
-                          " is already deliberating: the lot's seed is committed before, so "
-                          "nobody can choose it knowing the votes");
-  }
+  if (auto s = lifecycle::mayRun(state, CommandKind::CommitLotSeed); !s) return s.error();
   if (state.rules().judging.tieBreak != judging::TieBreak::Lot) {
     return Error::refused(campaignRef(state) + " breaks ties by " +
                           std::string(judging::tieBreakName(state.rules().judging.tieBreak)) +
                           ", not by lot");
-  }
-  if (!state.lotSeedCommitment.empty()) {
-    return Error::conflict(campaignRef(state) + " already committed to the lot seed " +
-                           state.lotSeedCommitment);
   }
   if (auto s = checkCommitment(command.seedCommitment); !s) return s.error();
   CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "parcours/workflows/campaign_lifecycle.h"
 #include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging/deliberation.h"
 
@@ -50,11 +51,11 @@ Result<VoteDecision> decideVote(const CampaignState& campaign, const DossierStat
       input.votes.push_back({voter, choice});
     }
   }
+  // The rules say whether a lot may decide; the lifecycle, whether its
+  // seed was committed in time.
   if (deliberation.tieBreak == judging::TieBreak::Lot) {
-    if (campaign.lotSeedCommitment.empty()) {
-      return Error::refused("campaign \"" + campaign.campaignId +
-                            "\" breaks ties by lot but has committed to no lot seed: commit one "
-                            "before the votes close");
+    if (auto s = lifecycle::mayRun(campaign, lifecycle::CommandKind::CloseVoteByLot); !s) {
+      return s.error();
     }
     if (judging::seedCommitment(command.lotSeed) != campaign.lotSeedCommitment) {
       return Error::refused("the lot seed does not match the commitment " +
