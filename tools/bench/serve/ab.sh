@@ -7,8 +7,8 @@
 # cmake --preset release && cmake --build build/release --target parcours.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/../../.." && pwd)"
-old="${1:?the previous build's parcours binary}"
-new="${2:?this build's parcours binary}"
+old="${1:?the parcours binary of the previous build}"
+new="${2:?the parcours binary of this build}"
 rounds="${3:-3}"
 command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 run() {
