@@ -22,7 +22,8 @@ bool readsEverything(const Principal& who) {
 // An applicant learns the decisions on their dossier and their reasons,
 // not which juror scored or voted what: scores and votes are shown without
 // their juror, and without the juror's individual marks (docs/http-api.md,
-// "What applicants see").
+// "What applicants see"), unless the campaign's rules show them
+// (applicants_see_jurors; Api::hidesJurorsFrom).
 bool seesJurorsAnonymously(const Principal& who) {
   return who.has(Role::Applicant) && !readsEverything(who) && !who.has(Role::Juror);
 }
@@ -489,13 +490,20 @@ Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
   return okStatus();
 }
 
+bool Api::hidesJurorsFrom(const Principal& who, const std::string& campaignId) const {
+  if (!seesJurorsAnonymously(who)) return false;
+  auto campaign = workflow_.loadCampaign(campaignId);
+  return !(campaign && campaign->exists && campaign->rules().applicantsSeeJurors);
+}
+
 Status Api::timeline(const Principal& who, P::TimelineParams::Reader in,
                      P::TimelineResults::Builder out) const {
   const std::string id = toString(in.getDossierId());
-  if (auto row = readableDossier(who, id); !row) return row.error();
+  auto row = readableDossier(who, id);
+  if (!row) return row.error();
   auto entries = views_.timeline(id);
   if (!entries) return entries.error();
-  if (seesJurorsAnonymously(who)) {
+  if (hidesJurorsFrom(who, row->campaignId)) {
     for (auto& e : *entries) anonymiseJuror(e.eventType, e.actor, e.summary);
   }
   auto list = out.initEntries(static_cast<unsigned>(entries->size()));
@@ -505,9 +513,10 @@ Status Api::timeline(const Principal& who, P::TimelineParams::Reader in,
 
 Result<std::vector<workflows::AuditEntry>> Api::dossierAuditEntries(
     const Principal& who, std::string_view dossierId, const workflows::AuditQuery& q) const {
-  if (auto row = readableDossier(who, dossierId); !row) return row.error();
+  auto row = readableDossier(who, dossierId);
+  if (!row) return row.error();
   auto entries = views_.dossierAudit(dossierId, q);
-  if (entries && seesJurorsAnonymously(who)) {
+  if (entries && hidesJurorsFrom(who, row->campaignId)) {
     for (auto& e : *entries) anonymiseJuror(e.eventType, e.actor, e.summary);
   }
   return entries;

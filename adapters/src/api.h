@@ -107,6 +107,9 @@ class Api {
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
   // Loads the dossier's row (NotFound first) and checks `who` may read it.
+  // Whether `who` reads the dossiers of `campaignId` with their jurors
+  // anonymous: an applicant does, unless the campaign's rules say otherwise.
+  bool hidesJurorsFrom(const Principal& who, const std::string& campaignId) const;
   Result<workflows::DossierRow> readableDossier(const Principal& who,
                                                 std::string_view dossierId) const;
   bool sitsOnJury(const Principal& who, std::string_view campaignId) const;

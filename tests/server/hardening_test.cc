@@ -229,6 +229,51 @@ TEST_F(HardeningTest, ARecusedJurorReadsNothingOfTheDossierAndApplicantsSeeNoJur
   EXPECT_TRUE(contains(timeline.body, "a juror's score was recorded")) << timeline.body;
 }
 
+// 4, the other side: a campaign may choose to show its applicants who scored
+// what ("applicants_see_jurors": true in its definition).
+TEST(HardeningJurorsTest, ACampaignThatShowsItsJurorsShowsThemToItsApplicants) {
+  ServerProcess server;
+  server.start();
+  HttpClient client(server.httpAddress());
+  const std::string admin = server.token("admin");
+  auto definition = futureCampaignDefinition("shown");
+  definition["applicants_see_jurors"] = true;
+  ASSERT_EQ(client.post("/v1/campaigns/shown", admin, nlohmann::json{{"definition", definition}}.dump()).status,
+            200u);
+  auto rules = client.get("/v1/campaigns/shown/rules", admin);
+  ASSERT_EQ(rules.status, 200u) << rules.body;
+  EXPECT_TRUE(contains(rules.body, "\"applicantsSeeJurors\":true")) << rules.body;
+  ASSERT_EQ(client.send(HttpMethod::PUT, "/v1/campaigns/shown/jury", admin,
+                        R"({"members": [{"id": "j1", "name": "Juror One", "role": "juror"}]})")
+                .status,
+            200u);
+  ASSERT_EQ(client.post("/v1/dossiers/s-1/submit", server.token("applicant-a"), submissionBody("shown"))
+                .status,
+            200u);
+  ASSERT_EQ(client.post("/v1/dossiers/s-1/eligible", server.token("instructor"), "{}").status, 200u);
+  ASSERT_EQ(client.post("/v1/dossiers/s-1/audition", server.token("instructor"),
+                        R"({"slot": "2030-01-10T10:00:00+01:00"})")
+                .status,
+            200u);
+  ASSERT_EQ(client.post("/v1/dossiers/s-1/audition-held", server.token("instructor"), "{}").status,
+            200u);
+  auto scored = client.post(
+      "/v1/dossiers/s-1/score", server.token("j1"),
+      R"({"scores": [{"criterionId": "innovation", "value": 8}, {"criterionId": "users", "value": 7},
+          {"criterionId": "reproducibility", "value": 9}, {"criterionId": "mutualisation", "value": 6},
+          {"criterionId": "efficiency_sobriety", "value": 8}]})");
+  ASSERT_EQ(scored.status, 200u) << scored.body;
+  const std::string after = "?minPosition=" + scored.json().at("lastPosition").get<std::string>();
+  auto timeline = client.get("/v1/dossiers/s-1/timeline" + after, server.token("applicant-a"));
+  ASSERT_EQ(timeline.status, 200u) << timeline.body;
+  EXPECT_TRUE(contains(timeline.body, "\"j1\"")) << timeline.body;
+  EXPECT_FALSE(contains(timeline.body, "a juror's score was recorded")) << timeline.body;
+  auto audit = client.get("/v1/dossiers/s-1/audit" + after, server.token("applicant-a"));
+  ASSERT_EQ(audit.status, 200u) << audit.body;
+  EXPECT_TRUE(contains(audit.body, "\"j1\"")) << audit.body;
+  EXPECT_EQ(server.stop(), 0);
+}
+
 // 5. An administrator could record a score in a juror's name.
 TEST_F(HardeningTest, NobodyRecordsAScoreOrAVoteInAnothersName) {
   const std::string d = submitAs("applicant-a", "h-proxy");

@@ -8,7 +8,11 @@
 #include <fstream>
 #include <string>
 
+#include <capnp/message.h>
+#include <nlohmann/json.hpp>
+
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
 #include "text_edit.h"
 
@@ -587,6 +591,31 @@ TEST(Rules, TheDefinitionWrittenBackParsesToTheSameDefinition) {
   auto again = parseCampaignDefinition(campaignDefinitionJson(*parsed));
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->rules, parsed->rules);
+}
+
+// What applicants see of the jurors is the campaign's choice: false unless
+// the definition says true; kept through the definition file and the
+// recorded rules (CampaignOpened's payload) alike.
+TEST(Rules, ApplicantsSeeJurorsOnlyWhereTheDefinitionSaysSo) {
+  const CampaignDefinition plain = loadSeed("label-territoire-innovant-2020.json");
+  EXPECT_FALSE(plain.rules.applicantsSeeJurors);
+  EXPECT_EQ(campaignDefinitionJson(plain).find("applicants_see_jurors"), std::string::npos);
+  auto json = nlohmann::ordered_json::parse(campaignDefinitionJson(plain));
+  json["applicants_see_jurors"] = true;
+  auto shown = parseCampaignDefinition(json.dump());
+  ASSERT_TRUE(shown) << shown.error().message;
+  EXPECT_TRUE(shown->rules.applicantsSeeJurors);
+  EXPECT_NE(shown->rules, plain.rules);
+  auto again = parseCampaignDefinition(campaignDefinitionJson(*shown));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->rules.applicantsSeeJurors);
+  capnp::MallocMessageBuilder message;
+  writeRules(shown->rules, message.initRoot<schema::CampaignRules>());
+  EXPECT_EQ(readRules(message.getRoot<schema::CampaignRules>().asReader()), shown->rules);
+  json["applicants_see_jurors"] = "yes";
+  auto wrong = parseCampaignDefinition(json.dump());
+  ASSERT_FALSE(wrong);
+  EXPECT_THAT(wrong.error().message, HasSubstr("applicants_see_jurors"));
 }
 
 }  // namespace

@@ -80,6 +80,7 @@ struct CampaignRules {
   assumptions @21 :List(Assumption);     # what the definition adds to its source
   auditions @22 :AuditionRules;    # unset: slots anywhere, any format
   ceremonyName @23 :Text;          # non-empty: labels are awarded at this ceremony
+  applicantsSeeJurors @24 :Bool;   # applicants see who scored and voted what
 }
 
 enum AuditionFormat {

@@ -244,6 +244,7 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
     }
   }
   if (!rules.ceremonyName.empty()) out.setCeremonyName(rules.ceremonyName);
+  out.setApplicantsSeeJurors(rules.applicantsSeeJurors);
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -303,6 +304,7 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
     }
   }
   rules.ceremonyName = toString(in.getCeremonyName());
+  rules.applicantsSeeJurors = in.getApplicantsSeeJurors();
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

@@ -212,7 +212,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
               "judging", "notes", "eligible_departements", "assumptions", "auditions",
-              "ceremony"},
+              "ceremony", "applicants_see_jurors"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -231,6 +231,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
     rules.strands.push_back(std::move(read));
   }
   rules.auditionsHeld = top.boolean("auditions_held", required);
+  rules.applicantsSeeJurors = top.boolean("applicants_see_jurors", optional);
   for (Fields& c : top.objects("criteria", required, {"id", "label", "scale", "weight"})) {
     Criterion criterion;
     criterion.id = c.string("id", required);
@@ -382,6 +383,7 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
     out["auditions"] = std::move(auditions);
   }
   if (!r.ceremonyName.empty()) out["ceremony"] = {{"name", r.ceremonyName}};
+  if (r.applicantsSeeJurors) out["applicants_see_jurors"] = true;
   if (!r.assumptions.empty()) {
     Json assumptions = Json::array();
     for (const Assumption& a : r.assumptions) {

@@ -490,7 +490,8 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          grantedByDeliberation == o.grantedByDeliberation &&
          eligibleDepartements == o.eligibleDepartements && notes == o.notes &&
          assumptions == o.assumptions && auditions == o.auditions &&
-         ceremonyName == o.ceremonyName && judging == o.judging;
+         ceremonyName == o.ceremonyName && applicantsSeeJurors == o.applicantsSeeJurors &&
+         judging == o.judging;
 }
 
 }  // namespace parcours::workflows

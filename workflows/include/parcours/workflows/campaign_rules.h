@@ -129,6 +129,10 @@ struct CampaignRules {
   std::vector<Assumption> assumptions;   // the same choices, one by one
   AuditionRules auditions;               // windows, format and slot length
   std::string ceremonyName;              // non-empty: labels are awarded at it, not before
+  // Applicants see which juror scored and voted what, marks included. By
+  // default (false) they see every decision and its reason, and scores and
+  // votes as the jury's, without marks (docs/http-api.md).
+  bool applicantsSeeJurors = false;
   judging::JudgingRules judging;         // draw, normalisation, vote details, selection
 
   // Whether an application asking these strands asks for money: one of them
