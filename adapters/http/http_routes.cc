@@ -15,10 +15,7 @@ int literalMatches(std::string_view pattern, const std::vector<std::string>& pat
     const std::size_t end = std::min(pattern.find('/', begin), pattern.size());
     const std::string_view segment = pattern.substr(begin, end - begin);
     at = end;
-    if (segment.starts_with('{')) {
-      if (path[i].empty()) return -1;
-      continue;
-    }
+    if (segment.starts_with('{')) continue;
     if (segment != path[i]) return -1;
     ++literals;
   }
@@ -28,9 +25,12 @@ int literalMatches(std::string_view pattern, const std::vector<std::string>& pat
 }  // namespace
 
 const HttpRoute* findHttpRoute(const std::vector<std::string>& path) {
-  // "/" is the one pattern with no segment; kj gives its path as no segment
-  // (or one empty one, for a trailing slash).
-  if (path.empty() || (path.size() == 1 && path[0].empty())) return &httpRoutes[0];
+  // "/" is the one pattern with no segment (kj drops empty segments and a
+  // trailing slash, so "/v1/campaigns/" is "/v1/campaigns").
+  static_assert(httpRoutes[0].pattern == "/", "the root is the table's first route");
+  if (path.empty()) return &httpRoutes[0];
+  // The API's own prefixes are no dashboard file: "/v1" alone is no route.
+  if (path.size() == 1 && (path[0] == "v1" || path[0] == "public")) return nullptr;
   const HttpRoute* best = nullptr;
   int bestLiterals = -1;
   for (const HttpRoute& route : httpRoutes) {

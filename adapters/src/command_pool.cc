@@ -59,6 +59,7 @@ void CommandPool::workerLoop() {
       queue_.pop_front();
     }
     job.work();
+    job.work = nullptr;  // its captures die here, before the handover, not after it
     job.finished->store(true, std::memory_order_release);
     job.done->fulfill();
   }

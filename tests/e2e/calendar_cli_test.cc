@@ -51,6 +51,11 @@ TEST(CalendarCli, BadInputIsRefusedWithExit2AndTheReason) {
   Outcome two = calendar({"delay", "--from", "2020-01-01", "--days", "1", "--months", "1"});
   EXPECT_EQ(two.exitCode, 2);
   EXPECT_TRUE(contains(two.err, "exactly one of --days, --business-days and --months")) << two.err;
+  Outcome before = calendar({"delay", "--from=-020-01-01", "--days", "1"});
+  EXPECT_EQ(before.exitCode, 2) << before.out;
+  Outcome farBack = calendar({"delay", "--from", "2020-01-01", "--days", "-1000000"});
+  EXPECT_EQ(farBack.exitCode, 2) << farBack.out;
+  EXPECT_TRUE(contains(farBack.err, "outside the years 1583 to 9999")) << farBack.err;
   Outcome year = calendar({"holidays", "--year", "1200"});
   EXPECT_EQ(year.exitCode, 2);
   EXPECT_TRUE(contains(year.err, "1583 to 9999")) << year.err;

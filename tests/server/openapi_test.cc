@@ -110,7 +110,8 @@ TEST(OpenApiTest, EveryRouteRefusesAMethodItDoesNotListWith405AndItsAllowHeader)
   }
   EXPECT_GT(checked, 100u);
   // And a path in no route is a 404 that says so, token or not.
-  for (const std::string path : {"/v1/nothing", "/v1/dossiers/x1/promote", "/public/v1/x"}) {
+  for (const std::string path : {"/v1/nothing", "/v1/dossiers/x1/promote", "/public/v1/x", "/v1",
+                                 "/public"}) {
     auto reply = client.get(path, "");
     EXPECT_EQ(reply.status, 404u) << path;
     EXPECT_NE(reply.body.find("no such endpoint"), std::string::npos) << path << ": " << reply.body;

@@ -84,6 +84,10 @@ TEST(Calendar, BusinessDaysSkipWeekendsAndPublicHolidays) {
   EXPECT_EQ(formatCivilDate(addBusinessDays(d("2020-05-18"), 10, {})), "2020-06-03");
   // 0 business days from a holiday: the next business day.
   EXPECT_EQ(formatCivilDate(addBusinessDays(d("2020-05-01"), 0, {})), "2020-05-04");
+  // Counted from the day after, whatever the day: Saturday + 1 is Monday, a
+  // holiday (Friday 1 May 2020) + 1 is Monday the 4th.
+  EXPECT_EQ(formatCivilDate(addBusinessDays(d("2020-06-20"), 1, {})), "2020-06-22");
+  EXPECT_EQ(formatCivilDate(addBusinessDays(d("2020-05-01"), 1, {})), "2020-05-04");
   // Christmas: Tuesday 24 Dec 2019 + 3 is Monday the 30th (25th a holiday,
   // then 26, 27, 30); in Alsace-Moselle the 26th is one too, so the 31st.
   EXPECT_EQ(formatCivilDate(addBusinessDays(d("2019-12-24"), 3, {})), "2019-12-30");
@@ -132,7 +136,8 @@ TEST(Calendar, TheFirstInstantOfADayFollowsDaylightSavingChanges) {
 }
 
 TEST(Calendar, MalformedDatesAndUnknownZonesAreRefusedWithTheReason) {
-  for (const char* bad : {"2021-02-29", "2020-13-01", "2020-6-19", "19/06/2020", "", "2020-06-19T"}) {
+  for (const char* bad : {"2021-02-29", "2020-13-01", "2020-6-19", "19/06/2020", "", "2020-06-19T",
+                          "-020-01-01", "1582-12-31"}) {
     auto parsed = parseCivilDate(bad);
     ASSERT_FALSE(parsed) << bad;
     EXPECT_EQ(parsed.error().code, ErrorCode::InvalidInput) << bad;

@@ -35,7 +35,7 @@ constexpr const char* weekdaysEn[] = {"Monday", "Tuesday", "Wednesday", "Thursda
                                       "Friday", "Saturday", "Sunday"};
 
 int runHolidays(const HolidaysOptions& options) {
-  if (options.year < 1583 || options.year > 9999) {
+  if (options.year < workflows::civilYearMin || options.year > workflows::civilYearMax) {
     return reportError(Error::invalidInput("--year: the Gregorian calendar's years, 1583 to 9999"));
   }
   const auto holidays = workflows::publicHolidays(options.year, {options.alsaceMoselle});
@@ -82,6 +82,9 @@ int runDelay(const DelayOptions& options) {
   } else {
     end = workflows::addMonths(*from, *options.months);
     counted = plural(static_cast<std::uint64_t>(std::abs(*options.months)), "month");
+  }
+  if (end.year < workflows::civilYearMin || end.year > workflows::civilYearMax) {
+    return reportError(Error::invalidInput("the delay ends outside the years 1583 to 9999"));
   }
   const workflows::CivilDate countedEnd = end;
   if (options.extend) end = workflows::extendToBusinessDay(end, calendar);

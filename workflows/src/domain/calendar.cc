@@ -41,6 +41,9 @@ Result<CivilDate> parseCivilDate(std::string_view text) {
     return ec == std::errc() && end == text.data() + at + length;
   };
   if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day)) return refuse();
+  if (year < civilYearMin) {
+    return Error::invalidInput(std::string(text) + " is before 1583, the Gregorian calendar's first full year");
+  }
   const CivilDate date{year, month, day};
   if (!toYmd(date).ok()) {
     return Error::invalidInput("there is no " + std::string(text) + " in the calendar");
@@ -113,7 +116,10 @@ CivilDate addCalendarDays(const CivilDate& from, std::int64_t days) {
 }
 
 CivilDate addBusinessDays(const CivilDate& from, unsigned count, const CalendarOptions& options) {
-  CivilDate day = extendToBusinessDay(from, options);
+  if (count == 0) return extendToBusinessDay(from, options);
+  // The count starts the day after `from`, whatever `from` is: Saturday + 1
+  // is Monday, as a holiday + 1 is the next business day.
+  CivilDate day = from;
   for (unsigned n = 0; n < count; ++n) {
     day = extendToBusinessDay(addCalendarDays(day, 1), options);
   }

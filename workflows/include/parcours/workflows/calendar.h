@@ -30,8 +30,12 @@ struct CivilDate {
   auto operator<=>(const CivilDate&) const = default;
 };
 
-// "2020-06-19"; InvalidInput for anything else, or a date that does not
-// exist (2021-02-29).
+// The years the calendar computes (Easter's algorithm is Gregorian).
+inline constexpr int civilYearMin = 1583;
+inline constexpr int civilYearMax = 9999;
+
+// "2020-06-19"; InvalidInput for anything else, a date that does not exist
+// (2021-02-29), or a year before civilYearMin (four digits: at most 9999).
 Result<CivilDate> parseCivilDate(std::string_view text);
 std::string formatCivilDate(const CivilDate& date);  // "2020-06-19"
 
@@ -62,8 +66,9 @@ bool isBusinessDay(const CivilDate& date, const CalendarOptions& options);
 
 // `from` plus `days` calendar days (negative: before).
 CivilDate addCalendarDays(const CivilDate& from, std::int64_t days);
-// The `count`th business day after `from` (count >= 0; 0: `from` itself
-// when it is a business day, else the next one).
+// The `count`th business day after `from`, counted from the day after it
+// (Saturday + 1 = Monday); 0: `from` itself when it is a business day, else
+// the next one.
 CivilDate addBusinessDays(const CivilDate& from, unsigned count, const CalendarOptions& options);
 // `months` months later "de date à date" (from the 15th to the 15th); a day
 // the target month lacks becomes its last day (31 January + 1 month = 28 or

@@ -22,9 +22,8 @@ static_assert(dossierStreamPrefix.size() + idBytesMax <= limits::streamIdBytesMa
               "every valid dossier id must make a stream id the store accepts");
 static_assert(campaignStreamPrefix.size() + idBytesMax <= limits::streamIdBytesMax,
               "every valid campaign id must make a stream id the store accepts");
-// A command id the workflow derives from an id ("<subject>/<key>" in the
-// adapters, "draw-<campaign>" here) stays within the store's.
-static_assert(idBytesMax < limits::metadataIdBytesMax);
+// An id is also an actor or juror id in an event's metadata: it fits there.
+static_assert(idBytesMax <= limits::metadataIdBytesMax);
 
 // Input files (campaign definitions, applications, jury, scores): what one
 // JSON document may hold (json_input.h). Past any, the file is refused with
