@@ -167,6 +167,42 @@ enum Phase {
   closed @4;
 }
 
+# ---------------------------------------------------------------- timers
+# A timer (docs/timers.md) is events on its owner's stream: scheduled,
+# perhaps rescheduled, then fired or cancelled, once. Its id is
+# "<owner stream>:<action>:<version of its TimerScheduled>", unique in the
+# log; its firing is appended with the command id "timer:<id>", so it can
+# never be recorded twice. The reason (why, or why moved) is the event's;
+# who is the envelope's actor ("timer:<id>" for what a timer does).
+
+enum TimerAction {
+  closeSubmissions @0;   # the submission deadline: the phase closes by itself
+}
+
+struct TimerScheduled {
+  timerId @0 :Text;
+  dueMicros @1 :Int64;       # never fires before this instant (µs since epoch, UTC)
+  action @2 :TimerAction;
+}
+
+struct TimerRescheduled {
+  timerId @0 :Text;
+  previousDueMicros @1 :Int64;
+  dueMicros @2 :Int64;
+}
+
+struct TimerCancelled {
+  timerId @0 :Text;
+  dueMicros @1 :Int64;       # the due instant it had
+}
+
+struct TimerFired {
+  timerId @0 :Text;
+  dueMicros @1 :Int64;       # when it was due; the envelope has when it fired
+  action @2 :TimerAction;
+  outcome @3 :Text;          # what it did, in words ("phase closed: submissionsClosed")
+}
+
 struct CampaignEvent {
   campaignId @0 :Text;
   rulesVersion @1 :UInt32;  # the rules version in force after this event
@@ -296,6 +332,12 @@ struct CampaignEvent {
     laureatesPublished :group {
       url @55 :Text;                # where they are published; empty: none
     }
+
+    # ---- timers (docs/timers.md)
+    timerScheduled @56 :TimerScheduled;
+    timerRescheduled @57 :TimerRescheduled;
+    timerCancelled @58 :TimerCancelled;
+    timerFired @59 :TimerFired;
   }
 }
 

@@ -10,6 +10,7 @@
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier_machine.h"
 #include "parcours/workflows/limits.h"
+#include "parcours/workflows/timers.h"
 #include "parcours/workflows/zoned_time.h"
 #include "views/event_summary.h"
 
@@ -262,9 +263,38 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(
       case E::LOT_SEED_COMMITTED:
         return Out(campaign_command::CommitLotSeed{
             toString(e.getLotSeedCommitted().getSeedCommitment())});
+      case E::TIMER_SCHEDULED:
+      case E::TIMER_RESCHEDULED:
+      case E::TIMER_CANCELLED:
+      case E::TIMER_FIRED:  // replayCampaignDecision replays them as timer commands
+        return Error::bug(std::string(first.eventType) + " reached the command builder");
     }
     return Error::corruption("event " + std::to_string(first.position) +
                              " is a campaign event of an unknown kind");
+  });
+}
+
+// The timer command a campaign append headed by a timer event records. A
+// TimerScheduled never heads one (a campaign decision schedules it after
+// its own event): such a run is a forgery the rules refuse.
+Result<TimerCommand> timerCommandOf(const store::RecordedEvent& first, std::string& reason) {
+  using E = schema::CampaignEvent;
+  return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<TimerCommand> {
+    reason = toString(e.getReason());
+    switch (e.which()) {
+      case E::TIMER_FIRED:
+        return TimerCommand(
+            timer_command::Fire{toString(e.getTimerFired().getTimerId()), first.recordedAtMicros});
+      case E::TIMER_RESCHEDULED:
+        return TimerCommand(timer_command::Reschedule{toString(e.getTimerRescheduled().getTimerId()),
+                                                      e.getTimerRescheduled().getDueMicros(),
+                                                      first.recordedAtMicros});
+      case E::TIMER_CANCELLED:
+        return TimerCommand(timer_command::Cancel{toString(e.getTimerCancelled().getTimerId())});
+      default:
+        return Error::refused(std::string(first.eventType) +
+                              " is yielded only by a campaign decision, after its own event");
+    }
   });
 }
 
@@ -459,6 +489,7 @@ class Replayer {
       ++report_.eventsChecked;
       return fold(head);
     }
+    if (head.eventType.starts_with("Timer")) return replayTimerDecision(first);
     std::string reason;
     std::vector<const store::RecordedEvent*> run;
     for (std::size_t j : runFrom(first, true)) run.push_back(&events_[j]);
@@ -516,10 +547,39 @@ class Replayer {
       }
       return okStatus();
     }
-    const Result<std::vector<DomainEvent>> decided =
+    Result<std::vector<DomainEvent>> decided =
         gathered ? decideCampaign(campaign, *gathered, reason)
                  : Result<std::vector<DomainEvent>>(gathered.error());
+    // A log written before timers existed recorded a campaign's decisions
+    // without the timer events they now add (docs/timers.md): those are
+    // checked as their time made them.
+    if (decided && decided->size() > run.size() &&
+        std::all_of(decided->begin() + static_cast<std::ptrdiff_t>(run.size()), decided->end(),
+                    [](const DomainEvent& e) { return e.type.starts_with("Timer"); })) {
+      decided->resize(run.size());
+    }
     return check(first, "", campaignCommandName(**command), decided, {}, head.streamId);
+  }
+
+  // A timer's firing, or a person's move or cancel of a timer, decided
+  // again on the campaign's state as it stood (docs/timers.md).
+  Status replayTimerDecision(std::size_t first) {
+    const store::RecordedEvent& head = events_[first];
+    const std::string campaignId = head.streamId.substr(campaignPrefix.size());
+    CampaignState& campaign = campaigns_[campaignId];
+    campaign.campaignId = campaignId;
+    std::string reason;
+    auto command = timerCommandOf(head, reason);
+    Result<std::vector<DomainEvent>> decided =
+        command ? decideTimer(campaign, *command, reason)
+                : Result<std::vector<DomainEvent>>(command.error());
+    const std::string_view name = !command ? "schedule a timer"
+                                  : std::holds_alternative<timer_command::Fire>(*command)
+                                      ? "fire a timer"
+                                  : std::holds_alternative<timer_command::Reschedule>(*command)
+                                      ? "move a timer"
+                                      : "cancel a timer";
+    return check(first, "", name, decided, {}, head.streamId);
   }
 
   Events events_;

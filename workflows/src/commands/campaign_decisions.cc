@@ -10,6 +10,7 @@
 
 #include "commands/campaign_event_builder.h"
 #include "commands/judging_decisions.h"
+#include "commands/timer_events.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/campaign_lifecycle.h"
 #include "parcours/workflows/zoned_time.h"
@@ -30,7 +31,7 @@ Result<std::vector<DomainEvent>> open(const CampaignState& state,
   if (auto s = validateRules(d.rules); !s) return s.error();
   EventBuilder b(d.campaignId, 1, reason);
   writeRules(d.rules, b.event.initCampaignOpened().initRules());
-  return std::vector<DomainEvent>{b.done()};
+  return std::vector<DomainEvent>{b.done(), scheduleDeadlineTimer(d, reason)};
 }
 
 Result<std::vector<DomainEvent>> amend(const CampaignState& state,
@@ -56,7 +57,9 @@ Result<std::vector<DomainEvent>> amend(const CampaignState& state,
   }
   EventBuilder b(state.campaignId, state.rulesVersion() + 1, reason);
   writeRules(rules, b.event.initRulesAmended().initRules());
-  return std::vector<DomainEvent>{b.done()};
+  std::vector<DomainEvent> events{b.done()};
+  if (auto moved = moveDeadlineTimer(state, rules, reason)) events.push_back(std::move(*moved));
+  return events;
 }
 
 Result<std::vector<DomainEvent>> appoint(const CampaignState& state,
@@ -160,7 +163,10 @@ Result<std::vector<DomainEvent>> changePhase(const CampaignState& state,
   }
   EventBuilder b(state.campaignId, state.rulesVersion(), reason);
   b.event.initPhaseChanged().setPhase(writePhase(command.phase));
-  return std::vector<DomainEvent>{b.done()};
+  std::vector<DomainEvent> events{b.done()};
+  // By hand out of submissions: the deadline's timer has nothing left to do.
+  if (auto cancel = cancelDeadlineTimer(state, reason)) events.push_back(std::move(*cancel));
+  return events;
 }
 
 Result<std::vector<DomainEvent>> setBudget(const CampaignState& state,

@@ -9,6 +9,7 @@
 #include "commands/judging_decisions.h"
 #include "commands/judging_inputs.h"
 #include "parcours/engine/command_runner.h"
+#include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier_machine.h"
 
 namespace parcours::workflows {
@@ -248,6 +249,51 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
         return writes;
       });
   return sameCommandOnly(std::move(result), campaignStream(campaignId), context.metadata);
+}
+
+Result<store::AppendResult> Workflow::timer(const std::string& timerId, const TimerCommand& command,
+                                            const CommandContext& context) {
+  auto ref = parseTimerId(timerId);
+  if (!ref) return std::move(ref).takeError();
+  if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
+  auto result = engine::runCommand(
+      log_, clock_, context.metadata,
+      [&](const engine::Decision& decision) -> Result<std::vector<store::StreamWrite>> {
+        auto state = campaigns_->get(ref->campaignId);
+        if (!state) return std::move(state).takeError();
+        if (!(*state)->exists) {
+          return Error::notFound("no timer \"" + timerId + "\": campaign \"" + ref->campaignId +
+                                 "\" was never opened");
+        }
+        TimerCommand given = command;
+        std::visit(
+            [&](auto& c) {
+              if constexpr (requires { c.nowMicros; }) c.nowMicros = engine::toMicros(decision.now);
+            },
+            given);
+        auto events = decideTimer(**state, given, context.reason);
+        if (!events) return std::move(events).takeError();
+        auto newEvents = toNewEvents(std::move(events).value());
+        if (!newEvents) return newEvents.error();
+        std::vector<store::StreamWrite> writes;
+        writes.push_back({ref->ownerStream, store::ExpectedVersion::exactly((*state)->version),
+                          std::move(newEvents).value()});
+        return writes;
+      });
+  return sameCommandOnly(std::move(result), ref->ownerStream, context.metadata);
+}
+
+Result<engine::FireResult> Workflow::fireTimer(const std::string& timerId) {
+  CommandContext context;
+  context.metadata.commandId = timerActor(timerId);
+  context.metadata.actor = timerActor(timerId);
+  auto fired = timer(timerId, timer_command::Fire{timerId, 0}, context);
+  if (!fired) {
+    // Ended, or not due on this clock: the index was behind the stream.
+    if (fired.error().code == ErrorCode::RefusedByRule) return engine::FireResult::Skipped;
+    return std::move(fired).takeError();
+  }
+  return fired->deduplicated ? engine::FireResult::Skipped : engine::FireResult::Fired;
 }
 
 DossierLookup Workflow::dossierLookup() const {

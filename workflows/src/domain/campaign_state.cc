@@ -119,6 +119,51 @@ std::vector<const JuryMember*> CampaignState::voters(std::string_view dossierId)
   return out;
 }
 
+const TimerRecord* CampaignState::timer(std::string_view timerId) const {
+  const auto it = timers.find(timerId);
+  return it == timers.end() ? nullptr : &it->second;
+}
+
+const TimerRecord* CampaignState::pendingTimer(TimerAction action) const {
+  for (const auto& [id, t] : timers) {
+    if (t.action == action && t.status == TimerStatus::Pending) return &t;
+  }
+  return nullptr;
+}
+
+std::int64_t CampaignState::submissionDeadlineMicros() const {
+  // The deadline's timer falls due one second after the last accepted
+  // second (deadlines are written to the second, docs/timers.md).
+  for (const auto& [id, t] : timers) {
+    if (t.action == TimerAction::CloseSubmissions && t.status != TimerStatus::Cancelled) {
+      return t.dueMicros - closeSubmissionsDelayMicros;
+    }
+  }
+  return rules().deadlineMicros;
+}
+
+namespace {
+
+TimerAction readTimerAction(schema::TimerAction) { return TimerAction::CloseSubmissions; }
+
+// The timer a TimerRescheduled, TimerCancelled or TimerFired names, which
+// must be pending.
+Result<TimerRecord*> pendingForChange(CampaignState& state, std::string_view eventType,
+                                      capnp::Text::Reader id) {
+  auto it = state.timers.find(std::string_view(id.cStr(), id.size()));
+  if (it == state.timers.end()) {
+    return Error::corruption(std::string(eventType) + " names timer " + toString(id) +
+                             ", never scheduled");
+  }
+  if (it->second.status != TimerStatus::Pending) {
+    return Error::corruption(std::string(eventType) + " names timer " + toString(id) +
+                             ", which had already ended");
+  }
+  return &it->second;
+}
+
+}  // namespace
+
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
                           std::string_view payload, std::int64_t recordedAtMicros) {
   using E = schema::CampaignEvent;
@@ -258,6 +303,35 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         state.grantedCents = e.getFundingCommitted().getGrantedTotalCents();
         if (auto s = checkRecordedCents("grantedTotalCents", state.grantedCents); !s) return s;
         break;
+      case E::TIMER_SCHEDULED: {
+        const auto t = e.getTimerScheduled();
+        TimerRecord timer{toString(t.getTimerId()), readTimerAction(t.getAction()),
+                          t.getDueMicros(), TimerStatus::Pending, recordedAtMicros, 0};
+        if (!state.timers.emplace(timer.timerId, timer).second) {
+          return Error::corruption("timer " + timer.timerId + " is scheduled twice");
+        }
+        break;
+      }
+      case E::TIMER_RESCHEDULED: {
+        auto timer = pendingForChange(state, eventType, e.getTimerRescheduled().getTimerId());
+        if (!timer) return timer.error();
+        (*timer)->dueMicros = e.getTimerRescheduled().getDueMicros();
+        break;
+      }
+      case E::TIMER_CANCELLED: {
+        auto timer = pendingForChange(state, eventType, e.getTimerCancelled().getTimerId());
+        if (!timer) return timer.error();
+        (*timer)->status = TimerStatus::Cancelled;
+        (*timer)->endedAtMicros = recordedAtMicros;
+        break;
+      }
+      case E::TIMER_FIRED: {
+        auto timer = pendingForChange(state, eventType, e.getTimerFired().getTimerId());
+        if (!timer) return timer.error();
+        (*timer)->status = TimerStatus::Fired;
+        (*timer)->endedAtMicros = recordedAtMicros;
+        break;
+      }
       default:
         return Error::corruption("unknown campaign event member " +
                                  std::to_string(static_cast<int>(which)) +

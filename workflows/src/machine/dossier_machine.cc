@@ -232,9 +232,9 @@ struct SubmittedInTime : Guard<SubmittedInTime> {
     const std::int64_t now = c.input.nowMicros;
     const std::int64_t nowSecond =
         (now >= 0 ? now : now - (microsPerSecond - 1)) / microsPerSecond * microsPerSecond;
-    if (nowSecond <= c.rules().deadlineMicros) return true;
+    if (nowSecond <= c.campaign.submissionDeadlineMicros()) return true;
     return c.refuse(Error::refused("submission at " + c.when(c.input.nowMicros) +
-                                   " is after the deadline " + c.when(c.rules().deadlineMicros) +
+                                   " is after the deadline " + c.when(c.campaign.submissionDeadlineMicros()) +
                                    " (" + c.rulesRef() + ")"));
   }
 };

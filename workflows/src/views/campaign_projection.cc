@@ -13,6 +13,7 @@
 
 #include "parcours/store/types.h"
 #include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/timers.h"
 #include "parcours/workflows/views.h"
 #include "views/event_summary.h"
 #include "views/keys.h"
@@ -306,6 +307,18 @@ Status CampaignProjection::applyCampaignEvent(const store::EventView& event,
       rows.put(views::grantKey(campaignId, event.position), views::encodeRow(grant));
       break;
     }
+    case E::TIMER_RESCHEDULED: {
+      // The deadline's timer moved: so did the deadline (timers.h).
+      const auto t = e.getTimerRescheduled();
+      auto ref = parseTimerId(toString(t.getTimerId()));
+      if (ref && ref->action == TimerAction::CloseSubmissions) {
+        c.deadlineMicros = t.getDueMicros() - closeSubmissionsDelayMicros;
+      }
+      break;
+    }
+    case E::TIMER_SCHEDULED:
+    case E::TIMER_CANCELLED:
+    case E::TIMER_FIRED:
     case E::JURY_APPOINTED:
     case E::CONFLICT_OF_INTEREST_DECLARED:
     // The judging events: in the audit trail, and folded on demand by the

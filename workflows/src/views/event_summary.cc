@@ -317,6 +317,20 @@ std::string summarize(schema::CampaignEvent::Reader e) {
       return "laureates published" + (e.getLaureatesPublished().getUrl().size() > 0
                                            ? ": " + str(e.getLaureatesPublished().getUrl())
                                            : std::string());
+    case E::TIMER_SCHEDULED:
+      return "timer " + str(e.getTimerScheduled().getTimerId()) + " scheduled, due " +
+             formatUtc(e.getTimerScheduled().getDueMicros());
+    case E::TIMER_RESCHEDULED:
+      return "timer " + str(e.getTimerRescheduled().getTimerId()) + " moved from " +
+             formatUtc(e.getTimerRescheduled().getPreviousDueMicros()) + " to " +
+             formatUtc(e.getTimerRescheduled().getDueMicros());
+    case E::TIMER_CANCELLED:
+      return "timer " + str(e.getTimerCancelled().getTimerId()) + " cancelled (was due " +
+             formatUtc(e.getTimerCancelled().getDueMicros()) + ")";
+    case E::TIMER_FIRED:
+      return "timer " + str(e.getTimerFired().getTimerId()) + " fired (due " +
+             formatUtc(e.getTimerFired().getDueMicros()) + "): " +
+             str(e.getTimerFired().getOutcome());
   }
   return "unknown campaign event";
 }

@@ -81,6 +81,23 @@ struct RoundMeans {
   std::int64_t normalisedMeanMilli = 0;
 };
 
+// A timer of the campaign's stream (docs/timers.md), as its events left it.
+enum class TimerAction : std::uint8_t {
+  CloseSubmissions,  // the submission deadline: the phase closes by itself
+};
+enum class TimerStatus : std::uint8_t { Pending, Fired, Cancelled };
+// The deadline's timer is due this long after the deadline: deadlines are
+// written to the second and the whole of that second is in time.
+inline constexpr std::int64_t closeSubmissionsDelayMicros = 1'000'000;
+struct TimerRecord {
+  std::string timerId;
+  TimerAction action = TimerAction::CloseSubmissions;
+  std::int64_t dueMicros = 0;
+  TimerStatus status = TimerStatus::Pending;
+  std::int64_t scheduledAtMicros = 0;
+  std::int64_t endedAtMicros = 0;  // when it fired or was cancelled
+};
+
 struct CampaignState {
   bool exists = false;
   std::string campaignId;
@@ -104,6 +121,7 @@ struct CampaignState {
   std::map<std::string, std::int64_t> broadcasts;  // round id -> AuditionsBroadcast
   std::optional<std::int64_t> ceremonyAtMicros;    // CeremonyHeld
   std::optional<std::int64_t> publishedAtMicros;   // LaureatesPublished
+  std::map<std::string, TimerRecord, std::less<>> timers;  // by id, ended ones too
   std::uint64_t version = 0;  // events folded
 
   std::uint32_t rulesVersion() const { return static_cast<std::uint32_t>(rulesVersions.size()); }
@@ -127,6 +145,14 @@ struct CampaignState {
   std::vector<const JuryMember*> scorers(std::string_view dossierId) const;
   // Members of the voting body not recused from the dossier.
   std::vector<const JuryMember*> voters(std::string_view dossierId) const;
+  // The timer with that id, in any status; null when the stream has none.
+  const TimerRecord* timer(std::string_view timerId) const;
+  // The pending timer doing `action`, if any.
+  const TimerRecord* pendingTimer(TimerAction action) const;
+  // The last accepted instant of a submission: the rules' deadline, unless
+  // the deadline's timer was moved (TimerRescheduled): then the second
+  // before its due instant (docs/timers.md).
+  std::int64_t submissionDeadlineMicros() const;
 };
 
 // `recordedAtMicros`: the event's recorded time, which the milestones keep.

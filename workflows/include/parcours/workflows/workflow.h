@@ -21,10 +21,12 @@
 #include "parcours/engine/command_runner.h"
 #include "parcours/engine/clock.h"
 #include "parcours/engine/key_store.h"
+#include "parcours/engine/timers.h"
 #include "parcours/store/event_log.h"
 #include "parcours/workflows/campaign.h"
 #include "parcours/workflows/dossier.h"
 #include "parcours/workflows/judging/selection.h"
+#include "parcours/workflows/timers.h"
 
 namespace parcours::workflows {
 
@@ -70,6 +72,16 @@ class Workflow {
   // erase again.
   Result<store::AppendResult> dossier(const std::string& dossierId, const DossierCommand& command,
                                       const CommandContext& context);
+
+  // A person's reschedule or cancel of a timer, or a firing (timers.h): on
+  // the campaign stream that owns it, stamped with this workflow's clock.
+  Result<store::AppendResult> timer(const std::string& timerId, const TimerCommand& command,
+                                    const CommandContext& context);
+  // Fires a due timer as the scheduler does: actor and command id
+  // "timer:<id>", so a second firing (another scheduler, a retry after a
+  // crash) finds the first and writes nothing. Skipped: already fired, no
+  // longer pending, or not due on this clock.
+  Result<engine::FireResult> fireTimer(const std::string& timerId);
 
   // The selection the campaign's rule would make now over the dossiers
   // carried by the vote or awaiting it (scored past the threshold), without

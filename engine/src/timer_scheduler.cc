@@ -1,0 +1,171 @@
+// The scheduler: hands due timers to the domain, in due order (timers.h).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "parcours/engine/timers.h"
+
+namespace parcours::engine {
+namespace {
+
+// How often a sleeping scheduler looks at stop(): bounds stop()'s wait.
+constexpr auto stopLatency = std::chrono::milliseconds(100);
+
+}  // namespace
+
+TimerScheduler::TimerScheduler(store::EventLog& log, ProjectionRunner& index, const Clock& clock,
+                               FireFn fire, std::shared_ptr<spdlog::logger> logger,
+                               SchedulerSettings settings)
+    : log_(log),
+      index_(index),
+      clock_(clock),
+      fire_(std::move(fire)),
+      logger_(std::move(logger)),
+      settings_(settings) {
+  settings_.firingThreads = std::max<std::size_t>(1, settings_.firingThreads);
+  settings_.passTimersMax = std::max<std::size_t>(1, settings_.passTimersMax);
+}
+
+TimerScheduler::~TimerScheduler() { stop(); }
+
+Result<RunDueReport> TimerScheduler::runDue(
+    std::uint64_t timersMax, const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  std::lock_guard run(runMutex_);
+  // "Now" once: a clock that moves while we fire cannot keep the call going.
+  const std::int64_t now = toMicros(clock_.now());
+  RunDueReport report;
+  if (auto caught = index_.catchUp(); !caught) return caught.error();
+  std::uint64_t total = 0;
+  if (progress) {
+    TimerQuery all;  // counted page by page: a backlog never sits in memory
+    all.dueBeforeMicros = now + 1;
+    all.limit = settings_.passTimersMax;
+    do {
+      auto due = listPendingTimers(*index_.table(), all);
+      if (!due) return due.error();
+      total += due->timers.size();
+      all.after = due->nextCursor;
+    } while (!all.after.empty() && total < timersMax);
+    total = std::min(total, timersMax);
+    progress(0, total);
+  }
+  std::uint64_t handed = 0;
+  while (handed < timersMax) {
+    TimerQuery query;
+    query.dueBeforeMicros = now + 1;  // due at or before now: never early
+    query.limit = static_cast<std::size_t>(
+        std::min<std::uint64_t>(settings_.passTimersMax, timersMax - handed));
+    auto due = listPendingTimers(*index_.table(), query);
+    if (!due) return due.error();
+    if (due->timers.empty()) break;
+    handed += due->timers.size();
+    // One owner's timers on one thread, in due order (the page's order).
+    const std::size_t threads = std::min(settings_.firingThreads, due->timers.size());
+    std::vector<std::vector<const PendingTimer*>> lanes(threads);
+    for (const PendingTimer& t : due->timers) {
+      lanes[std::hash<std::string>{}(t.owner) % threads].push_back(&t);
+    }
+    std::vector<RunDueReport> laneReports(threads);
+    const auto fireLane = [&](std::size_t lane) {
+      RunDueReport& r = laneReports[lane];
+      for (const PendingTimer* t : lanes[lane]) {
+        auto fired = fire_(*t);
+        if (!fired) {
+          ++r.failed;
+          if (!r.firstError) r.firstError = fired.error();
+          continue;
+        }
+        if (*fired == FireResult::Skipped) {
+          ++r.skipped;
+          continue;
+        }
+        ++r.fired;
+        const std::int64_t lag = toMicros(clock_.now()) - t->dueMicros;
+        std::lock_guard lock(statsMutex_);
+        ++stats_.fired;
+        stats_.lagMicrosTotal += lag;
+        std::size_t bucket = 0;
+        while (bucket < SchedulerStats::lagBucketsMicros.size() &&
+               lag > SchedulerStats::lagBucketsMicros[bucket]) {
+          ++bucket;
+        }
+        ++stats_.lag[bucket];
+      }
+    };
+    if (threads == 1) {
+      fireLane(0);
+    } else {
+      std::vector<std::thread> workers;
+      workers.reserve(threads);
+      for (std::size_t lane = 0; lane < threads; ++lane) workers.emplace_back(fireLane, lane);
+      for (std::thread& w : workers) w.join();
+    }
+    std::uint64_t passFired = 0;
+    for (const RunDueReport& r : laneReports) {
+      passFired += r.fired;
+      report.fired += r.fired;
+      report.skipped += r.skipped;
+      report.failed += r.failed;
+      if (!report.firstError && r.firstError) report.firstError = r.firstError;
+    }
+    if (report.failed > 0) {
+      std::lock_guard lock(statsMutex_);
+      stats_.failed += report.failed;
+    }
+    if (progress) progress(std::min(handed, total), total);
+    // The index must see what this pass wrote before the next seek.
+    if (auto caught = index_.catchUp(); !caught) return caught.error();
+    // A pass that fired nothing (every timer failed, or was no longer
+    // pending) would only hand the same timers over again.
+    if (passFired == 0) break;
+  }
+  if (report.firstError) {
+    logger_->warn("timers: {} failed to fire (tried again on the next pass); the first: {}",
+                  report.failed, report.firstError->message);
+  }
+  return report;
+}
+
+std::optional<std::int64_t> TimerScheduler::nextDueMicros() {
+  auto counts = countPendingTimers(*index_.table());
+  if (!counts || !counts->earliest) return std::nullopt;
+  return counts->earliest->dueMicros;
+}
+
+void TimerScheduler::start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    while (!stopping_) {
+      auto ran = runDue();
+      if (!ran) logger_->error("timers: the scheduler's pass failed: {}", ran.error().message);
+      // Sleep until the next timer falls due or the log moves (a timer
+      // scheduled meanwhile), looking at stop() every stopLatency.
+      const store::Position seen = index_.checkpoint();
+      const auto until = std::chrono::steady_clock::now() + settings_.idleMax;
+      while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        if (auto next = nextDueMicros(); next && *next <= toMicros(clock_.now())) break;
+        std::chrono::milliseconds slice = stopLatency;
+        if (auto next = nextDueMicros()) {
+          const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::microseconds(*next - toMicros(clock_.now())));
+          slice = std::clamp(wait, std::chrono::milliseconds(1), stopLatency);
+        }
+        if (log_.waitForHead(seen, slice) > seen) break;
+      }
+    }
+  });
+}
+
+void TimerScheduler::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+SchedulerStats TimerScheduler::stats() const {
+  std::lock_guard lock(statsMutex_);
+  return stats_;
+}
+
+}  // namespace parcours::engine

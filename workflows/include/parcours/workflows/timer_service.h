@@ -1,0 +1,55 @@
+// The campaigns' timers over one log (docs/timers.md): the due index (an
+// engine projection fed by the campaign streams' timer events) and the
+// scheduler that fires due timers through the workflow service.
+#pragma once
+
+#include <memory>
+
+#include "parcours/engine/clock.h"
+#include "parcours/engine/projection.h"
+#include "parcours/engine/timers.h"
+#include "parcours/store/event_log.h"
+#include "parcours/workflows/workflow.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace parcours::workflows {
+
+// Which events are timer changes, for the engine's index: the Timer* events
+// of campaign streams; nullopt for every other event.
+Result<std::optional<engine::TimerChange>> decodeTimerEvent(const store::EventView& event);
+
+class TimerService {
+ public:
+  // Opens (or builds) the due index and catches it up. The workflow and the
+  // clock are not owned and must outlive the service.
+  static Result<std::unique_ptr<TimerService>> open(store::EventLog& log, Workflow& workflow,
+                                                   const engine::Clock& clock,
+                                                   std::shared_ptr<spdlog::logger> logger,
+                                                   engine::SchedulerSettings settings = {},
+                                                   const engine::ProgressFn& progress = {});
+  ~TimerService();
+
+  // Fires what is due now (`parcours timers run-due`).
+  Result<engine::RunDueReport> runDue(
+      std::uint64_t timersMax = UINT64_MAX,
+      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+  // The scheduler's thread (`parcours serve`).
+  void start();
+  void stop();
+
+  // Reads, each after catching the index up to the log's head.
+  Result<engine::TimerPage> list(const engine::TimerQuery& query);
+  Result<std::optional<engine::PendingTimer>> find(std::string_view timerId);
+  Result<engine::TimerCounts> counts();
+  engine::SchedulerStats stats() const;
+
+ private:
+  struct Parts;
+  explicit TimerService(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace parcours::workflows

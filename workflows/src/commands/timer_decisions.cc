@@ -1,0 +1,188 @@
+// Timer decisions (timers.h): a person's reschedule and cancel, a timer's
+// firing, and the timer events the campaign's own decisions add.
+#include <charconv>
+#include <chrono>
+#include <string>
+
+#include "commands/campaign_event_builder.h"
+#include "commands/timer_events.h"
+#include "parcours/workflows/calendar.h"
+#include "parcours/workflows/limits.h"
+#include "parcours/workflows/timers.h"
+#include "parcours/workflows/zoned_time.h"
+
+namespace parcours::workflows {
+namespace {
+
+schema::TimerAction writeTimerAction(TimerAction) { return schema::TimerAction::CLOSE_SUBMISSIONS; }
+
+// The instants a timer may fall due: the calendar's civil years
+// (calendar.h), so every due instant prints as a date people read.
+Status checkDueInRange(std::int64_t dueMicros) {
+  using namespace std::chrono;
+  const auto micros = [](sys_days day) {
+    return duration_cast<microseconds>(day.time_since_epoch()).count();
+  };
+  const std::int64_t first = micros(year(civilYearMin) / January / 1);
+  const std::int64_t last = micros(year(civilYearMax + 1) / January / 1) - 1;
+  if (dueMicros >= first && dueMicros <= last) return okStatus();
+  return Error::invalidInput("due instant " + std::to_string(dueMicros) +
+                             " µs is outside the years " + std::to_string(civilYearMin) + " to " +
+                             std::to_string(civilYearMax));
+}
+
+std::string describe(const TimerRecord& t, const CampaignState& state) {
+  return "timer " + t.timerId + " (" + std::string(timerActionName(t.action)) + ", due " +
+         formatInZone(t.dueMicros, state.rules().timeZone) + ")";
+}
+
+// The timer a person or the scheduler names: it must exist and be pending.
+Result<const TimerRecord*> pendingTimer(const CampaignState& state, const std::string& timerId) {
+  const TimerRecord* t = state.timer(timerId);
+  if (t == nullptr) {
+    return Error::notFound("no timer \"" + timerId + "\" in campaign \"" + state.campaignId + "\"");
+  }
+  if (t->status != TimerStatus::Pending) {
+    return Error::refused(describe(*t, state) + " already " +
+                          (t->status == TimerStatus::Fired ? "fired" : "was cancelled") + ", at " +
+                          formatInZone(t->endedAtMicros, state.rules().timeZone) +
+                          ": only a pending timer can be " + "fired, moved or cancelled");
+  }
+  return t;
+}
+
+Result<std::vector<DomainEvent>> fire(const CampaignState& state, const timer_command::Fire& c,
+                                      std::string_view givenReason) {
+  auto found = pendingTimer(state, c.timerId);
+  if (!found) return found.error();
+  const TimerRecord& t = **found;
+  if (c.nowMicros < t.dueMicros) {
+    return Error::refused(describe(t, state) + " is not due yet: it is " +
+                          formatInZone(c.nowMicros, state.rules().timeZone));
+  }
+  const std::string reason =
+      givenReason.empty()
+          ? "the submission deadline " + formatInZone(state.submissionDeadlineMicros(),
+                                                      state.rules().timeZone) +
+                " has passed"
+          : std::string(givenReason);
+  // The action runs on the state the firing leaves (the timer no longer
+  // pending), through the same decision as a person's command.
+  CampaignState after = state;
+  after.timers[t.timerId].status = TimerStatus::Fired;
+  std::vector<DomainEvent> effects;
+  std::string outcome;
+  if (state.phase != Phase::Submissions) {
+    outcome = "nothing to do: the campaign is already in phase " +
+              std::string(phaseName(state.phase));
+  } else {
+    auto closed = decideCampaign(after, campaign_command::ChangePhase{Phase::SubmissionsClosed},
+                                 reason);
+    if (closed) {
+      effects = std::move(closed).value();
+      outcome = "phase changed to submissionsClosed";
+    } else {
+      outcome = "nothing done, refused: " + closed.error().message;
+    }
+  }
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto fired = b.event.initTimerFired();
+  fired.setTimerId(t.timerId);
+  fired.setDueMicros(t.dueMicros);
+  fired.setAction(writeTimerAction(t.action));
+  fired.setOutcome(outcome);
+  std::vector<DomainEvent> events{b.done()};
+  for (DomainEvent& e : effects) events.push_back(std::move(e));
+  return events;
+}
+
+Result<std::vector<DomainEvent>> reschedule(const CampaignState& state,
+                                            const timer_command::Reschedule& c,
+                                            std::string_view reason) {
+  auto found = pendingTimer(state, c.timerId);
+  if (!found) return found.error();
+  const TimerRecord& t = **found;
+  if (reason.empty()) return Error::invalidInput("moving a timer says why (a reason)");
+  if (auto s = checkDueInRange(c.dueMicros); !s) return s.error();
+  const std::string& zone = state.rules().timeZone;
+  if (c.dueMicros <= c.nowMicros) {
+    return Error::invalidInput("the new due instant " + formatInZone(c.dueMicros, zone) +
+                               " is not after now (" + formatInZone(c.nowMicros, zone) +
+                               "): a timer moves to the future only");
+  }
+  if (c.dueMicros == t.dueMicros) {
+    return Error::refused(describe(t, state) + " is already due then");
+  }
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto moved = b.event.initTimerRescheduled();
+  moved.setTimerId(t.timerId);
+  moved.setPreviousDueMicros(t.dueMicros);
+  moved.setDueMicros(c.dueMicros);
+  return std::vector<DomainEvent>{b.done()};
+}
+
+DomainEvent cancelled(const CampaignState& state, const TimerRecord& t, std::string_view reason) {
+  CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
+  auto cancel = b.event.initTimerCancelled();
+  cancel.setTimerId(t.timerId);
+  cancel.setDueMicros(t.dueMicros);
+  return b.done();
+}
+
+}  // namespace
+
+
+Result<std::vector<DomainEvent>> decideTimer(const CampaignState& state,
+                                             const TimerCommand& command, std::string_view reason) {
+  if (!state.exists) {
+    return Error::notFound("no campaign \"" + state.campaignId + "\": it has no timers");
+  }
+  return std::visit(
+      [&](const auto& c) -> Result<std::vector<DomainEvent>> {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, timer_command::Fire>) {
+          return fire(state, c, reason);
+        } else if constexpr (std::is_same_v<C, timer_command::Reschedule>) {
+          return reschedule(state, c, reason);
+        } else {
+          auto found = pendingTimer(state, c.timerId);
+          if (!found) return found.error();
+          if (reason.empty()) return Error::invalidInput("cancelling a timer says why (a reason)");
+          return std::vector<DomainEvent>{cancelled(state, **found, reason)};
+        }
+      },
+      command);
+}
+
+DomainEvent scheduleDeadlineTimer(const CampaignDefinition& definition, std::string_view reason) {
+  CampaignEventBuilder b(definition.campaignId, 1, reason);
+  auto scheduled = b.event.initTimerScheduled();
+  scheduled.setTimerId(timerId(campaignStream(definition.campaignId),
+                               TimerAction::CloseSubmissions, 2));
+  scheduled.setDueMicros(definition.rules.deadlineMicros + closeSubmissionsDelayMicros);
+  scheduled.setAction(writeTimerAction(TimerAction::CloseSubmissions));
+  return b.done();
+}
+
+std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
+                                             const CampaignRules& amended, std::string_view reason) {
+  const TimerRecord* t = before.pendingTimer(TimerAction::CloseSubmissions);
+  const std::int64_t due = amended.deadlineMicros + closeSubmissionsDelayMicros;
+  if (t == nullptr || amended.deadlineMicros == before.rules().deadlineMicros) return std::nullopt;
+  if (t->dueMicros == due) return std::nullopt;
+  CampaignEventBuilder b(before.campaignId, before.rulesVersion() + 1, reason);
+  auto moved = b.event.initTimerRescheduled();
+  moved.setTimerId(t->timerId);
+  moved.setPreviousDueMicros(t->dueMicros);
+  moved.setDueMicros(due);
+  return b.done();
+}
+
+std::optional<DomainEvent> cancelDeadlineTimer(const CampaignState& before,
+                                               std::string_view reason) {
+  const TimerRecord* t = before.pendingTimer(TimerAction::CloseSubmissions);
+  if (t == nullptr) return std::nullopt;
+  return cancelled(before, *t, reason);
+}
+
+}  // namespace parcours::workflows

@@ -1,0 +1,63 @@
+// Timer ids and the names of actions and statuses (timers.h): the domain's,
+// shared by the decisions, the views and the programs.
+#include <charconv>
+#include <string>
+
+#include "parcours/workflows/limits.h"
+#include "parcours/workflows/timers.h"
+
+namespace parcours::workflows {
+namespace {
+constexpr std::string_view closeSubmissionsName = "close-submissions";
+}  // namespace
+
+std::string_view timerActionName(TimerAction) { return closeSubmissionsName; }
+
+std::optional<TimerAction> parseTimerActionName(std::string_view name) {
+  if (name == closeSubmissionsName) return TimerAction::CloseSubmissions;
+  return std::nullopt;
+}
+
+std::string_view timerStatusName(TimerStatus status) {
+  switch (status) {
+    case TimerStatus::Pending:
+      return "pending";
+    case TimerStatus::Fired:
+      return "fired";
+    case TimerStatus::Cancelled:
+      return "cancelled";
+  }
+  return {};
+}
+
+std::string timerId(std::string_view ownerStream, TimerAction action, std::uint64_t version) {
+  return std::string(ownerStream) + ":" + std::string(timerActionName(action)) + ":" +
+         std::to_string(version);
+}
+
+Result<TimerRef> parseTimerId(std::string_view id) {
+  const auto malformed = [&] {
+    return Error::invalidInput("timer id \"" + std::string(id.substr(0, 200)) +
+                               "\" is not one parcours makes: \"campaign-<id>:<action>:<n>\"");
+  };
+  const std::size_t first = id.find(':');
+  const std::size_t last = id.rfind(':');
+  if (first == std::string_view::npos || first == last) return malformed();
+  TimerRef ref;
+  ref.ownerStream = std::string(id.substr(0, first));
+  if (!ref.ownerStream.starts_with(campaignStreamPrefix)) return malformed();
+  ref.campaignId = ref.ownerStream.substr(campaignStreamPrefix.size());
+  if (!validateId("campaign id", ref.campaignId)) return malformed();
+  auto action = parseTimerActionName(id.substr(first + 1, last - first - 1));
+  if (!action) return malformed();
+  ref.action = *action;
+  const std::string_view version = id.substr(last + 1);
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(version.data(), version.data() + version.size(), n);
+  if (ec != std::errc() || p != version.data() + version.size() || n == 0) return malformed();
+  return ref;
+}
+
+std::string timerActor(std::string_view id) { return "timer:" + std::string(id); }
+
+}  // namespace parcours::workflows
