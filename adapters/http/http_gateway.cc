@@ -11,6 +11,7 @@
 #include "../src/listener.h"
 #include "../src/server_limits.h"
 #include "../webhooks/webhook_service.h"
+#include "parcours/workflows/timer_service.h"
 #include "http_request.h"
 #include "http_routes.h"
 #include "parcours/workflows/zoned_time.h"
@@ -336,13 +337,21 @@ kj::Promise<void> HttpGateway::serveOperations(Request& r) {
     }
     if (name == "metrics") {
       auto& log = parts_.api.log();
+      std::string timerMetrics;
+      if (parts_.timers != nullptr) {
+        auto counts = parts_.timers->counts();
+        if (counts) {
+          timerMetrics = Metrics::renderTimers(*counts, parts_.timers->stats(),
+                                               engine::toMicros(engine::SystemClock().now()));
+        }
+      }
       return sendBody(
           r, 200, "text/plain; version=0.0.4",
           kj::str(
               parts_.metrics.render(log.stats(), log.head(), parts_.views.checkpoint()).c_str(),
               parts_.webhooks ? parts_.webhooks->renderMetrics().c_str() : "",
               parts_.nats != nullptr ? parts_.nats->metrics().c_str() : "",
-              connectionMetrics().c_str()));
+              connectionMetrics().c_str(), timerMetrics.c_str()));
     }
     if (name == "status") {
       // The node at a glance, for `parcours status` and operators.

@@ -48,6 +48,39 @@ void Metrics::httpResponse(int status) {
   if (cls >= 1 && cls <= 5) httpByClass_[cls].fetch_add(1, std::memory_order_relaxed);
 }
 
+std::string Metrics::renderTimers(const engine::TimerCounts& counts,
+                                  const engine::SchedulerStats& stats, std::int64_t nowMicros) {
+  std::string out;
+  out +=
+      "# HELP parcours_timers_pending Timers scheduled and neither fired nor cancelled.\n"
+      "# TYPE parcours_timers_pending gauge\n";
+  out += fmt::format("parcours_timers_pending {}\n", counts.pending);
+  const std::int64_t overdue =
+      counts.earliest && counts.earliest->dueMicros < nowMicros ? nowMicros - counts.earliest->dueMicros : 0;
+  out +=
+      "# HELP parcours_timers_oldest_overdue_seconds How long the earliest pending timer is past "
+      "its due instant (0: none is due).\n"
+      "# TYPE parcours_timers_oldest_overdue_seconds gauge\n";
+  out += fmt::format("parcours_timers_oldest_overdue_seconds {}\n",
+                     seconds(static_cast<std::uint64_t>(overdue)));
+  out +=
+      "# HELP parcours_timers_failed_total Firings that failed (the timer stays pending).\n"
+      "# TYPE parcours_timers_failed_total counter\n";
+  out += fmt::format("parcours_timers_failed_total {}\n", stats.failed);
+  out +=
+      "# HELP parcours_timer_lag_seconds From a timer's due instant to its firing, by this "
+      "server.\n"
+      "# TYPE parcours_timer_lag_seconds histogram\n";
+  std::array<std::uint64_t, engine::SchedulerStats::lagBucketsMicros.size()> bounds{};
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    bounds[i] = static_cast<std::uint64_t>(engine::SchedulerStats::lagBucketsMicros[i]);
+  }
+  renderHistogram(out, "parcours_timer_lag_seconds", "", stats.lag, bounds, stats.fired,
+                  seconds(static_cast<std::uint64_t>(std::max<std::int64_t>(0, stats.lagMicrosTotal))),
+                  true);
+  return out;
+}
+
 std::string Metrics::render(const store::LogStats& log, store::Position head,
                             store::Position viewsCheckpoint) const {
   std::string out;

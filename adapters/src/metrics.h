@@ -2,6 +2,8 @@
 // Counters are atomics: any thread records, the event loop renders.
 #pragma once
 
+#include "parcours/engine/timers.h"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -26,6 +28,11 @@ class Metrics {
   // subscribers.
   std::string render(const store::LogStats& log, store::Position head,
                      store::Position viewsCheckpoint) const;
+
+  // The timers: how many are pending, how late the oldest due one is, how
+  // many fired and their lag from due instant to firing (docs/timers.md).
+  static std::string renderTimers(const engine::TimerCounts& counts,
+                                  const engine::SchedulerStats& stats, std::int64_t nowMicros);
 
   static constexpr std::array<std::uint64_t, 12> latencyBucketsMicros = {
       500,    1'000,   2'500,   5'000,   10'000,    25'000,

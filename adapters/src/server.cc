@@ -21,6 +21,7 @@
 #include "server_parts.h"
 #include "../nats/nats_node.h"
 #include "../webhooks/webhook_service.h"
+#include "parcours/workflows/timer_service.h"
 
 namespace parcours::adapters {
 namespace {
@@ -188,6 +189,14 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   (*views)->startLive();
   engine::SystemClock clock;
   workflows::Workflow workflow(**log, clock, keys.get());
+  // The scheduler fires due timers through the same workflow, catching up
+  // on whatever fell due while the server was down (docs/timers.md).
+  std::unique_ptr<workflows::TimerService> timers;
+  if (options.replicaOf.empty()) {
+    auto opened = workflows::TimerService::open(**log, workflow, clock, logger);
+    if (!opened) return fail(opened.error(), *logger);
+    timers = std::move(opened).value();
+  }
   Metrics metrics;
   Api api(**log, workflow, **views, metrics);
   EventFeed feed(**log);
@@ -203,6 +212,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   if (!webhookRuntime) return fail(webhookRuntime.error(), *logger);
   parts.webhooks = &(*webhookRuntime)->service();
   parts.keys = keys.get();
+  parts.timers = timers.get();
   parts.dataDir = options.dataDir;
 
   kj::HttpHeaderTable::Builder tableBuilder;
@@ -263,6 +273,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     if (auto started = natsNode->start(); !started) return fail(started.error(), *logger);
     parts.nats = natsNode.get();
   }
+  if (timers) timers->start();
   ready = true;
   logger->info("serving http=127.0.0.1:{} rpc=127.0.0.1:{} data={} head={}",
                httpListener->getPort(), rpcListener->getPort(), options.dataDir, (*log)->head());
@@ -271,6 +282,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
       io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT)).wait(ws);
   logger->info("signal {}: shutting down", signal.si_signo);
   ready = false;
+  if (timers) timers->stop();  // a firing under way finishes; the rest fire at the next start
   accepting = nullptr;  // no new connections
   httpListener = nullptr;
   rpcListener = nullptr;

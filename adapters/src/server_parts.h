@@ -19,6 +19,9 @@
 namespace parcours::engine {
 class KeyStore;
 }
+namespace parcours::workflows {
+class TimerService;  // workflows/timer_service.h
+}
 
 namespace parcours::adapters {
 
@@ -51,6 +54,9 @@ struct ServerParts {
   // The key store sealing contacts, when the server has one (for backups).
   engine::KeyStore* keys = nullptr;
   std::string dataDir = {};  // the store's directory (a backup's checkpoint is made beside it)
+  // The campaigns' timers and their scheduler (null on a replica, which
+  // fires nothing: the primary's firings reach it through the log).
+  workflows::TimerService* timers = nullptr;
   // The HTTP listener's connection counts, for /metrics (null until set).
   const Listener* httpConnections = nullptr;
 };

@@ -54,6 +54,8 @@ void addDemoCommand(CLI::App& app, CommandRun& run);
 void addDigestCommand(CLI::App& app, CommandRun& run);
 // `parcours calendar holidays|delay` (calendar_command.cc).
 void addCalendarCommands(CLI::App& app, CommandRun& run);
+// `parcours timers list|run-due|reschedule|cancel` (timers_command.cc).
+void addTimersCommands(CLI::App& app, CommandRun& run);
 void addVerifyCommand(CLI::App& app, CommandRun& run);
 void addAnchorCommand(CLI::App& app, CommandRun& run);
 void addReplayCommand(CLI::App& app, CommandRun& run);

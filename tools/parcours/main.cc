@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   cli::addDemoCommand(app, run);
   cli::addDigestCommand(app, run);
   cli::addCalendarCommands(app, run);
+  cli::addTimersCommands(app, run);
   cli::addVerifyCommand(app, run);
   cli::addBackupCommands(app, run);
   cli::addAnchorCommand(app, run);

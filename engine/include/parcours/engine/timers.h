@@ -108,10 +108,13 @@ struct SchedulerSettings {
   // Due timers handed over per pass, in due order. Bounds the memory a
   // backlog takes: the rest wait for the next pass.
   std::size_t passTimersMax = 4096;
-  // Threads firing a pass. A timer goes to the thread its owner hashes to,
-  // so one owner's timers fire one after the other in due order, and timers
-  // of different owners fire together (their appends share group commits).
-  std::size_t firingThreads = 8;
+  // Threads firing a pass. One (the default): every timer fires after every
+  // timer due before it, so the log records firings in due order. More: a
+  // timer goes to the thread its owner hashes to, so one owner's timers
+  // still fire in due order, and timers of different owners fire together
+  // (their appends share group commits, docs/performance.md), recorded in
+  // the order they finish.
+  std::size_t firingThreads = 1;
   // The longest the scheduler thread sleeps without looking (a clock moved
   // by hand, a timer scheduled while it slept is noticed sooner: appends
   // wake it).
