@@ -10,7 +10,6 @@ namespace {
 
 constexpr char dueTag = 'd';    // 'd' due(8) id -> owner 0x00 action
 constexpr char idTag = 'i';     // 'i' id -> due(8)
-constexpr char ownerTag = 'o';  // 'o' owner 0x00 id -> due(8)
 const std::string countKey = "n";  // -> pending count, decimal
 // A filtered page walks at most this many rows of the due order before it
 // answers with what it found and a cursor.
@@ -37,9 +36,6 @@ std::string dueKey(std::int64_t due, std::string_view id) {
   return std::string(1, dueTag) + encodeDue(due) + std::string(id);
 }
 std::string idKey(std::string_view id) { return std::string(1, idTag) + std::string(id); }
-std::string ownerKey(std::string_view owner, std::string_view id) {
-  return std::string(1, ownerTag) + std::string(owner) + std::string(1, '\0') + std::string(id);
-}
 
 Status addToCount(store::TableBatch& rows, std::int64_t delta) {
   auto current = rows.get(countKey);
@@ -74,7 +70,16 @@ Result<PendingTimer> timerFromDueRow(const store::Row& row) {
 
 }  // namespace
 
+Status TimerIndex::flush(store::TableBatch& rows) {
+  const std::int64_t delta = pendingDelta_;
+  pendingDelta_ = 0;
+  if (delta == 0) return okStatus();
+  return addToCount(rows, delta);
+}
+
 Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows) {
+  if (event.position != lastApplied_ + 1) pendingDelta_ = 0;
+  lastApplied_ = event.position;
   auto change = decoder_(event);
   if (!change) return change.error();
   if (!*change) return okStatus();
@@ -96,13 +101,11 @@ Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows)
     action = (*row)->substr((*row)->find('\0') + 1);
     rows.remove(dueKey(*due, c.timerId));
     rows.remove(idKey(c.timerId));
-    rows.remove(ownerKey(owner, c.timerId));
     return okStatus();
   };
   const auto addPending = [&](std::int64_t due) {
     rows.put(dueKey(due, c.timerId), owner + std::string(1, '\0') + action);
     rows.put(idKey(c.timerId), encodeDue(due));
-    rows.put(ownerKey(owner, c.timerId), encodeDue(due));
   };
   switch (c.kind) {
     case TimerChange::Kind::Scheduled:
@@ -111,7 +114,8 @@ Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows)
                                  std::to_string(event.position) + ")");
       }
       addPending(c.dueMicros);
-      return addToCount(rows, 1);
+      ++pendingDelta_;
+      return okStatus();
     case TimerChange::Kind::Rescheduled:
       if (auto s = removePending(); !s) return s;
       addPending(c.dueMicros);
@@ -119,7 +123,8 @@ Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows)
     case TimerChange::Kind::Cancelled:
     case TimerChange::Kind::Fired:
       if (auto s = removePending(); !s) return s;
-      return addToCount(rows, -1);
+      --pendingDelta_;
+      return okStatus();
   }
   return Error::bug("unknown timer change");
 }
@@ -178,28 +183,6 @@ Result<std::optional<PendingTimer>> findPendingTimer(const store::Table& index,
   auto timer = timerFromDueRow({dueKey(*micros, timerId), **row});
   if (!timer) return timer.error();
   return std::optional(std::move(timer).value());
-}
-
-Result<std::vector<PendingTimer>> pendingTimersOf(const store::Table& index,
-                                                  std::string_view owner) {
-  const std::string prefix = std::string(1, ownerTag) + std::string(owner) + std::string(1, '\0');
-  std::vector<PendingTimer> out;
-  std::string after;
-  while (true) {
-    auto rows = index.scan(prefix, after, scanChunk);
-    if (!rows) return rows.error();
-    for (const store::Row& row : *rows) {
-      after = row.first;
-      auto timer = findPendingTimer(index, std::string_view(row.first).substr(prefix.size()));
-      if (!timer) return timer.error();
-      if (*timer) out.push_back(std::move(**timer));
-    }
-    if (rows->size() < scanChunk) break;
-  }
-  std::sort(out.begin(), out.end(), [](const PendingTimer& a, const PendingTimer& b) {
-    return a.dueMicros != b.dueMicros ? a.dueMicros < b.dueMicros : a.timerId < b.timerId;
-  });
-  return out;
 }
 
 Result<TimerCounts> countPendingTimers(const store::Table& index) {

@@ -51,6 +51,10 @@ struct Settings {
   std::size_t natsEvents = 1000000;
   std::string natsUrl;
   double natsRate = 20000;  // events/s the appenders make while the publisher keeps up
+  // timers: pending timers scheduled in bulk (and held for the memory
+  // figure), and the due backlog fired through the workflow.
+  std::size_t timerCount = 1000000;
+  std::size_t timerFireCount = 20000;
   // Only the benchmarks whose name contains this (empty: all).
   std::string filter;
 };
@@ -100,6 +104,10 @@ Result<std::vector<Figure>> runNats(const Settings& settings, const Logger& logg
 // `parcours backup` and `restore` against raw copies of the same files
 // (backup_bench.cc).
 Result<std::vector<Figure>> runBackup(const Settings& settings, const Logger& logger);
+
+// Timers: bulk scheduling, memory with them pending, firing a backlog, the
+// lag at 1,000 due a second (timer_bench.cc).
+Result<std::vector<Figure>> runTimers(const Settings& settings, const Logger& logger);
 
 void printTable(const std::vector<Figure>& figures, const Settings& settings, std::ostream& out);
 void printJsonLines(const std::vector<Figure>& figures, std::ostream& out);

@@ -73,6 +73,7 @@ int runBench(const BenchOptions& options, const Context& context) {
       {"webhook", false, bench::runWebhooks},
       {"nats", false, bench::runNats},
       {"backup", false, bench::runBackup},
+      {"timers", false, bench::runTimers},
   };
   std::vector<bench::Figure> figures;
   const std::string& w = options.workload;
@@ -129,7 +130,11 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "          catch-up, against --nats-url or a nats-server it starts on\n"
                             "          loopback (not in `all`)\n"
                             "  backup  `parcours backup` and `restore` of --backup-events workflow\n"
-                            "          events against a raw copy of the same files (not in `all`)\n\n"
+                            "          events against a raw copy of the same files (not in `all`)\n"
+                            "  timers  --timers pending timers scheduled in bulk and the memory a\n"
+                            "          process needs with them; --fire-timers due timers fired\n"
+                            "          through the workflow (1 and 8 threads); the lag at 1,000\n"
+                            "          timers due a second (not in `all`)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
@@ -137,9 +142,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                 exitCodesHelp);
   bench
       ->add_option("workload", options->workload,
-                   "append, read, scan, command, rebuild, all, audit, webhook, nats or backup")
+                   "append, read, scan, command, rebuild, all, audit, webhook, nats, backup or timers")
       ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit",
-                             "webhook", "nats", "backup"}))
+                             "webhook", "nats", "backup", "timers"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
@@ -210,6 +215,12 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                    "webhook: events in the workflow log delivered")
       ->check(CLI::Range(1000, 10000000))
       ->capture_default_str();
+  bench->add_option("--timers", options->settings.timerCount,
+                    "timers: pending timers scheduled in bulk")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  bench->add_option("--fire-timers", options->settings.timerFireCount,
+                    "timers: due timers fired (each its own campaign)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   bench->add_option("--filter", options->settings.filter,
                     "Only the benchmarks whose name contains this text (e.g. durable.64)");
   bench->add_option("--seed", options->settings.seed, "Seed of payloads and read order")

@@ -60,7 +60,7 @@ struct PendingTimer {
 };
 
 // The due index. Rows (docs/timers.md): 'd' due id -> owner, action;
-// 'i' id -> due; 'o' owner 0x00 id -> due; 'n' -> how many are pending.
+// 'i' id -> due; 'n' -> how many are pending.
 // Only pending timers have rows: a fired or cancelled one leaves the index.
 class TimerIndex final : public Projection {
  public:
@@ -68,9 +68,17 @@ class TimerIndex final : public Projection {
   std::string_view name() const override { return "timers.due"; }
   int version() const override { return 1; }
   Status apply(const store::EventView& event, store::TableBatch& rows) override;
+  // Writes the pending count once per commit, not once per event.
+  Status flush(store::TableBatch& rows) override;
 
  private:
   TimerDecoder decoder_;
+  // Pending timers added (or, negative, ended) since the last flush, and
+  // the position of the last event applied: a position that does not
+  // follow it is the runner starting again from its checkpoint, and the
+  // delta of the abandoned commit is forgotten.
+  std::int64_t pendingDelta_ = 0;
+  store::Position lastApplied_ = 0;
 };
 
 // Reads of the index's table.
@@ -89,8 +97,6 @@ struct TimerPage {
 Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery& query);
 Result<std::optional<PendingTimer>> findPendingTimer(const store::Table& index,
                                                      std::string_view timerId);
-// The pending timers of one owner stream, in due order.
-Result<std::vector<PendingTimer>> pendingTimersOf(const store::Table& index, std::string_view owner);
 // How many timers are pending, and the earliest due one.
 struct TimerCounts {
   std::uint64_t pending = 0;
