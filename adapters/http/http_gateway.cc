@@ -318,6 +318,7 @@ kj::Promise<void> HttpGateway::routeV1(Request& r) {
   if (path.size() >= 2 && path[1] == "campaigns") return routeCampaigns(r);
   if (path.size() >= 2 && path[1] == "dossiers") return routeDossiers(r);
   if (path.size() >= 2 && path[1] == "events") return routeEvents(r);
+  if (path.size() >= 2 && path[1] == "timers") return routeTimers(r);
   if (path.size() >= 2 && path[1] == "webhooks") return routeWebhooks(r);
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
 }
@@ -572,6 +573,28 @@ kj::Promise<void> HttpGateway::dossierList(Request& r) {
     return sendProblem(r, s.error());
   }
   return sendJson(r, out.getPage().asReader());
+}
+
+kj::Promise<void> HttpGateway::routeTimers(Request& r) {
+  const auto& path = r.path;  // v1 timers [id action]
+  if (path.size() == 4 && r.method == kj::HttpMethod::POST) {
+    return timerWrite(r, path[2].c_str(), path[3].c_str());
+  }
+  if (path.size() != 2) {
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  }
+  auto limit = r.numberParam("limit", 0, 1000);
+  if (!limit) return sendProblem(r, limit.error());
+  return serveRead<P::TimersParams, P::TimersResults>(
+      r,
+      [&r, limit = *limit](auto p) {
+        p.setCampaignId(r.param("campaign").value_or(""));
+        p.setDueBefore(r.param("due_before").value_or(""));
+        p.setAfter(r.param("after").value_or(""));
+        p.setLimit(static_cast<std::uint32_t>(limit));
+        return okStatus();
+      },
+      &Api::timers, [](auto out) { return out.getPage(); });
 }
 
 kj::Promise<void> HttpGateway::auditCsv(Request& r, kj::StringPtr id, bool dossier) {

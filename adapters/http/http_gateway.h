@@ -41,6 +41,8 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> routeCampaigns(Request& r);
   kj::Promise<void> routeDossiers(Request& r);
   kj::Promise<void> routeEvents(Request& r);
+  // GET /v1/timers, POST /v1/timers/{timerId}/reschedule|cancel.
+  kj::Promise<void> routeTimers(Request& r);
   kj::Promise<void> serveOperations(Request& r);
   kj::Promise<void> servePublic(Request& r);
   kj::Promise<void> dossierList(Request& r);
@@ -66,6 +68,7 @@ class HttpGateway final : public kj::HttpService {
   // Writes: the body becomes a command, run on a worker (http_writes.cc).
   kj::Promise<void> campaignWrite(Request& r, kj::StringPtr campaignId, kj::StringPtr action);
   kj::Promise<void> dossierWrite(Request& r, kj::StringPtr dossierId, kj::StringPtr action);
+  kj::Promise<void> timerWrite(Request& r, kj::StringPtr timerId, kj::StringPtr action);
   template <typename Params, typename Results>
   kj::Promise<void> runWrite(Request& r, const Action& action, const char* idField,
                              kj::StringPtr id,

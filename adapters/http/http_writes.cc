@@ -63,6 +63,12 @@ constexpr std::array<Action, 7> campaignActions = {{
     {"milestones", "recordMilestone", nullptr, false},
 }};
 
+// A person's move or cancel of a timer: the reason is required for both.
+constexpr std::array<Action, 2> timerActions = {{
+    {"reschedule", "reschedule", "to", true},
+    {"cancel", "cancel", "", true},
+}};
+
 template <std::size_t N>
 const Action* findAction(const std::array<Action, N>& actions, kj::StringPtr path) {
   for (const Action& a : actions) {
@@ -221,8 +227,10 @@ kj::Promise<void> HttpGateway::runWrite(
   // The role first: a caller who may not run this command at all is
   // refused before its body is read or parsed.
   {
-    using Command = std::conditional_t<std::is_same_v<Params, P::DossierCommandParams>,
-                                       rpc::DossierCommand, rpc::CampaignCommand>;
+    using Command = std::conditional_t<
+        std::is_same_v<Params, P::DossierCommandParams>, rpc::DossierCommand,
+        std::conditional_t<std::is_same_v<Params, P::TimerCommandParams>, rpc::TimerCommand,
+                           rpc::CampaignCommand>>;
     const auto which = static_cast<typename Command::Which>(capnp::Schema::from<Command>()
                                                                 .getFieldByName(action.member)
                                                                 .getProto()
@@ -230,6 +238,9 @@ kj::Promise<void> HttpGateway::runWrite(
     Status may = okStatus();
     if constexpr (std::is_same_v<Command, rpc::DossierCommand>) {
       may = parts_.api.mayAttemptDossierCommand(*r.who, which, id.cStr());
+    } else if constexpr (std::is_same_v<Command, rpc::TimerCommand>) {
+      (void)which;  // both moves and cancels are the administrators'
+      may = parts_.api.mayAttemptTimerCommand(*r.who, id.cStr());
     } else {
       may = parts_.api.mayAttemptCampaignCommand(*r.who, which, id.cStr());
     }
@@ -299,6 +310,15 @@ kj::Promise<void> HttpGateway::dossierWrite(Request& r, kj::StringPtr dossierId,
   }
   return runWrite<P::DossierCommandParams, P::DossierCommandResults>(
       r, *action, "dossierId", dossierId, &Api::dossierCommand);
+}
+
+kj::Promise<void> HttpGateway::timerWrite(Request& r, kj::StringPtr timerId, kj::StringPtr path) {
+  const Action* action = findAction(timerActions, path);
+  if (action == nullptr) {
+    return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+  }
+  return runWrite<P::TimerCommandParams, P::TimerCommandResults>(r, *action, "timerId", timerId,
+                                                                 &Api::timerCommand);
 }
 
 }  // namespace parcours::adapters

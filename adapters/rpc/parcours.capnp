@@ -67,6 +67,18 @@ interface Parcours {
   # the assumptions the definition added to its source, and the notes.
   rules @16 (campaignId :Text) -> (rulesVersion :UInt32, rules :Events.CampaignRules);
 
+  # ---- the campaigns' timers (docs/timers.md). The pending ones, in due
+  # order: those of one campaign (who may read it), or of every campaign
+  # (administrators, instructors, auditors); `dueBefore` (RFC 3339, empty:
+  # any), `after` the cursor a previous page gave, `limit` 1 to 1,000
+  # (0: 100).
+  timers @17 (campaignId :Text, dueBefore :Text, after :Text, limit :UInt32)
+      -> (page :TimerPage);
+  # A person moves or cancels a pending timer, with a reason
+  # (administrators); the actor is the authenticated subject.
+  timerCommand @18 (timerId :Text, command :TimerCommand, commandId :Text)
+      -> (result :CommandResult);
+
   # ---- operations, administrators only.
   backup @15 (to :Text) -> (manifest :Text);
   # Backs up the server's data directory (the log with its views, the key
@@ -130,6 +142,27 @@ struct Conflict {
   jurorId @0 :Text;
   dossierId @1 :Text;
   declaredBy @2 :Events.ConflictSource = administrator;
+}
+
+struct TimerCommand {
+  reason @0 :Text;                # required: why it moves, or why it is cancelled
+  union {
+    reschedule @1 :Text;          # the new due instant: RFC 3339, or local in the campaign's zone
+    cancel @2 :Void;
+  }
+}
+
+struct Timer {
+  timerId @0 :Text;               # "campaign-<id>:<action>:<n>"
+  campaignId @1 :Text;
+  action @2 :Text;                # "close-submissions"
+  due @3 :Text;                   # in the campaign's zone, with its offset
+  dueMicros @4 :Int64;
+}
+
+struct TimerPage {
+  timers @0 :List(Timer);
+  nextCursor @1 :Text;            # empty: no more
 }
 
 struct DossierCommand {

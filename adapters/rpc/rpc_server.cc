@@ -82,6 +82,12 @@ class ParcoursImpl final : public P::Server {
           return api.campaignCommand(who, in, out);
         });
   }
+  kj::Promise<void> timerCommand(TimerCommandContext context) override {
+    return runWrite<P::TimerCommandParams, P::TimerCommandResults>(
+        context, [](Api& api, const Principal& who, auto in, auto out) {
+          return api.timerCommand(who, in, out);
+        });
+  }
   kj::Promise<void> dossierCommand(DossierCommandContext context) override {
     return runWrite<P::DossierCommandParams, P::DossierCommandResults>(
         context, [](Api& api, const Principal& who, auto in, auto out) {
@@ -123,6 +129,10 @@ class ParcoursImpl final : public P::Server {
   }
   kj::Promise<void> leaderboard(LeaderboardContext context) override {
     throwIfFailed(parts_.api.leaderboard(who_, context.getParams(), context.getResults()));
+    return kj::READY_NOW;
+  }
+  kj::Promise<void> timers(TimersContext context) override {
+    throwIfFailed(parts_.api.timers(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;
   }
   kj::Promise<void> budget(BudgetContext context) override {

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <initializer_list>
+#include <map>
 #include <thread>
 
 #include "api_convert.h"
 #include "server_limits.h"
 #include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/zoned_time.h"
 
 namespace parcours::adapters {
 namespace {
@@ -154,15 +156,21 @@ bool EventFilter::matches(std::string_view type, std::string_view streamId,
 }
 
 Api::Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
-         Metrics& metrics)
-    : log_(log), workflow_(workflow), live_(views), views_(views), metrics_(metrics) {}
+         Metrics& metrics, workflows::TimerService* timers)
+    : log_(log),
+      workflow_(workflow),
+      live_(views),
+      views_(views),
+      metrics_(metrics),
+      timers_(timers) {}
 
 Api::Api(const Api& base, const workflows::ViewQueries& reads)
     : log_(base.log_),
       workflow_(base.workflow_),
       live_(base.live_),
       views_(reads),
-      metrics_(base.metrics_) {}
+      metrics_(base.metrics_),
+      timers_(base.timers_) {}
 
 Api Api::readingFrom(const workflows::ViewQueries& past) const {
   return Api(*this, past);
@@ -409,6 +417,100 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
   Status s = run();
   metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
   return s;
+}
+
+Status Api::mayAttemptTimerCommand(const Principal& who, std::string_view timerId) const {
+  if (who.has(Role::Administrator)) return okStatus();
+  return forbidden(who, "move or cancel timer " + std::string(timerId.substr(0, 200)) +
+                            " (administrators only)");
+}
+
+Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
+                         P::TimerCommandResults::Builder out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string timerId = toString(in.getTimerId());
+  auto run = [&]() -> Status {
+    if (auto s = mayAttemptTimerCommand(who, timerId); !s) return s;
+    auto ref = workflows::parseTimerId(timerId);
+    if (!ref) return ref.error();
+    auto context = commandContext(who, in.getCommandId(), in.getCommand().getReason());
+    if (!context) return context.error();
+    workflows::TimerCommand command = workflows::timer_command::Cancel{timerId};
+    if (in.getCommand().isReschedule()) {
+      // An instant with its offset, or a local time in the campaign's zone.
+      const std::string to = toString(in.getCommand().getReschedule());
+      auto due = workflows::parseInstant(to);
+      if (!due) {
+        auto campaign = workflow_.loadCampaign(ref->campaignId);
+        if (!campaign) return campaign.error();
+        if (!campaign->exists) return Error::notFound("no campaign \"" + ref->campaignId + "\"");
+        due = workflows::parseLocalTime(to, campaign->rules().timeZone);
+        if (!due) return Error::invalidInput("reschedule: " + due.error().message);
+      }
+      command = workflows::timer_command::Reschedule{timerId, *due, 0};
+    }
+    auto appended = workflow_.timer(timerId, command, *context);
+    if (!appended) return appended.error();
+    awaitViews(live_, appended->lastPosition);
+    auto result = out.initResult();
+    writeAppend(*appended, result);
+    auto state = workflow_.loadCampaignAfter(ref->campaignId, *appended);
+    if (!state) return state.error();
+    result.setStreamId(ref->ownerStream);
+    result.setStreamVersion(state->version);
+    const workflows::TimerRecord* t = state->timer(timerId);
+    result.setStatus(t == nullptr ? "" : std::string(workflows::timerStatusName(t->status)));
+    return okStatus();
+  };
+  Status s = run();
+  metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
+  return s;
+}
+
+Status Api::timers(const Principal& who, P::TimersParams::Reader in,
+                   P::TimersResults::Builder out) const {
+  const std::string campaignId = toString(in.getCampaignId());
+  if (campaignId.empty()) {
+    if (!readsEverything(who)) {
+      return forbidden(who, "read the timers of every campaign (ask about one you may read)");
+    }
+  } else {
+    if (auto s = mayReadCampaignViews(who, campaignId); !s) return s;
+  }
+  if (timers_ == nullptr) {
+    return Error::notFound("this node keeps no timers (a read replica): ask the primary");
+  }
+  engine::TimerQuery query;
+  if (!campaignId.empty()) query.owner = workflows::campaignStream(campaignId);
+  if (in.getDueBefore().size() > 0) {
+    auto before = workflows::parseInstant(toString(in.getDueBefore()));
+    if (!before) return Error::invalidInput("due_before: " + before.error().message);
+    query.dueBeforeMicros = *before;
+  }
+  query.after = toString(in.getAfter());
+  query.limit = in.getLimit() == 0 ? 100 : in.getLimit();
+  if (query.limit > 1000) return Error::invalidInput("limit: 1 to 1000");
+  auto page = timers_->list(query);
+  if (!page) return page.error();
+  auto list = out.initPage().initTimers(static_cast<unsigned>(page->timers.size()));
+  std::map<std::string, std::string> zones;  // campaign -> its zone
+  for (unsigned i = 0; i < page->timers.size(); ++i) {
+    const engine::PendingTimer& t = page->timers[i];
+    auto ref = workflows::parseTimerId(t.timerId);
+    const std::string campaign = ref ? ref->campaignId : std::string();
+    if (!zones.contains(campaign)) {
+      auto state = workflow_.loadCampaign(campaign);
+      zones[campaign] = state && state->exists ? state->rules().timeZone : "UTC";
+    }
+    auto timer = list[i];
+    timer.setTimerId(t.timerId);
+    timer.setCampaignId(campaign);
+    timer.setAction(t.action);
+    timer.setDue(workflows::formatInZone(t.dueMicros, zones[campaign]));
+    timer.setDueMicros(t.dueMicros);
+  }
+  out.getPage().setNextCursor(page->nextCursor);
+  return okStatus();
 }
 
 // ------------------------------------------------------------------ reads

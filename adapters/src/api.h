@@ -15,6 +15,7 @@
 #include "parcours/adapters/tokens.h"
 #include "parcours/store/event_log.h"
 #include "parcours/workflows/laureates.h"
+#include "parcours/workflows/timer_service.h"
 #include "parcours/workflows/views.h"
 #include "parcours/workflows/workflow.h"
 
@@ -33,8 +34,10 @@ struct EventFilter {
 
 class Api {
  public:
+  // `timers` (not owned, may be null: a replica, which fires none) answers
+  // the timer reads.
   Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
-      Metrics& metrics);
+      Metrics& metrics, workflows::TimerService* timers = nullptr);
 
   using P = rpc::Parcours;
 
@@ -43,6 +46,12 @@ class Api {
                          P::CampaignCommandResults::Builder out);
   Status dossierCommand(const Principal& who, P::DossierCommandParams::Reader in,
                         P::DossierCommandResults::Builder out);
+  // A person's reschedule or cancel of a timer (docs/timers.md).
+  Status timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
+                      P::TimerCommandResults::Builder out);
+  Status mayAttemptTimerCommand(const Principal& who, std::string_view timerId) const;
+  Status timers(const Principal& who, P::TimersParams::Reader in,
+                P::TimersResults::Builder out) const;
 
   // ---- reads
   Status campaigns(const Principal& who, P::CampaignsParams::Reader in,
@@ -128,6 +137,7 @@ class Api {
   workflows::Views& live_;            // followed by writes (read-your-writes)
   const workflows::ViewQueries& views_;  // what reads read: live_, or a past view
   Metrics& metrics_;
+  workflows::TimerService* timers_ = nullptr;
 };
 
 }  // namespace parcours::adapters

@@ -198,7 +198,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     timers = std::move(opened).value();
   }
   Metrics metrics;
-  Api api(**log, workflow, **views, metrics);
+  Api api(**log, workflow, **views, metrics, timers.get());
   EventFeed feed(**log);
   feed.start();
   CommandPool pool(options.commandWorkers);

@@ -154,7 +154,7 @@ Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery&
       auto timer = timerFromDueRow(row);
       if (!timer) return timer.error();
       if (query.dueBeforeMicros && timer->dueMicros >= *query.dueBeforeMicros) return page;
-      if (!timer->owner.starts_with(query.ownerPrefix)) continue;
+      if (!query.owner.empty() && timer->owner != query.owner) continue;
       page.timers.push_back(std::move(timer).value());
       if (page.timers.size() == query.limit) break;
     }

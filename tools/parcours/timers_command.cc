@@ -65,7 +65,7 @@ int runList(const Context& context, const ListOptions& options) {
     if (auto s = workflows::validateId("--campaign", options.campaignId); !s) {
       return reportError(s.error());
     }
-    query.ownerPrefix = workflows::campaignStream(options.campaignId);
+    query.owner = workflows::campaignStream(options.campaignId);
   }
   if (!options.dueBefore.empty()) {
     auto before = workflows::parseInstant(options.dueBefore);

@@ -166,10 +166,11 @@ DomainEvent scheduleDeadlineTimer(const CampaignDefinition& definition, std::str
 
 std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
                                              const CampaignRules& amended, std::string_view reason) {
+  // An amendment states the deadline anew: the pending timer follows it,
+  // even back from a person's move (CampaignState::deadlineMicros).
   const TimerRecord* t = before.pendingTimer(TimerAction::CloseSubmissions);
   const std::int64_t due = amended.deadlineMicros + closeSubmissionsDelayMicros;
-  if (t == nullptr || amended.deadlineMicros == before.rules().deadlineMicros) return std::nullopt;
-  if (t->dueMicros == due) return std::nullopt;
+  if (t == nullptr || t->dueMicros == due) return std::nullopt;
   CampaignEventBuilder b(before.campaignId, before.rulesVersion() + 1, reason);
   auto moved = b.event.initTimerRescheduled();
   moved.setTimerId(t->timerId);

@@ -131,17 +131,6 @@ const TimerRecord* CampaignState::pendingTimer(TimerAction action) const {
   return nullptr;
 }
 
-std::int64_t CampaignState::submissionDeadlineMicros() const {
-  // The deadline's timer falls due one second after the last accepted
-  // second (deadlines are written to the second, docs/timers.md).
-  for (const auto& [id, t] : timers) {
-    if (t.action == TimerAction::CloseSubmissions && t.status != TimerStatus::Cancelled) {
-      return t.dueMicros - closeSubmissionsDelayMicros;
-    }
-  }
-  return rules().deadlineMicros;
-}
-
 namespace {
 
 TimerAction readTimerAction(schema::TimerAction) { return TimerAction::CloseSubmissions; }
@@ -189,11 +178,13 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         state.rulesVersions.push_back(readRules(e.getCampaignOpened().getRules()));
         if (auto s = checkMoney(state.rules()); !s) return s;
         state.envelopeCents = state.rules().budgetEnvelopeCents;
+        state.deadlineMicros = state.rules().deadlineMicros;
         break;
       case E::RULES_AMENDED:
         state.rulesVersions.push_back(readRules(e.getRulesAmended().getRules()));
         if (auto s = checkMoney(state.rules()); !s) return s;
         state.envelopeCents = state.rules().budgetEnvelopeCents;
+        state.deadlineMicros = state.rules().deadlineMicros;
         break;
       case E::JURY_APPOINTED:
         state.jury.clear();
@@ -316,6 +307,12 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         auto timer = pendingForChange(state, eventType, e.getTimerRescheduled().getTimerId());
         if (!timer) return timer.error();
         (*timer)->dueMicros = e.getTimerRescheduled().getDueMicros();
+        // The deadline's timer falls due one second after the last accepted
+        // second (deadlines are written to the second): moving it moves the
+        // deadline.
+        if ((*timer)->action == TimerAction::CloseSubmissions) {
+          state.deadlineMicros = (*timer)->dueMicros - closeSubmissionsDelayMicros;
+        }
         break;
       }
       case E::TIMER_CANCELLED: {

@@ -83,7 +83,7 @@ class TimerIndex final : public Projection {
 
 // Reads of the index's table.
 struct TimerQuery {
-  std::string ownerPrefix;           // only owners starting with this (empty: all)
+  std::string owner;                 // only this owner stream's (empty: every owner's)
   std::optional<std::int64_t> dueBeforeMicros;  // only timers due before this instant
   std::string after;                 // cursor: the last timer id of the previous page
   std::size_t limit = 100;
@@ -92,8 +92,9 @@ struct TimerPage {
   std::vector<PendingTimer> timers;  // in due order (then id)
   std::string nextCursor;            // empty: no more
 };
-// Cursor pages in due order over the whole index; with an owner prefix the
-// scan still walks the due order and skips others (bounded by scanRowsMax).
+// Cursor pages in due order over the whole index; with an owner the scan
+// still walks the due order and skips others (at most scanRowsMax rows a
+// page, then a cursor).
 Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery& query);
 Result<std::optional<PendingTimer>> findPendingTimer(const store::Table& index,
                                                      std::string_view timerId);

@@ -122,6 +122,11 @@ struct CampaignState {
   std::optional<std::int64_t> ceremonyAtMicros;    // CeremonyHeld
   std::optional<std::int64_t> publishedAtMicros;   // LaureatesPublished
   std::map<std::string, TimerRecord, std::less<>> timers;  // by id, ended ones too
+  // The last accepted instant of a submission: the deadline of the rules
+  // last opened or amended, or, when the deadline's timer was moved since,
+  // the second before its new due instant. The campaigns view follows the
+  // same events (views/campaign_projection.cc), so both always agree.
+  std::int64_t deadlineMicros = 0;
   std::uint64_t version = 0;  // events folded
 
   std::uint32_t rulesVersion() const { return static_cast<std::uint32_t>(rulesVersions.size()); }
@@ -149,10 +154,8 @@ struct CampaignState {
   const TimerRecord* timer(std::string_view timerId) const;
   // The pending timer doing `action`, if any.
   const TimerRecord* pendingTimer(TimerAction action) const;
-  // The last accepted instant of a submission: the rules' deadline, unless
-  // the deadline's timer was moved (TimerRescheduled): then the second
-  // before its due instant (docs/timers.md).
-  std::int64_t submissionDeadlineMicros() const;
+  // The last accepted instant of a submission (deadlineMicros above).
+  std::int64_t submissionDeadlineMicros() const { return deadlineMicros; }
 };
 
 // `recordedAtMicros`: the event's recorded time, which the milestones keep.

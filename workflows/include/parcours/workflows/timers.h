@@ -7,7 +7,8 @@
 //
 // Who schedules: the campaign's own decisions. Opening a campaign schedules
 // the deadline's timer (close-submissions) one second after the deadline;
-// an amendment that moves the deadline moves the pending timer with it; a
+// an amendment states the deadline anew and the pending timer follows it
+// (back from a person's earlier move, if the amendment says so); a
 // phase changed by hand out of `submissions` cancels it. A person may move
 // a pending timer (reschedule, to an instant after now, with a reason) or
 // cancel it (with a reason); moving the deadline's timer moves the deadline

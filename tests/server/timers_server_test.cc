@@ -1,0 +1,139 @@
+// The timers through `parcours serve` (docs/timers.md): the scheduler
+// closes a campaign's submissions by itself when its deadline passes, and
+// after a restart catches up on what fell due while it was down; /v1/timers
+// lists, moves and cancels them with the roles of the campaign's stream;
+// /metrics counts them.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "server_process.h"
+
+namespace parcours::testing {
+namespace {
+
+using nlohmann::json;
+
+class TimersServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start();
+    client_ = std::make_unique<HttpClient>(server_.httpAddress());
+  }
+
+  const std::string& token(const std::string& subject) { return server_.token(subject); }
+
+  // Opens `id` with its deadline `secondsAhead` seconds from now (UTC).
+  void openDueSoon(const std::string& id, int secondsAhead) {
+    auto definition = futureCampaignDefinition(id);
+    const std::time_t deadline = std::time(nullptr) + secondsAhead;
+    std::tm utc{};
+    gmtime_r(&deadline, &utc);
+    char local[32];
+    std::strftime(local, sizeof local, "%Y-%m-%dT%H:%M:%S", &utc);
+    definition["deadline"]["local"] = local;
+    definition["deadline"]["time_zone"] = "UTC";
+    auto opened = client_->post("/v1/campaigns/" + id, token("admin"),
+                                json{{"reason", "test"}, {"definition", definition}}.dump());
+    ASSERT_EQ(opened.status, 200u) << opened.body;
+  }
+
+  std::string phaseOf(const std::string& id) {
+    return client_->get("/v1/campaigns/" + id, token("admin")).json().value("phase", "");
+  }
+
+  bool waitForPhase(const std::string& id, const std::string& phase, std::chrono::seconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (phaseOf(id) == phase) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  ServerProcess server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(TimersServerTest, TheSchedulerClosesSubmissionsWhenTheDeadlinePassesAndMetricsSaySo) {
+  openDueSoon("soon", 2);
+  auto listed = client_->get("/v1/timers?campaign=soon", token("admin"));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.json().at("timers").size(), 1u) << listed.body;
+  const auto timer = listed.json().at("timers")[0];
+  EXPECT_EQ(timer.at("timerId"), "campaign-soon:close-submissions:2");
+  EXPECT_EQ(timer.at("action"), "close-submissions");
+  EXPECT_EQ(phaseOf("soon"), "submissions");
+  ASSERT_TRUE(waitForPhase("soon", "submissions_closed", std::chrono::seconds(20)));
+  // Recorded by the timer, not by a person.
+  auto audit = client_->get("/v1/campaigns/soon/audit", token("auditor")).json();
+  ASSERT_GE(audit.size(), 4u);
+  EXPECT_EQ(audit[audit.size() - 2].at("eventType"), "TimerFired");
+  EXPECT_EQ(audit.back().at("eventType"), "PhaseChanged");
+  EXPECT_EQ(audit.back().at("actor"), "timer:campaign-soon:close-submissions:2");
+  EXPECT_TRUE(client_->get("/v1/timers?campaign=soon", token("admin")).json().at("timers").empty());
+  const std::string metrics = client_->get("/metrics", "").body;
+  EXPECT_NE(metrics.find("parcours_timers_pending 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("parcours_timer_lag_seconds_count 1\n"), std::string::npos) << metrics;
+}
+
+TEST_F(TimersServerTest, WhatFellDueWhileTheServerWasDownFiresAtTheNextStart) {
+  openDueSoon("downtime", 3);
+  EXPECT_EQ(server_.stop(), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // the deadline passes while it is down
+  server_.start();
+  client_ = std::make_unique<HttpClient>(server_.httpAddress());
+  ASSERT_TRUE(waitForPhase("downtime", "submissions_closed", std::chrono::seconds(20)));
+}
+
+TEST_F(TimersServerTest, OnlyAdministratorsMoveOrCancelAndOnlyReadersOfTheCampaignList) {
+  openDueSoon("rights", 3600);
+  const std::string id = "campaign-rights:close-submissions:2";
+  // Reads: the campaign's readers; every campaign's: those who read everything.
+  EXPECT_EQ(client_->get("/v1/timers?campaign=rights", token("auditor")).status, 200u);
+  EXPECT_EQ(client_->get("/v1/timers", token("instructor")).status, 200u);
+  EXPECT_EQ(client_->get("/v1/timers", token("applicant-a")).status, 403u);
+  EXPECT_EQ(client_->get("/v1/timers?campaign=rights", token("integrator")).status, 403u);
+  EXPECT_EQ(client_->get("/v1/timers?at=1", token("admin")).status, 400u);
+  EXPECT_EQ(client_->get("/v1/timers?limit=5000", token("admin")).status, 400u);
+  // Writes: administrators, with a reason; refused before the body is read.
+  const std::string body = json{{"reason", "prolongé"}, {"to", "2099-01-01T12:00:00Z"}}.dump();
+  EXPECT_EQ(client_->post("/v1/timers/" + id + "/reschedule", token("instructor"), body).status,
+            403u);
+  EXPECT_EQ(client_->post("/v1/timers/" + id + "/reschedule", token("admin"),
+                          json{{"to", "2099-01-01T12:00:00Z"}}.dump())
+                .status,
+            400u);
+  EXPECT_EQ(client_->post("/v1/timers/" + id + "/reschedule", token("admin"),
+                          json{{"reason", "r"}, {"to", "2001-01-01T12:00:00Z"}}.dump())
+                .status,
+            400u);
+  EXPECT_EQ(client_->post("/v1/timers/nonsense/cancel", token("admin"), R"({"reason": "r"})").status,
+            400u);
+  EXPECT_EQ(client_->post("/v1/timers/campaign-nope:close-submissions:2/cancel", token("admin"),
+                          R"({"reason": "r"})")
+                .status,
+            404u);
+  EXPECT_EQ(client_->post("/v1/timers/" + id + "/snooze", token("admin"), R"({"reason": "r"})").status,
+            404u);
+  auto moved = client_->post("/v1/timers/" + id + "/reschedule", token("admin"), body);
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(moved.json().value("status", ""), "pending");
+  auto listed = client_->get("/v1/timers?campaign=rights", token("admin")).json();
+  EXPECT_EQ(listed.at("timers")[0].at("due"), "2099-01-01T12:00:00+00:00");
+  // The campaign's deadline moved with it.
+  EXPECT_EQ(client_->get("/v1/campaigns/rights", token("admin")).json().value("deadline", ""),
+            "2099-01-01T11:59:59+00:00");
+  auto cancelled =
+      client_->post("/v1/timers/" + id + "/cancel", token("admin"), R"({"reason": "fermé à la main"})");
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  EXPECT_EQ(cancelled.json().value("status", ""), "cancelled");
+  auto again =
+      client_->post("/v1/timers/" + id + "/cancel", token("admin"), R"({"reason": "encore"})");
+  EXPECT_EQ(again.status, 422u) << again.body;
+}
+
+}  // namespace
+}  // namespace parcours::testing
