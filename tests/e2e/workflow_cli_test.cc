@@ -177,7 +177,7 @@ TEST_F(WorkflowCli, CampaignOpenSaysWhatItOpened) {
   Outcome run = parcours({"campaign", "open", labelDefinition()});
   ASSERT_EQ(run.exitCode, 0) << run.err;
   EXPECT_EQ(run.out,
-            "campaign lti-test: opened, \"Label Test 2020\", rules version 1 (position 1)\n");
+            "campaign lti-test: opened, \"Label Test 2020\", rules version 1 (positions 1-2)\n");
   EXPECT_TRUE(run.err.empty()) << run.err;
 }
 
@@ -186,13 +186,14 @@ TEST_F(WorkflowCli, CampaignOpenJsonIsOneObject) {
   EXPECT_EQ(out["campaign_id"], "ami-test");
   EXPECT_EQ(out["rules_version"], 1);
   EXPECT_EQ(out["phase"], "submissions");
+  // CampaignOpened, then the deadline's TimerScheduled, in one append.
   EXPECT_EQ(out["first_position"], 1);
-  EXPECT_EQ(out["last_position"], 1);
+  EXPECT_EQ(out["last_position"], 2);
   EXPECT_EQ(out["deduplicated"], false);
   ASSERT_EQ(out["streams"].size(), 1u);
   EXPECT_EQ(out["streams"][0]["stream_id"], "campaign-ami-test");
   EXPECT_EQ(out["streams"][0]["first_version"], 1);
-  EXPECT_EQ(out["streams"][0]["positions"], json::array({1}));
+  EXPECT_EQ(out["streams"][0]["positions"], json::array({1, 2}));
 }
 
 TEST_F(WorkflowCli, CampaignOpenedTwiceIsAConflict) {
@@ -210,7 +211,7 @@ TEST_F(WorkflowCli, CampaignJuryFromAFileAndFromFlags) {
       {"id": "e1", "name": "Élue Une", "role": "elected_official"},
       {"id": "e2", "name": "Élu Deux", "role": "elected_official"}]})");
   EXPECT_EQ(ok({"campaign", "jury", "ami-test", jury}),
-            "campaign ami-test: jury of 3 appointed (1 juror, 2 elected officials) (position 2)\n");
+            "campaign ami-test: jury of 3 appointed (1 juror, 2 elected officials) (position 3)\n");
   json flags = okJson({"campaign", "jury", "ami-test", "--member", "j9:Juré: Neuf:juror"});
   EXPECT_EQ(flags["jury"][0]["name"], "Juré: Neuf");
   EXPECT_EQ(flags["jury"][0]["role"], "juror");
@@ -219,9 +220,9 @@ TEST_F(WorkflowCli, CampaignJuryFromAFileAndFromFlags) {
 TEST_F(WorkflowCli, CampaignPhaseBudgetAndAmend) {
   ok({"campaign", "open", fundingDefinition()});
   EXPECT_EQ(ok({"campaign", "budget", "ami-test", "--envelope-cents", "200000"}),
-            "campaign ami-test: envelope €2,000.00, €0.00 granted so far (position 2)\n");
+            "campaign ami-test: envelope €2,000.00, €0.00 granted so far (position 3)\n");
   EXPECT_EQ(ok({"campaign", "phase", "ami-test", "submissions_closed"}),
-            "campaign ami-test: phase submissions_closed (position 3)\n");
+            "campaign ami-test: phase submissions_closed (positions 4-5)\n");
   Outcome backwards = parcours({"campaign", "phase", "ami-test", "submissions"});
   EXPECT_EQ(backwards.exitCode, 4);
   EXPECT_NE(backwards.err.find("phases only move forward"), std::string::npos) << backwards.err;
@@ -232,7 +233,7 @@ TEST_F(WorkflowCli, CampaignPhaseBudgetAndAmend) {
   text.replace(text.find("2020-06-03"), 10, "2020-06-10");
   const std::string amended = writeFile("ami-test-amended.json", text);
   EXPECT_EQ(ok({"campaign", "amend", "ami-test", amended, "--reason", "deadline extended"}),
-            "campaign ami-test: rules amended, now version 2 (position 4)\n");
+            "campaign ami-test: rules amended, now version 2 (position 6)\n");
   Outcome other = parcours({"campaign", "amend", "lti-test", amended});
   EXPECT_EQ(other.exitCode, 2);
   EXPECT_NE(other.err.find("defines campaign \"ami-test\", not \"lti-test\""), std::string::npos)
@@ -254,7 +255,7 @@ TEST_F(WorkflowCli, CampaignConflictIsDeclaredThenRuled) {
   EXPECT_EQ(ok({"campaign", "conflict", "lti-test", "--juror", "j1", "--dossier", "d-1", "--by",
                 "juror", "--reason", "elected in that territory"}),
             "campaign lti-test: conflict of j1 with dossier d-1 declared; it awaits a ruling "
-            "(campaign rule-conflict) (position 4)\n");
+            "(campaign rule-conflict) (position 5)\n");
   EXPECT_NE(ok({"judging", "conflicts", "lti-test", "--pending"}).find("pending"),
             std::string::npos);
   Outcome badRuling = parcours({"campaign", "rule-conflict", "lti-test", "--juror", "j1",
@@ -266,7 +267,7 @@ TEST_F(WorkflowCli, CampaignConflictIsDeclaredThenRuled) {
   EXPECT_EQ(unknown.exitCode, 3) << unknown.err;
   EXPECT_EQ(ok({"campaign", "rule-conflict", "lti-test", "--juror", "j1", "--dossier", "d-1",
                 "--ruling", "upheld", "--reason", "a direct link"}),
-            "campaign lti-test: conflict of j1 with d-1 upheld (position 5)\n");
+            "campaign lti-test: conflict of j1 with d-1 upheld (position 6)\n");
   Outcome again = parcours({"campaign", "rule-conflict", "lti-test", "--juror", "j1",
                             "--dossier", "d-1", "--ruling", "upheld", "--reason", "again"});
   EXPECT_EQ(again.exitCode, 5) << again.err;
@@ -310,7 +311,7 @@ TEST_F(WorkflowCli, SeedCampaignsOpenAndKeepTheirDeadline) {
   EXPECT_EQ(
       ok({"dossier", "submit", lti, "last-second", file, "--at", "2020-06-19T23:59:59+02:00"}),
       "dossier last-second: submitted to campaign " + lti +
-          " by \"Communauté Fictive du Val de Brume\" (position 3)\n");
+          " by \"Communauté Fictive du Val de Brume\" (position 5)\n");
   Outcome late =
       parcours({"dossier", "submit", lti, "midnight", file, "--at", "2020-06-20T00:00:00+02:00"});
   EXPECT_EQ(late.exitCode, 4);
@@ -333,32 +334,32 @@ TEST_F(WorkflowCli, DossierWalksToLabelled) {
   EXPECT_EQ(ok({"dossier", "submit", "lti-test", "d-1", application("a1", "commune"), "--at",
                 "2020-06-19T23:00:00+02:00", "--actor", "applicant"}),
             "dossier d-1: submitted to campaign lti-test by \"Communauté Fictive du Val de "
-            "Brume\" (position 3)\n");
+            "Brume\" (position 4)\n");
   EXPECT_EQ(ok({"dossier", "eligible", "d-1", "--reason", "complete"}),
-            "dossier d-1: eligible (position 4)\n");
+            "dossier d-1: eligible (position 5)\n");
   EXPECT_EQ(
       ok({"dossier", "audition", "schedule", "d-1", "--slot", "2020-06-23T12:00:00Z"}),
-      "dossier d-1: eligible, audition scheduled at 2020-06-23T14:00:00+02:00 (position 5)\n");
-  EXPECT_EQ(ok({"dossier", "audition", "held", "d-1"}), "dossier d-1: auditioned (position 6)\n");
+      "dossier d-1: eligible, audition scheduled at 2020-06-23T14:00:00+02:00 (position 6)\n");
+  EXPECT_EQ(ok({"dossier", "audition", "held", "d-1"}), "dossier d-1: auditioned (position 7)\n");
   EXPECT_EQ(ok({"dossier", "score", "d-1", "--juror", "j1", "--score", "innovation=8", "--score",
                 "users=6"}),
             "dossier d-1: auditioned, score of juror j1 recorded (1 of 2 jurors have scored) "
-            "(position 7)\n");
+            "(position 8)\n");
   ok({"dossier", "score", "d-1", "--juror", "j2", "--score", "innovation=7", "--score", "users=7"});
   // (2×8 + 6 + 2×7 + 7) / (2 × 3) = 43 / 6 = 7.1666…: 7.167
   EXPECT_EQ(ok({"dossier", "close-scoring", "d-1"}),
-            "dossier d-1: scored, weighted mean 7.167 (threshold 6.000) (position 9)\n");
+            "dossier d-1: scored, weighted mean 7.167 (threshold 6.000) (position 10)\n");
   EXPECT_EQ(ok({"dossier", "vote", "d-1", "--voter", "j1", "--choice", "yes"}),
-            "dossier d-1: scored, vote of j1 recorded (1 of 2 votes cast) (position 10)\n");
+            "dossier d-1: scored, vote of j1 recorded (1 of 2 votes cast) (position 11)\n");
   ok({"dossier", "vote", "d-1", "--voter", "j2", "--choice", "abstain"});
-  EXPECT_EQ(ok({"dossier", "close-vote", "d-1"}), "dossier d-1: voted (position 12)\n");
+  EXPECT_EQ(ok({"dossier", "close-vote", "d-1"}), "dossier d-1: voted (position 13)\n");
   json award = okJson({"dossier", "award", "d-1"});
   EXPECT_EQ(award["status"], "labelled");
   EXPECT_EQ(award["label_name"], "Label Test");
   EXPECT_EQ(award["granted_cents"], 0);
   EXPECT_EQ(award["dossier_id"], "d-1");
   EXPECT_EQ(award["campaign_id"], "lti-test");
-  EXPECT_EQ(award["first_position"], 13);
+  EXPECT_EQ(award["first_position"], 14);
 }
 
 // A funding dossier: no auditions, elected officials vote, a grant writes
@@ -395,15 +396,15 @@ TEST_F(WorkflowCli, DossierOutcomesThatEndIt) {
         "2020-06-10T10:00:00+02:00"});
   }
   EXPECT_EQ(ok({"dossier", "ineligible", "d-1", "--reason", "no project"}),
-            "dossier d-1: ineligible (position 7)\n");
+            "dossier d-1: ineligible (position 8)\n");
   ok({"dossier", "eligible", "d-2"});
   EXPECT_EQ(ok({"dossier", "not-selected", "d-2", "--reason", "out of scope"}),
-            "dossier d-2: not_selected (position 9)\n");
+            "dossier d-2: not_selected (position 10)\n");
   ok({"dossier", "eligible", "d-3"});
   ok({"dossier", "audition", "schedule", "d-3", "--slot", "2020-06-23T14:00:00+02:00"});
-  EXPECT_EQ(ok({"dossier", "audition", "no-show", "d-3"}), "dossier d-3: no_show (position 12)\n");
+  EXPECT_EQ(ok({"dossier", "audition", "no-show", "d-3"}), "dossier d-3: no_show (position 13)\n");
   EXPECT_EQ(ok({"dossier", "withdraw", "d-4", "--actor", "applicant"}),
-            "dossier d-4: withdrawn (position 13)\n");
+            "dossier d-4: withdrawn (position 14)\n");
 }
 
 // ------------------------------------------------------------ idempotency
@@ -414,16 +415,16 @@ TEST_F(WorkflowCli, ACommandIdMakesAWriteRunOnce) {
       "2020-06-10T10:00:00+02:00", "--command-id", "submit-d-1"});
   Outcome first = parcours({"dossier", "eligible", "d-1", "--command-id", "elig-d-1"});
   ASSERT_EQ(first.exitCode, 0) << first.err;
-  EXPECT_EQ(first.out, "dossier d-1: eligible (position 4)\n");
+  EXPECT_EQ(first.out, "dossier d-1: eligible (position 5)\n");
   Outcome again = parcours({"dossier", "eligible", "d-1", "--command-id", "elig-d-1"});
   EXPECT_EQ(again.exitCode, 0) << again.err;
   EXPECT_EQ(again.out,
-            "dossier d-1: eligible (position 4; already recorded under command id \"elig-d-1\": "
+            "dossier d-1: eligible (position 5; already recorded under command id \"elig-d-1\": "
             "nothing written)\n");
   json replayed = okJson({"dossier", "submit", "lti-test", "d-1", application("a1", "commune"),
                           "--at", "2020-06-10T10:00:00+02:00", "--command-id", "submit-d-1"});
   EXPECT_EQ(replayed["deduplicated"], true);
-  EXPECT_EQ(replayed["first_position"], 3);
+  EXPECT_EQ(replayed["first_position"], 4);
   // Without the id, the same submission is a second one: refused.
   Outcome twice = parcours({"dossier", "submit", "lti-test", "d-1", application("a1", "commune"),
                             "--at", "2020-06-10T10:00:00+02:00"});
@@ -442,7 +443,8 @@ struct BadInput {
 
 class WorkflowCliBadInput : public WorkflowCli {
  protected:
-  // Opens lti-test with its jury, submits d-1 and d-wrong-kind (positions 1 to 4).
+  // Opens lti-test with its jury, submits d-1 and d-wrong-kind (positions 1 to 5: the
+  // campaign's opening is two events).
   void SetUp() override {
     openLabelCampaign();
     ok({"dossier", "submit", "lti-test", "d-1", application("a1", "commune"), "--at",
@@ -541,10 +543,10 @@ TEST_F(WorkflowCliBadInput, EachBadInputSaysWhatAndWritesNothing) {
   const json auditBefore = readJson({"audit", "--campaign", "lti-test"});
   for (const BadInput& bad : cases) expectRefused(bad);
   // Nothing of the above was written: the views read the same, and the
-  // next write lands at position 5.
+  // next write lands at position 6.
   EXPECT_EQ(readJson({"status"}), statusBefore);
   EXPECT_EQ(readJson({"audit", "--campaign", "lti-test"}), auditBefore);
-  EXPECT_EQ(okJson({"dossier", "eligible", "d-1"})["first_position"], 5);
+  EXPECT_EQ(okJson({"dossier", "eligible", "d-1"})["first_position"], 6);
 }
 
 TEST_F(WorkflowCli, NoDataDirectoryIsInvalidInput) {

@@ -86,7 +86,16 @@ TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheSe
   }
   CliRun opened = parcours(remote + " campaign open " + dir + "/remote.json");
   EXPECT_EQ(opened.exitCode, 0);
-  EXPECT_EQ(opened.out.rfind("campaign remote-c: submissions (position ", 0), 0u) << opened.out;
+  // Two events: CampaignOpened, then the deadline's TimerScheduled.
+  const std::string openedPrefix = "campaign remote-c: submissions (positions ";
+  ASSERT_EQ(opened.out.rfind(openedPrefix, 0), 0u) << opened.out;
+  {
+    const std::string range = opened.out.substr(openedPrefix.size());
+    const auto dash = range.find('-');
+    ASSERT_NE(dash, std::string::npos) << opened.out;
+    EXPECT_EQ(std::stoull(range.substr(dash + 1)), std::stoull(range.substr(0, dash)) + 1)
+        << opened.out;
+  }
   CliRun submitted =
       parcours(remote + " dossier submit remote-c rd-1 " + dir + "/application.json --json");
   ASSERT_EQ(submitted.exitCode, 0);

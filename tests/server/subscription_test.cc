@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "server_process.h"
 #include "eventually.h"
@@ -113,12 +116,23 @@ TEST(SubscriptionTest, FiltersKeepOnlyTheEventsAskedFor) {
     EXPECT_EQ(event.at("campaignId"), "fa");
     EXPECT_EQ(event.at("position"), std::to_string(id));
   }
+  // Each opening is two events (CampaignOpened, the deadline's
+  // TimerScheduled): positions 1-2 for fa, 3-4 for fb.
   auto streams = client.readEvents("/v1/events/stream?from=1&stream=campaign-",
-                                   server.token("auditor"), 2, 10);
-  ASSERT_EQ(streams.size(), 2u);
-  EXPECT_EQ(json::parse(streams[1].second).at("streamId"), "campaign-fb");
+                                   server.token("auditor"), 4, 10);
+  ASSERT_EQ(streams.size(), 4u);
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"campaign-fa", "CampaignOpened"},
+      {"campaign-fa", "TimerScheduled"},
+      {"campaign-fb", "CampaignOpened"},
+      {"campaign-fb", "TimerScheduled"}};
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    auto event = json::parse(streams[i].second);
+    EXPECT_EQ(event.at("streamId"), expected[i].first) << i;
+    EXPECT_EQ(event.at("type"), expected[i].second) << i;
+  }
   // Nothing more matches: the stream stays open with nothing to say.
-  auto none = client.readEvents("/v1/events/stream?from=3&stream=campaign-",
+  auto none = client.readEvents("/v1/events/stream?from=5&stream=campaign-",
                                 server.token("auditor"), 1, 0.5);
   EXPECT_TRUE(none.empty());
   // Only readers of the log may subscribe.

@@ -379,10 +379,22 @@ TEST_F(ViewsTest, AuditTrailsSayWhoWhatWhenWhyAndUnderWhichRules) {
   ASSERT_TRUE(funding) << funding.error().message;
   EXPECT_EQ(funding->front().eventType, "CampaignOpened");
   EXPECT_THAT(funding->front().summary, HasSubstr("campaign opened: \"Test Funding Call 2020\""));
-  EXPECT_EQ(funding->back().summary, "phase changed to deliberation");
+  // Opening scheduled the deadline's timer; the phase changed by hand out
+  // of submissions cancelled it, in the same append.
+  ASSERT_GE(funding->size(), 4u);
+  EXPECT_EQ(funding->at(1).eventType, "TimerScheduled");
   EXPECT_EQ(funding->at(1).summary,
+            "timer campaign-funding-2020:close-submissions:2 scheduled, due "
+            "2020-06-03T22:00:00.000000Z");
+  EXPECT_EQ(funding->at(2).summary,
             "jury appointed: jurors juror-1, juror-2; elected officials official-1, official-2, "
             "official-3");
+  EXPECT_EQ((*funding)[funding->size() - 2].summary, "phase changed to deliberation");
+  EXPECT_EQ(funding->back().eventType, "TimerCancelled");
+  EXPECT_EQ(funding->back().summary,
+            "timer campaign-funding-2020:close-submissions:2 cancelled (was due "
+            "2020-06-03T22:00:00.000000Z)");
+  EXPECT_EQ(funding->back().position, (*funding)[funding->size() - 2].position + 1);
   for (std::size_t i = 1; i < funding->size(); ++i) {
     EXPECT_GT((*funding)[i].position, (*funding)[i - 1].position);
     EXPECT_EQ((*funding)[i].campaignId, kFunding);
