@@ -425,6 +425,18 @@ Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position u
   }
 }
 
+Status scanWholeLog(const EventLog& log, const EventVisitor& visit) {
+  constexpr std::size_t chunk = 10'000;
+  const Position head = log.head();
+  for (Position from = 1; from <= head;) {
+    auto scanned = log.scanAll(from, chunk, visit);
+    if (!scanned) return scanned.error();
+    if (*scanned < from) break;  // nothing visited: the head moved back (never) or is reached
+    from = *scanned + 1;
+  }
+  return okStatus();
+}
+
 Result<std::string> hashAt(const EventLog& log, Position position) {
   std::string hash;
   auto scanned = log.scanAll(position, 1, [&](const EventView& event) {

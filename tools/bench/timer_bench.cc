@@ -241,12 +241,7 @@ Result<std::array<double, 3>> lagAtRate(const Settings& s, std::size_t perSecond
     lags.push_back(static_cast<double>(e.recordedAtMicros - *due) / 1000.0);
     return okStatus();
   };
-  for (store::Position from = 1; from <= (*log)->head();) {
-    auto scanned = (*log)->scanAll(from, 10'000, visit);
-    if (!scanned) return std::move(scanned).takeError();
-    if (*scanned < from) break;
-    from = *scanned + 1;
-  }
+  if (auto s = store::scanWholeLog(**log, visit); !s) return s.error();
   if (lags.size() != count) {
     return Error::bug("only " + std::to_string(lags.size()) + " of " + std::to_string(count) +
                       " timers fired within a minute of their due instant");

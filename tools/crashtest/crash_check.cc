@@ -8,6 +8,9 @@
 #include "parcours/engine/merkle_index.h"
 #include "parcours/engine/projection.h"
 #include "parcours/store/event_log.h"
+#include "bench_campaign.h"
+#include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/timer_service.h"
 #include "parcours/workflows/views.h"
 #include "parcours/workflows/workflow.h"
 
@@ -153,6 +156,11 @@ void probeDedupe(store::EventLog& log, const std::vector<Ack>& acks, std::mt1993
       again =
           log.append("dedupe-probe", store::ExpectedVersion::any(),
                      {{std::string(rawEventType), "probe"}}, {ack.commandId, "probe", "", "", 0});
+    } else if (ack.kind == 't') {
+      const std::string id = ack.commandId.substr(std::string("open-").size());
+      const workflows::CommandContext context{{ack.commandId, "probe", "", ""}, "probe"};
+      again = workflow.campaign(id, workflows::campaign_command::Open{{id, bench::benchRules()}},
+                                context);
     } else {
       // The same command id on the same dossier (the workflow refuses an id
       // reused on another one); it is looked up before anything is decided.
@@ -225,6 +233,66 @@ void checkProjections(store::EventLog& log, const std::shared_ptr<spdlog::logger
   }
 }
 
+// A restart's catch-up, then every timer: due ones fired exactly once, none
+// early, none fired twice.
+void checkTimers(store::EventLog& log, const std::shared_ptr<spdlog::logger>& logger,
+                 CheckReport& report) {
+  engine::SystemClock clock;
+  workflows::Workflow workflow(log, clock);
+  auto timers = workflows::TimerService::open(log, workflow, clock, logger);
+  if (!timers) {
+    report.problems.push_back("the timers' index did not resume: " + timers.error().message);
+    return;
+  }
+  auto ran = (*timers)->runDue();
+  if (!ran || ran->failed > 0) {
+    report.problems.push_back("the catch-up of due timers failed: " +
+                              (ran ? ran->firstError->message : ran.error().message));
+    return;
+  }
+  struct Seen {
+    std::int64_t due = 0;
+    int fired = 0;
+    bool cancelled = false;
+  };
+  std::map<std::string, Seen> seen;
+  using E = workflows::schema::CampaignEvent;
+  auto scanned = store::scanWholeLog(log, [&](const store::EventView& e) -> Status {
+    if (!e.eventType.starts_with("Timer")) return okStatus();
+    return workflows::readPayload<E>(e.payload, e.eventType, [&](E::Reader r) -> Status {
+      if (r.isTimerScheduled()) {
+        seen[workflows::toString(r.getTimerScheduled().getTimerId())].due =
+            r.getTimerScheduled().getDueMicros();
+      } else if (r.isTimerRescheduled()) {
+        seen[workflows::toString(r.getTimerRescheduled().getTimerId())].due =
+            r.getTimerRescheduled().getDueMicros();
+      } else if (r.isTimerCancelled()) {
+        seen[workflows::toString(r.getTimerCancelled().getTimerId())].cancelled = true;
+      } else if (r.isTimerFired()) {
+        Seen& s = seen[workflows::toString(r.getTimerFired().getTimerId())];
+        ++s.fired;
+        if (e.recordedAtMicros < s.due) {
+          report.problems.push_back("timer " + workflows::toString(r.getTimerFired().getTimerId()) +
+                                    " fired before its due instant");
+        }
+      }
+      return okStatus();
+    });
+  });
+  if (!scanned) {
+    report.problems.push_back("reading the timers' events failed: " + scanned.error().message);
+    return;
+  }
+  const std::int64_t now = engine::toMicros(clock.now());
+  for (const auto& [id, s] : seen) {
+    if (s.fired > 1) report.problems.push_back("timer " + id + " fired " + std::to_string(s.fired) + " times");
+    if (s.fired == 0 && !s.cancelled && s.due <= now) {
+      report.problems.push_back("timer " + id + " was due and did not fire after the restart");
+    }
+    if (s.fired == 1) ++report.timersFired;
+  }
+}
+
 }  // namespace
 
 CheckReport checkStore(const std::string& dataDir, const std::vector<Ack>& acks,
@@ -247,6 +315,7 @@ CheckReport checkStore(const std::string& dataDir, const std::vector<Ack>& acks,
   checkAcks(**log, acks, spans, report);
   probeDedupe(**log, acks, rng, report);
   checkProjections(**log, logger, report);
+  checkTimers(**log, logger, report);
   return report;
 }
 

@@ -12,7 +12,9 @@
 //    come back deduplicated with their first answer, writing nothing;
 //  - the projections (views and Merkle index) resume from their checkpoints
 //    and equal a rebuild from the log;
-//  - `parcours verify` passes (hash chain, stream copies, Merkle index).
+//  - `parcours verify` passes (hash chain, stream copies, Merkle index);
+//  - the timers: after a restart's catch-up (`timers run-due`), every
+//    timer due was fired exactly once, none before its due instant.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,7 @@ struct CheckReport {
   std::uint64_t events = 0;           // in the log
   std::uint64_t acksChecked = 0;
   std::uint64_t dedupeProbes = 0;
+  std::uint64_t timersFired = 0;      // due timers found fired once after the catch-up
   bool ok() const { return problems.empty(); }
 };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <random>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "parcours/engine/clock.h"
 #include "parcours/engine/merkle_index.h"
 #include "parcours/store/event_log.h"
+#include "parcours/workflows/timer_service.h"
 #include "parcours/workflows/views.h"
 #include "parcours/workflows/workflow.h"
 
@@ -102,6 +104,23 @@ std::string prefix(const ChildSettings& s, unsigned thread) {
   }
 }
 
+// Campaigns opened after their deadline (the bench call's, 2020): each
+// one's deadline timer is due at once, and the child's scheduler fires them
+// while the kill may land.
+[[noreturn]] void openDueCampaigns(const ChildSettings& s, workflows::Workflow& workflow,
+                                   spdlog::logger& logger) {
+  for (std::uint64_t n = 0;; ++n) {
+    const std::string id = "t-r" + std::to_string(s.round) + "-" + std::to_string(n);
+    const std::string commandId = "open-" + id;
+    const workflows::CommandContext context{{commandId, "crashtest", "", ""}, "crash test"};
+    auto r = workflow.campaign(id, workflows::campaign_command::Open{{id, bench::benchRules()}},
+                               context);
+    if (!r) fail(logger, "command " + commandId, r.error());
+    report(ackOf('t', commandId, *r));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 }  // namespace
 
 int runChild(const ChildSettings& s, std::shared_ptr<spdlog::logger> logger) {
@@ -119,6 +138,11 @@ int runChild(const ChildSettings& s, std::shared_ptr<spdlog::logger> logger) {
   (*index)->startLive();
   engine::SystemClock clock;
   workflows::Workflow workflow(**log, clock);
+  // The scheduler fires due timers as `serve` does, so the kill also lands
+  // between a firing's decision and its answer.
+  auto timers = workflows::TimerService::open(**log, workflow, clock, logger);
+  if (!timers) fail(*logger, "opening the timers", timers.error());
+  (*timers)->start();
 
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < s.threads; ++t) {
@@ -133,6 +157,7 @@ int runChild(const ChildSettings& s, std::shared_ptr<spdlog::logger> logger) {
       }
     });
   }
+  threads.emplace_back([&] { openDueCampaigns(s, workflow, *logger); });
   for (auto& t : threads) t.join();  // never: every loop runs until the kill
   return 0;
 }

@@ -36,7 +36,9 @@ inline constexpr std::string_view rawEventType = "CrashThing";
 // One acknowledgement: a command the child (or the server) answered as
 // durable. Kinds: 'a' raw append to one stream, 'p' raw atomic append to a
 // pair of streams, 'w' workflow command in process, 'h' workflow command
-// answered over HTTP.
+// answered over HTTP, 't' a campaign opened in process whose deadline had
+// passed (its deadline timer is due at once: the child's scheduler fires
+// such timers while it is killed).
 struct StreamAck {
   std::string streamId;
   store::StreamVersion lastVersion = 0;

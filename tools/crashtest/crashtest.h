@@ -3,8 +3,9 @@
 //
 // Each round starts a child and kills it with SIGKILL after a random delay:
 //  - in-process rounds: `parcours crashtest --child`, whose threads append
-//    raw events (one stream, or two streams atomically) and run workflow
-//    commands, with the views and the Merkle index following the log;
+//    raw events (one stream, or two streams atomically), run workflow
+//    commands and open campaigns past their deadline, with the views, the
+//    Merkle index and the timer scheduler following the log;
 //  - HTTP rounds: `parcours serve`, with this process's threads submitting
 //    dossiers and confirming them over HTTP with Idempotency-Keys.
 // The child (or the HTTP answers) reports every acknowledgement as it

@@ -57,11 +57,12 @@ int runCrashTestCommand(const Context& context, const CrashTestOptions& options)
             << s.rounds << " rounds, stores in " << s.workDir << "\n";
 
   ProgressBar bar("kill -9 rounds", s.rounds);
-  std::uint64_t acks = 0, probes = 0, httpRounds = 0;
+  std::uint64_t acks = 0, probes = 0, httpRounds = 0, timerChecks = 0;
   std::vector<std::string> problems;
   auto report = crashtest::runCrashTest(s, context.logger, [&](const crashtest::RoundResult& r) {
     acks += r.acks;
     probes += r.check.dedupeProbes;
+    timerChecks += r.check.timersFired;
     httpRounds += r.mode == 'h' ? 1 : 0;
     for (const auto& p : r.check.problems) {
       problems.push_back("round " + std::to_string(r.round) + " (" +
@@ -79,13 +80,16 @@ int runCrashTestCommand(const Context& context, const CrashTestOptions& options)
                {"http_rounds", httpRounds},
                {"acknowledged", acks},
                {"dedupe_probes", probes},
+               {"timer_checks", timerChecks},
                {"passed", passed},
                {"problems", problems}});
   } else {
-    Table table({"seed", "rounds", "over HTTP", "acknowledged", "dedupe probes", "result"});
-    table.alignRight(1).alignRight(2).alignRight(3).alignRight(4);
+    Table table({"seed", "rounds", "over HTTP", "acknowledged", "dedupe probes", "timer checks",
+                 "result"});
+    table.alignRight(1).alignRight(2).alignRight(3).alignRight(4).alignRight(5);
     table.addRow({std::to_string(s.seed), std::to_string(report->rounds.size()),
                   std::to_string(httpRounds), std::to_string(acks), std::to_string(probes),
+                  std::to_string(timerChecks),
                   passed ? "every acknowledged command found" : "FAILED"});
     table.print(std::cout);
   }
@@ -107,14 +111,16 @@ void addCrashTestCommand(CLI::App& app, CommandRun& run) {
       "\nEach round starts a child and kills it with SIGKILL after a random delay: either\n"
       "`parcours crashtest --child` (threads appending to one stream, to two streams\n"
       "atomically, and running workflow commands, with the views and the Merkle index\n"
-      "following the log), or `parcours serve` driven over HTTP from here. Every\n"
+      "following the log, and campaigns opened past their deadline while the timer\n"
+      "scheduler fires them), or `parcours serve` driven over HTTP from here. Every\n"
       "acknowledgement is reported as it happens. After the kill the store is reopened\n"
       "and checked: every acknowledged event present and identical, positions and\n"
       "stream versions without gap or duplicate, no command half written, command ids\n"
-      "still deduplicating, projections resumed equal to a rebuild, `verify` passing.\n"
+      "still deduplicating, projections resumed equal to a rebuild, `verify` passing,\n"
+      "every due timer fired exactly once after a restart's catch-up, none early.\n"
       "Everything random comes from --seed (printed first). Exits 7 when a check fails,\n"
       "keeping the stores. --json: {seed, rounds, http_rounds, acknowledged,\n"
-      "dedupe_probes, passed, problems}. See docs/reliability.md.\n" +
+      "dedupe_probes, timer_checks, passed, problems}. See docs/reliability.md.\n" +
       helpFooter("parcours crashtest --rounds 50"));
   auto& s = options->settings;
   command->add_option("--rounds", s.rounds, "Kill rounds")

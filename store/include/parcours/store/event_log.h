@@ -216,6 +216,10 @@ class EventLog {
 Status readStreamUpTo(const EventLog& log, std::string_view streamId, Position upTo,
                       std::vector<RecordedEvent>& out);
 
+// Visits every event of the global log up to the durable head when the call
+// starts, in order, a chunk at a time (EventLog::scanAll's rules).
+Status scanWholeLog(const EventLog& log, const EventVisitor& visit);
+
 // The chain hash of the event at `position`; empty when the log does not
 // hold it (yet). What a consumer of a copy of the log compares with.
 Result<std::string> hashAt(const EventLog& log, Position position);
