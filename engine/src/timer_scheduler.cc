@@ -9,16 +9,11 @@
 namespace parcours::engine {
 namespace {
 
-// How often a sleeping scheduler looks at stop(): bounds stop()'s wait.
-constexpr auto stopLatency = std::chrono::milliseconds(100);
-
 }  // namespace
 
-TimerScheduler::TimerScheduler(store::EventLog& log, ProjectionRunner& index, const Clock& clock,
-                               FireFn fire, std::shared_ptr<spdlog::logger> logger,
-                               SchedulerSettings settings)
-    : log_(log),
-      index_(index),
+TimerScheduler::TimerScheduler(ProjectionRunner& index, const Clock& clock, FireFn fire,
+                               std::shared_ptr<spdlog::logger> logger, SchedulerSettings settings)
+    : index_(index),
       clock_(clock),
       fire_(std::move(fire)),
       logger_(std::move(logger)),
@@ -140,20 +135,15 @@ void TimerScheduler::start() {
     while (!stopping_) {
       auto ran = runDue();
       if (!ran) logger_->error("timers: the scheduler's pass failed: {}", ran.error().message);
-      // Sleep until the next timer falls due or the log moves (a timer
-      // scheduled meanwhile), looking at stop() every stopLatency.
-      const store::Position seen = index_.checkpoint();
-      const auto until = std::chrono::steady_clock::now() + settings_.idleMax;
-      while (!stopping_ && std::chrono::steady_clock::now() < until) {
-        if (auto next = nextDueMicros(); next && *next <= toMicros(clock_.now())) break;
-        std::chrono::milliseconds slice = stopLatency;
-        if (auto next = nextDueMicros()) {
-          const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::microseconds(*next - toMicros(clock_.now())));
-          slice = std::clamp(wait, std::chrono::milliseconds(1), stopLatency);
-        }
-        if (log_.waitForHead(seen, slice) > seen) break;
+      // Until the earliest known timer falls due, at most pollInterval (which
+      // also bounds how long stop() waits).
+      std::chrono::microseconds wait = settings_.pollInterval;
+      if (auto next = nextDueMicros()) {
+        wait = std::clamp(std::chrono::microseconds(*next - toMicros(clock_.now())),
+                          std::chrono::microseconds(0),
+                          std::chrono::microseconds(settings_.pollInterval));
       }
+      if (wait.count() > 0) std::this_thread::sleep_for(wait);
     }
   });
 }

@@ -54,7 +54,7 @@ struct TimerService::Parts {
       : index(decodeTimerEvent),
         runner(log, index, logger),
         scheduler(
-            log, runner, clock,
+            runner, clock,
             [&workflow](const engine::PendingTimer& t) { return workflow.fireTimer(t.timerId); },
             logger, settings) {}
   engine::TimerIndex index;

@@ -122,10 +122,13 @@ struct SchedulerSettings {
   // (their appends share group commits, docs/performance.md), recorded in
   // the order they finish.
   std::size_t firingThreads = 1;
-  // The longest the scheduler thread sleeps without looking (a clock moved
-  // by hand, a timer scheduled while it slept is noticed sooner: appends
-  // wake it).
-  std::chrono::milliseconds idleMax{1000};
+  // The longest the scheduler thread sleeps without looking at the log. It
+  // sleeps until the earliest due timer it knows of, or this long: a timer
+  // scheduled already due (or due before the earliest known) fires at most
+  // this late. Appends do not wake it: catching the index up once per look,
+  // not once per append, keeps the scheduler off a busy server's path
+  // (docs/performance.md).
+  std::chrono::milliseconds pollInterval{100};
 };
 
 struct RunDueReport {
@@ -150,7 +153,7 @@ class TimerScheduler {
  public:
   // `index` is the due index's runner (opened); the scheduler catches it up
   // before each pass. Not owned; each must outlive the scheduler.
-  TimerScheduler(store::EventLog& log, ProjectionRunner& index, const Clock& clock, FireFn fire,
+  TimerScheduler(ProjectionRunner& index, const Clock& clock, FireFn fire,
                  std::shared_ptr<spdlog::logger> logger, SchedulerSettings settings = {});
   ~TimerScheduler();
   TimerScheduler(const TimerScheduler&) = delete;
@@ -163,8 +166,8 @@ class TimerScheduler {
   Result<RunDueReport> runDue(std::uint64_t timersMax = UINT64_MAX,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
-  // Runs runDue in a thread whenever a timer falls due or the log moves,
-  // until stop() (or destruction).
+  // Runs runDue in a thread when a timer falls due, and at least every
+  // pollInterval, until stop() (or destruction).
   void start();
   void stop();
 
@@ -172,7 +175,6 @@ class TimerScheduler {
 
  private:
   std::optional<std::int64_t> nextDueMicros();
-  store::EventLog& log_;
   ProjectionRunner& index_;
   const Clock& clock_;
   FireFn fire_;
