@@ -105,7 +105,7 @@ Result<std::vector<Figure>> runNats(const Settings& settings, const Logger& logg
 // (backup_bench.cc).
 Result<std::vector<Figure>> runBackup(const Settings& settings, const Logger& logger);
 
-// Timers: bulk scheduling, memory with them pending, firing a backlog, the
+// Timers: bulk scheduling, the server's memory with them pending, firing a backlog, the
 // lag at 1,000 due a second (timer_bench.cc).
 Result<std::vector<Figure>> runTimers(const Settings& settings, const Logger& logger);
 
