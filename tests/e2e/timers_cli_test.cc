@@ -65,6 +65,22 @@ TEST_F(TimersCli, TheDeadlineTimerIsListedMovedAndFiredOnce) {
   Outcome replay = run({"replay", "--json"});
   ASSERT_EQ(replay.exitCode, 0) << replay.err;
   EXPECT_TRUE(nlohmann::json::parse(replay.out).at("divergences").empty()) << replay.out;
+
+  // Time travel: the timer as it stood after each event.
+  const auto dueAt = [&](std::vector<std::string> when) {
+    std::vector<std::string> args = {"timers", "list", "--campaign", "parcours-sud-2020", "--json"};
+    args.insert(args.end(), when.begin(), when.end());
+    Outcome past = run(args);
+    EXPECT_EQ(past.exitCode, 0) << past.err;
+    const auto timers = nlohmann::json::parse(past.out).at("timers");
+    return timers.empty() ? std::string("none") : timers[0].at("due").get<std::string>();
+  };
+  EXPECT_EQ(dueAt({"--at", "2"}), "2020-06-03T22:00:00.000000Z");
+  EXPECT_EQ(dueAt({"--at", "3"}), "2020-06-10T10:00:00.000000Z");
+  EXPECT_EQ(dueAt({"--as-of", "2020-06-05T00:00:00Z"}), "2020-06-10T10:00:00.000000Z");
+  EXPECT_EQ(dueAt({"--as-of", "2020-06-11T00:00:00Z"}), "none");
+  EXPECT_EQ(run({"timers", "list", "--campaign", "parcours-sud-2020", "--at", "99"}).exitCode, 3);
+  EXPECT_EQ(run({"timers", "list", "--at", "2"}).exitCode, 2);
 }
 
 TEST_F(TimersCli, BadInputSaysWhatAndWritesNothing) {

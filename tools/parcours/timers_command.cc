@@ -1,7 +1,9 @@
 // `parcours timers list|run-due|reschedule|cancel` (docs/timers.md): the
 // campaigns' pending timers, firing what is due (from cron or a systemd
 // timer when no server runs), and a person moving or cancelling one.
+#include <algorithm>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,8 @@ namespace {
 
 struct ListOptions {
   std::string campaignId;
+  std::optional<std::uint64_t> atPosition;  // --at: the campaign as of this log position
+  std::string asOf;                         // --as-of: ... as of this instant
   std::string dueBefore;
   std::string after;
   std::size_t limit = 100;
@@ -59,7 +63,83 @@ std::string zoneOf(workflows::Workflow& workflow, const std::string& ownerStream
   return campaign && campaign->exists ? campaign->rules().timeZone : "UTC";
 }
 
+// Time travel: the campaign's stream folded up to a past position or
+// instant, and the timers pending then (the index holds only the present).
+int runListPast(const Context& context, const ListOptions& options) {
+  if (options.campaignId.empty()) {
+    return reportError(Error::invalidInput("--at and --as-of need --campaign: the past of one "
+                                           "campaign's timers is its stream, folded"));
+  }
+  if (auto s = workflows::validateId("--campaign", options.campaignId); !s) {
+    return reportError(s.error());
+  }
+  std::optional<std::int64_t> asOf;
+  if (!options.asOf.empty()) {
+    auto micros = workflows::parseInstant(options.asOf);
+    if (!micros) return reportError(Error::invalidInput("--as-of: " + micros.error().message));
+    asOf = *micros;
+  }
+  auto log = openStore(context, StoreUse::Existing);
+  if (!log) return reportError(log.error());
+  const store::Position upTo = options.atPosition.value_or(UINT64_MAX);
+  if (options.atPosition && (*options.atPosition == 0 || *options.atPosition > (*log)->head())) {
+    return reportError(Error::notFound("--at: the log holds positions 1 to " +
+                                       std::to_string((*log)->head())));
+  }
+  std::vector<store::RecordedEvent> events;
+  if (auto s = store::readStreamUpTo(**log, workflows::campaignStream(options.campaignId), upTo,
+                                     events);
+      !s) {
+    return reportError(s.error());
+  }
+  workflows::CampaignState state;
+  state.campaignId = options.campaignId;
+  for (const store::RecordedEvent& e : events) {
+    if (asOf && e.recordedAtMicros > *asOf) break;
+    if (auto s = workflows::applyCampaignEvent(state, e.eventType, e.payload, e.recordedAtMicros);
+        !s) {
+      return reportError(s.error());
+    }
+  }
+  if (!state.exists) {
+    return reportError(Error::notFound("campaign \"" + options.campaignId +
+                                       "\" was not open then"));
+  }
+  std::vector<const workflows::TimerRecord*> pending;
+  for (const auto& [id, t] : state.timers) {
+    if (t.status == workflows::TimerStatus::Pending) pending.push_back(&t);
+  }
+  std::sort(pending.begin(), pending.end(), [](const auto* a, const auto* b) {
+    return a->dueMicros != b->dueMicros ? a->dueMicros < b->dueMicros : a->timerId < b->timerId;
+  });
+  const std::string& zone = state.rules().timeZone;
+  if (options.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto* t : pending) {
+      out.push_back({{"timer_id", t->timerId},
+                     {"owner", workflows::campaignStream(options.campaignId)},
+                     {"action", std::string(workflows::timerActionName(t->action))},
+                     {"due", workflows::formatUtc(t->dueMicros)},
+                     {"due_micros", t->dueMicros}});
+    }
+    printJson({{"timers", std::move(out)}, {"stream_version", state.version}});
+    return 0;
+  }
+  if (pending.empty()) {
+    std::cerr << "no timer was pending in campaign " << options.campaignId << " then\n";
+    return 0;
+  }
+  Table table({"TIMER", "ACTION", "DUE"});
+  for (const auto* t : pending) {
+    table.addRow({t->timerId, std::string(workflows::timerActionName(t->action)),
+                  peopleTime(t->dueMicros, zone)});
+  }
+  table.print(std::cout);
+  return 0;
+}
+
 int runList(const Context& context, const ListOptions& options) {
+  if (options.atPosition || !options.asOf.empty()) return runListPast(context, options);
   engine::TimerQuery query;
   if (!options.campaignId.empty()) {
     if (auto s = workflows::validateId("--campaign", options.campaignId); !s) {
@@ -236,6 +316,12 @@ void addTimersCommands(CLI::App& app, CommandRun& run) {
                           "Only timers due before this instant (RFC 3339, with its offset)");
   listCommand->add_option("--after", list->after, "The cursor a previous page printed");
   listCommand->add_option("--limit", list->limit, "At most this many (1 to 10000; default 100)");
+  listCommand->add_option("--at", list->atPosition,
+                          "Time travel: the timers pending when the log ended at this position "
+                          "(needs --campaign)");
+  listCommand->add_option("--as-of", list->asOf,
+                          "Time travel: the timers pending at this instant (RFC 3339; needs "
+                          "--campaign)");
   listCommand->add_flag("--json", list->json,
                         "One JSON object: {timers: [{timer_id, owner, action, due, due_micros}], "
                         "next_cursor}");
