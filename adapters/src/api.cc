@@ -367,6 +367,11 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
     auto appended = workflow_.campaign(campaignId, *command, *context);
     if (!appended) return appended.error();
     awaitViews(live_, appended->lastPosition);
+    // A campaign's decisions schedule, move and cancel its timers: the
+    // writer reads them on /v1/timers next (this runs on a worker).
+    if (timers_ != nullptr) {
+      if (auto caught = timers_->catchUp(); !caught) return caught.error();
+    }
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaignAfter(campaignId, *appended);
@@ -452,6 +457,10 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
     auto appended = workflow_.timer(timerId, command, *context);
     if (!appended) return appended.error();
     awaitViews(live_, appended->lastPosition);
+    // Read-your-writes on /v1/timers too (this runs on a worker).
+    if (timers_ != nullptr) {
+      if (auto caught = timers_->catchUp(); !caught) return caught.error();
+    }
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaignAfter(ref->campaignId, *appended);

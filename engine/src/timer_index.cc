@@ -12,8 +12,9 @@ constexpr char dueTag = 'd';    // 'd' due(8) id -> owner 0x00 action
 constexpr char idTag = 'i';     // 'i' id -> due(8)
 const std::string countKey = "n";  // -> pending count, decimal
 // A filtered page walks at most this many rows of the due order before it
-// answers with what it found and a cursor.
-constexpr std::size_t scanRowsMax = 100'000;
+// answers with what it found and a cursor (a few ms: it may run on the
+// server's event loop).
+constexpr std::size_t scanRowsMax = 10'000;
 constexpr std::size_t scanChunk = 1024;
 
 // Signed instants in an order-preserving 8 bytes: the sign bit flipped,

@@ -45,16 +45,23 @@ Result<RunDueReport> TimerScheduler::runDue(
     total = std::min(total, timersMax);
     progress(0, total);
   }
-  std::uint64_t handed = 0;
-  while (handed < timersMax) {
+  // `done`: fired or skipped, what `timersMax` counts. Each pass lists from
+  // after the last timer the previous one handed over: what that pass fired
+  // has left the index, and what failed stays pending for the next call, so
+  // a timer that keeps failing never hides the ones due after it.
+  std::uint64_t done = 0;
+  std::string after;
+  while (done < timersMax && !stopping_) {
     TimerQuery query;
     query.dueBeforeMicros = now + 1;  // due at or before now: never early
+    query.after = after;
     query.limit = static_cast<std::size_t>(
-        std::min<std::uint64_t>(settings_.passTimersMax, timersMax - handed));
+        std::min<std::uint64_t>(settings_.passTimersMax, timersMax - done));
     auto due = listPendingTimers(*index_.table(), query);
     if (!due) return due.error();
     if (due->timers.empty()) break;
-    handed += due->timers.size();
+    const PendingTimer& last = due->timers.back();
+    after = std::to_string(last.dueMicros) + "," + last.timerId;
     // One owner's timers on one thread, in due order (the page's order).
     const std::size_t threads = std::min(settings_.firingThreads, due->timers.size());
     std::vector<std::vector<const PendingTimer*>> lanes(threads);
@@ -96,24 +103,22 @@ Result<RunDueReport> TimerScheduler::runDue(
       for (std::size_t lane = 0; lane < threads; ++lane) workers.emplace_back(fireLane, lane);
       for (std::thread& w : workers) w.join();
     }
-    std::uint64_t passFired = 0;
+    std::uint64_t passFailed = 0;
     for (const RunDueReport& r : laneReports) {
-      passFired += r.fired;
       report.fired += r.fired;
       report.skipped += r.skipped;
-      report.failed += r.failed;
+      passFailed += r.failed;
       if (!report.firstError && r.firstError) report.firstError = r.firstError;
     }
-    if (report.failed > 0) {
+    report.failed += passFailed;
+    done = report.fired + report.skipped;
+    if (passFailed > 0) {
       std::lock_guard lock(statsMutex_);
-      stats_.failed += report.failed;
+      stats_.failed += passFailed;
     }
-    if (progress) progress(std::min(handed, total), total);
+    if (progress) progress(std::min(done + report.failed, total), total);
     // The index must see what this pass wrote before the next seek.
     if (auto caught = index_.catchUp(); !caught) return caught.error();
-    // A pass that fired nothing (every timer failed, or was no longer
-    // pending) would only hand the same timers over again.
-    if (passFired == 0) break;
   }
   if (report.firstError) {
     logger_->warn("timers: {} failed to fire (tried again on the next pass); the first: {}",
@@ -132,18 +137,35 @@ void TimerScheduler::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
+    // After a pass where a timer failed (a read-only store, a disk error),
+    // the next waits longer each time, up to retryWaitMax: an overdue timer
+    // that keeps failing would otherwise be tried again at once, for ever.
+    constexpr std::chrono::microseconds retryWaitMax = std::chrono::seconds(5);
+    std::chrono::microseconds retryWait = settings_.pollInterval;
     while (!stopping_) {
       auto ran = runDue();
+      const bool failed = !ran || ran->failed > 0;
       if (!ran) logger_->error("timers: the scheduler's pass failed: {}", ran.error().message);
       // Until the earliest known timer falls due, at most pollInterval (which
-      // also bounds how long stop() waits).
+      // also bounds how long stop() waits); after a failure, the backoff.
       std::chrono::microseconds wait = settings_.pollInterval;
-      if (auto next = nextDueMicros()) {
-        wait = std::clamp(std::chrono::microseconds(*next - toMicros(clock_.now())),
-                          std::chrono::microseconds(0),
-                          std::chrono::microseconds(settings_.pollInterval));
+      if (failed) {
+        wait = retryWait;
+        retryWait = std::min(retryWait * 2, retryWaitMax);
+      } else {
+        retryWait = settings_.pollInterval;
+        if (auto next = nextDueMicros()) {
+          wait = std::clamp(std::chrono::microseconds(*next - toMicros(clock_.now())),
+                            std::chrono::microseconds(0),
+                            std::chrono::microseconds(settings_.pollInterval));
+        }
       }
-      if (wait.count() > 0) std::this_thread::sleep_for(wait);
+      const auto until = std::chrono::steady_clock::now() + wait;
+      while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::min<std::chrono::microseconds>(
+            std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now()),
+            settings_.pollInterval));
+      }
     }
   });
 }

@@ -174,6 +174,7 @@ TEST_F(TimersTest, APersonMovesTheDeadlineForEveryoneWithAReason) {
   // Submissions are taken until the moved deadline, not the rules' one.
   clock_.set(parisTime("2020-06-10T11:59:59"));
   submit("d-1", kFunding);
+  ASSERT_TRUE(timers_->catchUp());
   auto found = timers_->find(kFundingTimer);
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->dueMicros, to);
@@ -202,6 +203,7 @@ TEST_F(TimersTest, AnAmendedDeadlineMovesThePendingTimerWithIt) {
   EXPECT_EQ(events.back().eventType, "TimerRescheduled");
   EXPECT_EQ(state().timer(kFundingTimer)->dueMicros,
             engine::toMicros(parisTime("2020-07-01T00:00:00")));
+  ASSERT_TRUE(timers_->catchUp());
   auto found = timers_->find(kFundingTimer);
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->dueMicros, engine::toMicros(parisTime("2020-07-01T00:00:00")));
@@ -212,9 +214,8 @@ TEST_F(TimersTest, APhaseClosedByHandCancelsTheDeadlineTimer) {
   ASSERT_TRUE(campaign(kFunding, ccmd::ChangePhase{Phase::SubmissionsClosed}, "closed early"));
   EXPECT_EQ(allEvents().back().eventType, "TimerCancelled");
   EXPECT_EQ(state().timer(kFundingTimer)->status, TimerStatus::Cancelled);
+  ASSERT_TRUE(timers_->catchUp());
   auto counts = timers_->counts();
-  ASSERT_TRUE(timers_->list({}));
-  counts = timers_->counts();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->pending, 0u);
 }
@@ -268,6 +269,59 @@ TEST_F(TimersTest, BadInputIsRefusedWithASpecificErrorAndWritesNothing) {
     EXPECT_NE(r.error().message.find("already fired"), std::string::npos) << r.error().message;
   }
   EXPECT_EQ(log_->head(), fired);
+}
+
+TEST_F(TimersTest, TheTimersCommandIdsAreTheirOwnAndTheDeadlineMovesToWholeSeconds) {
+  clock_.set(parisTime("2020-05-15T10:00:00"));
+  const store::Position head = log_->head();
+  const auto future = engine::toMicros(parisTime("2020-06-20T10:00:00"));
+  auto r = workflow_->timer(kFundingTimer, tcmd::Reschedule{kFundingTimer, future, 0},
+                            {{"timer:" + kFundingTimer, "admin-1", "", ""}, "r"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::InvalidInput);
+  EXPECT_NE(r.error().message.find("timers' own"), std::string::npos) << r.error().message;
+  auto phase = workflow_->campaign(kFunding, ccmd::ChangePhase{Phase::SubmissionsClosed},
+                                   {{"timer:x", "admin-1", "", ""}, "r"});
+  ASSERT_FALSE(phase);
+  EXPECT_EQ(phase.error().code, ErrorCode::InvalidInput);
+  auto half = timer(kFundingTimer, tcmd::Reschedule{kFundingTimer, future + 500'000, 0}, "r");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("whole second"), std::string::npos) << half.error().message;
+  EXPECT_EQ(log_->head(), head);
+}
+
+TEST_F(TimersTest, ALogWrittenBeforeTimersReplaysWithoutDivergence) {
+  // As parcours before timers wrote it: the campaign opened and its jury
+  // appointed by the same actor at the same instant with no command id
+  // (so replay reads them as one run), and no TimerScheduled.
+  auto events = allEvents();
+  std::vector<store::RecordedEvent> before;
+  for (const auto& e : events) {
+    if (e.eventType.starts_with("Timer")) continue;
+    store::RecordedEvent copy = e;
+    copy.position = before.size() + 1;
+    copy.streamVersion = before.size() + 1;  // one stream in this fixture's log
+    before.push_back(std::move(copy));
+  }
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(before[0].recordedAtMicros, before[1].recordedAtMicros);
+  auto replayed = replayEvents(before);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_TRUE(replayed->divergences.empty()) << replayed->divergences.front().rulesSay;
+}
+
+TEST_F(TimersTest, AFiringRecordedUnderAPersonsNameIsADivergence) {
+  clock_.set(parisTime("2020-06-05T10:00:00"));
+  ASSERT_EQ(*workflow_->fireTimer(kFundingTimer), engine::FireResult::Fired);
+  auto events = allEvents();
+  for (auto& e : events) {
+    if (e.actor.starts_with("timer:")) e.actor = "alice";
+  }
+  auto replayed = replayEvents(events);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  ASSERT_EQ(replayed->divergences.size(), 1u);
+  EXPECT_NE(replayed->divergences[0].rulesSay.find("the timer itself"), std::string::npos)
+      << replayed->divergences[0].rulesSay;
 }
 
 TEST_F(TimersTest, AForgedTimerEventIsADivergenceInReplay) {

@@ -244,6 +244,16 @@ void checkTimers(store::EventLog& log, const std::shared_ptr<spdlog::logger>& lo
     report.problems.push_back("the timers' index did not resume: " + timers.error().message);
     return;
   }
+  // The index resumed from its checkpoint equals a rebuild from the log.
+  auto resumed = engine::dumpTable(*(*timers)->table());
+  auto rebuilt = (*timers)->rebuild();
+  auto fresh = rebuilt ? engine::dumpTable(*(*timers)->table())
+                       : Result<std::vector<store::Row>>(rebuilt.error());
+  if (!resumed || !fresh) {
+    report.problems.push_back("dumping the timers' index failed");
+  } else if (*resumed != *fresh) {
+    report.problems.push_back("the timers' index resumed after the crash differs from a rebuild");
+  }
   auto ran = (*timers)->runDue();
   if (!ran || ran->failed > 0) {
     report.problems.push_back("the catch-up of due timers failed: " +

@@ -198,6 +198,12 @@ int runRunDue(const Context& context, const RunDueOptions& options) {
   }
   auto clock = clockAt(options.at);
   if (!clock) return reportError(clock.error());
+  // Never early: --at may replay a catch-up at a past instant, never fire
+  // what is due only later than now.
+  if (engine::toMicros((*clock)->now()) > engine::toMicros(engine::SystemClock().now())) {
+    return reportError(Error::invalidInput("--at " + options.at +
+                                           " is in the future: timers never fire early"));
+  }
   auto log = openStore(context, StoreUse::Existing);
   if (!log) return reportError(log.error());
   workflows::Workflow workflow(**log, **clock);
@@ -336,7 +342,7 @@ void addTimersCommands(CLI::App& app, CommandRun& run) {
       "Fire every timer due now, in due order, each once (what `serve` does by itself; run it "
       "from cron or a systemd timer when no server runs)");
   dueCommand->add_option("--at", due->at,
-                         "Fire what is due at this instant instead of now (RFC 3339)");
+                         "Fire what was due at this past instant instead of now (RFC 3339)");
   dueCommand->add_option("--limit", due->limit, "Fire at most this many (default: all)");
   dueCommand->add_flag("--json", due->json, "One JSON object: {fired, skipped, failed, first_error}");
   dueCommand->footer(

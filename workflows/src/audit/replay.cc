@@ -551,12 +551,19 @@ class Replayer {
         gathered ? decideCampaign(campaign, *gathered, reason)
                  : Result<std::vector<DomainEvent>>(gathered.error());
     // A log written before timers existed recorded a campaign's decisions
-    // without the timer events they now add (docs/timers.md): those are
-    // checked as their time made them.
-    if (decided && decided->size() > run.size() &&
-        std::all_of(decided->begin() + static_cast<std::ptrdiff_t>(run.size()), decided->end(),
-                    [](const DomainEvent& e) { return e.type.starts_with("Timer"); })) {
-      decided->resize(run.size());
+    // without the timer events they now add (docs/timers.md): where the
+    // decision's first timer event should be, the record holds none (the
+    // run ends, or the next event of the stream is another decision's), so
+    // the decision is checked as its time made it.
+    if (decided) {
+      const auto firstTimer =
+          std::find_if(decided->begin(), decided->end(),
+                       [](const DomainEvent& e) { return e.type.starts_with("Timer"); });
+      const auto k = static_cast<std::size_t>(firstTimer - decided->begin());
+      if (firstTimer != decided->end() &&
+          (k >= run.size() || !run[k]->eventType.starts_with("Timer"))) {
+        decided->resize(k);
+      }
     }
     return check(first, "", campaignCommandName(**command), decided, {}, head.streamId);
   }
@@ -573,6 +580,20 @@ class Replayer {
     Result<std::vector<DomainEvent>> decided =
         command ? decideTimer(campaign, *command, reason)
                 : Result<std::vector<DomainEvent>>(command.error());
+    // A firing is the timer's own (actor and command id "timer:<id>"); a
+    // move or a cancel is a person's, never under a timer's name.
+    if (command && decided) {
+      if (const auto* fire = std::get_if<timer_command::Fire>(&*command)) {
+        const std::string self = timerActor(fire->timerId);
+        if (head.actor != self || head.commandId != self) {
+          decided = Error::refused("a timer's firing is recorded by the timer itself (actor and "
+                                   "command id " + self + "), not by " + head.actor);
+        }
+      } else if (head.actor.starts_with("timer:") || head.commandId.starts_with("timer:")) {
+        decided = Error::refused("a timer is moved or cancelled by a person, not under a timer's "
+                                 "name (" + head.actor + ")");
+      }
+    }
     const std::string_view name = !command ? "schedule a timer"
                                   : std::holds_alternative<timer_command::Fire>(*command)
                                       ? "fire a timer"

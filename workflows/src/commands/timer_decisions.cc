@@ -113,6 +113,12 @@ Result<std::vector<DomainEvent>> reschedule(const CampaignState& state,
   if (c.dueMicros == t.dueMicros) {
     return Error::refused(describe(t, state) + " is already due then");
   }
+  // The deadline's timer is due at the first instant after the deadline's
+  // whole second (the deadline is written to the second).
+  if (t.action == TimerAction::CloseSubmissions && c.dueMicros % closeSubmissionsDelayMicros != 0) {
+    return Error::invalidInput("the deadline's timer moves to a whole second, not " +
+                               formatInZone(c.dueMicros, zone));
+  }
   CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
   auto moved = b.event.initTimerRescheduled();
   moved.setTimerId(t.timerId);

@@ -84,19 +84,23 @@ Result<engine::RunDueReport> TimerService::runDue(
 void TimerService::start() { parts_->scheduler.start(); }
 void TimerService::stop() { parts_->scheduler.stop(); }
 
-Result<engine::TimerPage> TimerService::list(const engine::TimerQuery& query) {
-  if (auto caught = parts_->runner.catchUp(); !caught) return caught.error();
+Result<engine::TimerPage> TimerService::list(const engine::TimerQuery& query) const {
   return engine::listPendingTimers(*parts_->runner.table(), query);
 }
 
-Result<std::optional<engine::PendingTimer>> TimerService::find(std::string_view timerId) {
-  if (auto caught = parts_->runner.catchUp(); !caught) return caught.error();
+Result<std::optional<engine::PendingTimer>> TimerService::find(std::string_view timerId) const {
   return engine::findPendingTimer(*parts_->runner.table(), timerId);
 }
 
-Result<engine::TimerCounts> TimerService::counts() {
+Result<engine::TimerCounts> TimerService::counts() const {
   return engine::countPendingTimers(*parts_->runner.table());
 }
+
+Result<store::Position> TimerService::catchUp() { return parts_->runner.catchUp(); }
+
+std::shared_ptr<store::Table> TimerService::table() const { return parts_->runner.table(); }
+
+Result<store::Position> TimerService::rebuild() { return parts_->runner.rebuild(); }
 
 engine::SchedulerStats TimerService::stats() const { return parts_->scheduler.stats(); }
 

@@ -64,6 +64,14 @@ Result<std::vector<store::NewEvent>> toNewEvents(std::vector<DomainEvent> events
   return out;
 }
 
+// Command ids starting "timer:" are the timers' own: a firing is appended
+// under "timer:<id>", and an earlier append under that id is its firing.
+Status notATimersCommandId(const engine::CommandMetadata& metadata) {
+  if (!metadata.commandId.starts_with("timer:")) return okStatus();
+  return Error::invalidInput("command id \"" + metadata.commandId.substr(0, 200) +
+                             "\": ids starting with \"timer:\" are the timers' own");
+}
+
 // A command id names one command. An earlier append under it that wrote
 // to none of this command's stream was another command (the id was reused):
 // its result must not pass for this one's success.
@@ -180,6 +188,7 @@ Result<store::AppendResult> Workflow::campaign(const std::string& campaignId,
                                                const CommandContext& context) {
   if (auto s = validateId("campaign id", campaignId); !s) return s.error();
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
+  if (auto s = notATimersCommandId(context.metadata); !s) return s.error();
   if (const auto* open = std::get_if<campaign_command::Open>(&command);
       open && open->definition.campaignId != campaignId) {
     return Error::invalidInput("the definition opens campaign \"" + open->definition.campaignId +
@@ -253,6 +262,13 @@ Result<store::AppendResult> Workflow::decideCampaignCommand(const std::string& c
 
 Result<store::AppendResult> Workflow::timer(const std::string& timerId, const TimerCommand& command,
                                             const CommandContext& context) {
+  if (auto s = notATimersCommandId(context.metadata); !s) return s.error();
+  return runTimerCommand(timerId, command, context);
+}
+
+Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId,
+                                                      const TimerCommand& command,
+                                                      const CommandContext& context) {
   auto ref = parseTimerId(timerId);
   if (!ref) return std::move(ref).takeError();
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
@@ -287,7 +303,7 @@ Result<engine::FireResult> Workflow::fireTimer(const std::string& timerId) {
   CommandContext context;
   context.metadata.commandId = timerActor(timerId);
   context.metadata.actor = timerActor(timerId);
-  auto fired = timer(timerId, timer_command::Fire{timerId, 0}, context);
+  auto fired = runTimerCommand(timerId, timer_command::Fire{timerId, 0}, context);
   if (!fired) {
     // Ended, or not due on this clock: the index was behind the stream.
     if (fired.error().code == ErrorCode::RefusedByRule) return engine::FireResult::Skipped;
@@ -326,6 +342,7 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
                                               const CommandContext& context) {
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
+  if (auto s = notATimersCommandId(context.metadata); !s) return s.error();
   if (std::holds_alternative<dossier_command::Erase>(command)) return erase(dossierId, context);
   if (std::holds_alternative<dossier_command::RecordScore>(command)) {
     auto dossier = foldDossier(log_, dossierId);

@@ -161,8 +161,10 @@ class TimerScheduler {
 
   // Fires every timer due at the clock's now (seen once at the start, so a
   // moving clock cannot keep a call going), in due order, pass after pass
-  // until none is left or `timersMax` were handed over. For `parcours timers
-  // run-due` and the thread below. `progress(done, total due at start)`.
+  // until none is left, `timersMax` were fired or skipped, or stop() was
+  // called. A timer that fails stays pending for the next call; the passes
+  // go on past it. For `parcours timers run-due` and the thread below.
+  // `progress(handed over, total due at start)`.
   Result<RunDueReport> runDue(std::uint64_t timersMax = UINT64_MAX,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 

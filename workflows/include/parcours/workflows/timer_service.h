@@ -40,11 +40,18 @@ class TimerService {
   void start();
   void stop();
 
-  // Reads, each after catching the index up to the log's head.
-  Result<engine::TimerPage> list(const engine::TimerQuery& query);
-  Result<std::optional<engine::PendingTimer>> find(std::string_view timerId);
-  Result<engine::TimerCounts> counts();
+  // Reads of the index as it stands: caught up when the service opened, by
+  // each of the scheduler's looks (every pollInterval while it runs), and by
+  // catchUp() — which a writer calls to read its own write.
+  Result<engine::TimerPage> list(const engine::TimerQuery& query) const;
+  Result<std::optional<engine::PendingTimer>> find(std::string_view timerId) const;
+  Result<engine::TimerCounts> counts() const;
   engine::SchedulerStats stats() const;
+  Result<store::Position> catchUp();
+  // The index's table, and a rebuild from position 0 (the crash test
+  // compares the two).
+  std::shared_ptr<store::Table> table() const;
+  Result<store::Position> rebuild();
 
  private:
   struct Parts;

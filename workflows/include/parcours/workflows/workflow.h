@@ -73,8 +73,9 @@ class Workflow {
   Result<store::AppendResult> dossier(const std::string& dossierId, const DossierCommand& command,
                                       const CommandContext& context);
 
-  // A person's reschedule or cancel of a timer, or a firing (timers.h): on
-  // the campaign stream that owns it, stamped with this workflow's clock.
+  // A person's reschedule or cancel of a timer (timers.h): on the campaign
+  // stream that owns it, stamped with this workflow's clock. Command ids
+  // starting "timer:" are the timers' own, refused here as in every command.
   Result<store::AppendResult> timer(const std::string& timerId, const TimerCommand& command,
                                     const CommandContext& context);
   // Fires a due timer as the scheduler does: actor and command id
@@ -119,6 +120,10 @@ class Workflow {
                                               const DossierCommand& command,
                                               const CommandContext& context);
   Result<store::AppendResult> erase(const std::string& dossierId, const CommandContext& context);
+  // timer() and fireTimer() both: the decision and the append.
+  Result<store::AppendResult> runTimerCommand(const std::string& timerId,
+                                              const TimerCommand& command,
+                                              const CommandContext& context);
   store::EventLog& log_;
   const engine::Clock& clock_;
   engine::KeyStore* keys_;
