@@ -366,12 +366,7 @@ Status Api::campaignCommand(const Principal& who, P::CampaignCommandParams::Read
     if (!context) return context.error();
     auto appended = workflow_.campaign(campaignId, *command, *context);
     if (!appended) return appended.error();
-    awaitViews(live_, appended->lastPosition);
-    // A campaign's decisions schedule, move and cancel its timers: the
-    // writer reads them on /v1/timers next (this runs on a worker).
-    if (timers_ != nullptr) {
-      if (auto caught = timers_->catchUp(); !caught) return caught.error();
-    }
+    if (auto s = awaitTimersAndViews(appended->lastPosition); !s) return s;
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaignAfter(campaignId, *appended);
@@ -424,6 +419,16 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
   return s;
 }
 
+// A campaign's decisions and a person's timer commands schedule, move and
+// cancel timers: the writer reads the views and /v1/timers next, so both are
+// caught up before it is answered (this runs on a worker).
+Status Api::awaitTimersAndViews(store::Position position) const {
+  awaitViews(live_, position);
+  if (timers_ == nullptr) return okStatus();
+  if (auto caught = timers_->catchUp(); !caught) return caught.error();
+  return okStatus();
+}
+
 Status Api::mayAttemptTimerCommand(const Principal& who, std::string_view timerId) const {
   if (who.has(Role::Administrator)) return okStatus();
   return forbidden(who, "move or cancel timer " + std::string(timerId.substr(0, 200)) +
@@ -442,25 +447,16 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
     if (!context) return context.error();
     workflows::TimerCommand command = workflows::timer_command::Cancel{timerId};
     if (in.getCommand().isReschedule()) {
-      // An instant with its offset, or a local time in the campaign's zone.
-      const std::string to = toString(in.getCommand().getReschedule());
-      auto due = workflows::parseInstant(to);
+      auto due = workflow_.timerDue(timerId, toString(in.getCommand().getReschedule()));
       if (!due) {
-        auto campaign = workflow_.loadCampaign(ref->campaignId);
-        if (!campaign) return campaign.error();
-        if (!campaign->exists) return Error::notFound("no campaign \"" + ref->campaignId + "\"");
-        due = workflows::parseLocalTime(to, campaign->rules().timeZone);
-        if (!due) return Error::invalidInput("reschedule: " + due.error().message);
+        if (due.error().code != ErrorCode::InvalidInput) return due.error();
+        return Error::invalidInput("reschedule: " + due.error().message);
       }
       command = workflows::timer_command::Reschedule{timerId, *due, 0};
     }
     auto appended = workflow_.timer(timerId, command, *context);
     if (!appended) return appended.error();
-    awaitViews(live_, appended->lastPosition);
-    // Read-your-writes on /v1/timers too (this runs on a worker).
-    if (timers_ != nullptr) {
-      if (auto caught = timers_->catchUp(); !caught) return caught.error();
-    }
+    if (auto s = awaitTimersAndViews(appended->lastPosition); !s) return s;
     auto result = out.initResult();
     writeAppend(*appended, result);
     auto state = workflow_.loadCampaignAfter(ref->campaignId, *appended);

@@ -115,6 +115,7 @@ class Api {
 
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
+  Status awaitTimersAndViews(store::Position position) const;
   // Loads the dossier's row (NotFound first) and checks `who` may read it.
   // Whether `who` reads the dossiers of `campaignId` with their jurors
   // anonymous: an applicant does, unless the campaign's rules say otherwise.

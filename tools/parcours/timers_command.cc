@@ -274,15 +274,10 @@ int runReschedule(const Context& context, const MoveOptions& options) {
       context, options.write, StoreUse::Existing,
       [&](workflows::Workflow& workflow, const workflows::CommandContext& c)
           -> Result<store::AppendResult> {
-        // --to: an instant with its offset, or a local time in the
-        // campaign's zone ("2020-07-10T12:00").
-        auto due = workflows::parseInstant(options.to);
+        auto due = workflow.timerDue(options.timerId, options.to);
         if (!due) {
-          auto campaign = workflow.loadCampaign(ref->campaignId);
-          if (!campaign) return std::move(campaign).takeError();
-          if (!campaign->exists) return Error::notFound("no campaign \"" + ref->campaignId + "\"");
-          due = workflows::parseLocalTime(options.to, campaign->rules().timeZone);
-          if (!due) return Error::invalidInput("--to: " + due.error().message);
+          if (due.error().code != ErrorCode::InvalidInput) return std::move(due).takeError();
+          return Error::invalidInput("--to: " + due.error().message);
         }
         return workflow.timer(options.timerId,
                               workflows::timer_command::Reschedule{options.timerId, *due, 0}, c);

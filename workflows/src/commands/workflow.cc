@@ -11,6 +11,7 @@
 #include "parcours/engine/command_runner.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier_machine.h"
+#include "parcours/workflows/zoned_time.h"
 
 namespace parcours::workflows {
 namespace {
@@ -297,6 +298,17 @@ Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId
         return writes;
       });
   return sameCommandOnly(std::move(result), ref->ownerStream, context.metadata);
+}
+
+Result<std::int64_t> Workflow::timerDue(const std::string& timerId, const std::string& text) const {
+  auto instant = parseInstant(text);
+  if (instant) return instant;
+  auto ref = parseTimerId(timerId);
+  if (!ref) return std::move(ref).takeError();
+  auto campaign = campaigns_->get(ref->campaignId);
+  if (!campaign) return std::move(campaign).takeError();
+  if (!(*campaign)->exists) return Error::notFound("no campaign \"" + ref->campaignId + "\"");
+  return parseLocalTime(text, (*campaign)->rules().timeZone);
 }
 
 Result<engine::FireResult> Workflow::fireTimer(const std::string& timerId) {
