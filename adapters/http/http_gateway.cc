@@ -589,6 +589,7 @@ kj::Promise<void> HttpGateway::routeTimers(Request& r) {
       r,
       [&r, limit = *limit](auto p) {
         p.setCampaignId(r.param("campaign").value_or(""));
+        p.setDossierId(r.param("dossier").value_or(""));
         p.setDueBefore(r.param("due_before").value_or(""));
         p.setAfter(r.param("after").value_or(""));
         p.setLimit(static_cast<std::uint32_t>(limit));

@@ -67,12 +67,12 @@ interface Parcours {
   # the assumptions the definition added to its source, and the notes.
   rules @16 (campaignId :Text) -> (rulesVersion :UInt32, rules :Events.CampaignRules);
 
-  # ---- the campaigns' timers (docs/timers.md). The pending ones, in due
-  # order: those of one campaign (who may read it), or of every campaign
-  # (administrators, instructors, auditors); `dueBefore` (RFC 3339, empty:
-  # any), `after` the cursor a previous page gave, `limit` 1 to 1,000
-  # (0: 100).
-  timers @17 (campaignId :Text, dueBefore :Text, after :Text, limit :UInt32)
+  # ---- the timers of campaigns and dossiers (docs/timers.md). The pending
+  # ones, in due order: one campaign's own (who may read it), one dossier's
+  # (who may read it), or everyone's (administrators, instructors,
+  # auditors); `dueBefore` (RFC 3339, empty: any), `after` the cursor a
+  # previous page gave, `limit` 1 to 1,000 (0: 100).
+  timers @17 (campaignId :Text, dueBefore :Text, after :Text, limit :UInt32, dossierId :Text)
       -> (page :TimerPage);
   # A person moves or cancels a pending timer, with a reason
   # (administrators); the actor is the authenticated subject.
@@ -153,11 +153,12 @@ struct TimerCommand {
 }
 
 struct Timer {
-  timerId @0 :Text;               # "campaign-<id>:<action>:<n>"
-  campaignId @1 :Text;
-  action @2 :Text;                # "close-submissions"
+  timerId @0 :Text;               # "campaign-<id>:<action>:<n>" or "dossier-<id>:<action>:<n>"
+  campaignId @1 :Text;            # a campaign's timer; empty for a dossier's
+  action @2 :Text;                # "close-submissions", "deem-decision", "warn-deemed-decision"
   due @3 :Text;                   # in the campaign's zone, with its offset
   dueMicros @4 :Int64;
+  dossierId @5 :Text;             # a dossier's timer; empty for a campaign's
 }
 
 struct TimerPage {
@@ -264,6 +265,7 @@ struct Dossier {
   updatedAt @15 :Text;
   lastPosition @16 :UInt64;
   version @17 :UInt64;
+  timers @18 :List(Timer);    # pending: its statutory delay and warning (docs/timers.md)
 }
 
 struct TimelineEntry {

@@ -170,7 +170,9 @@ Api::Api(const Api& base, const workflows::ViewQueries& reads)
       live_(base.live_),
       views_(reads),
       metrics_(base.metrics_),
-      timers_(base.timers_) {}
+      // The index holds the present only: a past dossier shows no timers
+      // (its timeline has every timer event), and /v1/timers refuses ?at=.
+      timers_(nullptr) {}
 
 Api Api::readingFrom(const workflows::ViewQueries& past) const {
   return Api(*this, past);
@@ -459,11 +461,23 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
     if (auto s = awaitTimersAndViews(appended->lastPosition); !s) return s;
     auto result = out.initResult();
     writeAppend(*appended, result);
-    auto state = workflow_.loadCampaignAfter(ref->campaignId, *appended);
-    if (!state) return state.error();
     result.setStreamId(ref->ownerStream);
-    result.setStreamVersion(state->version);
-    const workflows::TimerRecord* t = state->timer(timerId);
+    const workflows::TimerRecord* t = nullptr;
+    std::optional<workflows::DossierState> dossier;
+    std::optional<workflows::CampaignState> campaign;
+    if (!ref->dossierId.empty()) {
+      auto state = workflow_.loadDossierAfter(ref->dossierId, *appended);
+      if (!state) return state.error();
+      dossier = std::move(state).value();
+      result.setStreamVersion(dossier->version);
+      t = dossier->timer(timerId);
+    } else {
+      auto state = workflow_.loadCampaignAfter(ref->campaignId, *appended);
+      if (!state) return state.error();
+      campaign = std::move(state).value();
+      result.setStreamVersion(campaign->version);
+      t = campaign->timer(timerId);
+    }
     result.setStatus(t == nullptr ? "" : std::string(workflows::timerStatusName(t->status)));
     return okStatus();
   };
@@ -472,10 +486,38 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
   return s;
 }
 
+void Api::writeTimers(const std::vector<engine::PendingTimer>& timers,
+                      capnp::List<rpc::Timer>::Builder list) const {
+  std::map<std::string, std::string> zones;  // owner stream -> its campaign's zone
+  for (unsigned i = 0; i < timers.size(); ++i) {
+    const engine::PendingTimer& t = timers[i];
+    auto ref = workflows::parseTimerId(t.timerId);
+    if (!zones.contains(t.owner)) {
+      auto zone = workflow_.timerZone(t.timerId);
+      zones[t.owner] = zone ? *zone : "UTC";
+    }
+    auto timer = list[i];
+    timer.setTimerId(t.timerId);
+    if (ref) {
+      timer.setCampaignId(ref->campaignId);
+      timer.setDossierId(ref->dossierId);
+    }
+    timer.setAction(t.action);
+    timer.setDue(workflows::formatInZone(t.dueMicros, zones[t.owner]));
+    timer.setDueMicros(t.dueMicros);
+  }
+}
+
 Status Api::timers(const Principal& who, P::TimersParams::Reader in,
                    P::TimersResults::Builder out) const {
   const std::string campaignId = toString(in.getCampaignId());
-  if (campaignId.empty()) {
+  const std::string dossierId = toString(in.getDossierId());
+  if (!campaignId.empty() && !dossierId.empty()) {
+    return Error::invalidInput("campaign or dossier: a timer is either a campaign's or a dossier's");
+  }
+  if (!dossierId.empty()) {
+    if (auto s = mayReadDossier(who, dossierId); !s) return s;
+  } else if (campaignId.empty()) {
     if (!readsEverything(who)) {
       return forbidden(who, "read the timers of every campaign (ask about one you may read)");
     }
@@ -487,6 +529,7 @@ Status Api::timers(const Principal& who, P::TimersParams::Reader in,
   }
   engine::TimerQuery query;
   if (!campaignId.empty()) query.owner = workflows::campaignStream(campaignId);
+  if (!dossierId.empty()) query.owner = workflows::dossierStream(dossierId);
   if (in.getDueBefore().size() > 0) {
     auto before = workflows::parseInstant(toString(in.getDueBefore()));
     if (!before) return Error::invalidInput("due_before: " + before.error().message);
@@ -497,23 +540,7 @@ Status Api::timers(const Principal& who, P::TimersParams::Reader in,
   if (query.limit > 1000) return Error::invalidInput("limit: 1 to 1000");
   auto page = timers_->list(query);
   if (!page) return page.error();
-  auto list = out.initPage().initTimers(static_cast<unsigned>(page->timers.size()));
-  std::map<std::string, std::string> zones;  // campaign -> its zone
-  for (unsigned i = 0; i < page->timers.size(); ++i) {
-    const engine::PendingTimer& t = page->timers[i];
-    auto ref = workflows::parseTimerId(t.timerId);
-    const std::string campaign = ref ? ref->campaignId : std::string();
-    if (!zones.contains(campaign)) {
-      auto state = workflow_.loadCampaign(campaign);
-      zones[campaign] = state && state->exists ? state->rules().timeZone : "UTC";
-    }
-    auto timer = list[i];
-    timer.setTimerId(t.timerId);
-    timer.setCampaignId(campaign);
-    timer.setAction(t.action);
-    timer.setDue(workflows::formatInZone(t.dueMicros, zones[campaign]));
-    timer.setDueMicros(t.dueMicros);
-  }
+  writeTimers(page->timers, out.initPage().initTimers(static_cast<unsigned>(page->timers.size())));
   out.getPage().setNextCursor(page->nextCursor);
   return okStatus();
 }
@@ -593,7 +620,17 @@ Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
                     P::DossierResults::Builder out) const {
   auto row = readableDossier(who, toString(in.getDossierId()));
   if (!row) return row.error();
-  writeDossier(*row, out.initDossier());
+  auto dossier = out.initDossier();
+  writeDossier(*row, dossier);
+  // Its pending timers (a read replica keeps none): "decision deemed on
+  // ... unless taken before".
+  if (timers_ != nullptr) {
+    engine::TimerQuery query;
+    query.owner = workflows::dossierStream(row->dossierId);
+    auto page = timers_->list(query);
+    if (!page) return page.error();
+    writeTimers(page->timers, dossier.initTimers(static_cast<unsigned>(page->timers.size())));
+  }
   return okStatus();
 }
 

@@ -116,6 +116,10 @@ class Api {
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
   Status awaitTimersAndViews(store::Position position) const;
+  // Pending timers as the API shows them, each due instant in its
+  // campaign's zone.
+  void writeTimers(const std::vector<engine::PendingTimer>& timers,
+                   capnp::List<rpc::Timer>::Builder list) const;
   // Loads the dossier's row (NotFound first) and checks `who` may read it.
   // Whether `who` reads the dossiers of `campaignId` with their jurors
   // anonymous: an applicant does, unless the campaign's rules say otherwise.

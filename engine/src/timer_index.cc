@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <charconv>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "parcours/engine/timers.h"
 
@@ -86,6 +88,11 @@ Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows)
   if (!*change) return okStatus();
   const TimerChange& c = **change;
   const std::string owner(event.streamId);
+  if (!c.timerId.starts_with(owner + ":")) {
+    return Error::corruption("timer " + c.timerId + " at position " +
+                             std::to_string(event.position) + " is not named after its stream " +
+                             owner + " (\"<stream>:...\")");
+  }
   auto current = rows.get(idKey(c.timerId));
   if (!current) return current.error();
   std::string action = c.action;  // a Rescheduled keeps the one it was scheduled with
@@ -130,9 +137,49 @@ Status TimerIndex::apply(const store::EventView& event, store::TableBatch& rows)
   return Error::bug("unknown timer change");
 }
 
-Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery& query) {
+namespace {
+
+// One owner's pending timers: its ids share the prefix "<owner>:", so the
+// id rows give them all without walking the due order (an owner has a few).
+Result<TimerPage> listOwnerTimers(const store::Table& index, const TimerQuery& query,
+                                  const std::optional<std::pair<std::int64_t, std::string>>& after) {
+  auto rows = index.scan(idKey(query.owner + ":"), "", scanRowsMax);
+  if (!rows) return rows.error();
+  std::vector<PendingTimer> timers;
+  for (const store::Row& row : *rows) {
+    auto due = decodeDue(row.second);
+    if (!due) return due.error();
+    const std::string key = dueKey(*due, std::string_view(row.first).substr(1));
+    auto dueRow = index.get(key);
+    if (!dueRow) return dueRow.error();
+    if (!*dueRow) return Error::corruption("timer index: " + row.first.substr(1) + " has no due row");
+    auto timer = timerFromDueRow({key, **dueRow});
+    if (!timer) return timer.error();
+    timers.push_back(std::move(timer).value());
+  }
+  std::sort(timers.begin(), timers.end(), [](const PendingTimer& a, const PendingTimer& b) {
+    return std::tie(a.dueMicros, a.timerId) < std::tie(b.dueMicros, b.timerId);
+  });
   TimerPage page;
-  std::string startAfter;
+  for (PendingTimer& t : timers) {
+    if (query.dueBeforeMicros && t.dueMicros >= *query.dueBeforeMicros) break;
+    if (after && std::tie(t.dueMicros, t.timerId) <= std::tie(after->first, after->second)) {
+      continue;
+    }
+    if (page.timers.size() == query.limit) {
+      const PendingTimer& last = page.timers.back();
+      page.nextCursor = std::to_string(last.dueMicros) + "," + last.timerId;
+      break;
+    }
+    page.timers.push_back(std::move(t));
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery& query) {
+  std::optional<std::pair<std::int64_t, std::string>> after;
   if (!query.after.empty()) {
     // The cursor: "<due>,<id>" of the last timer shown.
     const std::size_t comma = query.after.find(',');
@@ -142,8 +189,11 @@ Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery&
     if (comma == std::string::npos || ec != std::errc() || p != end) {
       return Error::invalidInput("cursor \"" + query.after + "\" is not one this list gave");
     }
-    startAfter = dueKey(due, std::string_view(query.after).substr(comma + 1));
+    after.emplace(due, query.after.substr(comma + 1));
   }
+  if (!query.owner.empty()) return listOwnerTimers(index, query, after);
+  TimerPage page;
+  std::string startAfter = after ? dueKey(after->first, after->second) : std::string();
   const std::string prefix(1, dueTag);
   std::size_t walked = 0;
   while (page.timers.size() < query.limit) {
@@ -155,7 +205,6 @@ Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery&
       auto timer = timerFromDueRow(row);
       if (!timer) return timer.error();
       if (query.dueBeforeMicros && timer->dueMicros >= *query.dueBeforeMicros) return page;
-      if (!query.owner.empty() && timer->owner != query.owner) continue;
       page.timers.push_back(std::move(timer).value());
       if (page.timers.size() == query.limit) break;
     }

@@ -618,5 +618,61 @@ TEST(Rules, ApplicantsSeeJurorsOnlyWhereTheDefinitionSaysSo) {
   EXPECT_THAT(wrong.error().message, HasSubstr("applicants_see_jurors"));
 }
 
+// A statutory delay (docs/timers.md): one unit, an outcome, its legal
+// basis; a delay that makes no sense is refused naming the field.
+std::string withDelay(const std::string& delay) {
+  return with(validText, "\"notes\": \"fictional\"",
+              "\"notes\": \"fictional\", \"statutory_delay\": " + delay);
+}
+
+TEST(Rules, AStatutoryDelayParsesAndSurvivesTheRoundTrip) {
+  auto parsed = parseCampaignDefinition(with(
+      withDelay(R"({"months": 2, "outcome": "accepted", "legal_basis": "CRPA, art. L231-1",
+                   "warn_days_before": 7})"),
+      "\"notes\"", "\"calendar\": {\"alsace_moselle\": true}, \"notes\""));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const StatutoryDelay& d = parsed->rules.statutoryDelay;
+  EXPECT_EQ(d.count, 2u);
+  EXPECT_EQ(d.unit, DelayUnit::Months);
+  EXPECT_EQ(d.outcome, DeemedOutcome::Accepted);
+  EXPECT_EQ(d.legalBasis, "CRPA, art. L231-1");
+  EXPECT_EQ(d.warnDaysBefore, 7u);
+  EXPECT_TRUE(d.extendToBusinessDay) << "art. 642 applies unless the rules say otherwise";
+  EXPECT_TRUE(parsed->rules.alsaceMoselle);
+  EXPECT_EQ(describeDelay(d), "2 months");
+  auto again = parseCampaignDefinition(campaignDefinitionJson(*parsed));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->rules, parsed->rules);
+  capnp::MallocMessageBuilder message;
+  writeRules(parsed->rules, message.initRoot<schema::CampaignRules>());
+  EXPECT_EQ(readRules(message.getRoot<schema::CampaignRules>().asReader()), parsed->rules);
+}
+
+TEST(Rules, AStatutoryDelayThatMakesNoSenseIsRefused) {
+  const std::string basis = R"(, "outcome": "refused", "legal_basis": "CRPA")";
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": 0)" + basis + "}")),
+            "statutory_delay.days: must be at least 1, got 0");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": -30)" + basis + "}")),
+            "statutory_delay.days: must be at least 1, got -30");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"months": 120000)" + basis + "}")),
+            "statutory_delay.months: must be at most 120, got 120000");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"business_days": 1e9)" + basis + "}")),
+            "statutory_delay.business_days: must be a whole number, got 1000000000.0");
+  EXPECT_THAT(definitionRefusal(withDelay(R"({"days": 5, "months": 1)" + basis + "}")),
+              HasSubstr("a delay has one unit"));
+  EXPECT_THAT(definitionRefusal(withDelay(R"({"outcome": "refused", "legal_basis": "x"})")),
+              HasSubstr("says how long"));
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": 60, "outcome": "maybe", "legal_basis": "x"})")),
+            "statutory_delay.outcome: \"maybe\" is not one of \"refused\", \"accepted\"");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": 60, "outcome": "refused"})")),
+            "statutory_delay.legal_basis: required field is missing");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": 60, "outcome": "refused", "legal_basis": " "})")),
+            "statutory_delay.legal_basis: must not be empty");
+  EXPECT_EQ(definitionRefusal(withDelay(R"({"days": 60, "warn_days_before": 400)" + basis + "}")),
+            "statutory_delay.warn_days_before: must be at most 365, got 400");
+  EXPECT_THAT(definitionRefusal(withDelay(R"({"weeks": 2)" + basis + "}")),
+              HasSubstr("unknown field \"weeks\""));
+}
+
 }  // namespace
 }  // namespace parcours::workflows

@@ -20,7 +20,8 @@ namespace {
 
 struct ListOptions {
   std::string campaignId;
-  std::optional<std::uint64_t> atPosition;  // --at: the campaign as of this log position
+  std::string dossierId;
+  std::optional<std::uint64_t> atPosition;  // --at: the owner as of this log position
   std::string asOf;                         // --as-of: ... as of this instant
   std::string dueBefore;
   std::string after;
@@ -55,24 +56,28 @@ Result<std::unique_ptr<engine::Clock>> clockAt(const std::string& at) {
       std::make_unique<engine::ManualClock>(engine::fromMicros(*micros)));
 }
 
-// A campaign's zone, for showing its timers as people read its deadline.
-std::string zoneOf(workflows::Workflow& workflow, const std::string& ownerStream) {
-  auto ref = workflows::parseTimerId(ownerStream + ":close-submissions:1");
-  if (!ref) return "UTC";
-  auto campaign = workflow.loadCampaign(ref->campaignId);
-  return campaign && campaign->exists ? campaign->rules().timeZone : "UTC";
+// A timer's campaign's zone, for showing it as people read the deadline.
+std::string zoneOf(workflows::Workflow& workflow, const std::string& timerId) {
+  auto zone = workflow.timerZone(timerId);
+  return zone ? *zone : "UTC";
 }
 
-// Time travel: the campaign's stream folded up to a past position or
-// instant, and the timers pending then (the index holds only the present).
+// Time travel: the owner's stream (a campaign's or a dossier's) folded up
+// to a past position or instant, and the timers pending then (the index
+// holds only the present).
 int runListPast(const Context& context, const ListOptions& options) {
-  if (options.campaignId.empty()) {
-    return reportError(Error::invalidInput("--at and --as-of need --campaign: the past of one "
-                                           "campaign's timers is its stream, folded"));
+  const bool onDossier = !options.dossierId.empty();
+  if (options.campaignId.empty() == !onDossier) {
+    return reportError(Error::invalidInput(
+        "--at and --as-of need --campaign or --dossier: the past of one owner's timers is its "
+        "stream, folded"));
   }
-  if (auto s = workflows::validateId("--campaign", options.campaignId); !s) {
+  const std::string& ownerId = onDossier ? options.dossierId : options.campaignId;
+  if (auto s = workflows::validateId(onDossier ? "--dossier" : "--campaign", ownerId); !s) {
     return reportError(s.error());
   }
+  const std::string owner =
+      onDossier ? workflows::dossierStream(ownerId) : workflows::campaignStream(ownerId);
   std::optional<std::int64_t> asOf;
   if (!options.asOf.empty()) {
     auto micros = workflows::parseInstant(options.asOf);
@@ -87,47 +92,56 @@ int runListPast(const Context& context, const ListOptions& options) {
                                        std::to_string((*log)->head())));
   }
   std::vector<store::RecordedEvent> events;
-  if (auto s = store::readStreamUpTo(**log, workflows::campaignStream(options.campaignId), upTo,
-                                     events);
-      !s) {
-    return reportError(s.error());
-  }
-  workflows::CampaignState state;
-  state.campaignId = options.campaignId;
+  if (auto s = store::readStreamUpTo(**log, owner, upTo, events); !s) return reportError(s.error());
+  workflows::CampaignState campaign;
+  campaign.campaignId = ownerId;
+  workflows::DossierState dossier;
   for (const store::RecordedEvent& e : events) {
     if (asOf && e.recordedAtMicros > *asOf) break;
-    if (auto s = workflows::applyCampaignEvent(state, e.eventType, e.payload, e.recordedAtMicros);
-        !s) {
-      return reportError(s.error());
-    }
+    auto s = onDossier ? workflows::applyDossierEvent(dossier, e.eventType, e.payload,
+                                                      e.recordedAtMicros)
+                       : workflows::applyCampaignEvent(campaign, e.eventType, e.payload,
+                                                       e.recordedAtMicros);
+    if (!s) return reportError(s.error());
   }
-  if (!state.exists) {
-    return reportError(Error::notFound("campaign \"" + options.campaignId +
-                                       "\" was not open then"));
+  if (onDossier ? dossier.status == workflows::DossierStatus::Absent : !campaign.exists) {
+    return reportError(Error::notFound((onDossier ? "dossier \"" : "campaign \"") + ownerId +
+                                       (onDossier ? "\" was not submitted then"
+                                                  : "\" was not open then")));
   }
+  const workflows::TimerMap& timers = onDossier ? dossier.timers : campaign.timers;
   std::vector<const workflows::TimerRecord*> pending;
-  for (const auto& [id, t] : state.timers) {
+  for (const auto& [id, t] : timers) {
     if (t.status == workflows::TimerStatus::Pending) pending.push_back(&t);
   }
   std::sort(pending.begin(), pending.end(), [](const auto* a, const auto* b) {
     return a->dueMicros != b->dueMicros ? a->dueMicros < b->dueMicros : a->timerId < b->timerId;
   });
-  const std::string& zone = state.rules().timeZone;
   if (options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto* t : pending) {
       out.push_back({{"timer_id", t->timerId},
-                     {"owner", workflows::campaignStream(options.campaignId)},
+                     {"owner", owner},
                      {"action", std::string(workflows::timerActionName(t->action))},
                      {"due", workflows::formatUtc(t->dueMicros)},
                      {"due_micros", t->dueMicros}});
     }
-    printJson({{"timers", std::move(out)}, {"stream_version", state.version}});
+    printJson({{"timers", std::move(out)},
+               {"stream_version", onDossier ? dossier.version : campaign.version}});
     return 0;
   }
   if (pending.empty()) {
-    std::cerr << "no timer was pending in campaign " << options.campaignId << " then\n";
+    std::cerr << "no timer was pending on " << owner << " then\n";
     return 0;
+  }
+  std::string zone = "UTC";
+  if (onDossier) {
+    engine::SystemClock clock;
+    workflows::Workflow workflow(**log, clock);
+    auto itsCampaign = workflow.loadCampaign(dossier.campaignId);
+    if (itsCampaign && itsCampaign->exists) zone = itsCampaign->rules().timeZone;
+  } else {
+    zone = campaign.rules().timeZone;
   }
   Table table({"TIMER", "ACTION", "DUE"});
   for (const auto* t : pending) {
@@ -141,11 +155,21 @@ int runListPast(const Context& context, const ListOptions& options) {
 int runList(const Context& context, const ListOptions& options) {
   if (options.atPosition || !options.asOf.empty()) return runListPast(context, options);
   engine::TimerQuery query;
+  if (!options.campaignId.empty() && !options.dossierId.empty()) {
+    return reportError(Error::invalidInput(
+        "--campaign or --dossier: a timer is either a campaign's or a dossier's"));
+  }
   if (!options.campaignId.empty()) {
     if (auto s = workflows::validateId("--campaign", options.campaignId); !s) {
       return reportError(s.error());
     }
     query.owner = workflows::campaignStream(options.campaignId);
+  }
+  if (!options.dossierId.empty()) {
+    if (auto s = workflows::validateId("--dossier", options.dossierId); !s) {
+      return reportError(s.error());
+    }
+    query.owner = workflows::dossierStream(options.dossierId);
   }
   if (!options.dueBefore.empty()) {
     auto before = workflows::parseInstant(options.dueBefore);
@@ -178,13 +202,16 @@ int runList(const Context& context, const ListOptions& options) {
     return 0;
   }
   if (page->timers.empty()) {
-    std::cerr << "no pending timer" << (options.campaignId.empty() ? "" : " in that campaign")
+    std::cerr << "no pending timer"
+              << (!options.campaignId.empty()   ? " in that campaign"
+                  : !options.dossierId.empty() ? " on that dossier"
+                                               : "")
               << "\n";
     return 0;
   }
   Table table({"TIMER", "ACTION", "DUE"});
   for (const engine::PendingTimer& t : page->timers) {
-    table.addRow({t.timerId, t.action, peopleTime(t.dueMicros, zoneOf(workflow, t.owner))});
+    table.addRow({t.timerId, t.action, peopleTime(t.dueMicros, zoneOf(workflow, t.timerId))});
   }
   table.print(std::cout);
   if (!page->nextCursor.empty()) std::cerr << "more: --after " << page->nextCursor << "\n";
@@ -238,12 +265,25 @@ Result<WriteSummary> summariseTimer(workflows::Workflow& workflow, const std::st
                                     const store::AppendResult& appended) {
   auto ref = workflows::parseTimerId(timerId);
   if (!ref) return ref.error();
-  auto campaign = workflow.loadCampaignAfter(ref->campaignId, appended);
-  if (!campaign) return campaign.error();
-  const workflows::TimerRecord* t = campaign->timer(timerId);
+  const workflows::TimerRecord* t = nullptr;
+  std::optional<workflows::CampaignState> campaign;
+  std::optional<workflows::DossierState> dossier;
+  if (!ref->dossierId.empty()) {
+    auto d = workflow.loadDossierAfter(ref->dossierId, appended);
+    if (!d) return d.error();
+    dossier = std::move(d).value();
+    t = dossier->timer(timerId);
+  } else {
+    auto c = workflow.loadCampaignAfter(ref->campaignId, appended);
+    if (!c) return c.error();
+    campaign = std::move(c).value();
+    t = campaign->timer(timerId);
+  }
   if (t == nullptr) return Error::notFound("no timer " + timerId);
+  auto zoneOrError = workflow.timerZone(timerId);
+  if (!zoneOrError) return zoneOrError.error();
+  const std::string zone = *zoneOrError;
   WriteSummary summary;
-  const std::string& zone = campaign->rules().timeZone;
   summary.text = "timer " + timerId + ": " + std::string(workflows::timerStatusName(t->status)) +
                  (t->status == workflows::TimerStatus::Pending
                       ? ", due " + workflows::formatInZone(t->dueMicros, zone)
@@ -251,7 +291,7 @@ Result<WriteSummary> summariseTimer(workflows::Workflow& workflow, const std::st
   summary.fields["timer_id"] = timerId;
   summary.fields["status"] = std::string(workflows::timerStatusName(t->status));
   summary.fields["due"] = workflows::formatUtc(t->dueMicros);
-  if (t->action == workflows::TimerAction::CloseSubmissions) {
+  if (campaign && t->action == workflows::TimerAction::CloseSubmissions) {
     summary.fields["submission_deadline"] =
         workflows::formatInZone(campaign->submissionDeadlineMicros(), zone);
   }
@@ -306,23 +346,27 @@ int runCancel(const Context& context, const CancelOptions& options) {
 
 void addTimersCommands(CLI::App& app, CommandRun& run) {
   CLI::App* group = app.add_subcommand(
-      "timers", "The campaigns' timers: list them, fire what is due, move or cancel one");
+      "timers",
+      "The timers of campaigns and dossiers: list them, fire what is due, move or cancel one");
   group->require_subcommand(1);
   group->footer(helpFooter("parcours --data /var/lib/parcours timers list --campaign sud-2020"));
 
   auto list = std::make_shared<ListOptions>();
   CLI::App* listCommand = group->add_subcommand("list", "The pending timers, in due order");
-  listCommand->add_option("--campaign", list->campaignId, "Only this campaign's timers");
+  listCommand->add_option("--campaign", list->campaignId,
+                          "Only this campaign's own timers (its deadline)");
+  listCommand->add_option("--dossier", list->dossierId,
+                          "Only this dossier's timers (its statutory delay and warning)");
   listCommand->add_option("--due-before", list->dueBefore,
                           "Only timers due before this instant (RFC 3339, with its offset)");
   listCommand->add_option("--after", list->after, "The cursor a previous page printed");
   listCommand->add_option("--limit", list->limit, "At most this many (1 to 10000; default 100)");
   listCommand->add_option("--at", list->atPosition,
                           "Time travel: the timers pending when the log ended at this position "
-                          "(needs --campaign)");
+                          "(needs --campaign or --dossier)");
   listCommand->add_option("--as-of", list->asOf,
                           "Time travel: the timers pending at this instant (RFC 3339; needs "
-                          "--campaign)");
+                          "--campaign or --dossier)");
   listCommand->add_flag("--json", list->json,
                         "One JSON object: {timers: [{timer_id, owner, action, due, due_micros}], "
                         "next_cursor}");

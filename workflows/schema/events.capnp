@@ -81,6 +81,31 @@ struct CampaignRules {
   auditions @22 :AuditionRules;    # unset: slots anywhere, any format
   ceremonyName @23 :Text;          # non-empty: labels are awarded at this ceremony
   applicantsSeeJurors @24 :Bool;   # applicants see who scored and voted what
+  statutoryDelay @25 :StatutoryDelay;  # unset (count 0): no decision is ever deemed
+  alsaceMoselle @26 :Bool;         # the calendar counts Good Friday and 26 December
+}
+
+# A statutory delay (docs/timers.md): without a decision `count` units after
+# the file was complete (its submission), the decision is deemed taken,
+# counted in the campaign's calendar.
+enum DelayUnit {
+  calendarDays @0;
+  businessDays @1;       # Monday to Friday, not a public holiday
+  months @2;             # "de date à date"
+}
+
+enum DeemedOutcome {
+  refused @0;            # silence is refusal: the dossier is rejected
+  accepted @1;           # silence is acceptance: the dossier is voted
+}
+
+struct StatutoryDelay {
+  count @0 :UInt32;              # 0: none
+  unit @1 :DelayUnit;
+  outcome @2 :DeemedOutcome;
+  legalBasis @3 :Text;           # stated in the deemed decision
+  warnDaysBefore @4 :UInt32;     # a warning timer this many days before; 0: none
+  extendToBusinessDay @5 :Bool;  # a delay ending on a day off ends on the next business day
 }
 
 enum AuditionFormat {
@@ -177,6 +202,8 @@ enum Phase {
 
 enum TimerAction {
   closeSubmissions @0;   # the submission deadline: the phase closes by itself
+  deemDecision @1;       # a dossier's statutory delay: the decision is deemed taken
+  warnDeemedDecision @2; # days before it: a recorded warning
 }
 
 struct TimerScheduled {
@@ -523,6 +550,20 @@ struct DossierEvent {
       inOffice @44 :UInt32;
       reconveneFromMicros @45 :Int64;
       lotSeed @46 :Text;            # as the close gave it, under tie_break "lot"
+    }
+    # A dossier's timers (docs/timers.md), the campaign's own structs under
+    # names of their own: an event type names one union.
+    dossierTimerScheduled @50 :TimerScheduled;
+    dossierTimerRescheduled @51 :TimerRescheduled;
+    dossierTimerCancelled @52 :TimerCancelled;
+    dossierTimerFired @53 :TimerFired;
+    # No decision within the statutory delay: the decision is deemed taken
+    # (refused: rejected; accepted: voted), recorded by the delay's timer.
+    decisionDeemed :group {
+      outcome @54 :DeemedOutcome;
+      legalBasis @55 :Text;
+      delay @56 :Text;              # as people read it: "2 months"
+      completeMicros @57 :Int64;    # the instant the delay ran from
     }
   }
 }

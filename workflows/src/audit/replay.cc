@@ -156,6 +156,19 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
         return DossierCommand(dossier_command::Withdraw{});
       case E::DOSSIER_ERASED:
         return DossierCommand(dossier_command::Erase{});
+      case E::DECISION_DEEMED: {
+        // Only a delay's timer deems a decision, after its DossierTimerFired.
+        auto d = e.getDecisionDeemed();
+        return DossierCommand(dossier_command::DeemDecision{
+            d.getOutcome() == schema::DeemedOutcome::ACCEPTED ? DeemedOutcome::Accepted
+                                                              : DeemedOutcome::Refused,
+            toString(d.getLegalBasis()), toString(d.getDelay()), d.getCompleteMicros()});
+      }
+      case E::DOSSIER_TIMER_SCHEDULED:
+      case E::DOSSIER_TIMER_RESCHEDULED:
+      case E::DOSSIER_TIMER_CANCELLED:
+      case E::DOSSIER_TIMER_FIRED:  // replayDossierDecision replays them as timer commands
+        return Error::bug(std::string(first.eventType) + " reached the command builder");
     }
     return Error::corruption("event " + std::to_string(first.position) +
                              " is a dossier event of an unknown kind");
@@ -274,27 +287,53 @@ Result<std::optional<CampaignCommand>> campaignCommandOf(
   });
 }
 
-// The timer command a campaign append headed by a timer event records. A
-// TimerScheduled never heads one (a campaign decision schedules it after
-// its own event): such a run is a forgery the rules refuse.
+// The timer command an append headed by a timer event records (the
+// campaign's TimerFired... or a dossier's DossierTimerFired...). A
+// scheduling never heads one (a decision schedules it after its own
+// event): such a run is a forgery the rules refuse.
+template <typename Fired, typename Moved, typename Cancelled>
+Result<TimerCommand> timerCommandFrom(const store::RecordedEvent& first, const Fired* fired,
+                                      const Moved* moved, const Cancelled* cancelled) {
+  if (fired != nullptr) {
+    return TimerCommand(timer_command::Fire{toString(fired->getTimerId()), first.recordedAtMicros});
+  }
+  if (moved != nullptr) {
+    return TimerCommand(timer_command::Reschedule{toString(moved->getTimerId()),
+                                                  moved->getDueMicros(), first.recordedAtMicros});
+  }
+  if (cancelled != nullptr) {
+    return TimerCommand(timer_command::Cancel{toString(cancelled->getTimerId())});
+  }
+  return Error::refused(std::string(first.eventType) +
+                        " is yielded only by a decision, after its own event");
+}
+
 Result<TimerCommand> timerCommandOf(const store::RecordedEvent& first, std::string& reason) {
+  if (first.streamId.starts_with(dossierStreamPrefix)) {
+    using E = schema::DossierEvent;
+    return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<TimerCommand> {
+      reason = toString(e.getReason());
+      std::optional<schema::TimerFired::Reader> fired;
+      std::optional<schema::TimerRescheduled::Reader> moved;
+      std::optional<schema::TimerCancelled::Reader> cancelled;
+      if (e.isDossierTimerFired()) fired = e.getDossierTimerFired();
+      if (e.isDossierTimerRescheduled()) moved = e.getDossierTimerRescheduled();
+      if (e.isDossierTimerCancelled()) cancelled = e.getDossierTimerCancelled();
+      return timerCommandFrom(first, fired ? &*fired : nullptr, moved ? &*moved : nullptr,
+                              cancelled ? &*cancelled : nullptr);
+    });
+  }
   using E = schema::CampaignEvent;
   return readPayload<E>(first.payload, first.eventType, [&](E::Reader e) -> Result<TimerCommand> {
     reason = toString(e.getReason());
-    switch (e.which()) {
-      case E::TIMER_FIRED:
-        return TimerCommand(
-            timer_command::Fire{toString(e.getTimerFired().getTimerId()), first.recordedAtMicros});
-      case E::TIMER_RESCHEDULED:
-        return TimerCommand(timer_command::Reschedule{toString(e.getTimerRescheduled().getTimerId()),
-                                                      e.getTimerRescheduled().getDueMicros(),
-                                                      first.recordedAtMicros});
-      case E::TIMER_CANCELLED:
-        return TimerCommand(timer_command::Cancel{toString(e.getTimerCancelled().getTimerId())});
-      default:
-        return Error::refused(std::string(first.eventType) +
-                              " is yielded only by a campaign decision, after its own event");
-    }
+    std::optional<schema::TimerFired::Reader> fired;
+    std::optional<schema::TimerRescheduled::Reader> moved;
+    std::optional<schema::TimerCancelled::Reader> cancelled;
+    if (e.isTimerFired()) fired = e.getTimerFired();
+    if (e.isTimerRescheduled()) moved = e.getTimerRescheduled();
+    if (e.isTimerCancelled()) cancelled = e.getTimerCancelled();
+    return timerCommandFrom(first, fired ? &*fired : nullptr, moved ? &*moved : nullptr,
+                            cancelled ? &*cancelled : nullptr);
   });
 }
 
@@ -442,6 +481,7 @@ class Replayer {
 
   Status replayDossierDecision(std::size_t first) {
     const store::RecordedEvent& head = events_[first];
+    if (head.eventType.starts_with("DossierTimer")) return replayTimerDecision(first);
     const std::string dossierId = head.streamId.substr(dossierPrefix.size());
     std::vector<const store::RecordedEvent*> run;
     for (std::size_t j : runFrom(first, true)) run.push_back(&events_[j]);
@@ -569,17 +609,21 @@ class Replayer {
   }
 
   // A timer's firing, or a person's move or cancel of a timer, decided
-  // again on the campaign's state as it stood (docs/timers.md).
+  // again on its owner's state as it stood (docs/timers.md).
   Status replayTimerDecision(std::size_t first) {
     const store::RecordedEvent& head = events_[first];
-    const std::string campaignId = head.streamId.substr(campaignPrefix.size());
+    const bool onDossier = head.streamId.starts_with(dossierPrefix);
+    const std::string ownerId =
+        head.streamId.substr(onDossier ? dossierPrefix.size() : campaignPrefix.size());
+    const std::string campaignId = onDossier ? dossiers_[ownerId].campaignId : ownerId;
     CampaignState& campaign = campaigns_[campaignId];
     campaign.campaignId = campaignId;
     std::string reason;
     auto command = timerCommandOf(head, reason);
     Result<std::vector<DomainEvent>> decided =
-        command ? decideTimer(campaign, *command, reason)
-                : Result<std::vector<DomainEvent>>(command.error());
+        !command    ? Result<std::vector<DomainEvent>>(command.error())
+        : onDossier ? decideTimer(ownerId, dossiers_[ownerId], campaign, *command, reason)
+                    : decideTimer(campaign, *command, reason);
     // A firing is the timer's own (actor and command id "timer:<id>"); a
     // move or a cancel is a person's, never under a timer's name.
     if (command && decided) {
@@ -600,7 +644,8 @@ class Replayer {
                                   : std::holds_alternative<timer_command::Reschedule>(*command)
                                       ? "move a timer"
                                       : "cancel a timer";
-    return check(first, "", name, decided, {}, head.streamId);
+    return check(first, onDossier ? ownerId : "", name, decided, {},
+                 std::string(campaignPrefix) + campaignId);
   }
 
   Events events_;

@@ -6,6 +6,7 @@
 
 #include "commands/campaign_event_builder.h"
 #include "commands/timer_events.h"
+#include "domain/timer_fold.h"
 #include "parcours/workflows/calendar.h"
 #include "parcours/workflows/limits.h"
 #include "parcours/workflows/timers.h"
@@ -14,41 +15,13 @@
 namespace parcours::workflows {
 namespace {
 
-schema::TimerAction writeTimerAction(TimerAction) { return schema::TimerAction::CLOSE_SUBMISSIONS; }
-
-// The instants a timer may fall due: the calendar's civil years
-// (calendar.h), so every due instant prints as a date people read.
-Status checkDueInRange(std::int64_t dueMicros) {
-  using namespace std::chrono;
-  const auto micros = [](sys_days day) {
-    return duration_cast<microseconds>(day.time_since_epoch()).count();
-  };
-  const std::int64_t first = micros(year(civilYearMin) / January / 1);
-  const std::int64_t last = micros(year(civilYearMax + 1) / January / 1) - 1;
-  if (dueMicros >= first && dueMicros <= last) return okStatus();
-  return Error::invalidInput("due instant " + std::to_string(dueMicros) +
-                             " µs is outside the years " + std::to_string(civilYearMin) + " to " +
-                             std::to_string(civilYearMax));
-}
-
 std::string describe(const TimerRecord& t, const CampaignState& state) {
-  return "timer " + t.timerId + " (" + std::string(timerActionName(t.action)) + ", due " +
-         formatInZone(t.dueMicros, state.rules().timeZone) + ")";
+  return describeTimer(t, state.rules().timeZone);
 }
 
-// The timer a person or the scheduler names: it must exist and be pending.
 Result<const TimerRecord*> pendingTimer(const CampaignState& state, const std::string& timerId) {
-  const TimerRecord* t = state.timer(timerId);
-  if (t == nullptr) {
-    return Error::notFound("no timer \"" + timerId + "\" in campaign \"" + state.campaignId + "\"");
-  }
-  if (t->status != TimerStatus::Pending) {
-    return Error::refused(describe(*t, state) + " already " +
-                          (t->status == TimerStatus::Fired ? "fired" : "was cancelled") + ", at " +
-                          formatInZone(t->endedAtMicros, state.rules().timeZone) +
-                          ": only a pending timer can be " + "fired, moved or cancelled");
-  }
-  return t;
+  return pendingTimerIn(state.timers, timerId, "campaign \"" + state.campaignId + "\"",
+                        state.rules().timeZone);
 }
 
 Result<std::vector<DomainEvent>> fire(const CampaignState& state, const timer_command::Fire& c,
@@ -102,23 +75,7 @@ Result<std::vector<DomainEvent>> reschedule(const CampaignState& state,
   auto found = pendingTimer(state, c.timerId);
   if (!found) return found.error();
   const TimerRecord& t = **found;
-  if (reason.empty()) return Error::invalidInput("moving a timer says why (a reason)");
-  if (auto s = checkDueInRange(c.dueMicros); !s) return s.error();
-  const std::string& zone = state.rules().timeZone;
-  if (c.dueMicros <= c.nowMicros) {
-    return Error::invalidInput("the new due instant " + formatInZone(c.dueMicros, zone) +
-                               " is not after now (" + formatInZone(c.nowMicros, zone) +
-                               "): a timer moves to the future only");
-  }
-  if (c.dueMicros == t.dueMicros) {
-    return Error::refused(describe(t, state) + " is already due then");
-  }
-  // The deadline's timer is due at the first instant after the deadline's
-  // whole second (the deadline is written to the second).
-  if (t.action == TimerAction::CloseSubmissions && c.dueMicros % closeSubmissionsDelayMicros != 0) {
-    return Error::invalidInput("the deadline's timer moves to a whole second, not " +
-                               formatInZone(c.dueMicros, zone));
-  }
+  if (auto s = checkReschedule(t, c, reason, state.rules().timeZone); !s) return s.error();
   CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
   auto moved = b.event.initTimerRescheduled();
   moved.setTimerId(t.timerId);
@@ -137,6 +94,56 @@ DomainEvent cancelled(const CampaignState& state, const TimerRecord& t, std::str
 
 }  // namespace
 
+std::string describeTimer(const TimerRecord& t, std::string_view zone) {
+  return "timer " + t.timerId + " (" + std::string(timerActionName(t.action)) + ", due " +
+         formatInZone(t.dueMicros, zone) + ")";
+}
+
+Result<const TimerRecord*> pendingTimerIn(const TimerMap& timers, const std::string& timerId,
+                                          const std::string& owner, std::string_view zone) {
+  const auto it = timers.find(timerId);
+  if (it == timers.end()) return Error::notFound("no timer \"" + timerId + "\" in " + owner);
+  const TimerRecord& t = it->second;
+  if (t.status != TimerStatus::Pending) {
+    return Error::refused(describeTimer(t, zone) + " already " +
+                          (t.status == TimerStatus::Fired ? "fired" : "was cancelled") + ", at " +
+                          formatInZone(t.endedAtMicros, zone) +
+                          ": only a pending timer can be fired, moved or cancelled");
+  }
+  return &t;
+}
+
+Status checkReschedule(const TimerRecord& t, const timer_command::Reschedule& c,
+                       std::string_view reason, std::string_view zone) {
+  if (reason.empty()) return Error::invalidInput("moving a timer says why (a reason)");
+  if (auto s = checkDueInRange(c.dueMicros); !s) return s;
+  if (c.dueMicros <= c.nowMicros) {
+    return Error::invalidInput("the new due instant " + formatInZone(c.dueMicros, zone) +
+                               " is not after now (" + formatInZone(c.nowMicros, zone) +
+                               "): a timer moves to the future only");
+  }
+  if (c.dueMicros == t.dueMicros) return Error::refused(describeTimer(t, zone) + " is already due then");
+  // The deadline's timer is due at the first instant after the deadline's
+  // whole second (the deadline is written to the second).
+  if (t.action == TimerAction::CloseSubmissions && c.dueMicros % closeSubmissionsDelayMicros != 0) {
+    return Error::invalidInput("the deadline's timer moves to a whole second, not " +
+                               formatInZone(c.dueMicros, zone));
+  }
+  return okStatus();
+}
+
+Status checkDueInRange(std::int64_t dueMicros) {
+  using namespace std::chrono;
+  const auto micros = [](sys_days day) {
+    return duration_cast<microseconds>(day.time_since_epoch()).count();
+  };
+  const std::int64_t first = micros(year(civilYearMin) / January / 1);
+  const std::int64_t last = micros(year(civilYearMax + 1) / January / 1) - 1;
+  if (dueMicros >= first && dueMicros <= last) return okStatus();
+  return Error::invalidInput("due instant " + std::to_string(dueMicros) +
+                             " µs is outside the years " + std::to_string(civilYearMin) + " to " +
+                             std::to_string(civilYearMax));
+}
 
 Result<std::vector<DomainEvent>> decideTimer(const CampaignState& state,
                                              const TimerCommand& command, std::string_view reason) {

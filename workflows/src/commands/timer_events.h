@@ -1,11 +1,14 @@
 // The timer events a campaign decision adds to its own, in the same append
-// (timers.h says which). Private to the campaign decisions.
+// (timers.h says which), and the checks every owner's timer decisions
+// share. Private to the timer decisions.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "domain/timer_fold.h"
 #include "parcours/workflows/campaign.h"
+#include "parcours/workflows/timers.h"
 
 namespace parcours::workflows {
 
@@ -21,5 +24,18 @@ std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
 
 // The phase leaving `submissions` by hand cancels the pending deadline timer.
 std::optional<DomainEvent> cancelDeadlineTimer(const CampaignState& before, std::string_view reason);
+
+// "timer <id> (<action>, due <instant in zone>)", for messages.
+std::string describeTimer(const TimerRecord& t, std::string_view zone);
+
+// The timer a person or the scheduler names: NotFound when `owner` ("campaign
+// \"c\"") has none by that id, Refused when it already ended.
+Result<const TimerRecord*> pendingTimerIn(const TimerMap& timers, const std::string& timerId,
+                                          const std::string& owner, std::string_view zone);
+
+// A person's move: a reason, a due instant in the calendar's years, after
+// now and not the one it has; the deadline's timer to a whole second.
+Status checkReschedule(const TimerRecord& t, const timer_command::Reschedule& command,
+                       std::string_view reason, std::string_view zone);
 
 }  // namespace parcours::workflows

@@ -1,51 +1,89 @@
-// The campaigns' timers: the index's decoder and the service (timer_service.h).
+// The timers of campaigns and dossiers: the index's decoder and the service
+// (timer_service.h).
 #include "parcours/workflows/timer_service.h"
 
+#include "domain/timer_fold.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/limits.h"
 
 namespace parcours::workflows {
 
+namespace {
+
+using TimerChangeOut = std::optional<engine::TimerChange>;
+
+engine::TimerChange scheduled(schema::TimerScheduled::Reader t) {
+  engine::TimerChange c;
+  c.kind = engine::TimerChange::Kind::Scheduled;
+  c.timerId = toString(t.getTimerId());
+  c.dueMicros = t.getDueMicros();
+  c.action = std::string(timerActionName(readTimerAction(t.getAction())));
+  return c;
+}
+
+engine::TimerChange rescheduled(schema::TimerRescheduled::Reader t) {
+  engine::TimerChange c;
+  c.kind = engine::TimerChange::Kind::Rescheduled;
+  c.timerId = toString(t.getTimerId());
+  c.dueMicros = t.getDueMicros();
+  c.previousDueMicros = t.getPreviousDueMicros();
+  return c;
+}
+
+engine::TimerChange ended(engine::TimerChange::Kind kind, capnp::Text::Reader id,
+                          std::int64_t dueMicros) {
+  engine::TimerChange c;
+  c.kind = kind;
+  c.timerId = toString(id);
+  c.dueMicros = dueMicros;
+  return c;
+}
+
+}  // namespace
+
 Result<std::optional<engine::TimerChange>> decodeTimerEvent(const store::EventView& event) {
-  using Out = std::optional<engine::TimerChange>;
+  using Kind = engine::TimerChange::Kind;
   // Most events are not timers: the type says so without decoding.
-  if (!event.eventType.starts_with("Timer") || !event.streamId.starts_with(campaignStreamPrefix)) {
-    return Out();
+  if (event.eventType.starts_with("Timer") && event.streamId.starts_with(campaignStreamPrefix)) {
+    using E = schema::CampaignEvent;
+    return readPayload<E>(event.payload, event.eventType, [&](E::Reader e) -> Result<TimerChangeOut> {
+      switch (e.which()) {
+        case E::TIMER_SCHEDULED:
+          return TimerChangeOut(scheduled(e.getTimerScheduled()));
+        case E::TIMER_RESCHEDULED:
+          return TimerChangeOut(rescheduled(e.getTimerRescheduled()));
+        case E::TIMER_CANCELLED:
+          return TimerChangeOut(ended(Kind::Cancelled, e.getTimerCancelled().getTimerId(),
+                                      e.getTimerCancelled().getDueMicros()));
+        case E::TIMER_FIRED:
+          return TimerChangeOut(ended(Kind::Fired, e.getTimerFired().getTimerId(),
+                                      e.getTimerFired().getDueMicros()));
+        default:
+          return TimerChangeOut();
+      }
+    });
   }
-  using E = schema::CampaignEvent;
-  return readPayload<E>(event.payload, event.eventType, [&](E::Reader e) -> Result<Out> {
-    engine::TimerChange c;
-    switch (e.which()) {
-      case E::TIMER_SCHEDULED: {
-        const auto t = e.getTimerScheduled();
-        c.kind = engine::TimerChange::Kind::Scheduled;
-        c.timerId = toString(t.getTimerId());
-        c.dueMicros = t.getDueMicros();
-        c.action = std::string(timerActionName(TimerAction::CloseSubmissions));
-        return Out(std::move(c));
+  if (event.eventType.starts_with("DossierTimer") &&
+      event.streamId.starts_with(dossierStreamPrefix)) {
+    using E = schema::DossierEvent;
+    return readPayload<E>(event.payload, event.eventType, [&](E::Reader e) -> Result<TimerChangeOut> {
+      switch (e.which()) {
+        case E::DOSSIER_TIMER_SCHEDULED:
+          return TimerChangeOut(scheduled(e.getDossierTimerScheduled()));
+        case E::DOSSIER_TIMER_RESCHEDULED:
+          return TimerChangeOut(rescheduled(e.getDossierTimerRescheduled()));
+        case E::DOSSIER_TIMER_CANCELLED:
+          return TimerChangeOut(ended(Kind::Cancelled, e.getDossierTimerCancelled().getTimerId(),
+                                      e.getDossierTimerCancelled().getDueMicros()));
+        case E::DOSSIER_TIMER_FIRED:
+          return TimerChangeOut(ended(Kind::Fired, e.getDossierTimerFired().getTimerId(),
+                                      e.getDossierTimerFired().getDueMicros()));
+        default:
+          return TimerChangeOut();
       }
-      case E::TIMER_RESCHEDULED: {
-        const auto t = e.getTimerRescheduled();
-        c.kind = engine::TimerChange::Kind::Rescheduled;
-        c.timerId = toString(t.getTimerId());
-        c.dueMicros = t.getDueMicros();
-        c.previousDueMicros = t.getPreviousDueMicros();
-        return Out(std::move(c));
-      }
-      case E::TIMER_CANCELLED:
-        c.kind = engine::TimerChange::Kind::Cancelled;
-        c.timerId = toString(e.getTimerCancelled().getTimerId());
-        c.dueMicros = e.getTimerCancelled().getDueMicros();
-        return Out(std::move(c));
-      case E::TIMER_FIRED:
-        c.kind = engine::TimerChange::Kind::Fired;
-        c.timerId = toString(e.getTimerFired().getTimerId());
-        c.dueMicros = e.getTimerFired().getDueMicros();
-        return Out(std::move(c));
-      default:
-        return Out();
-    }
-  });
+    });
+  }
+  return TimerChangeOut();
 }
 
 struct TimerService::Parts {

@@ -276,39 +276,70 @@ Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId
   auto result = engine::runCommand(
       log_, clock_, context.metadata,
       [&](const engine::Decision& decision) -> Result<std::vector<store::StreamWrite>> {
-        auto state = campaigns_->get(ref->campaignId);
-        if (!state) return std::move(state).takeError();
-        if (!(*state)->exists) {
-          return Error::notFound("no timer \"" + timerId + "\": campaign \"" + ref->campaignId +
-                                 "\" was never opened");
-        }
         TimerCommand given = command;
         std::visit(
             [&](auto& c) {
               if constexpr (requires { c.nowMicros; }) c.nowMicros = engine::toMicros(decision.now);
             },
             given);
-        auto events = decideTimer(**state, given, context.reason);
+        Result<std::vector<DomainEvent>> events = std::vector<DomainEvent>{};
+        std::uint64_t version = 0;
+        if (!ref->dossierId.empty()) {
+          auto dossier = foldDossier(log_, ref->dossierId);
+          if (!dossier) return std::move(dossier).takeError();
+          if (dossier->status == DossierStatus::Absent) {
+            return Error::notFound("no timer \"" + timerId + "\": dossier \"" + ref->dossierId +
+                                   "\" was never submitted");
+          }
+          auto campaign = campaigns_->get(dossier->campaignId);
+          if (!campaign) return std::move(campaign).takeError();
+          events = decideTimer(ref->dossierId, *dossier, **campaign, given, context.reason);
+          version = dossier->version;
+        } else {
+          auto state = campaigns_->get(ref->campaignId);
+          if (!state) return std::move(state).takeError();
+          if (!(*state)->exists) {
+            return Error::notFound("no timer \"" + timerId + "\": campaign \"" + ref->campaignId +
+                                   "\" was never opened");
+          }
+          events = decideTimer(**state, given, context.reason);
+          version = (*state)->version;
+        }
         if (!events) return std::move(events).takeError();
         auto newEvents = toNewEvents(std::move(events).value());
         if (!newEvents) return newEvents.error();
         std::vector<store::StreamWrite> writes;
-        writes.push_back({ref->ownerStream, store::ExpectedVersion::exactly((*state)->version),
+        writes.push_back({ref->ownerStream, store::ExpectedVersion::exactly(version),
                           std::move(newEvents).value()});
         return writes;
       });
   return sameCommandOnly(std::move(result), ref->ownerStream, context.metadata);
 }
 
+Result<std::string> Workflow::timerZone(const std::string& timerId) const {
+  auto ref = parseTimerId(timerId);
+  if (!ref) return std::move(ref).takeError();
+  std::string campaignId = ref->campaignId;
+  if (!ref->dossierId.empty()) {
+    auto dossier = foldDossier(log_, ref->dossierId);
+    if (!dossier) return std::move(dossier).takeError();
+    if (dossier->status == DossierStatus::Absent) {
+      return Error::notFound("no dossier \"" + ref->dossierId + "\"");
+    }
+    campaignId = dossier->campaignId;
+  }
+  auto campaign = campaigns_->get(campaignId);
+  if (!campaign) return std::move(campaign).takeError();
+  if (!(*campaign)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
+  return (*campaign)->rules().timeZone;
+}
+
 Result<std::int64_t> Workflow::timerDue(const std::string& timerId, const std::string& text) const {
   auto instant = parseInstant(text);
   if (instant) return instant;
-  auto ref = parseTimerId(timerId);
-  if (!ref) return std::move(ref).takeError();
-  auto campaign = campaigns_->get(ref->campaignId);
-  if (!campaign) return std::move(campaign).takeError();
-  if (!(*campaign)->exists) return Error::notFound("no campaign \"" + ref->campaignId + "\"");
-  return parseLocalTime(text, (*campaign)->rules().timeZone);
+  auto zone = timerZone(timerId);
+  if (!zone) return std::move(zone).takeError();
+  return parseLocalTime(text, *zone);
 }
 
 Result<engine::FireResult> Workflow::fireTimer(const std::string& timerId) {
@@ -355,6 +386,10 @@ Result<store::AppendResult> Workflow::dossier(const std::string& dossierId,
   if (auto s = validateId("dossier id", dossierId); !s) return s.error();
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
   if (auto s = notATimersCommandId(context.metadata); !s) return s.error();
+  if (std::holds_alternative<dossier_command::DeemDecision>(command)) {
+    return Error::refused("a decision is deemed by the dossier's statutory delay only: its timer "
+                          "records it when the delay runs out (docs/timers.md)");
+  }
   if (std::holds_alternative<dossier_command::Erase>(command)) return erase(dossierId, context);
   if (std::holds_alternative<dossier_command::RecordScore>(command)) {
     auto dossier = foldDossier(log_, dossierId);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "parcours/workflows/campaign.h"
+#include "domain/timer_fold.h"
 #include "parcours/workflows/domain_events.h"
 
 namespace parcours::workflows {
@@ -131,27 +132,6 @@ const TimerRecord* CampaignState::pendingTimer(TimerAction action) const {
   return nullptr;
 }
 
-namespace {
-
-TimerAction readTimerAction(schema::TimerAction) { return TimerAction::CloseSubmissions; }
-
-// The timer a TimerRescheduled, TimerCancelled or TimerFired names, which
-// must be pending.
-Result<TimerRecord*> pendingForChange(CampaignState& state, std::string_view eventType,
-                                      capnp::Text::Reader id) {
-  auto it = state.timers.find(std::string_view(id.cStr(), id.size()));
-  if (it == state.timers.end()) {
-    return Error::corruption(std::string(eventType) + " names timer " + toString(id) +
-                             ", never scheduled");
-  }
-  if (it->second.status != TimerStatus::Pending) {
-    return Error::corruption(std::string(eventType) + " names timer " + toString(id) +
-                             ", which had already ended");
-  }
-  return &it->second;
-}
-
-}  // namespace
 
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
                           std::string_view payload, std::int64_t recordedAtMicros) {
@@ -294,19 +274,15 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         state.grantedCents = e.getFundingCommitted().getGrantedTotalCents();
         if (auto s = checkRecordedCents("grantedTotalCents", state.grantedCents); !s) return s;
         break;
-      case E::TIMER_SCHEDULED: {
-        const auto t = e.getTimerScheduled();
-        TimerRecord timer{toString(t.getTimerId()), readTimerAction(t.getAction()),
-                          t.getDueMicros(), TimerStatus::Pending, recordedAtMicros, 0};
-        if (!state.timers.emplace(timer.timerId, timer).second) {
-          return Error::corruption("timer " + timer.timerId + " is scheduled twice");
+      case E::TIMER_SCHEDULED:
+        if (auto s = foldTimerScheduled(state.timers, e.getTimerScheduled(), recordedAtMicros);
+            !s) {
+          return s;
         }
         break;
-      }
       case E::TIMER_RESCHEDULED: {
-        auto timer = pendingForChange(state, eventType, e.getTimerRescheduled().getTimerId());
+        auto timer = foldTimerRescheduled(state.timers, eventType, e.getTimerRescheduled());
         if (!timer) return timer.error();
-        (*timer)->dueMicros = e.getTimerRescheduled().getDueMicros();
         // The deadline's timer falls due one second after the last accepted
         // second (deadlines are written to the second): moving it moves the
         // deadline.
@@ -315,20 +291,20 @@ Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
         }
         break;
       }
-      case E::TIMER_CANCELLED: {
-        auto timer = pendingForChange(state, eventType, e.getTimerCancelled().getTimerId());
-        if (!timer) return timer.error();
-        (*timer)->status = TimerStatus::Cancelled;
-        (*timer)->endedAtMicros = recordedAtMicros;
+      case E::TIMER_CANCELLED:
+        if (auto s = foldTimerEnded(state.timers, eventType, e.getTimerCancelled().getTimerId(),
+                                    TimerStatus::Cancelled, recordedAtMicros);
+            !s) {
+          return s;
+        }
         break;
-      }
-      case E::TIMER_FIRED: {
-        auto timer = pendingForChange(state, eventType, e.getTimerFired().getTimerId());
-        if (!timer) return timer.error();
-        (*timer)->status = TimerStatus::Fired;
-        (*timer)->endedAtMicros = recordedAtMicros;
+      case E::TIMER_FIRED:
+        if (auto s = foldTimerEnded(state.timers, eventType, e.getTimerFired().getTimerId(),
+                                    TimerStatus::Fired, recordedAtMicros);
+            !s) {
+          return s;
+        }
         break;
-      }
       default:
         return Error::corruption("unknown campaign event member " +
                                  std::to_string(static_cast<int>(which)) +

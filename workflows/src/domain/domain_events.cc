@@ -245,6 +245,17 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   }
   if (!rules.ceremonyName.empty()) out.setCeremonyName(rules.ceremonyName);
   out.setApplicantsSeeJurors(rules.applicantsSeeJurors);
+  if (rules.statutoryDelay.count != 0) {
+    const StatutoryDelay& d = rules.statutoryDelay;
+    auto delay = out.initStatutoryDelay();
+    delay.setCount(d.count);
+    delay.setUnit(static_cast<schema::DelayUnit>(d.unit));
+    delay.setOutcome(static_cast<schema::DeemedOutcome>(d.outcome));
+    delay.setLegalBasis(d.legalBasis);
+    delay.setWarnDaysBefore(d.warnDaysBefore);
+    delay.setExtendToBusinessDay(d.extendToBusinessDay);
+  }
+  out.setAlsaceMoselle(rules.alsaceMoselle);
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -305,6 +316,17 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   }
   rules.ceremonyName = toString(in.getCeremonyName());
   rules.applicantsSeeJurors = in.getApplicantsSeeJurors();
+  if (in.hasStatutoryDelay() && in.getStatutoryDelay().getCount() != 0) {
+    const auto d = in.getStatutoryDelay();
+    StatutoryDelay& delay = rules.statutoryDelay;
+    delay.count = d.getCount();
+    delay.unit = sameOrdinal(d.getUnit(), DelayUnit::Months);
+    delay.outcome = sameOrdinal(d.getOutcome(), DeemedOutcome::Accepted);
+    delay.legalBasis = toString(d.getLegalBasis());
+    delay.warnDaysBefore = d.getWarnDaysBefore();
+    delay.extendToBusinessDay = d.getExtendToBusinessDay();
+  }
+  rules.alsaceMoselle = in.getAlsaceMoselle();
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

@@ -4,6 +4,7 @@
 // whose union member is not the envelope's type, is Corruption.
 #include <string>
 
+#include "domain/timer_fold.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier.h"
 
@@ -112,6 +113,14 @@ std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
       return DossierStatus::Labelled;
     case E::DOSSIER_WITHDRAWN:
       return DossierStatus::Withdrawn;
+    case E::DECISION_DEEMED:
+      return event.getDecisionDeemed().getOutcome() == schema::DeemedOutcome::ACCEPTED
+                 ? DossierStatus::Voted
+                 : DossierStatus::Rejected;
+    case E::DOSSIER_TIMER_SCHEDULED:
+    case E::DOSSIER_TIMER_RESCHEDULED:
+    case E::DOSSIER_TIMER_CANCELLED:
+    case E::DOSSIER_TIMER_FIRED:
     case E::AUDITION_SCHEDULED:
     case E::SCORE_RECORDED:
     case E::VOTE_CAST:
@@ -120,6 +129,18 @@ std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+const TimerRecord* DossierState::timer(std::string_view timerId) const {
+  const auto it = timers.find(timerId);
+  return it == timers.end() ? nullptr : &it->second;
+}
+
+const TimerRecord* DossierState::pendingTimer(TimerAction action) const {
+  for (const auto& [id, t] : timers) {
+    if (t.action == action && t.status == TimerStatus::Pending) return &t;
+  }
+  return nullptr;
 }
 
 Status applyDossierEvent(DossierState& state, std::string_view eventType, std::string_view payload,
@@ -216,6 +237,38 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
         state.grantedCents += amount;
         break;
       }
+      case E::DOSSIER_TIMER_SCHEDULED:
+        if (auto s = foldTimerScheduled(state.timers, e.getDossierTimerScheduled(),
+                                        recordedAtMicros);
+            !s) {
+          return s;
+        }
+        state.timers[toString(e.getDossierTimerScheduled().getTimerId())].rulesVersion =
+            e.getRulesVersion();
+        break;
+      case E::DOSSIER_TIMER_RESCHEDULED: {
+        auto timer = foldTimerRescheduled(state.timers, eventType, e.getDossierTimerRescheduled());
+        if (!timer) return timer.error();
+        break;
+      }
+      case E::DOSSIER_TIMER_CANCELLED:
+        if (auto s = foldTimerEnded(state.timers, eventType,
+                                    e.getDossierTimerCancelled().getTimerId(),
+                                    TimerStatus::Cancelled, recordedAtMicros);
+            !s) {
+          return s;
+        }
+        break;
+      case E::DOSSIER_TIMER_FIRED:
+        if (auto s = foldTimerEnded(state.timers, eventType, e.getDossierTimerFired().getTimerId(),
+                                    TimerStatus::Fired, recordedAtMicros);
+            !s) {
+          return s;
+        }
+        break;
+      case E::DECISION_DEEMED:
+        state.deemedAtMicros = recordedAtMicros;
+        break;
       default:
         return Error::corruption("unknown dossier event member " +
                                  std::to_string(static_cast<int>(which)) +

@@ -308,6 +308,10 @@ class Fields {
   }
 
   bool present() const { return object_ != nullptr; }
+  // Whether the object has `key` (for fields that exclude each other).
+  bool has(std::string_view key) const {
+    return object_ != nullptr && object_->contains(std::string(key));
+  }
   bool failed() const { return error_->has_value(); }
   Status status() const { return failed() ? Status(**error_) : okStatus(); }
   const std::string& path() const { return path_; }

@@ -80,7 +80,8 @@ constexpr std::array<std::string_view, std::variant_size_v<DossierCommand>> comm
     "close vote",
     "award",
     "withdraw",
-    "erase the personal data of"};
+    "erase the personal data of",
+    "deem the decision on"};
 
 }  // namespace
 

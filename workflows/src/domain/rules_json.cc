@@ -178,6 +178,43 @@ void readAuditions(Fields& top, CampaignRules& rules) {
   }
 }
 
+// "statutory_delay": {"days" | "business_days" | "months": N, "outcome":
+// "refused" | "accepted", "legal_basis", "warn_days_before",
+// "extend_to_business_day"}: exactly one unit.
+void readStatutoryDelay(Fields& top, StatutoryDelay& delay) {
+  Fields d = top.object("statutory_delay", optional,
+                        {"days", "business_days", "months", "outcome", "legal_basis",
+                         "warn_days_before", "extend_to_business_day"});
+  if (!d.present()) return;
+  const std::tuple<const char*, DelayUnit, std::int64_t> units[] = {
+      {"days", DelayUnit::CalendarDays, 3'660},
+      {"business_days", DelayUnit::BusinessDays, 2'600},
+      {"months", DelayUnit::Months, 120}};
+  int given = 0;
+  for (const auto& [key, unit, max] : units) {
+    if (!d.has(key)) continue;
+    ++given;
+    delay.unit = unit;
+    delay.count = static_cast<std::uint32_t>(d.integer(key, required, 1, max));
+  }
+  if (given != 1 && !d.failed()) {
+    d.fail("statutory_delay", given == 0 ? "says how long: \"days\", \"business_days\" or \"months\""
+                                         : "gives more than one of \"days\", \"business_days\", "
+                                           "\"months\": a delay has one unit");
+  }
+  const std::string outcome = d.string("outcome", required);
+  if (outcome == "accepted") {
+    delay.outcome = DeemedOutcome::Accepted;
+  } else if (outcome != "refused" && !d.failed()) {
+    d.fail("statutory_delay.outcome",
+           json_input::inQuotes(outcome) + " is not one of \"refused\", \"accepted\"");
+  }
+  delay.legalBasis = d.string("legal_basis", required);
+  delay.warnDaysBefore = static_cast<std::uint32_t>(d.integer("warn_days_before", optional, 0, 365));
+  delay.extendToBusinessDay =
+      !d.has("extend_to_business_day") || d.boolean("extend_to_business_day", required);
+}
+
 void readDeadline(Fields& top, CampaignRules& rules) {
   Fields deadline = top.object("deadline", required, {"local", "time_zone"});
   rules.deadlineLocal = deadline.string("local", required);
@@ -212,7 +249,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
               "judging", "notes", "eligible_departements", "assumptions", "auditions",
-              "ceremony", "applicants_see_jurors"},
+              "ceremony", "applicants_see_jurors", "statutory_delay", "calendar"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -272,6 +309,9 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   Fields ceremony = top.object("ceremony", optional, {"name"});
   rules.ceremonyName = ceremony.string("name", optional);
   readJudging(top, rules.judging);
+  readStatutoryDelay(top, rules.statutoryDelay);
+  Fields calendar = top.object("calendar", optional, {"alsace_moselle"});
+  rules.alsaceMoselle = calendar.boolean("alsace_moselle", optional);
   rules.notes = top.string("notes", optional);
 
   if (top.failed()) return *error;
@@ -384,6 +424,19 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
   }
   if (!r.ceremonyName.empty()) out["ceremony"] = {{"name", r.ceremonyName}};
   if (r.applicantsSeeJurors) out["applicants_see_jurors"] = true;
+  if (r.statutoryDelay.count != 0) {
+    const StatutoryDelay& d = r.statutoryDelay;
+    const char* unit = d.unit == DelayUnit::Months         ? "months"
+                       : d.unit == DelayUnit::BusinessDays ? "business_days"
+                                                           : "days";
+    Json delay = {{unit, d.count},
+                  {"outcome", std::string(deemedOutcomeName(d.outcome))},
+                  {"legal_basis", d.legalBasis}};
+    if (d.warnDaysBefore != 0) delay["warn_days_before"] = d.warnDaysBefore;
+    if (!d.extendToBusinessDay) delay["extend_to_business_day"] = false;
+    out["statutory_delay"] = std::move(delay);
+  }
+  if (r.alsaceMoselle) out["calendar"] = {{"alsace_moselle", true}};
   if (!r.assumptions.empty()) {
     Json assumptions = Json::array();
     for (const Assumption& a : r.assumptions) {

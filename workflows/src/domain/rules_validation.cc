@@ -449,6 +449,26 @@ Status validateId(std::string_view what, std::string_view id) {
                               std::to_string(idBytesMax) + ")");
 }
 
+// The longest statutory delays in French law are counted in months (two
+// for silence-vaut-acceptation, up to a few for special regimes); ten
+// years of any unit is far beyond any, and keeps every due date within the
+// calendar's years.
+Status checkStatutoryDelay(const StatutoryDelay& d) {
+  if (d == StatutoryDelay{}) return okStatus();
+  const std::int64_t max = d.unit == DelayUnit::Months         ? 120
+                           : d.unit == DelayUnit::BusinessDays ? 2'600
+                                                               : 3'660;
+  const char* key = d.unit == DelayUnit::Months         ? "statutory_delay.months"
+                    : d.unit == DelayUnit::BusinessDays ? "statutory_delay.business_days"
+                                                        : "statutory_delay.days";
+  if (auto s = checkRange(key, d.count, 1, max); !s) return s;
+  if (auto s = checkText("statutory_delay.legal_basis", d.legalBasis, true); !s) return s;
+  if (auto s = checkRange("statutory_delay.warn_days_before", d.warnDaysBefore, 0, 365); !s) {
+    return s;
+  }
+  return okStatus();
+}
+
 Status validateRules(const CampaignRules& r) {
   if (auto s = checkText("name", r.name, true); !s) return s;
   if (auto s = checkText("organiser", r.organiser, true); !s) return s;
@@ -475,6 +495,7 @@ Status validateRules(const CampaignRules& r) {
                       "deliberation's close, not at a ceremony");
   }
   if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
+  if (auto s = checkStatutoryDelay(r.statutoryDelay); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -491,7 +512,19 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          eligibleDepartements == o.eligibleDepartements && notes == o.notes &&
          assumptions == o.assumptions && auditions == o.auditions &&
          ceremonyName == o.ceremonyName && applicantsSeeJurors == o.applicantsSeeJurors &&
-         judging == o.judging;
+         judging == o.judging && statutoryDelay == o.statutoryDelay &&
+         alsaceMoselle == o.alsaceMoselle;
+}
+
+std::string_view deemedOutcomeName(DeemedOutcome outcome) {
+  return outcome == DeemedOutcome::Accepted ? "accepted" : "refused";
+}
+
+std::string describeDelay(const StatutoryDelay& d) {
+  const char* unit = d.unit == DelayUnit::Months         ? " month"
+                     : d.unit == DelayUnit::BusinessDays ? " business day"
+                                                         : " calendar day";
+  return std::to_string(d.count) + unit + (d.count == 1 ? "" : "s");
 }
 
 }  // namespace parcours::workflows

@@ -8,13 +8,18 @@
 
 namespace parcours::workflows {
 namespace {
-constexpr std::string_view closeSubmissionsName = "close-submissions";
+constexpr std::string_view actionNames[] = {"close-submissions", "deem-decision",
+                                            "warn-deemed-decision"};
 }  // namespace
 
-std::string_view timerActionName(TimerAction) { return closeSubmissionsName; }
+std::string_view timerActionName(TimerAction action) {
+  return actionNames[static_cast<std::size_t>(action)];
+}
 
 std::optional<TimerAction> parseTimerActionName(std::string_view name) {
-  if (name == closeSubmissionsName) return TimerAction::CloseSubmissions;
+  for (std::size_t i = 0; i < std::size(actionNames); ++i) {
+    if (actionNames[i] == name) return static_cast<TimerAction>(i);
+  }
   return std::nullopt;
 }
 
@@ -38,18 +43,30 @@ std::string timerId(std::string_view ownerStream, TimerAction action, std::uint6
 Result<TimerRef> parseTimerId(std::string_view id) {
   const auto malformed = [&] {
     return Error::invalidInput("timer id \"" + std::string(id.substr(0, 200)) +
-                               "\" is not one parcours makes: \"campaign-<id>:<action>:<n>\"");
+                               "\" is not one parcours makes: \"campaign-<id>:<action>:<n>\" "
+                               "or \"dossier-<id>:<action>:<n>\"");
   };
   const std::size_t first = id.find(':');
   const std::size_t last = id.rfind(':');
   if (first == std::string_view::npos || first == last) return malformed();
   TimerRef ref;
   ref.ownerStream = std::string(id.substr(0, first));
-  if (!ref.ownerStream.starts_with(campaignStreamPrefix)) return malformed();
-  ref.campaignId = ref.ownerStream.substr(campaignStreamPrefix.size());
-  if (!validateId("campaign id", ref.campaignId)) return malformed();
   auto action = parseTimerActionName(id.substr(first + 1, last - first - 1));
   if (!action) return malformed();
+  // The deadline's timer is a campaign's; the statutory delay's, a dossier's.
+  if (ref.ownerStream.starts_with(campaignStreamPrefix)) {
+    ref.campaignId = ref.ownerStream.substr(campaignStreamPrefix.size());
+    if (!validateId("campaign id", ref.campaignId) || *action != TimerAction::CloseSubmissions) {
+      return malformed();
+    }
+  } else if (ref.ownerStream.starts_with(dossierStreamPrefix)) {
+    ref.dossierId = ref.ownerStream.substr(dossierStreamPrefix.size());
+    if (!validateId("dossier id", ref.dossierId) || *action == TimerAction::CloseSubmissions) {
+      return malformed();
+    }
+  } else {
+    return malformed();
+  }
   ref.action = *action;
   const std::string_view version = id.substr(last + 1);
   std::uint64_t n = 0;

@@ -20,6 +20,8 @@
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <boost/mpl/vector/vector50.hpp>
+#include <boost/preprocessor/iterate.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -28,7 +30,17 @@
 #include "parcours/store/assert.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
+#include "commands/dossier_timers.h"
 #include "commands/vote_decision.h"
+
+// MPL numbers vectors up to 50 types; the table has more rows. vector51 to
+// vector60, generated as MPL generates its own (Boost.MSM's documented way
+// past the limit): a row added or removed changes the N of the
+// transition table's mpl::vectorN.
+namespace boost::mpl {
+#define BOOST_PP_ITERATION_PARAMS_1 (3, (51, 60, <boost/mpl/vector/aux_/numbered.hpp>))
+#include BOOST_PP_ITERATE()
+}  // namespace boost::mpl
 
 namespace parcours::workflows {
 namespace {
@@ -963,6 +975,31 @@ using EmitAuditionMissed = EmitMark<&schema::DossierEvent::Builder::setAuditionM
 using EmitWithdrawn = EmitMark<&schema::DossierEvent::Builder::setDossierWithdrawn>;
 using EmitErased = EmitMark<&schema::DossierEvent::Builder::setDossierErased>;
 
+// The statutory delay ran out (docs/timers.md): what the rules said silence
+// means, and why, recorded by the delay's timer.
+struct DeemsRefusal : Guard<DeemsRefusal> {
+  static bool test(Context&, const cmd::DeemDecision& e) {
+    return e.outcome == DeemedOutcome::Refused;
+  }
+};
+struct DeemsAcceptance : Guard<DeemsAcceptance> {
+  static bool test(Context&, const cmd::DeemDecision& e) {
+    return e.outcome == DeemedOutcome::Accepted;
+  }
+};
+struct EmitDecisionDeemed : Action<EmitDecisionDeemed> {
+  static void run(Context& c, const cmd::DeemDecision& e) {
+    DossierEventBuilder b(c);
+    auto deemed = b.event.initDecisionDeemed();
+    deemed.setOutcome(e.outcome == DeemedOutcome::Accepted ? schema::DeemedOutcome::ACCEPTED
+                                                           : schema::DeemedOutcome::REFUSED);
+    deemed.setLegalBasis(e.legalBasis);
+    deemed.setDelay(e.delay);
+    deemed.setCompleteMicros(e.completeMicros);
+    b.emitTo(c);
+  }
+};
+
 struct EmitAuditionScheduled : Action<EmitAuditionScheduled> {
   static void run(Context& c, const cmd::ScheduleAudition& e) {
     DossierEventBuilder b(c);
@@ -1131,7 +1168,7 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
   using initial_state = Restoring;
   Context* context = nullptr;
 
-  struct transition_table : mpl::vector<
+  struct transition_table : mpl::vector58<
     //   Source          Event                    Target          Action              Guard
     // -- restoring the folded status
     Row< Restoring,      Restore,                 Absent,         none,               IsIn<Absent> >,
@@ -1177,6 +1214,15 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Auditioned,     cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
     Row< Scored,         cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
     Row< Voted,          cmd::Withdraw,           Withdrawn,      EmitWithdrawn,      none >,
+    // -- a statutory delay without a decision (its timer only)
+    Row< Submitted,      cmd::DeemDecision,       Rejected,       EmitDecisionDeemed, DeemsRefusal >,
+    Row< Eligible,       cmd::DeemDecision,       Rejected,       EmitDecisionDeemed, DeemsRefusal >,
+    Row< Auditioned,     cmd::DeemDecision,       Rejected,       EmitDecisionDeemed, DeemsRefusal >,
+    Row< Scored,         cmd::DeemDecision,       Rejected,       EmitDecisionDeemed, DeemsRefusal >,
+    Row< Submitted,      cmd::DeemDecision,       Voted,          EmitDecisionDeemed, DeemsAcceptance >,
+    Row< Eligible,       cmd::DeemDecision,       Voted,          EmitDecisionDeemed, DeemsAcceptance >,
+    Row< Auditioned,     cmd::DeemDecision,       Voted,          EmitDecisionDeemed, DeemsAcceptance >,
+    Row< Scored,         cmd::DeemDecision,       Voted,          EmitDecisionDeemed, DeemsAcceptance >,
     // -- erasure of the personal data (GDPR), from every state, which it keeps
     Row< Submitted,      cmd::Erase,              Submitted,      EmitErased,         All<HasReason, NotErasedYet> >,
     Row< Eligible,       cmd::Erase,              Eligible,       EmitErased,         All<HasReason, NotErasedYet> >,
@@ -1256,6 +1302,8 @@ Result<DossierDecision> decideDossier(const std::string& dossierId, const Dossie
   }
   DossierDecision decision{std::move(context.dossierEvents), std::move(context.campaignEvents),
                            context.reached};
+  // The timers the decision starts or ends, in the same append.
+  addDossierTimerEvents(dossierId, dossier, campaign, command, input, decision);
   auto folded = foldedStatus(dossier, decision.dossierEvents, input.nowMicros);
   if (!folded) return folded.error();
   // The machine and the fold are two readings of one workflow: if they

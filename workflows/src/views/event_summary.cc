@@ -72,6 +72,33 @@ std::string rulesSummary(std::string_view verb, std::uint32_t version,
   return out;
 }
 
+// A timer's events read the same on a campaign's stream and a dossier's.
+std::string timerScheduled(schema::TimerScheduled::Reader t) {
+  const std::string id(text(t.getTimerId()));
+  const std::string due = formatUtc(t.getDueMicros());
+  switch (t.getAction()) {
+    case schema::TimerAction::DEEM_DECISION:
+      return "statutory delay: the decision is deemed taken on " + due +
+             " unless it is taken before (timer " + id + ")";
+    case schema::TimerAction::WARN_DEEMED_DECISION:
+      return "warning before the deemed decision scheduled for " + due + " (timer " + id + ")";
+    default:
+      return "timer " + id + " scheduled, due " + due;
+  }
+}
+std::string timerRescheduled(schema::TimerRescheduled::Reader t) {
+  return "timer " + std::string(text(t.getTimerId())) + " moved from " + formatUtc(t.getPreviousDueMicros()) +
+         " to " + formatUtc(t.getDueMicros());
+}
+std::string timerCancelled(schema::TimerCancelled::Reader t) {
+  return "timer " + std::string(text(t.getTimerId())) + " cancelled (was due " + formatUtc(t.getDueMicros()) +
+         ")";
+}
+std::string timerFired(schema::TimerFired::Reader t) {
+  return "timer " + std::string(text(t.getTimerId())) + " fired (due " + formatUtc(t.getDueMicros()) +
+         "): " + std::string(text(t.getOutcome()));
+}
+
 }  // namespace
 
 std::string summarize(schema::DossierEvent::Reader e) {
@@ -183,6 +210,26 @@ std::string summarize(schema::DossierEvent::Reader e) {
       out = "personal data erased: ";
       out += text(e.getReason());
       return out;
+    case E::DOSSIER_TIMER_SCHEDULED:
+      return timerScheduled(e.getDossierTimerScheduled());
+    case E::DOSSIER_TIMER_RESCHEDULED:
+      return timerRescheduled(e.getDossierTimerRescheduled());
+    case E::DOSSIER_TIMER_CANCELLED:
+      return timerCancelled(e.getDossierTimerCancelled());
+    case E::DOSSIER_TIMER_FIRED:
+      return timerFired(e.getDossierTimerFired());
+    case E::DECISION_DEEMED: {
+      auto d = e.getDecisionDeemed();
+      out = d.getOutcome() == schema::DeemedOutcome::ACCEPTED ? "decision deemed: accepted"
+                                                               : "decision deemed: refused";
+      out += ", no decision within ";
+      out += text(d.getDelay());
+      out += " of the complete file (";
+      out += formatUtc(d.getCompleteMicros());
+      out += "); legal basis: ";
+      out += text(d.getLegalBasis());
+      return out;
+    }
   }
   return "unknown dossier event";
 }
@@ -318,19 +365,13 @@ std::string summarize(schema::CampaignEvent::Reader e) {
                                            ? ": " + str(e.getLaureatesPublished().getUrl())
                                            : std::string());
     case E::TIMER_SCHEDULED:
-      return "timer " + str(e.getTimerScheduled().getTimerId()) + " scheduled, due " +
-             formatUtc(e.getTimerScheduled().getDueMicros());
+      return timerScheduled(e.getTimerScheduled());
     case E::TIMER_RESCHEDULED:
-      return "timer " + str(e.getTimerRescheduled().getTimerId()) + " moved from " +
-             formatUtc(e.getTimerRescheduled().getPreviousDueMicros()) + " to " +
-             formatUtc(e.getTimerRescheduled().getDueMicros());
+      return timerRescheduled(e.getTimerRescheduled());
     case E::TIMER_CANCELLED:
-      return "timer " + str(e.getTimerCancelled().getTimerId()) + " cancelled (was due " +
-             formatUtc(e.getTimerCancelled().getDueMicros()) + ")";
+      return timerCancelled(e.getTimerCancelled());
     case E::TIMER_FIRED:
-      return "timer " + str(e.getTimerFired().getTimerId()) + " fired (due " +
-             formatUtc(e.getTimerFired().getDueMicros()) + "): " +
-             str(e.getTimerFired().getOutcome());
+      return timerFired(e.getTimerFired());
   }
   return "unknown campaign event";
 }

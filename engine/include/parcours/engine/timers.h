@@ -36,7 +36,7 @@ class logger;
 namespace parcours::engine {
 
 // One timer event, as the domain's decoder reads it. The owner is the
-// event's stream.
+// event's stream, and the timer's id starts with "<owner stream>:".
 struct TimerChange {
   enum class Kind : std::uint8_t { Scheduled, Rescheduled, Cancelled, Fired };
   Kind kind = Kind::Scheduled;
@@ -92,9 +92,10 @@ struct TimerPage {
   std::vector<PendingTimer> timers;  // in due order (then id)
   std::string nextCursor;            // empty: no more
 };
-// Cursor pages in due order over the whole index; with an owner the scan
-// still walks the due order and skips others (at most scanRowsMax rows a
-// page, then a cursor).
+// Cursor pages in due order. Without an owner the due order is walked (a
+// page filtered by dueBefore stops at it); with one, that owner's timers
+// are read by their ids, which start with "<owner stream>:" (the index
+// refuses a timer named otherwise as corruption), at most 10,000 of them.
 Result<TimerPage> listPendingTimers(const store::Table& index, const TimerQuery& query);
 Result<std::optional<PendingTimer>> findPendingTimer(const store::Table& index,
                                                      std::string_view timerId);

@@ -21,6 +21,7 @@
 
 #include "parcours/store/result.h"
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/timer_record.h"
 
 namespace parcours::workflows {
 
@@ -81,22 +82,6 @@ struct RoundMeans {
   std::int64_t normalisedMeanMilli = 0;
 };
 
-// A timer of the campaign's stream (docs/timers.md), as its events left it.
-enum class TimerAction : std::uint8_t {
-  CloseSubmissions,  // the submission deadline: the phase closes by itself
-};
-enum class TimerStatus : std::uint8_t { Pending, Fired, Cancelled };
-// The deadline's timer is due this long after the deadline: deadlines are
-// written to the second and the whole of that second is in time.
-inline constexpr std::int64_t closeSubmissionsDelayMicros = 1'000'000;
-struct TimerRecord {
-  std::string timerId;
-  TimerAction action = TimerAction::CloseSubmissions;
-  std::int64_t dueMicros = 0;
-  TimerStatus status = TimerStatus::Pending;
-  std::int64_t scheduledAtMicros = 0;
-  std::int64_t endedAtMicros = 0;  // when it fired or was cancelled
-};
 
 struct CampaignState {
   bool exists = false;
@@ -121,7 +106,7 @@ struct CampaignState {
   std::map<std::string, std::int64_t> broadcasts;  // round id -> AuditionsBroadcast
   std::optional<std::int64_t> ceremonyAtMicros;    // CeremonyHeld
   std::optional<std::int64_t> publishedAtMicros;   // LaureatesPublished
-  std::map<std::string, TimerRecord, std::less<>> timers;  // by id, ended ones too
+  TimerMap timers;  // by id, ended ones too
   // The last accepted instant of a submission: the deadline of the rules
   // last opened or amended, or, when the deadline's timer was moved since,
   // the second before its new due instant. The campaigns view follows the

@@ -101,6 +101,32 @@ struct AuditionRules {
   const AuditionRound* round(std::string_view roundId) const;
 };
 
+// A statutory delay (docs/timers.md): "without a decision `count` units
+// after a complete file, the application is deemed refused (or accepted)",
+// counted in the campaign's calendar from the submission (the file is
+// complete then: the required fields are checked at submission).
+enum class DelayUnit : std::uint8_t { CalendarDays, BusinessDays, Months };
+enum class DeemedOutcome : std::uint8_t { Refused, Accepted };
+std::string_view deemedOutcomeName(DeemedOutcome outcome);  // "refused", "accepted"
+
+struct StatutoryDelay {
+  std::uint32_t count = 0;  // 0: no statutory delay
+  DelayUnit unit = DelayUnit::CalendarDays;
+  DeemedOutcome outcome = DeemedOutcome::Refused;
+  std::string legalBasis;           // "CRPA, art. L231-4", stated in the decision
+  std::uint32_t warnDaysBefore = 0;  // a warning timer this many days before; 0: none
+  // A delay whose last day is a Saturday, Sunday or public holiday ends on
+  // the next business day (code de procédure civile, art. 642).
+  bool extendToBusinessDay = true;
+  bool operator==(const StatutoryDelay& o) const {
+    return count == o.count && unit == o.unit && outcome == o.outcome &&
+           legalBasis == o.legalBasis && warnDaysBefore == o.warnDaysBefore &&
+           extendToBusinessDay == o.extendToBusinessDay;
+  }
+};
+// "2 months", "60 calendar days", "15 business days".
+std::string describeDelay(const StatutoryDelay& delay);
+
 struct CampaignRules {
   std::string name;
   std::string organiser;
@@ -134,6 +160,8 @@ struct CampaignRules {
   // votes as the jury's, without marks (docs/http-api.md).
   bool applicantsSeeJurors = false;
   judging::JudgingRules judging;         // draw, normalisation, vote details, selection
+  StatutoryDelay statutoryDelay;         // count 0: no decision is ever deemed
+  bool alsaceMoselle = false;            // the calendar's two extra public holidays
 
   // Whether an application asking these strands asks for money: one of them
   // is an investment strand.

@@ -19,6 +19,7 @@
 
 #include "parcours/store/result.h"
 #include "parcours/workflows/campaign_rules.h"
+#include "parcours/workflows/timer_record.h"
 
 namespace parcours::workflows {
 
@@ -141,7 +142,14 @@ struct DossierState {
   std::uint32_t meanMilli = 0;                                // once scoring closed
   std::int64_t grantedCents = 0;
   std::string labelName;
+  // The dossier's timers (a statutory delay and its warning), by id, ended
+  // ones too; and when a decision was deemed taken (DecisionDeemed).
+  TimerMap timers;
+  std::optional<std::int64_t> deemedAtMicros;
   std::uint64_t version = 0;  // events folded
+
+  const TimerRecord* timer(std::string_view timerId) const;
+  const TimerRecord* pendingTimer(TimerAction action) const;
 };
 
 // The required fields the dossier's application leaves empty, in the rules'
@@ -209,6 +217,15 @@ struct Award {
   std::int64_t amountCents = 0;  // 0: the label only
 };
 struct Withdraw {};
+// The statutory delay ran out without a decision (docs/timers.md): the
+// decision is deemed taken, as the rules in force at the submission said.
+// Only the delay's timer issues it (actor "timer:<id>").
+struct DeemDecision {
+  DeemedOutcome outcome = DeemedOutcome::Refused;
+  std::string legalBasis;
+  std::string delay;  // "2 months"
+  std::int64_t completeMicros = 0;
+};
 // Erases the applicant's personal data (DossierErased, the reason required):
 // in every state, once. The workflow service destroys the dossier's key
 // once the event is durable.
@@ -222,7 +239,7 @@ using DossierCommand =
                  dossier_command::RecordNoShow, dossier_command::RecordScore,
                  dossier_command::CloseScoring, dossier_command::CastVote,
                  dossier_command::CloseVote, dossier_command::Award, dossier_command::Withdraw,
-                 dossier_command::Erase>;
+                 dossier_command::Erase, dossier_command::DeemDecision>;
 
 // "submit", "confirm eligibility"...: for messages.
 std::string_view commandName(const DossierCommand& command);

@@ -1,5 +1,5 @@
-// The campaign's timers (docs/timers.md): what schedules them, what a
-// person may do to one, and what firing one does.
+// The campaigns' and the dossiers' timers (docs/timers.md): what schedules
+// them, what a person may do to one, and what firing one does.
 //
 // A timer's id is "<owner stream>:<action>:<version>", the version being
 // its TimerScheduled's in that stream: unique in the log, readable by
@@ -14,6 +14,11 @@
 // cancel it (with a reason); moving the deadline's timer moves the deadline
 // for everyone. Firing runs the timer's action through the same decision
 // and guards as a person's command, actor "timer:<id>".
+//
+// A dossier's timers: a submission under a statutory delay schedules the
+// delay's timer (deem-decision) and its warning (warn-deemed-decision);
+// a decision (a final state, or voted) cancels them. Moving or cancelling
+// the delay's timer moves or cancels its pending warning with it.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "parcours/workflows/campaign.h"
+#include "parcours/workflows/dossier.h"
 
 namespace parcours::workflows {
 
@@ -37,10 +43,23 @@ std::string timerId(std::string_view ownerStream, TimerAction action, std::uint6
 // is not one parcours makes (a specific message).
 struct TimerRef {
   std::string ownerStream;
-  std::string campaignId;
+  std::string campaignId;  // a campaign's timer
+  std::string dossierId;   // a dossier's timer
   TimerAction action = TimerAction::CloseSubmissions;
 };
 Result<TimerRef> parseTimerId(std::string_view timerId);
+
+// When a statutory delay ends for a file complete at `completeMicros`: the
+// first instant of the day after its last day, in the campaign's zone
+// (the delay counted in civil dates: calendar.h), and when its warning is
+// due (`warnDaysBefore` days before that instant, nullopt when none is
+// declared or it would fall before the file was complete).
+struct DeemedDates {
+  std::int64_t decisionMicros = 0;
+  std::optional<std::int64_t> warningMicros;
+};
+Result<DeemedDates> deemedDates(const StatutoryDelay& delay, bool alsaceMoselle,
+                                std::string_view zone, std::int64_t completeMicros);
 
 // The actor and command id a timer's firing is recorded under.
 std::string timerActor(std::string_view timerId);
@@ -72,5 +91,17 @@ using TimerCommand = std::variant<timer_command::Fire, timer_command::Reschedule
 // recorded in the events (required for a person's reschedule and cancel).
 Result<std::vector<DomainEvent>> decideTimer(const CampaignState& state,
                                              const TimerCommand& command, std::string_view reason);
+// The same on a dossier's timer; `campaign` is the dossier's campaign. A
+// firing of the delay's timer runs dossier_command::DeemDecision through
+// the dossier machine, with the statutory delay of the rules the timer was
+// scheduled under.
+Result<std::vector<DomainEvent>> decideTimer(const std::string& dossierId,
+                                             const DossierState& dossier,
+                                             const CampaignState& campaign,
+                                             const TimerCommand& command, std::string_view reason);
+
+// The instants a timer may fall due: the calendar's civil years
+// (calendar.h), so every due instant prints as a date people read.
+Status checkDueInRange(std::int64_t dueMicros);
 
 }  // namespace parcours::workflows

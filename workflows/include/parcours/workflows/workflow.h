@@ -78,10 +78,13 @@ class Workflow {
   // starting "timer:" are the timers' own, refused here as in every command.
   Result<store::AppendResult> timer(const std::string& timerId, const TimerCommand& command,
                                     const CommandContext& context);
+  // The time zone a timer is read in: its campaign's (a dossier's timer,
+  // its dossier's campaign's). NotFound for an owner that does not exist.
+  Result<std::string> timerZone(const std::string& timerId) const;
   // A new due instant for a timer, as people write it: RFC 3339 with its
-  // offset, or a local time in the owning campaign's zone
-  // ("2020-07-10T12:00"). NotFound for a campaign never opened;
-  // InvalidInput (the text quoted) when it is neither.
+  // offset, or a local time in timerZone ("2020-07-10T12:00"). NotFound
+  // for an owner that does not exist; InvalidInput (the text quoted) when
+  // it is neither.
   Result<std::int64_t> timerDue(const std::string& timerId, const std::string& text) const;
   // Fires a due timer as the scheduler does: actor and command id
   // "timer:<id>", so a second firing (another scheduler, a retry after a
