@@ -486,6 +486,18 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
   return s;
 }
 
+Result<std::vector<engine::PendingTimer>> Api::dossierTimers(const std::string& dossierId,
+                                                             const std::string& campaignId) const {
+  auto pending = workflow_.pendingDossierTimers(dossierId, campaignId);
+  if (!pending) return pending.error();
+  std::vector<engine::PendingTimer> out;
+  for (const workflows::TimerRecord& t : *pending) {
+    out.push_back({t.timerId, workflows::dossierStream(dossierId),
+                   std::string(workflows::timerActionName(t.action)), t.dueMicros});
+  }
+  return out;
+}
+
 void Api::writeTimers(const std::vector<engine::PendingTimer>& timers,
                       capnp::List<rpc::Timer>::Builder list) const {
   std::map<std::string, std::string> zones;  // owner stream -> its campaign's zone
@@ -516,7 +528,18 @@ Status Api::timers(const Principal& who, P::TimersParams::Reader in,
     return Error::invalidInput("campaign or dossier: a timer is either a campaign's or a dossier's");
   }
   if (!dossierId.empty()) {
-    if (auto s = mayReadDossier(who, dossierId); !s) return s;
+    // One dossier's: its stream, read-your-writes (a dossier command does
+    // not wait for the index).
+    if (auto s = workflows::validateId("dossier", dossierId); !s) return s;
+    auto row = readableDossier(who, dossierId);
+    if (!row) return row.error();
+    if (timers_ == nullptr) {
+      return Error::notFound("this node keeps no timers (a read replica): ask the primary");
+    }
+    auto pending = dossierTimers(row->dossierId, row->campaignId);
+    if (!pending) return pending.error();
+    writeTimers(*pending, out.initPage().initTimers(static_cast<unsigned>(pending->size())));
+    return okStatus();
   } else if (campaignId.empty()) {
     if (!readsEverything(who)) {
       return forbidden(who, "read the timers of every campaign (ask about one you may read)");
@@ -529,7 +552,6 @@ Status Api::timers(const Principal& who, P::TimersParams::Reader in,
   }
   engine::TimerQuery query;
   if (!campaignId.empty()) query.owner = workflows::campaignStream(campaignId);
-  if (!dossierId.empty()) query.owner = workflows::dossierStream(dossierId);
   if (in.getDueBefore().size() > 0) {
     auto before = workflows::parseInstant(toString(in.getDueBefore()));
     if (!before) return Error::invalidInput("due_before: " + before.error().message);
@@ -622,14 +644,12 @@ Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
   if (!row) return row.error();
   auto dossier = out.initDossier();
   writeDossier(*row, dossier);
-  // Its pending timers (a read replica keeps none): "decision deemed on
-  // ... unless taken before".
+  // Its pending timers, "decision deemed on ... unless taken before", as
+  // its stream has them now (a past view shows none: its timeline has them).
   if (timers_ != nullptr) {
-    engine::TimerQuery query;
-    query.owner = workflows::dossierStream(row->dossierId);
-    auto page = timers_->list(query);
-    if (!page) return page.error();
-    writeTimers(page->timers, dossier.initTimers(static_cast<unsigned>(page->timers.size())));
+    auto pending = dossierTimers(row->dossierId, row->campaignId);
+    if (!pending) return pending.error();
+    writeTimers(*pending, dossier.initTimers(static_cast<unsigned>(pending->size())));
   }
   return okStatus();
 }

@@ -116,6 +116,9 @@ class Api {
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
   Status awaitTimersAndViews(store::Position position) const;
+  // A dossier's pending timers from its stream (Workflow::pendingDossierTimers).
+  Result<std::vector<engine::PendingTimer>> dossierTimers(const std::string& dossierId,
+                                                          const std::string& campaignId) const;
   // Pending timers as the API shows them, each due instant in its
   // campaign's zone.
   void writeTimers(const std::vector<engine::PendingTimer>& timers,

@@ -4,6 +4,8 @@
 // refused with its exit code and nothing written.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_run.h"
@@ -125,6 +127,65 @@ TEST_F(TimersCli, EveryVerbHasHelp) {
     EXPECT_EQ(help.exitCode, 0) << verb;
     EXPECT_TRUE(contains(help.out, "Exit codes")) << verb << ": " << help.out;
   }
+}
+
+// A dossier's statutory delay on the command line: listed with --dossier,
+// as it stood in the past with --at, fired by run-due as a deemed
+// refusal, replayed.
+TEST_F(TimersCli, ADossiersStatutoryDelayIsListedAndDeemsTheDecision) {
+  const auto path = dir_.path() / "delayed.json";
+  std::ofstream(path) << R"({
+    "id": "delayed", "name": "Appel à délai", "organiser": "Région Fictive",
+    "deadline": {"local": "2020-06-19T23:59:59", "time_zone": "Europe/Paris"},
+    "eligible_applicant_kinds": ["commune"], "required_fields": ["applicant.name", "title"],
+    "auditions_held": false,
+    "criteria": [{"id": "c", "label": "C", "scale": {"min": 0, "max": 10}, "weight": 1}],
+    "threshold": 5, "vote": {"body": "jury", "quorum_percent": 50, "majority": "simple"},
+    "statutory_delay": {"business_days": 15, "outcome": "refused",
+                        "legal_basis": "Règlement de l'appel, art. 7", "warn_days_before": 3}
+  })";
+  const auto application = dir_.path() / "application.json";
+  std::ofstream(application) << R"({"applicant": {"name": "Commune Fictive", "kind": "commune"},
+                                    "title": "Projet"})";
+  ASSERT_EQ(run({"campaign", "open", path.string(), "--at", "2020-04-01T10:00:00Z"}).exitCode, 0);
+  Outcome submitted = run({"dossier", "submit", "delayed", "d-1", application.string(), "--at",
+                           "2020-04-30T10:00:00Z", "--actor", "applicant-1"});
+  ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+
+  // 15 business days from Thursday 30 April 2020 (1 May, 8 May and
+  // Ascension off): the last is Tuesday 26 May, deemed at 27 May 00:00.
+  Outcome listed = run({"timers", "list", "--dossier", "d-1", "--json"});
+  ASSERT_EQ(listed.exitCode, 0) << listed.err;
+  const auto timers = nlohmann::json::parse(listed.out).at("timers");
+  ASSERT_EQ(timers.size(), 2u) << listed.out;
+  EXPECT_EQ(timers[0].at("action"), "warn-deemed-decision");
+  EXPECT_EQ(timers[1].at("timer_id"), "dossier-d-1:deem-decision:2");
+  EXPECT_EQ(timers[1].at("due"), "2020-05-26T22:00:00.000000Z");
+  Outcome table = run({"timers", "list", "--dossier", "d-1"});
+  EXPECT_TRUE(contains(table.out, "2020-05-27T00:00:00+02:00")) << table.out;
+  EXPECT_EQ(run({"timers", "list", "--dossier", "d-1", "--campaign", "delayed"}).exitCode, 2);
+
+  Outcome ran = run({"timers", "run-due", "--at", "2020-06-30T00:00:00Z", "--json"});
+  ASSERT_EQ(ran.exitCode, 0) << ran.err;
+  EXPECT_EQ(nlohmann::json::parse(ran.out).at("fired"), 4)
+      << "the two campaigns' deadlines, the warning, the delay";
+  Outcome shown = run({"show", "d-1", "--json"});
+  ASSERT_EQ(shown.exitCode, 0) << shown.err;
+  EXPECT_EQ(nlohmann::json::parse(shown.out).at("dossier").at("status"), "rejected") << shown.out;
+  Outcome timeline = run({"show", "d-1"});
+  EXPECT_TRUE(contains(timeline.out, "decision deemed: refused")) << timeline.out;
+  EXPECT_TRUE(contains(timeline.out, "Règlement de l'appel, art. 7")) << timeline.out;
+  // As it stood before they fired: both pending.
+  Outcome past =
+      run({"timers", "list", "--dossier", "d-1", "--as-of", "2020-05-20T00:00:00Z", "--json"});
+  ASSERT_EQ(past.exitCode, 0) << past.err;
+  EXPECT_EQ(nlohmann::json::parse(past.out).at("timers").size(), 2u) << past.out;
+  EXPECT_TRUE(nlohmann::json::parse(run({"timers", "list", "--dossier", "d-1", "--json"}).out)
+                  .at("timers")
+                  .empty());
+  Outcome replay = run({"replay", "--json"});
+  ASSERT_EQ(replay.exitCode, 0) << replay.err;
+  EXPECT_TRUE(nlohmann::json::parse(replay.out).at("divergences").empty()) << replay.out;
 }
 
 }  // namespace

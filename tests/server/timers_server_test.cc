@@ -136,5 +136,61 @@ TEST_F(TimersServerTest, OnlyAdministratorsMoveOrCancelAndOnlyReadersOfTheCampai
   EXPECT_EQ(again.status, 422u) << again.body;
 }
 
+// A statutory delay over HTTP: the dossier's view shows when its decision
+// is deemed taken, its applicant and the campaign's readers list its
+// timers, another applicant does not see them, and a move takes the
+// warning along.
+TEST_F(TimersServerTest, ADossiersStatutoryDelayIsInItsViewAndListedForWhoMayReadIt) {
+  auto definition = futureCampaignDefinition("delayed");
+  definition["statutory_delay"] = {{"months", 2},
+                                   {"outcome", "refused"},
+                                   {"legal_basis", "CRPA, art. L231-4"},
+                                   {"warn_days_before", 7}};
+  auto opened = client_->post("/v1/campaigns/delayed", token("admin"),
+                              json{{"reason", "test"}, {"definition", definition}}.dump());
+  ASSERT_EQ(opened.status, 200u) << opened.body;
+  auto submitted =
+      client_->post("/v1/dossiers/late-d1/submit", token("applicant-a"), submissionBody("delayed"));
+  ASSERT_EQ(submitted.status, 200u) << submitted.body;
+
+  auto view = client_->get("/v1/dossiers/late-d1", token("applicant-a"));
+  ASSERT_EQ(view.status, 200u) << view.body;
+  const json timers = view.json().at("timers");
+  ASSERT_EQ(timers.size(), 2u) << view.body;
+  EXPECT_EQ(timers[0].at("action"), "warn-deemed-decision") << "in due order";
+  EXPECT_EQ(timers[1].at("timerId"), "dossier-late-d1:deem-decision:2");
+  EXPECT_EQ(timers[1].at("dossierId"), "late-d1");
+  const std::string due = timers[1].at("due");
+  EXPECT_EQ(due.substr(10, 9), "T00:00:00") << "the first instant of a day in Paris: " << due;
+  EXPECT_TRUE(due.ends_with("+01:00") || due.ends_with("+02:00")) << due;
+
+  auto listed = client_->get("/v1/timers?dossier=late-d1", token("applicant-a"));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  EXPECT_EQ(listed.json().at("timers").size(), 2u);
+  EXPECT_EQ(client_->get("/v1/timers?dossier=late-d1", token("instructor")).status, 200u);
+  EXPECT_EQ(client_->get("/v1/timers?dossier=late-d1", token("applicant-b")).status, 404u)
+      << "another applicant's dossier does not exist for them";
+  EXPECT_EQ(client_->get("/v1/timers?dossier=late-d1&campaign=delayed", token("admin")).status,
+            400u);
+
+  // Moved by an administrator: the warning follows, seven days before.
+  const std::string deem = timers[1].at("timerId");
+  const std::string moveTo = "2099-03-10T00:00:00+01:00";
+  auto moved = client_->post("/v1/timers/" + deem + "/reschedule", token("admin"),
+                             json{{"reason", "le demandeur a demandé un délai"}, {"to", moveTo}}.dump());
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(moved.json().value("status", ""), "pending");
+  EXPECT_EQ(moved.json().value("streamId", ""), "dossier-late-d1");
+  const json after = client_->get("/v1/timers?dossier=late-d1", token("admin")).json().at("timers");
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].at("due"), "2099-03-03T00:00:00+01:00");
+  EXPECT_EQ(after[1].at("due"), moveTo);
+  // A decision ends the delay.
+  auto ineligible = client_->post("/v1/dossiers/late-d1/ineligible", token("instructor"),
+                                  R"({"reason": "hors périmètre"})");
+  ASSERT_EQ(ineligible.status, 200u) << ineligible.body;
+  EXPECT_TRUE(client_->get("/v1/dossiers/late-d1", token("admin")).json().at("timers").empty());
+}
+
 }  // namespace
 }  // namespace parcours::testing

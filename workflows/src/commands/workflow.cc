@@ -1,8 +1,10 @@
 #include "parcours/workflows/workflow.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
+#include <tuple>
 
 #include "commands/dossier_fold.h"
 #include "domain/json_input.h"
@@ -314,6 +316,27 @@ Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId
         return writes;
       });
   return sameCommandOnly(std::move(result), ref->ownerStream, context.metadata);
+}
+
+Result<std::vector<TimerRecord>> Workflow::pendingDossierTimers(
+    const std::string& dossierId, const std::string& campaignId) const {
+  auto campaign = campaigns_->get(campaignId);
+  if (!campaign) return std::move(campaign).takeError();
+  const auto& versions = (*campaign)->rulesVersions;
+  const bool everDelayed = std::any_of(versions.begin(), versions.end(), [](const auto& rules) {
+    return rules.statutoryDelay.count != 0;
+  });
+  std::vector<TimerRecord> pending;
+  if (!everDelayed) return pending;
+  auto dossier = foldDossier(log_, dossierId);
+  if (!dossier) return std::move(dossier).takeError();
+  for (const auto& [id, t] : dossier->timers) {
+    if (t.status == TimerStatus::Pending) pending.push_back(t);
+  }
+  std::sort(pending.begin(), pending.end(), [](const TimerRecord& a, const TimerRecord& b) {
+    return std::tie(a.dueMicros, a.timerId) < std::tie(b.dueMicros, b.timerId);
+  });
+  return pending;
 }
 
 Result<std::string> Workflow::timerZone(const std::string& timerId) const {
