@@ -121,15 +121,11 @@ std::vector<const JuryMember*> CampaignState::voters(std::string_view dossierId)
 }
 
 const TimerRecord* CampaignState::timer(std::string_view timerId) const {
-  const auto it = timers.find(timerId);
-  return it == timers.end() ? nullptr : &it->second;
+  return findTimer(timers, timerId);
 }
 
 const TimerRecord* CampaignState::pendingTimer(TimerAction action) const {
-  for (const auto& [id, t] : timers) {
-    if (t.action == action && t.status == TimerStatus::Pending) return &t;
-  }
-  return nullptr;
+  return findPendingTimer(timers, action);
 }
 
 

@@ -132,15 +132,11 @@ std::optional<DossierStatus> statusAfter(schema::DossierEvent::Reader event) {
 }
 
 const TimerRecord* DossierState::timer(std::string_view timerId) const {
-  const auto it = timers.find(timerId);
-  return it == timers.end() ? nullptr : &it->second;
+  return findTimer(timers, timerId);
 }
 
 const TimerRecord* DossierState::pendingTimer(TimerAction action) const {
-  for (const auto& [id, t] : timers) {
-    if (t.action == action && t.status == TimerStatus::Pending) return &t;
-  }
-  return nullptr;
+  return findPendingTimer(timers, action);
 }
 
 Status applyDossierEvent(DossierState& state, std::string_view eventType, std::string_view payload,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace parcours::workflows {
 
@@ -35,5 +36,18 @@ struct TimerRecord {
 
 // An owner's timers by id, ended ones too.
 using TimerMap = std::map<std::string, TimerRecord, std::less<>>;
+
+// The timer with that id, in any status; null when there is none.
+inline const TimerRecord* findTimer(const TimerMap& timers, std::string_view timerId) {
+  const auto it = timers.find(timerId);
+  return it == timers.end() ? nullptr : &it->second;
+}
+// The pending timer doing `action`, if any.
+inline const TimerRecord* findPendingTimer(const TimerMap& timers, TimerAction action) {
+  for (const auto& [id, t] : timers) {
+    if (t.action == action && t.status == TimerStatus::Pending) return &t;
+  }
+  return nullptr;
+}
 
 }  // namespace parcours::workflows
