@@ -298,5 +298,65 @@ TEST_F(DossierTimersTest, NobodyButTheTimerDeemsADecision) {
   EXPECT_EQ(log_->head(), before);
 }
 
+// The service level (docs/timers.md): administrators are reminded of a
+// dossier that waited too long in one state; a change of state starts the
+// wait anew, a decision ends it.
+TEST_F(DossierTimersTest, TheServiceLevelRemindsOfADossierThatWaitsTooLong) {
+  CampaignRules rules = fundingRules();
+  rules.serviceLevelDays = 10;
+  openCampaign("sla", rules, jurorsAndOfficials());
+  clock_.set(parisTime("2020-05-15T10:30:00"));
+  submit("s-1", "sla");
+  submit("s-2", "sla");
+  const std::string firstWait = "dossier-s-1:remind-administrators:2";
+  EXPECT_EQ(dossierState("s-1").timer(firstWait)->dueMicros, paris("2020-05-25T10:30:00"));
+
+  // s-1 is withdrawn after 5 days: its wait ends; s-2 keeps waiting.
+  clock_.set(parisTime("2020-05-20T10:30:00"));
+  ASSERT_TRUE(dossier("s-1", dcmd::Withdraw{}, "", "applicant-1"));
+  DossierState one = dossierState("s-1");
+  EXPECT_EQ(one.timer(firstWait)->status, TimerStatus::Cancelled) << "withdrawn: decided";
+
+  clock_.set(parisTime("2020-06-01T08:00:00"));
+  auto ran = timers_->runDue();
+  ASSERT_TRUE(ran) << ran.error().message;
+  const DossierState two = dossierState("s-2");
+  const TimerRecord* reminded = two.timer("dossier-s-2:remind-administrators:2");
+  ASSERT_NE(reminded, nullptr);
+  EXPECT_EQ(reminded->status, TimerStatus::Fired);
+  EXPECT_EQ(two.status, DossierStatus::Submitted) << "a reminder decides nothing";
+  bool said = false;
+  for (const auto& e : allEvents()) {
+    if (e.eventType != "DossierTimerFired" || e.streamId != "dossier-s-2") continue;
+    auto outcome = readPayload<schema::DossierEvent>(
+        e.payload, e.eventType, [](schema::DossierEvent::Reader r) -> Result<std::string> {
+          return toString(r.getDossierTimerFired().getOutcome());
+        });
+    ASSERT_TRUE(outcome);
+    said = outcome->find("has waited 16 days as submitted") != std::string::npos;
+    EXPECT_TRUE(said) << *outcome;
+  }
+  EXPECT_TRUE(said);
+  expectReplayAgrees();
+}
+
+// A change of state restarts the wait: the reminder of the old state is
+// cancelled and a new one scheduled, in the decision's own append.
+TEST_F(DossierTimersTest, AChangeOfStateStartsTheWaitAnew) {
+  CampaignRules rules = fundingRules();
+  rules.serviceLevelDays = 10;
+  openCampaign("sla", rules, jurorsAndOfficials());
+  clock_.set(parisTime("2020-05-15T10:30:00"));
+  submit("s-1", "sla", application("metropole", 50000));
+  clock_.set(parisTime("2020-05-20T10:30:00"));
+  ASSERT_TRUE(dossier("s-1", dcmd::ConfirmEligibility{}));
+  const DossierState d = dossierState("s-1");
+  EXPECT_EQ(d.timer("dossier-s-1:remind-administrators:2")->status, TimerStatus::Cancelled);
+  const TimerRecord* waiting = d.pendingTimer(TimerAction::RemindAdministrators);
+  ASSERT_NE(waiting, nullptr);
+  EXPECT_EQ(waiting->dueMicros, paris("2020-05-30T10:30:00"));
+  expectReplayAgrees();
+}
+
 }  // namespace
 }  // namespace parcours::testing

@@ -674,5 +674,24 @@ TEST(Rules, AStatutoryDelayThatMakesNoSenseIsRefused) {
               HasSubstr("unknown field \"weeks\""));
 }
 
+TEST(Rules, TheServiceLevelIsADayCount) {
+  const auto withReminders = [](const std::string& reminders) {
+    return with(validText, "\"notes\": \"fictional\"",
+                "\"notes\": \"fictional\", \"reminders\": " + reminders);
+  };
+  auto parsed = parseCampaignDefinition(withReminders(R"({"service_level_days": 10})"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->rules.serviceLevelDays, 10u);
+  auto again = parseCampaignDefinition(campaignDefinitionJson(*parsed));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->rules, parsed->rules);
+  EXPECT_EQ(definitionRefusal(withReminders(R"({"service_level_days": 0})")),
+            "reminders.service_level_days: must be at least 1, got 0");
+  EXPECT_EQ(definitionRefusal(withReminders(R"({"service_level_days": 400})")),
+            "reminders.service_level_days: must be at most 365, got 400");
+  EXPECT_EQ(definitionRefusal(withReminders("{}")),
+            "reminders.service_level_days: required field is missing");
+}
+
 }  // namespace
 }  // namespace parcours::workflows

@@ -328,10 +328,19 @@ TEST_F(SeedRules, WithoutQuorumTheMeetingIsHeldAgainOfRightThreeDaysLater) {
   EXPECT_TRUE(adjourned->votes.empty()) << "the votes of a meeting without quorum are void";
   EXPECT_EQ(adjourned->reconveneFromMicros,
             engine::toMicros(parisTime("2020-07-12T10:00:00")));
+  // The meeting held again is a timer of the dossier (docs/timers.md),
+  // scheduled by the adjournment in the same append.
+  const TimerRecord* reconvene = adjourned->pendingTimer(TimerAction::ReconveneVote);
+  ASSERT_NE(reconvene, nullptr);
+  EXPECT_EQ(reconvene->dueMicros, adjourned->reconveneFromMicros);
+  const std::string reconveneId = reconvene->timerId;
   at("2020-07-11T10:00:00");
   refused("a", cmd::CastVote{"elected-1", VoteChoice::Yes}, ErrorCode::RefusedByRule,
           "the meeting is held again, of right, from 2020-07-12T10:00:00+02:00");
+  EXPECT_EQ(*workflow_->fireTimer(reconveneId), engine::FireResult::Skipped) << "never early";
   at("2020-07-12T10:00:00");
+  EXPECT_EQ(*workflow_->fireTimer(reconveneId), engine::FireResult::Fired);
+  EXPECT_EQ(workflow_->loadDossier("a")->timer(reconveneId)->status, TimerStatus::Fired);
   vote("a", 1, VoteChoice::Yes);
   cmd::CloseVote one;
   one.present = {"elected-1"};

@@ -83,6 +83,8 @@ struct CampaignRules {
   applicantsSeeJurors @24 :Bool;   # applicants see who scored and voted what
   statutoryDelay @25 :StatutoryDelay;  # unset (count 0): no decision is ever deemed
   alsaceMoselle @26 :Bool;         # the calendar counts Good Friday and 26 December
+  serviceLevelDays @27 :UInt32;    # 0: no reminder; else administrators are reminded of a
+                                   # dossier that waited this long in one state
 }
 
 # A statutory delay (docs/timers.md): without a decision `count` units after
@@ -204,6 +206,8 @@ enum TimerAction {
   closeSubmissions @0;   # the submission deadline: the phase closes by itself
   deemDecision @1;       # a dossier's statutory delay: the decision is deemed taken
   warnDeemedDecision @2; # days before it: a recorded warning
+  reconveneVote @3;      # a meeting without quorum is held again, of right, then
+  remindAdministrators @4;  # a dossier waited in one state longer than the service level
 }
 
 struct TimerScheduled {

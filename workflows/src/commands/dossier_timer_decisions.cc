@@ -50,6 +50,21 @@ Result<std::vector<DomainEvent>> fire(const Owner& o, const TimerRecord& t, std:
                                     formatInZone(deem->dueMicros, o.zone()) +
                                     " unless it is taken before";
     if (reason.empty()) reason = outcome;
+  } else if (t.action == TimerAction::ReconveneVote) {
+    outcome = decided ? "nothing to do: the dossier is already " +
+                            std::string(statusName(o.dossier.status))
+                      : "the meeting on dossier \"" + o.dossierId +
+                            "\" is held again, of right: its vote is valid whatever the "
+                            "attendance (CGCT L4132-13)";
+    if (reason.empty()) reason = outcome;
+  } else if (t.action == TimerAction::RemindAdministrators) {
+    const std::int64_t waited = (now - t.scheduledAtMicros) / 86'400'000'000;
+    outcome = decided ? "nothing to do: the dossier is already " +
+                            std::string(statusName(o.dossier.status))
+                      : "dossier \"" + o.dossierId + "\" has waited " + std::to_string(waited) +
+                            " days as " + std::string(statusName(o.dossier.status)) +
+                            ", past the service level: the administrators are reminded";
+    if (reason.empty()) reason = outcome;
   } else if (decided) {
     outcome = "nothing to do: the dossier is already " +
               std::string(statusName(o.dossier.status));

@@ -57,41 +57,78 @@ void addDossierTimerEvents(const std::string& dossierId, const DossierState& bef
                            const CampaignState& campaign, const DossierCommand& command,
                            const DecisionInput& input, DossierDecision& decision) {
   const CampaignRules& rules = campaign.rules();
-  std::uint64_t version = before.version + decision.dossierEvents.size();
-  if (std::holds_alternative<dossier_command::Submit>(command) && rules.statutoryDelay.count != 0) {
-    const StatutoryDelay& delay = rules.statutoryDelay;
-    auto dates = deemedDates(delay, rules.alsaceMoselle, rules.timeZone, input.nowMicros);
-    if (!dates) return;
-    const std::string outcome(deemedOutcomeName(delay.outcome));
-    const std::string reason = "statutory delay of " + describeDelay(delay) + " (" +
-                               delay.legalBasis + "): without a decision by then, the application is deemed " +
-                               outcome;
-    const auto schedule = [&](TimerAction action, std::int64_t due, const std::string& why) {
-      DossierTimerEvent b(dossierId, campaign, why);
-      auto scheduled = b.event.initDossierTimerScheduled();
-      scheduled.setTimerId(timerId(dossierStream(dossierId), action, ++version));
-      scheduled.setDueMicros(due);
-      scheduled.setAction(writeTimerAction(action));
-      decision.dossierEvents.push_back(b.done());
-    };
-    schedule(TimerAction::DeemDecision, dates->decisionMicros, reason);
-    if (dates->warningMicros) {
-      schedule(TimerAction::WarnDeemedDecision, *dates->warningMicros,
-               "warning " + std::to_string(delay.warnDaysBefore) +
-                   " days before the decision is deemed " + outcome);
-    }
-    return;
-  }
-  if (!isDecided(decision.next) || isDecided(before.status)) return;
-  for (const auto& [id, t] : before.timers) {
-    if (t.status != TimerStatus::Pending) continue;
-    DossierTimerEvent b(dossierId, campaign,
-                        "the dossier is " + std::string(statusName(decision.next)) +
-                            ": the statutory delay no longer runs");
+  std::vector<DomainEvent>& events = decision.dossierEvents;
+  // A timer's id carries the stream version of its scheduling event.
+  const auto schedule = [&](TimerAction action, std::int64_t due, const std::string& why) {
+    DossierTimerEvent b(dossierId, campaign, why);
+    auto scheduled = b.event.initDossierTimerScheduled();
+    scheduled.setTimerId(
+        timerId(dossierStream(dossierId), action, before.version + events.size() + 1));
+    scheduled.setDueMicros(due);
+    scheduled.setAction(writeTimerAction(action));
+    events.push_back(b.done());
+  };
+  const auto cancel = [&](const TimerRecord& t, const std::string& why) {
+    DossierTimerEvent b(dossierId, campaign, why);
     auto cancelled = b.event.initDossierTimerCancelled();
     cancelled.setTimerId(t.timerId);
     cancelled.setDueMicros(t.dueMicros);
-    decision.dossierEvents.push_back(b.done());
+    events.push_back(b.done());
+  };
+
+  // A decision ends every pending timer: the delay no longer runs, nobody
+  // waits any more.
+  if (isDecided(decision.next)) {
+    if (isDecided(before.status)) return;
+    for (const auto& [id, t] : before.timers) {
+      if (t.status == TimerStatus::Pending) {
+        cancel(t, "the dossier is " + std::string(statusName(decision.next)) +
+                      ": its timers end");
+      }
+    }
+    return;
+  }
+
+  // The statutory delay runs from the submission.
+  if (std::holds_alternative<dossier_command::Submit>(command) && rules.statutoryDelay.count != 0) {
+    const StatutoryDelay& delay = rules.statutoryDelay;
+    auto dates = deemedDates(delay, rules.alsaceMoselle, rules.timeZone, input.nowMicros);
+    if (dates) {
+      const std::string outcome(deemedOutcomeName(delay.outcome));
+      schedule(TimerAction::DeemDecision, dates->decisionMicros,
+               "statutory delay of " + describeDelay(delay) + " (" + delay.legalBasis +
+                   "): without a decision by then, the application is deemed " + outcome);
+      if (dates->warningMicros) {
+        schedule(TimerAction::WarnDeemedDecision, *dates->warningMicros,
+                 "warning " + std::to_string(delay.warnDaysBefore) +
+                     " days before the decision is deemed " + outcome);
+      }
+    }
+  }
+
+  // A meeting without quorum is held again, of right (CGCT L4132-13).
+  for (std::size_t i = 0, n = events.size(); i < n; ++i) {
+    if (events[i].type != "VoteAdjourned") continue;
+    auto from = readPayload<schema::DossierEvent>(
+        events[i].payload, events[i].type, [](schema::DossierEvent::Reader e) -> Result<std::int64_t> {
+          return e.getVoteAdjourned().getReconveneFromMicros();
+        });
+    if (from) {
+      schedule(TimerAction::ReconveneVote, *from,
+               "the meeting without quorum is held again, of right, then");
+    }
+  }
+
+  // The service level: a dossier that moves to a state waits there anew.
+  if (rules.serviceLevelDays != 0 && decision.next != before.status) {
+    if (const TimerRecord* waiting = before.pendingTimer(TimerAction::RemindAdministrators)) {
+      cancel(*waiting, "the dossier moved on: it is " + std::string(statusName(decision.next)));
+    }
+    constexpr std::int64_t microsPerDay = 86'400'000'000;
+    schedule(TimerAction::RemindAdministrators,
+             input.nowMicros + std::int64_t{rules.serviceLevelDays} * microsPerDay,
+             "service level: " + std::to_string(rules.serviceLevelDays) + " days as " +
+                 std::string(statusName(decision.next)));
   }
 }
 

@@ -1,5 +1,6 @@
 // A dossier's timers (docs/timers.md): the statutory delay a submission
-// starts, its warning, and their end when the dossier is decided. Private
+// starts and its warning, the meeting held again after one without quorum,
+// the service level's reminder, and their end when the dossier is decided. Private
 // to the workflows; C++17 on purpose, as the Boost.MSM translation unit
 // includes it (its facade adds these events to every decision).
 #pragma once
@@ -18,10 +19,13 @@
 namespace parcours::workflows {
 
 // Adds to `decision` (a decision of the dossier machine, in the same
-// append): a submission under a statutory delay schedules its timer and
-// warning; a decision (a final state, or voted) cancels the dossier's
-// pending timers. A delay that cannot be computed leaves nothing scheduled
-// (the rules' validation keeps every delay computable).
+// append) the timer events it implies (docs/timers.md):
+// - a decision (a final state, or voted) cancels every pending timer;
+// - a submission under a statutory delay schedules its timer and warning
+//   (a delay that cannot be computed leaves nothing scheduled; the rules'
+//   validation keeps every delay computable);
+// - a vote adjourned for lack of quorum schedules the meeting held again;
+// - under a service level, a change of state (re)starts the reminder.
 void addDossierTimerEvents(const std::string& dossierId, const DossierState& before,
                            const CampaignState& campaign, const DossierCommand& command,
                            const DecisionInput& input, DossierDecision& decision);

@@ -256,6 +256,7 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
     delay.setExtendToBusinessDay(d.extendToBusinessDay);
   }
   out.setAlsaceMoselle(rules.alsaceMoselle);
+  out.setServiceLevelDays(rules.serviceLevelDays);
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -327,6 +328,7 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
     delay.extendToBusinessDay = d.getExtendToBusinessDay();
   }
   rules.alsaceMoselle = in.getAlsaceMoselle();
+  rules.serviceLevelDays = in.getServiceLevelDays();
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

@@ -249,7 +249,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
               "judging", "notes", "eligible_departements", "assumptions", "auditions",
-              "ceremony", "applicants_see_jurors", "statutory_delay", "calendar"},
+              "ceremony", "applicants_see_jurors", "statutory_delay", "calendar", "reminders"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -312,6 +312,9 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   readStatutoryDelay(top, rules.statutoryDelay);
   Fields calendar = top.object("calendar", optional, {"alsace_moselle"});
   rules.alsaceMoselle = calendar.boolean("alsace_moselle", optional);
+  Fields reminders = top.object("reminders", optional, {"service_level_days"});
+  rules.serviceLevelDays =
+      static_cast<std::uint32_t>(reminders.integer("service_level_days", required, 1, 365));
   rules.notes = top.string("notes", optional);
 
   if (top.failed()) return *error;
@@ -437,6 +440,7 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
     out["statutory_delay"] = std::move(delay);
   }
   if (r.alsaceMoselle) out["calendar"] = {{"alsace_moselle", true}};
+  if (r.serviceLevelDays != 0) out["reminders"] = {{"service_level_days", r.serviceLevelDays}};
   if (!r.assumptions.empty()) {
     Json assumptions = Json::array();
     for (const Assumption& a : r.assumptions) {

@@ -496,6 +496,7 @@ Status validateRules(const CampaignRules& r) {
   }
   if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
   if (auto s = checkStatutoryDelay(r.statutoryDelay); !s) return s;
+  if (auto s = checkRange("reminders.service_level_days", r.serviceLevelDays, 0, 365); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -513,7 +514,7 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          assumptions == o.assumptions && auditions == o.auditions &&
          ceremonyName == o.ceremonyName && applicantsSeeJurors == o.applicantsSeeJurors &&
          judging == o.judging && statutoryDelay == o.statutoryDelay &&
-         alsaceMoselle == o.alsaceMoselle;
+         alsaceMoselle == o.alsaceMoselle && serviceLevelDays == o.serviceLevelDays;
 }
 
 std::string_view deemedOutcomeName(DeemedOutcome outcome) {

@@ -32,6 +32,10 @@ TimerAction readTimerAction(schema::TimerAction action) {
       return TimerAction::DeemDecision;
     case schema::TimerAction::WARN_DEEMED_DECISION:
       return TimerAction::WarnDeemedDecision;
+    case schema::TimerAction::RECONVENE_VOTE:
+      return TimerAction::ReconveneVote;
+    case schema::TimerAction::REMIND_ADMINISTRATORS:
+      return TimerAction::RemindAdministrators;
     default:
       return TimerAction::CloseSubmissions;
   }
@@ -45,6 +49,10 @@ schema::TimerAction writeTimerAction(TimerAction action) {
       return schema::TimerAction::DEEM_DECISION;
     case TimerAction::WarnDeemedDecision:
       return schema::TimerAction::WARN_DEEMED_DECISION;
+    case TimerAction::ReconveneVote:
+      return schema::TimerAction::RECONVENE_VOTE;
+    case TimerAction::RemindAdministrators:
+      return schema::TimerAction::REMIND_ADMINISTRATORS;
   }
   return schema::TimerAction::CLOSE_SUBMISSIONS;
 }

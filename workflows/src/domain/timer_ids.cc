@@ -9,7 +9,8 @@
 namespace parcours::workflows {
 namespace {
 constexpr std::string_view actionNames[] = {"close-submissions", "deem-decision",
-                                            "warn-deemed-decision"};
+                                            "warn-deemed-decision", "reconvene-vote",
+                                            "remind-administrators"};
 }  // namespace
 
 std::string_view timerActionName(TimerAction action) {

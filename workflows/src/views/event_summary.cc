@@ -82,6 +82,12 @@ std::string timerScheduled(schema::TimerScheduled::Reader t) {
              " unless it is taken before (timer " + id + ")";
     case schema::TimerAction::WARN_DEEMED_DECISION:
       return "warning before the deemed decision scheduled for " + due + " (timer " + id + ")";
+    case schema::TimerAction::RECONVENE_VOTE:
+      return "the meeting without quorum is held again, of right, on " + due + " (timer " + id +
+             ")";
+    case schema::TimerAction::REMIND_ADMINISTRATORS:
+      return "service level: the administrators are reminded on " + due +
+             " if the dossier still waits (timer " + id + ")";
     default:
       return "timer " + id + " scheduled, due " + due;
   }

@@ -162,6 +162,9 @@ struct CampaignRules {
   judging::JudgingRules judging;         // draw, normalisation, vote details, selection
   StatutoryDelay statutoryDelay;         // count 0: no decision is ever deemed
   bool alsaceMoselle = false;            // the calendar's two extra public holidays
+  // Administrators are reminded of a dossier that waited this many days in
+  // one state (submitted, eligible, auditioned, scored); 0: never.
+  std::uint32_t serviceLevelDays = 0;
 
   // Whether an application asking these strands asks for money: one of them
   // is an investment strand.

@@ -16,6 +16,8 @@ enum class TimerAction : std::uint8_t {
   CloseSubmissions,    // the submission deadline: the phase closes by itself
   DeemDecision,        // a dossier's statutory delay: the decision is deemed taken
   WarnDeemedDecision,  // days before it: a recorded warning
+  ReconveneVote,       // a meeting without quorum is held again, of right, then
+  RemindAdministrators,  // a dossier waited in one state longer than the service level
 };
 enum class TimerStatus : std::uint8_t { Pending, Fired, Cancelled };
 // The deadline's timer is due this long after the deadline: deadlines are
