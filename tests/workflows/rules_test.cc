@@ -689,8 +689,24 @@ TEST(Rules, TheServiceLevelIsADayCount) {
             "reminders.service_level_days: must be at least 1, got 0");
   EXPECT_EQ(definitionRefusal(withReminders(R"({"service_level_days": 400})")),
             "reminders.service_level_days: must be at most 365, got 400");
-  EXPECT_EQ(definitionRefusal(withReminders("{}")),
-            "reminders.service_level_days: required field is missing");
+  EXPECT_THAT(definitionRefusal(withReminders("{}")), HasSubstr("says whom to remind"));
+  auto jurors = parseCampaignDefinition(
+      withReminders(R"({"jurors_days_before": 3, "scoring_closes": "2020-07-15T18:00:00"})"));
+  ASSERT_TRUE(jurors) << jurors.error().message;
+  EXPECT_EQ(jurors->rules.jurorsDaysBefore, 3u);
+  EXPECT_EQ(formatInZone(jurors->rules.scoringClosesMicros, "Europe/Paris"),
+            "2020-07-15T18:00:00+02:00");
+  auto jurorsAgain = parseCampaignDefinition(campaignDefinitionJson(*jurors));
+  ASSERT_TRUE(jurorsAgain) << jurorsAgain.error().message;
+  EXPECT_EQ(jurorsAgain->rules, jurors->rules);
+  EXPECT_THAT(definitionRefusal(withReminders(R"({"jurors_days_before": 3})")),
+              HasSubstr("jurors_days_before and scoring_closes go together"));
+  EXPECT_THAT(definitionRefusal(withReminders(
+                  R"({"jurors_days_before": 3, "scoring_closes": "2020-07-15 18h"})")),
+              HasSubstr("reminders.scoring_closes: "));
+  EXPECT_EQ(definitionRefusal(withReminders(
+                R"({"jurors_days_before": 90, "scoring_closes": "2020-07-15T18:00:00"})")),
+            "reminders.jurors_days_before: must be at most 60, got 90");
 }
 
 }  // namespace

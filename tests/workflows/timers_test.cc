@@ -345,5 +345,51 @@ TEST_F(TimersTest, AForgedTimerEventIsADivergenceInReplay) {
   EXPECT_NE(replayed->divergences[0].rulesSay.find("refuse"), std::string::npos);
 }
 
+// The jurors' reminder (docs/timers.md): scheduled at opening N days
+// before scoring is planned to close, moved by an amendment of that date,
+// and fired with the jurors who still have assigned dossiers to score.
+TEST_F(TimersTest, JurorsWithUnscoredDossiersAreRemindedBeforeScoringCloses) {
+  auto rules = fundingRules();
+  rules.jurorsDaysBefore = 3;
+  rules.scoringClosesLocal = "2020-07-15T18:00:00";
+  rules.scoringClosesMicros = engine::toMicros(parisTime(rules.scoringClosesLocal));
+  openCampaign("reminded", rules, jurorsAndOfficials());
+  const std::string reminder = "campaign-reminded:remind-jurors:3";
+  EXPECT_EQ(state("reminded").timer(reminder)->dueMicros,
+            engine::toMicros(parisTime("2020-07-12T18:00:00")));
+  // Scoring is planned later: the reminder follows.
+  rules.scoringClosesLocal = "2020-07-20T18:00:00";
+  rules.scoringClosesMicros = engine::toMicros(parisTime(rules.scoringClosesLocal));
+  ASSERT_TRUE(campaign("reminded", ccmd::AmendRules{rules}, "scoring extended"));
+  EXPECT_EQ(state("reminded").timer(reminder)->dueMicros,
+            engine::toMicros(parisTime("2020-07-17T18:00:00")));
+
+  submit("r-1", "reminded", application("metropole", 50000));
+  submit("r-2", "reminded", application("metropole", 50000));
+  clock_.set(parisTime("2020-06-10T09:00:00"));
+  ASSERT_TRUE(dossier("r-1", dcmd::ConfirmEligibility{}));
+  ASSERT_TRUE(dossier("r-2", dcmd::ConfirmEligibility{}));
+  ASSERT_TRUE(dossier("r-1", dcmd::RecordScore{"juror-1", {{"quality", 7}}}, "", "juror-1"));
+  clock_.set(parisTime("2020-07-18T09:00:00"));
+  ASSERT_TRUE(timers_->runDue());
+  EXPECT_EQ(state("reminded").timer(reminder)->status, TimerStatus::Fired);
+  std::string outcome;
+  for (const auto& e : allEvents()) {
+    if (e.eventType != "TimerFired" || e.actor != "timer:" + reminder) continue;
+    auto read = readPayload<schema::CampaignEvent>(
+        e.payload, e.eventType, [](schema::CampaignEvent::Reader r) -> Result<std::string> {
+          return toString(r.getTimerFired().getOutcome());
+        });
+    ASSERT_TRUE(read);
+    outcome = *read;
+  }
+  EXPECT_NE(outcome.find("2 jurors reminded of 3 unscored dossier scores"), std::string::npos)
+      << outcome;
+  EXPECT_NE(outcome.find("juror-1 (1), juror-2 (2)"), std::string::npos) << outcome;
+  auto replayed = replayEvents(allEvents());
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_TRUE(replayed->divergences.empty()) << replayed->divergences.front().rulesSay;
+}
+
 }  // namespace
 }  // namespace parcours::testing

@@ -85,6 +85,10 @@ struct CampaignRules {
   alsaceMoselle @26 :Bool;         # the calendar counts Good Friday and 26 December
   serviceLevelDays @27 :UInt32;    # 0: no reminder; else administrators are reminded of a
                                    # dossier that waited this long in one state
+  jurorsDaysBefore @28 :UInt32;    # 0: no reminder; else jurors with assigned, unscored
+                                   # dossiers are reminded this many days before scoring closes
+  scoringClosesLocal @29 :Text;    # when the scoring round is planned to close, as written
+  scoringClosesMicros @30 :Int64;  # resolved in the campaign's zone
 }
 
 # A statutory delay (docs/timers.md): without a decision `count` units after
@@ -208,6 +212,7 @@ enum TimerAction {
   warnDeemedDecision @2; # days before it: a recorded warning
   reconveneVote @3;      # a meeting without quorum is held again, of right, then
   remindAdministrators @4;  # a dossier waited in one state longer than the service level
+  remindJurors @5;       # days before the scoring round closes: jurors with unscored dossiers
 }
 
 struct TimerScheduled {

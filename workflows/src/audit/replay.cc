@@ -620,6 +620,17 @@ class Replayer {
     campaign.campaignId = campaignId;
     std::string reason;
     auto command = timerCommandOf(head, reason);
+    // The jurors' reminder's input, gathered from the dossiers as they stood.
+    if (command && !onDossier) {
+      if (auto* fire = std::get_if<timer_command::Fire>(&*command)) {
+        auto ref = parseTimerId(fire->timerId);
+        if (ref && ref->action == TimerAction::RemindJurors) {
+          std::vector<const DossierState*> dossiers;
+          for (const auto& [id, d] : dossiers_) dossiers.push_back(&d);
+          fire->unscoredByJuror = unscoredByJuror(campaign, dossiers);
+        }
+      }
+    }
     Result<std::vector<DomainEvent>> decided =
         !command    ? Result<std::vector<DomainEvent>>(command.error())
         : onDossier ? decideTimer(ownerId, dossiers_[ownerId], campaign, *command, reason)

@@ -31,7 +31,9 @@ Result<std::vector<DomainEvent>> open(const CampaignState& state,
   if (auto s = validateRules(d.rules); !s) return s.error();
   EventBuilder b(d.campaignId, 1, reason);
   writeRules(d.rules, b.event.initCampaignOpened().initRules());
-  return std::vector<DomainEvent>{b.done(), scheduleDeadlineTimer(d, reason)};
+  std::vector<DomainEvent> events{b.done(), scheduleDeadlineTimer(d, reason)};
+  if (auto reminder = scheduleJurorReminder(d, reason)) events.push_back(std::move(*reminder));
+  return events;
 }
 
 Result<std::vector<DomainEvent>> amend(const CampaignState& state,
@@ -59,6 +61,9 @@ Result<std::vector<DomainEvent>> amend(const CampaignState& state,
   writeRules(rules, b.event.initRulesAmended().initRules());
   std::vector<DomainEvent> events{b.done()};
   if (auto moved = moveDeadlineTimer(state, rules, reason)) events.push_back(std::move(*moved));
+  if (auto reminder = followJurorReminder(state, rules, state.version + events.size() + 1, reason)) {
+    events.push_back(std::move(*reminder));
+  }
   return events;
 }
 

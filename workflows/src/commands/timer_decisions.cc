@@ -1,5 +1,6 @@
 // Timer decisions (timers.h): a person's reschedule and cancel, a timer's
 // firing, and the timer events the campaign's own decisions add.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <string>
@@ -32,6 +33,29 @@ Result<std::vector<DomainEvent>> fire(const CampaignState& state, const timer_co
   if (c.nowMicros < t.dueMicros) {
     return Error::refused(describe(t, state) + " is not due yet: it is " +
                           formatInZone(c.nowMicros, state.rules().timeZone));
+  }
+  if (t.action == TimerAction::RemindJurors) {
+    std::string outcome;
+    std::uint32_t dossiers = 0;
+    for (const auto& [juror, count] : c.unscoredByJuror) {
+      outcome += (outcome.empty() ? "" : ", ") + juror + " (" + std::to_string(count) + ")";
+      dossiers += count;
+    }
+    const std::string closes = formatInZone(state.rules().scoringClosesMicros, state.rules().timeZone);
+    outcome = outcome.empty()
+                  ? "nothing to remind: every assigned dossier is scored, before scoring closes on " +
+                        closes
+                  : std::to_string(c.unscoredByJuror.size()) + " jurors reminded of " +
+                        std::to_string(dossiers) + " unscored dossier scores before scoring closes on " +
+                        closes + ": " + outcome;
+    CampaignEventBuilder b(state.campaignId, state.rulesVersion(),
+                           givenReason.empty() ? outcome : std::string(givenReason));
+    auto fired = b.event.initTimerFired();
+    fired.setTimerId(t.timerId);
+    fired.setDueMicros(t.dueMicros);
+    fired.setAction(writeTimerAction(t.action));
+    fired.setOutcome(outcome);
+    return std::vector<DomainEvent>{b.done()};
   }
   const std::string reason =
       givenReason.empty()
@@ -167,14 +191,31 @@ Result<std::vector<DomainEvent>> decideTimer(const CampaignState& state,
       command);
 }
 
-DomainEvent scheduleDeadlineTimer(const CampaignDefinition& definition, std::string_view reason) {
-  CampaignEventBuilder b(definition.campaignId, 1, reason);
-  auto scheduled = b.event.initTimerScheduled();
-  scheduled.setTimerId(timerId(campaignStream(definition.campaignId),
-                               TimerAction::CloseSubmissions, 2));
-  scheduled.setDueMicros(definition.rules.deadlineMicros + closeSubmissionsDelayMicros);
-  scheduled.setAction(writeTimerAction(TimerAction::CloseSubmissions));
+namespace {
+
+constexpr std::int64_t microsPerDay = 86'400'000'000;
+
+std::optional<std::int64_t> jurorReminderDue(const CampaignRules& rules) {
+  if (rules.jurorsDaysBefore == 0) return std::nullopt;
+  return rules.scoringClosesMicros - std::int64_t{rules.jurorsDaysBefore} * microsPerDay;
+}
+
+DomainEvent scheduled(const std::string& campaignId, std::uint32_t rulesVersion,
+                      std::string_view reason, TimerAction action, std::uint64_t version,
+                      std::int64_t due) {
+  CampaignEventBuilder b(campaignId, rulesVersion, reason);
+  auto t = b.event.initTimerScheduled();
+  t.setTimerId(timerId(campaignStream(campaignId), action, version));
+  t.setDueMicros(due);
+  t.setAction(writeTimerAction(action));
   return b.done();
+}
+
+}  // namespace
+
+DomainEvent scheduleDeadlineTimer(const CampaignDefinition& definition, std::string_view reason) {
+  return scheduled(definition.campaignId, 1, reason, TimerAction::CloseSubmissions, 2,
+                   definition.rules.deadlineMicros + closeSubmissionsDelayMicros);
 }
 
 std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
@@ -190,6 +231,58 @@ std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
   moved.setPreviousDueMicros(t->dueMicros);
   moved.setDueMicros(due);
   return b.done();
+}
+
+
+std::optional<DomainEvent> scheduleJurorReminder(const CampaignDefinition& definition,
+                                                 std::string_view reason) {
+  const auto due = jurorReminderDue(definition.rules);
+  if (!due) return std::nullopt;
+  return scheduled(definition.campaignId, 1, reason, TimerAction::RemindJurors, 3, *due);
+}
+
+std::optional<DomainEvent> followJurorReminder(const CampaignState& before,
+                                               const CampaignRules& amended,
+                                               std::uint64_t version, std::string_view reason) {
+  const TimerRecord* pending = before.pendingTimer(TimerAction::RemindJurors);
+  const auto due = jurorReminderDue(amended);
+  const std::uint32_t rulesVersion = before.rulesVersion() + 1;
+  if (pending == nullptr) {
+    const bool ever = std::any_of(before.timers.begin(), before.timers.end(), [](const auto& t) {
+      return t.second.action == TimerAction::RemindJurors;
+    });
+    if (!due || ever) return std::nullopt;
+    return scheduled(before.campaignId, rulesVersion, reason, TimerAction::RemindJurors, version,
+                     *due);
+  }
+  CampaignEventBuilder b(before.campaignId, rulesVersion, reason);
+  if (!due) {
+    auto cancel = b.event.initTimerCancelled();
+    cancel.setTimerId(pending->timerId);
+    cancel.setDueMicros(pending->dueMicros);
+    return b.done();
+  }
+  if (*due == pending->dueMicros) return std::nullopt;
+  auto moved = b.event.initTimerRescheduled();
+  moved.setTimerId(pending->timerId);
+  moved.setPreviousDueMicros(pending->dueMicros);
+  moved.setDueMicros(*due);
+  return b.done();
+}
+
+std::map<std::string, std::uint32_t> unscoredByJuror(
+    const CampaignState& campaign, const std::vector<const DossierState*>& dossiers) {
+  std::map<std::string, std::uint32_t> unscored;
+  for (const DossierState* d : dossiers) {
+    const bool beingScored =
+        d->status == DossierStatus::Auditioned ||
+        (d->status == DossierStatus::Eligible && !campaign.rules().auditionsHeld);
+    if (!beingScored || d->campaignId != campaign.campaignId) continue;
+    for (const JuryMember* juror : campaign.scorers(d->dossierId)) {
+      if (!d->scores.contains(juror->id)) ++unscored[juror->id];
+    }
+  }
+  return unscored;
 }
 
 std::optional<DomainEvent> cancelDeadlineTimer(const CampaignState& before,

@@ -22,6 +22,18 @@ DomainEvent scheduleDeadlineTimer(const CampaignDefinition& definition, std::str
 std::optional<DomainEvent> moveDeadlineTimer(const CampaignState& before,
                                              const CampaignRules& amended, std::string_view reason);
 
+// The jurors' reminder of a campaign being opened, when its rules declare
+// one (the TimerScheduled after the deadline's, stream version 3).
+std::optional<DomainEvent> scheduleJurorReminder(const CampaignDefinition& definition,
+                                                 std::string_view reason);
+
+// An amendment's effect on the jurors' reminder: a pending one moves to the
+// amended date or is cancelled when the amendment drops it; one newly
+// declared is scheduled (its TimerScheduled at stream version `version`).
+std::optional<DomainEvent> followJurorReminder(const CampaignState& before,
+                                               const CampaignRules& amended,
+                                               std::uint64_t version, std::string_view reason);
+
 // The phase leaving `submissions` by hand cancels the pending deadline timer.
 std::optional<DomainEvent> cancelDeadlineTimer(const CampaignState& before, std::string_view reason);
 

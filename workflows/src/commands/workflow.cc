@@ -304,6 +304,20 @@ Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId
             return Error::notFound("no timer \"" + timerId + "\": campaign \"" + ref->campaignId +
                                    "\" was never opened");
           }
+          if (auto* fire = std::get_if<timer_command::Fire>(&given);
+              fire != nullptr && ref->action == TimerAction::RemindJurors) {
+            auto ids = submittedDossiers(log_, ref->campaignId);
+            if (!ids) return ids.error();
+            std::vector<DossierState> folded;
+            for (const std::string& id : *ids) {
+              auto d = foldDossier(log_, id);
+              if (!d) return std::move(d).takeError();
+              folded.push_back(std::move(d).value());
+            }
+            std::vector<const DossierState*> dossiers;
+            for (const DossierState& d : folded) dossiers.push_back(&d);
+            fire->unscoredByJuror = unscoredByJuror(**state, dossiers);
+          }
           events = decideTimer(**state, given, context.reason);
           version = (*state)->version;
         }

@@ -257,6 +257,11 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   }
   out.setAlsaceMoselle(rules.alsaceMoselle);
   out.setServiceLevelDays(rules.serviceLevelDays);
+  out.setJurorsDaysBefore(rules.jurorsDaysBefore);
+  if (!rules.scoringClosesLocal.empty()) {
+    out.setScoringClosesLocal(rules.scoringClosesLocal);
+    out.setScoringClosesMicros(rules.scoringClosesMicros);
+  }
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
@@ -329,6 +334,9 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   }
   rules.alsaceMoselle = in.getAlsaceMoselle();
   rules.serviceLevelDays = in.getServiceLevelDays();
+  rules.jurorsDaysBefore = in.getJurorsDaysBefore();
+  rules.scoringClosesLocal = toString(in.getScoringClosesLocal());
+  rules.scoringClosesMicros = in.getScoringClosesMicros();
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
   return rules;
 }

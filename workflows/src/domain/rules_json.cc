@@ -215,6 +215,36 @@ void readStatutoryDelay(Fields& top, StatutoryDelay& delay) {
       !d.has("extend_to_business_day") || d.boolean("extend_to_business_day", required);
 }
 
+// "reminders": {"service_level_days", "jurors_days_before",
+// "scoring_closes"}, at least one reminder; scoring_closes is written like
+// the deadline, in the campaign's zone.
+void readReminders(Fields& top, CampaignRules& rules) {
+  Fields reminders =
+      top.object("reminders", optional, {"service_level_days", "jurors_days_before", "scoring_closes"});
+  if (!reminders.present()) return;
+  rules.serviceLevelDays =
+      static_cast<std::uint32_t>(reminders.integer("service_level_days", optional, 1, 365));
+  rules.jurorsDaysBefore =
+      static_cast<std::uint32_t>(reminders.integer("jurors_days_before", optional, 1, 60));
+  rules.scoringClosesLocal = reminders.string("scoring_closes", optional);
+  if (reminders.failed()) return;
+  if (!reminders.has("service_level_days") && !reminders.has("jurors_days_before")) {
+    reminders.fail("reminders", "says whom to remind: \"service_level_days\" (administrators) "
+                                "or \"jurors_days_before\" (jurors)");
+    return;
+  }
+  if (!rules.scoringClosesLocal.empty() && !rules.timeZone.empty()) {
+    auto resolved = parseLocalTime(rules.scoringClosesLocal, rules.timeZone);
+    if (!resolved) {
+      Error e = resolved.error();
+      e.message = "reminders.scoring_closes: " + e.message;
+      reminders.check(e);
+      return;
+    }
+    rules.scoringClosesMicros = *resolved;
+  }
+}
+
 void readDeadline(Fields& top, CampaignRules& rules) {
   Fields deadline = top.object("deadline", required, {"local", "time_zone"});
   rules.deadlineLocal = deadline.string("local", required);
@@ -312,9 +342,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   readStatutoryDelay(top, rules.statutoryDelay);
   Fields calendar = top.object("calendar", optional, {"alsace_moselle"});
   rules.alsaceMoselle = calendar.boolean("alsace_moselle", optional);
-  Fields reminders = top.object("reminders", optional, {"service_level_days"});
-  rules.serviceLevelDays =
-      static_cast<std::uint32_t>(reminders.integer("service_level_days", required, 1, 365));
+  readReminders(top, rules);
   rules.notes = top.string("notes", optional);
 
   if (top.failed()) return *error;
@@ -440,7 +468,15 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
     out["statutory_delay"] = std::move(delay);
   }
   if (r.alsaceMoselle) out["calendar"] = {{"alsace_moselle", true}};
-  if (r.serviceLevelDays != 0) out["reminders"] = {{"service_level_days", r.serviceLevelDays}};
+  if (r.serviceLevelDays != 0 || r.jurorsDaysBefore != 0) {
+    Json reminders = Json::object();
+    if (r.serviceLevelDays != 0) reminders["service_level_days"] = r.serviceLevelDays;
+    if (r.jurorsDaysBefore != 0) {
+      reminders["jurors_days_before"] = r.jurorsDaysBefore;
+      reminders["scoring_closes"] = r.scoringClosesLocal;
+    }
+    out["reminders"] = std::move(reminders);
+  }
   if (!r.assumptions.empty()) {
     Json assumptions = Json::array();
     for (const Assumption& a : r.assumptions) {

@@ -497,6 +497,12 @@ Status validateRules(const CampaignRules& r) {
   if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
   if (auto s = checkStatutoryDelay(r.statutoryDelay); !s) return s;
   if (auto s = checkRange("reminders.service_level_days", r.serviceLevelDays, 0, 365); !s) return s;
+  if (auto s = checkRange("reminders.jurors_days_before", r.jurorsDaysBefore, 0, 60); !s) return s;
+  if ((r.jurorsDaysBefore != 0) != !r.scoringClosesLocal.empty()) {
+    return fieldError("reminders", "jurors_days_before and scoring_closes go together: the "
+                                   "jurors are reminded that many days before scoring closes");
+  }
+  if (auto s = checkText("reminders.scoring_closes", r.scoringClosesLocal, false); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -514,7 +520,9 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          assumptions == o.assumptions && auditions == o.auditions &&
          ceremonyName == o.ceremonyName && applicantsSeeJurors == o.applicantsSeeJurors &&
          judging == o.judging && statutoryDelay == o.statutoryDelay &&
-         alsaceMoselle == o.alsaceMoselle && serviceLevelDays == o.serviceLevelDays;
+         alsaceMoselle == o.alsaceMoselle && serviceLevelDays == o.serviceLevelDays &&
+         jurorsDaysBefore == o.jurorsDaysBefore && scoringClosesLocal == o.scoringClosesLocal &&
+         scoringClosesMicros == o.scoringClosesMicros;
 }
 
 std::string_view deemedOutcomeName(DeemedOutcome outcome) {

@@ -36,6 +36,8 @@ TimerAction readTimerAction(schema::TimerAction action) {
       return TimerAction::ReconveneVote;
     case schema::TimerAction::REMIND_ADMINISTRATORS:
       return TimerAction::RemindAdministrators;
+    case schema::TimerAction::REMIND_JURORS:
+      return TimerAction::RemindJurors;
     default:
       return TimerAction::CloseSubmissions;
   }
@@ -53,6 +55,8 @@ schema::TimerAction writeTimerAction(TimerAction action) {
       return schema::TimerAction::RECONVENE_VOTE;
     case TimerAction::RemindAdministrators:
       return schema::TimerAction::REMIND_ADMINISTRATORS;
+    case TimerAction::RemindJurors:
+      return schema::TimerAction::REMIND_JURORS;
   }
   return schema::TimerAction::CLOSE_SUBMISSIONS;
 }

@@ -10,7 +10,7 @@ namespace parcours::workflows {
 namespace {
 constexpr std::string_view actionNames[] = {"close-submissions", "deem-decision",
                                             "warn-deemed-decision", "reconvene-vote",
-                                            "remind-administrators"};
+                                            "remind-administrators", "remind-jurors"};
 }  // namespace
 
 std::string_view timerActionName(TimerAction action) {
@@ -57,12 +57,16 @@ Result<TimerRef> parseTimerId(std::string_view id) {
   // The deadline's timer is a campaign's; the statutory delay's, a dossier's.
   if (ref.ownerStream.starts_with(campaignStreamPrefix)) {
     ref.campaignId = ref.ownerStream.substr(campaignStreamPrefix.size());
-    if (!validateId("campaign id", ref.campaignId) || *action != TimerAction::CloseSubmissions) {
+    const bool campaigns =
+        *action == TimerAction::CloseSubmissions || *action == TimerAction::RemindJurors;
+    if (!validateId("campaign id", ref.campaignId) || !campaigns) {
       return malformed();
     }
   } else if (ref.ownerStream.starts_with(dossierStreamPrefix)) {
     ref.dossierId = ref.ownerStream.substr(dossierStreamPrefix.size());
-    if (!validateId("dossier id", ref.dossierId) || *action == TimerAction::CloseSubmissions) {
+    const bool dossiers =
+        *action != TimerAction::CloseSubmissions && *action != TimerAction::RemindJurors;
+    if (!validateId("dossier id", ref.dossierId) || !dossiers) {
       return malformed();
     }
   } else {

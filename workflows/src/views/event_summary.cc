@@ -85,6 +85,8 @@ std::string timerScheduled(schema::TimerScheduled::Reader t) {
     case schema::TimerAction::RECONVENE_VOTE:
       return "the meeting without quorum is held again, of right, on " + due + " (timer " + id +
              ")";
+    case schema::TimerAction::REMIND_JURORS:
+      return "the jurors with unscored dossiers are reminded on " + due + " (timer " + id + ")";
     case schema::TimerAction::REMIND_ADMINISTRATORS:
       return "service level: the administrators are reminded on " + due +
              " if the dossier still waits (timer " + id + ")";

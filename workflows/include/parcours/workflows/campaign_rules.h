@@ -165,6 +165,12 @@ struct CampaignRules {
   // Administrators are reminded of a dossier that waited this many days in
   // one state (submitted, eligible, auditioned, scored); 0: never.
   std::uint32_t serviceLevelDays = 0;
+  // Jurors with assigned, unscored dossiers are reminded this many days
+  // before the scoring round is planned to close; 0: never. Closing the
+  // round stays an administrator's command.
+  std::uint32_t jurorsDaysBefore = 0;
+  std::string scoringClosesLocal;      // as written: "2020-07-15T18:00:00"
+  std::int64_t scoringClosesMicros = 0;  // resolved in the campaign's zone
 
   // Whether an application asking these strands asks for money: one of them
   // is an investment strand.

@@ -18,6 +18,7 @@ enum class TimerAction : std::uint8_t {
   WarnDeemedDecision,  // days before it: a recorded warning
   ReconveneVote,       // a meeting without quorum is held again, of right, then
   RemindAdministrators,  // a dossier waited in one state longer than the service level
+  RemindJurors,        // days before scoring closes: jurors with unscored dossiers
 };
 enum class TimerStatus : std::uint8_t { Pending, Fired, Cancelled };
 // The deadline's timer is due this long after the deadline: deadlines are

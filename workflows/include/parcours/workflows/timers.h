@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,9 @@ namespace timer_command {
 struct Fire {
   std::string timerId;
   std::int64_t nowMicros = 0;
+  // The jurors' reminder's gathered input (unscoredByJuror below), filled
+  // by the workflow service from the log, and by replay from its folds.
+  std::map<std::string, std::uint32_t> unscoredByJuror = {};
 };
 // Move a pending timer to `dueMicros`, after `nowMicros` (the decision's
 // time, filled by the workflow service).
@@ -99,6 +103,12 @@ Result<std::vector<DomainEvent>> decideTimer(const std::string& dossierId,
                                              const DossierState& dossier,
                                              const CampaignState& campaign,
                                              const TimerCommand& command, std::string_view reason);
+
+// Jurors' assigned, unscored dossiers in `campaign`: for each dossier of
+// it being scored (eligible in a call without auditions, or auditioned),
+// each of its scorers without a sheet, counted by juror.
+std::map<std::string, std::uint32_t> unscoredByJuror(const CampaignState& campaign,
+                                                     const std::vector<const DossierState*>& dossiers);
 
 // The instants a timer may fall due: the calendar's civil years
 // (calendar.h), so every due instant prints as a date people read.
