@@ -3,6 +3,7 @@
 // valid hash chain, so verify passes — flagged at its position.
 #include "parcours/workflows/replay.h"
 
+#include <capnp/any.h>
 #include <capnp/message.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -143,6 +144,49 @@ TEST_F(ReplayTest, EveryDecisionOfAnHonestHistoryIsWhatTheRulesDecide) {
   EXPECT_GT(report.decisionsChecked, 40u);
   EXPECT_TRUE(replay({kLabel, ""}).divergences.empty());
   EXPECT_TRUE(replay({"", "F1"}).divergences.empty());
+}
+
+// A log written by an earlier parcours holds its events in the structs its
+// schema had then: shorter, the fields added since absent (their zero
+// defaults). Every payload rewritten in its canonical form (the trailing
+// zero words dropped, as a writer of a shorter struct leaves them) still
+// replays clean; a payload that says something else still diverges.
+TEST_F(ReplayTest, PayloadsAnEarlierSchemaWroteReplayClean) {
+  history();
+  std::vector<store::RecordedEvent> events = allEvents();
+  std::size_t shortened = 0;
+  for (store::RecordedEvent& e : events) {
+    auto canonical = readPayload<capnp::AnyStruct>(
+        e.payload, e.eventType, [](capnp::AnyStruct::Reader root) -> Result<std::string> {
+          // One segment: its table (count - 1, then its size in words),
+          // then the canonical words.
+          kj::Array<capnp::word> words = root.canonicalize();
+          const std::uint32_t table[2] = {0, static_cast<std::uint32_t>(words.size())};
+          return std::string(reinterpret_cast<const char*>(table), sizeof table) +
+                 std::string(words.asChars().begin(), words.asChars().size());
+        });
+    ASSERT_TRUE(canonical) << canonical.error().message;
+    if (*canonical != e.payload) ++shortened;
+    e.payload = *canonical;
+  }
+  EXPECT_GT(shortened, 0u) << "canonical forms that differ from what this build writes";
+  auto clean = replayEvents(events);
+  ASSERT_TRUE(clean) << clean.error().message;
+  EXPECT_TRUE(clean->divergences.empty())
+      << clean->divergences.front().decision << ": " << clean->divergences.front().rulesSay;
+  // The deadline of the first campaign's rules, altered: a divergence.
+  auto altered = readPayload<schema::CampaignEvent>(
+      events[0].payload, events[0].eventType, [](schema::CampaignEvent::Reader e) -> Result<std::string> {
+        capnp::MallocMessageBuilder message;
+        message.setRoot(e);
+        message.getRoot<schema::CampaignEvent>().getCampaignOpened().getRules().setDeadlineMicros(1);
+        return flattenMessage(message);
+      });
+  ASSERT_TRUE(altered);
+  events[0].payload = *altered;
+  auto flagged = replayEvents(events);
+  ASSERT_TRUE(flagged);
+  EXPECT_FALSE(flagged->divergences.empty());
 }
 
 TEST_F(ReplayTest, BothDemoCampaignsReplayClean) {
