@@ -155,7 +155,7 @@ struct TimerCommand {
 struct Timer {
   timerId @0 :Text;               # "campaign-<id>:<action>:<n>" or "dossier-<id>:<action>:<n>"
   campaignId @1 :Text;            # a campaign's timer; empty for a dossier's
-  action @2 :Text;                # "close-submissions", "deem-decision", "warn-deemed-decision"
+  action @2 :Text;                # "close-submissions", "deem-decision", ... (docs/timers.md)
   due @3 :Text;                   # in the campaign's zone, with its offset
   dueMicros @4 :Int64;
   dossierId @5 :Text;             # a dossier's timer; empty for a campaign's
@@ -265,7 +265,7 @@ struct Dossier {
   updatedAt @15 :Text;
   lastPosition @16 :UInt64;
   version @17 :UInt64;
-  timers @18 :List(Timer);    # pending: its statutory delay and warning (docs/timers.md)
+  timers @18 :List(Timer);    # pending (docs/timers.md); the service level's reminder for staff only
 }
 
 struct TimelineEntry {

@@ -170,8 +170,8 @@ Api::Api(const Api& base, const workflows::ViewQueries& reads)
       live_(base.live_),
       views_(reads),
       metrics_(base.metrics_),
-      // The index holds the present only: a past dossier shows no timers
-      // (its timeline has every timer event), and /v1/timers refuses ?at=.
+      // The index and the streams' present only: a past dossier shows no
+      // timers (its timeline has every timer event); /v1/timers refuses ?at=.
       timers_(nullptr) {}
 
 Api Api::readingFrom(const workflows::ViewQueries& past) const {
@@ -486,12 +486,17 @@ Status Api::timerCommand(const Principal& who, P::TimerCommandParams::Reader in,
   return s;
 }
 
-Result<std::vector<engine::PendingTimer>> Api::dossierTimers(const std::string& dossierId,
+Result<std::vector<engine::PendingTimer>> Api::dossierTimers(const Principal& who,
+                                                             const std::string& dossierId,
                                                              const std::string& campaignId) const {
   auto pending = workflow_.pendingDossierTimers(dossierId, campaignId);
   if (!pending) return pending.error();
   std::vector<engine::PendingTimer> out;
   for (const workflows::TimerRecord& t : *pending) {
+    // The service level's reminder is the administrators' business.
+    if (t.action == workflows::TimerAction::RemindAdministrators && !readsEverything(who)) {
+      continue;
+    }
     out.push_back({t.timerId, workflows::dossierStream(dossierId),
                    std::string(workflows::timerActionName(t.action)), t.dueMicros});
   }
@@ -500,13 +505,19 @@ Result<std::vector<engine::PendingTimer>> Api::dossierTimers(const std::string& 
 
 void Api::writeTimers(const std::vector<engine::PendingTimer>& timers,
                       capnp::List<rpc::Timer>::Builder list) const {
-  std::map<std::string, std::string> zones;  // owner stream -> its campaign's zone
+  std::map<std::string, std::string> zones;  // campaign -> its zone
   for (unsigned i = 0; i < timers.size(); ++i) {
     const engine::PendingTimer& t = timers[i];
     auto ref = workflows::parseTimerId(t.timerId);
-    if (!zones.contains(t.owner)) {
-      auto zone = workflow_.timerZone(t.timerId);
-      zones[t.owner] = zone ? *zone : "UTC";
+    // A dossier's campaign from the live view's row (no stream to fold).
+    std::string campaignId = ref ? ref->campaignId : std::string();
+    if (ref && !ref->dossierId.empty()) {
+      auto row = live_.dossier(ref->dossierId);
+      if (row) campaignId = row->campaignId;
+    }
+    if (!zones.contains(campaignId)) {
+      auto zone = workflow_.campaignZone(campaignId);
+      zones[campaignId] = zone ? *zone : "UTC";
     }
     auto timer = list[i];
     timer.setTimerId(t.timerId);
@@ -515,7 +526,7 @@ void Api::writeTimers(const std::vector<engine::PendingTimer>& timers,
       timer.setDossierId(ref->dossierId);
     }
     timer.setAction(t.action);
-    timer.setDue(workflows::formatInZone(t.dueMicros, zones[t.owner]));
+    timer.setDue(workflows::formatInZone(t.dueMicros, zones[campaignId]));
     timer.setDueMicros(t.dueMicros);
   }
 }
@@ -533,10 +544,15 @@ Status Api::timers(const Principal& who, P::TimersParams::Reader in,
     if (auto s = workflows::validateId("dossier", dossierId); !s) return s;
     auto row = readableDossier(who, dossierId);
     if (!row) return row.error();
+    if (in.getDueBefore().size() > 0 || in.getAfter().size() > 0 || in.getLimit() != 0) {
+      return Error::invalidInput(
+          "due_before, after and limit page the lists of every campaign's timers; a dossier has "
+          "a few, all listed");
+    }
     if (timers_ == nullptr) {
       return Error::notFound("this node keeps no timers (a read replica): ask the primary");
     }
-    auto pending = dossierTimers(row->dossierId, row->campaignId);
+    auto pending = dossierTimers(who, row->dossierId, row->campaignId);
     if (!pending) return pending.error();
     writeTimers(*pending, out.initPage().initTimers(static_cast<unsigned>(pending->size())));
     return okStatus();
@@ -647,7 +663,7 @@ Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
   // Its pending timers, "decision deemed on ... unless taken before", as
   // its stream has them now (a past view shows none: its timeline has them).
   if (timers_ != nullptr) {
-    auto pending = dossierTimers(row->dossierId, row->campaignId);
+    auto pending = dossierTimers(who, row->dossierId, row->campaignId);
     if (!pending) return pending.error();
     writeTimers(*pending, dossier.initTimers(static_cast<unsigned>(pending->size())));
   }

@@ -116,8 +116,10 @@ class Api {
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
   Status awaitTimersAndViews(store::Position position) const;
-  // A dossier's pending timers from its stream (Workflow::pendingDossierTimers).
-  Result<std::vector<engine::PendingTimer>> dossierTimers(const std::string& dossierId,
+  // A dossier's pending timers from its stream (Workflow::pendingDossierTimers),
+  // the service level's reminder only for those who read everything.
+  Result<std::vector<engine::PendingTimer>> dossierTimers(const Principal& who,
+                                                          const std::string& dossierId,
                                                           const std::string& campaignId) const;
   // Pending timers as the API shows them, each due instant in its
   // campaign's zone.

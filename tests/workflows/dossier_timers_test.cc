@@ -193,6 +193,16 @@ TEST_F(DossierTimersTest, AfterAJumpOfMonthsEveryTimerFiresOnceInDueOrder) {
   EXPECT_EQ(again->fired, 0u);
   EXPECT_EQ(log_->head(), head);
   expectReplayAgrees();
+  // A DecisionDeemed without its timer's firing before it (a forger's):
+  // replay reports it.
+  std::vector<store::RecordedEvent> forged = allEvents();
+  forged.erase(forged.end() - 2);  // d-2's DossierTimerFired
+  auto replayed = replayEvents(forged);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  ASSERT_FALSE(replayed->divergences.empty());
+  EXPECT_NE(replayed->divergences.back().rulesSay.find("deemed only by the dossier's statutory delay"),
+            std::string::npos)
+      << replayed->divergences.back().rulesSay;
 }
 
 TEST_F(DossierTimersTest, ADecisionOrAWithdrawalEndsTheDelay) {
@@ -356,6 +366,36 @@ TEST_F(DossierTimersTest, AChangeOfStateStartsTheWaitAnew) {
   ASSERT_NE(waiting, nullptr);
   EXPECT_EQ(waiting->dueMicros, paris("2020-05-30T10:30:00"));
   expectReplayAgrees();
+}
+
+// An amendment drops the service level: the reminder of the state the
+// dossier was in still ends when it moves on, and no new one starts.
+TEST_F(DossierTimersTest, AReminderEndsWithItsStateAfterTheServiceLevelIsDropped) {
+  CampaignRules rules = fundingRules();
+  rules.serviceLevelDays = 10;
+  openCampaign("sla", rules, jurorsAndOfficials());
+  clock_.set(parisTime("2020-05-15T10:30:00"));
+  submit("s-1", "sla", application("metropole", 50000));
+  rules.serviceLevelDays = 0;
+  ASSERT_TRUE(campaign("sla", ccmd::AmendRules{rules}, "no more service level"));
+  ASSERT_TRUE(dossier("s-1", dcmd::ConfirmEligibility{}));
+  const DossierState d = dossierState("s-1");
+  EXPECT_EQ(d.timer("dossier-s-1:remind-administrators:2")->status, TimerStatus::Cancelled);
+  EXPECT_EQ(d.pendingTimer(TimerAction::RemindAdministrators), nullptr);
+  expectReplayAgrees();
+}
+
+// A deemed acceptance leaves a dossier voted, to be awarded: where only the
+// vote's close grants, it could never be, so the rules refuse it.
+TEST(DossierTimerRules, AcceptanceIsRefusedWhereOnlyTheDeliberationGrants) {
+  CampaignRules rules = delayedRules(2, DeemedOutcome::Accepted);
+  rules.grantedByDeliberation = true;
+  auto refused = validateRules(rules);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("statutory_delay.outcome: \"accepted\" leaves a dossier "
+                                         "voted without a deliberation"),
+            std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace

@@ -352,6 +352,16 @@ TEST_F(SeedRules, WithoutQuorumTheMeetingIsHeldAgainOfRightThreeDaysLater) {
                                   "quorum"));
   EXPECT_THAT(*minutes, HasSubstr("majorité absolue des membres en exercice"));
   expectNoDivergence();
+  // As a log written before dossier timers holds it: the adjournment
+  // without its timer, and the timer's firing and end absent too.
+  std::vector<store::RecordedEvent> older;
+  for (const auto& e : allEvents()) {
+    if (!e.eventType.starts_with("DossierTimer")) older.push_back(e);
+  }
+  auto replayed = replayEvents(older);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_TRUE(replayed->divergences.empty())
+      << replayed->divergences.front().decision << ": " << replayed->divergences.front().rulesSay;
 }
 
 // Strictly more than half: with 4 in office, 3 present is the quorum.

@@ -356,7 +356,7 @@ void addTimersCommands(CLI::App& app, CommandRun& run) {
   listCommand->add_option("--campaign", list->campaignId,
                           "Only this campaign's own timers (its deadline)");
   listCommand->add_option("--dossier", list->dossierId,
-                          "Only this dossier's timers (its statutory delay and warning)");
+                          "Only this dossier's timers (statutory delay, warning, meeting held again, reminder)");
   listCommand->add_option("--due-before", list->dueBefore,
                           "Only timers due before this instant (RFC 3339, with its offset)");
   listCommand->add_option("--after", list->after, "The cursor a previous page printed");

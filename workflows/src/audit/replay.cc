@@ -368,9 +368,30 @@ std::string_view campaignCommandName(const CampaignCommand& command) {
   return names[command.index()];
 }
 
+// A log written before timers existed recorded decisions without the timer
+// events they now add (docs/timers.md): a campaign's opening without its
+// deadline's timer, a vote adjourned without the meeting held again.
+// Where the decision's first timer event (of type `prefix`...) should be,
+// the record holds none (the run ends, or the next event of the stream is
+// another decision's), so the decision is checked as its time made it.
+void trimTimersNotYetWritten(std::vector<DomainEvent>& decided,
+                             const std::vector<const store::RecordedEvent*>& run,
+                             std::string_view prefix) {
+  const auto firstTimer = std::find_if(decided.begin(), decided.end(), [&](const DomainEvent& e) {
+    return e.type.starts_with(prefix);
+  });
+  const auto k = static_cast<std::size_t>(firstTimer - decided.begin());
+  if (firstTimer != decided.end() && (k >= run.size() || !run[k]->eventType.starts_with(prefix))) {
+    decided.resize(k);
+  }
+}
+
 class Replayer {
  public:
-  explicit Replayer(Events events) : events_(std::move(events)) {
+  // `everyDossierRead`: the events hold every dossier stream of their
+  // campaigns (false for one dossier's replay).
+  explicit Replayer(Events events, bool everyDossierRead = true)
+      : events_(std::move(events)), everyDossierRead_(everyDossierRead) {
     std::sort(events_.begin(), events_.end(),
               [](const auto& a, const auto& b) { return a.position < b.position; });
     consumed_.assign(events_.size(), false);
@@ -525,6 +546,11 @@ class Replayer {
       own = Error::refused("dossier \"" + dossierId + "\" was not submitted");
     } else if (!campaign.exists) {
       own = Error::refused("campaign \"" + campaignId + "\" was not open");
+    } else if (std::holds_alternative<dossier_command::DeemDecision>(*command)) {
+      // Only a statutory delay's timer deems a decision, after its
+      // DossierTimerFired in the same append: alone, it is a forgery.
+      own = Error::refused("a decision is deemed only by the dossier's statutory delay, its "
+                           "timer's firing recorded first");
     } else {
       const DecisionInput input{head.recordedAtMicros, head.actor, reason};
       auto decided = decideDossier(dossierId, dossier, campaign, *command, input);
@@ -533,6 +559,7 @@ class Replayer {
       } else {
         own = std::move(decided->dossierEvents);
         onCampaign = std::move(decided->campaignEvents);
+        trimTimersNotYetWritten(*own, run, "DossierTimer");
       }
     }
     return check(first, dossierId, commandName(*command), own, onCampaign,
@@ -611,21 +638,7 @@ class Replayer {
     Result<std::vector<DomainEvent>> decided =
         gathered ? decideCampaign(campaign, *gathered, reason)
                  : Result<std::vector<DomainEvent>>(gathered.error());
-    // A log written before timers existed recorded a campaign's decisions
-    // without the timer events they now add (docs/timers.md): where the
-    // decision's first timer event should be, the record holds none (the
-    // run ends, or the next event of the stream is another decision's), so
-    // the decision is checked as its time made it.
-    if (decided) {
-      const auto firstTimer =
-          std::find_if(decided->begin(), decided->end(),
-                       [](const DomainEvent& e) { return e.type.starts_with("Timer"); });
-      const auto k = static_cast<std::size_t>(firstTimer - decided->begin());
-      if (firstTimer != decided->end() &&
-          (k >= run.size() || !run[k]->eventType.starts_with("Timer"))) {
-        decided->resize(k);
-      }
-    }
+    if (decided) trimTimersNotYetWritten(*decided, run, "Timer");
     return check(first, "", campaignCommandName(**command), decided, {}, head.streamId);
   }
 
@@ -645,6 +658,15 @@ class Replayer {
     if (command && !onDossier) {
       if (auto* fire = std::get_if<timer_command::Fire>(&*command)) {
         auto ref = parseTimerId(fire->timerId);
+        if (ref && ref->action == TimerAction::RemindJurors && !everyDossierRead_) {
+          // Its input is every dossier of the campaign, which one
+          // dossier's replay does not read: folded, not judged here.
+          for (std::size_t j : runFrom(first, true)) {
+            consumed_[j] = true;
+            if (auto s = fold(events_[j]); !s) return s;
+          }
+          return okStatus();
+        }
         if (ref && ref->action == TimerAction::RemindJurors) {
           std::vector<const DossierState*> dossiers;
           for (const auto& [id, d] : dossiers_) dossiers.push_back(&d);
@@ -681,6 +703,7 @@ class Replayer {
   }
 
   Events events_;
+  bool everyDossierRead_ = true;
   std::vector<bool> consumed_;
   std::set<std::string> streams_;
   std::map<std::string, CampaignState, std::less<>> campaigns_;
@@ -734,7 +757,7 @@ Result<ReplayReport> replayLog(const store::EventLog& log, const ViewQueries& li
       if (auto s = readCampaign(log, live, c.campaignId, events); !s) return s.error();
     }
   }
-  return replayEvents(std::move(events));
+  return Replayer(std::move(events), scope.dossierId.empty()).run();
 }
 
 }  // namespace parcours::workflows

@@ -65,6 +65,9 @@ Result<std::vector<DomainEvent>> fire(const Owner& o, const TimerRecord& t, std:
                             " days as " + std::string(statusName(o.dossier.status)) +
                             ", past the service level: the administrators are reminded";
     if (reason.empty()) reason = outcome;
+  } else if (t.action != TimerAction::DeemDecision) {
+    // An action a newer parcours wrote, or a campaign's: never guessed.
+    return Error::refused(describeTimer(t, o.zone()) + " does an action a dossier's timer does not");
   } else if (decided) {
     outcome = "nothing to do: the dossier is already " +
               std::string(statusName(o.dossier.status));

@@ -119,11 +119,14 @@ void addDossierTimerEvents(const std::string& dossierId, const DossierState& bef
     }
   }
 
-  // The service level: a dossier that moves to a state waits there anew.
-  if (rules.serviceLevelDays != 0 && decision.next != before.status) {
-    if (const TimerRecord* waiting = before.pendingTimer(TimerAction::RemindAdministrators)) {
-      cancel(*waiting, "the dossier moved on: it is " + std::string(statusName(decision.next)));
-    }
+  // The service level: a dossier that moves to a state waits there anew
+  // (the reminder of the state it leaves ends, even when an amendment has
+  // dropped the service level since).
+  if (decision.next == before.status) return;
+  if (const TimerRecord* waiting = before.pendingTimer(TimerAction::RemindAdministrators)) {
+    cancel(*waiting, "the dossier moved on: it is " + std::string(statusName(decision.next)));
+  }
+  if (rules.serviceLevelDays != 0) {
     constexpr std::int64_t microsPerDay = 86'400'000'000;
     schedule(TimerAction::RemindAdministrators,
              input.nowMicros + std::int64_t{rules.serviceLevelDays} * microsPerDay,

@@ -195,9 +195,14 @@ namespace {
 
 constexpr std::int64_t microsPerDay = 86'400'000'000;
 
+// None when the rules declare none, or when it would fall before the
+// calendar's first year (a scoring_closes in early 1583).
 std::optional<std::int64_t> jurorReminderDue(const CampaignRules& rules) {
   if (rules.jurorsDaysBefore == 0) return std::nullopt;
-  return rules.scoringClosesMicros - std::int64_t{rules.jurorsDaysBefore} * microsPerDay;
+  const std::int64_t due =
+      rules.scoringClosesMicros - std::int64_t{rules.jurorsDaysBefore} * microsPerDay;
+  if (!checkDueInRange(due)) return std::nullopt;
+  return due;
 }
 
 DomainEvent scheduled(const std::string& campaignId, std::uint32_t rulesVersion,

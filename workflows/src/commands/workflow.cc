@@ -274,6 +274,12 @@ Result<store::AppendResult> Workflow::runTimerCommand(const std::string& timerId
                                                       const CommandContext& context) {
   auto ref = parseTimerId(timerId);
   if (!ref) return std::move(ref).takeError();
+  // The jurors' reminder reads the scores: none may land between its
+  // gathering and its append (the scoring gate, as a round's freeze).
+  std::unique_lock<std::shared_mutex> scoring;
+  if (ref->action == TimerAction::RemindJurors) {
+    scoring = std::unique_lock(scoringGates_->of(ref->campaignId));
+  }
   if (auto s = json_input::checkStringSize("reason", context.reason); !s) return s.error();
   auto result = engine::runCommand(
       log_, clock_, context.metadata,
@@ -337,11 +343,14 @@ Result<std::vector<TimerRecord>> Workflow::pendingDossierTimers(
   auto campaign = campaigns_->get(campaignId);
   if (!campaign) return std::move(campaign).takeError();
   const auto& versions = (*campaign)->rulesVersions;
-  const bool everDelayed = std::any_of(versions.begin(), versions.end(), [](const auto& rules) {
-    return rules.statutoryDelay.count != 0;
+  // The rules that give a dossier timers: a statutory delay, a service
+  // level, a vote that reconvenes after a meeting without quorum.
+  const bool everTimed = std::any_of(versions.begin(), versions.end(), [](const auto& rules) {
+    return rules.statutoryDelay.count != 0 || rules.serviceLevelDays != 0 ||
+           rules.judging.reconveneAfterDays != 0;
   });
   std::vector<TimerRecord> pending;
-  if (!everDelayed) return pending;
+  if (!everTimed) return pending;
   auto dossier = foldDossier(log_, dossierId);
   if (!dossier) return std::move(dossier).takeError();
   for (const auto& [id, t] : dossier->timers) {
@@ -353,22 +362,23 @@ Result<std::vector<TimerRecord>> Workflow::pendingDossierTimers(
   return pending;
 }
 
-Result<std::string> Workflow::timerZone(const std::string& timerId) const {
-  auto ref = parseTimerId(timerId);
-  if (!ref) return std::move(ref).takeError();
-  std::string campaignId = ref->campaignId;
-  if (!ref->dossierId.empty()) {
-    auto dossier = foldDossier(log_, ref->dossierId);
-    if (!dossier) return std::move(dossier).takeError();
-    if (dossier->status == DossierStatus::Absent) {
-      return Error::notFound("no dossier \"" + ref->dossierId + "\"");
-    }
-    campaignId = dossier->campaignId;
-  }
+Result<std::string> Workflow::campaignZone(const std::string& campaignId) const {
   auto campaign = campaigns_->get(campaignId);
   if (!campaign) return std::move(campaign).takeError();
   if (!(*campaign)->exists) return Error::notFound("no campaign \"" + campaignId + "\"");
   return (*campaign)->rules().timeZone;
+}
+
+Result<std::string> Workflow::timerZone(const std::string& timerId) const {
+  auto ref = parseTimerId(timerId);
+  if (!ref) return std::move(ref).takeError();
+  if (ref->dossierId.empty()) return campaignZone(ref->campaignId);
+  auto dossier = foldDossier(log_, ref->dossierId);
+  if (!dossier) return std::move(dossier).takeError();
+  if (dossier->status == DossierStatus::Absent) {
+    return Error::notFound("no dossier \"" + ref->dossierId + "\"");
+  }
+  return campaignZone(dossier->campaignId);
 }
 
 Result<std::int64_t> Workflow::timerDue(const std::string& timerId, const std::string& text) const {

@@ -496,6 +496,13 @@ Status validateRules(const CampaignRules& r) {
   }
   if (auto s = checkText("ceremony.name", r.ceremonyName, false); !s) return s;
   if (auto s = checkStatutoryDelay(r.statutoryDelay); !s) return s;
+  if (r.statutoryDelay.count != 0 && r.statutoryDelay.outcome == DeemedOutcome::Accepted &&
+      r.grantedByDeliberation) {
+    return fieldError("statutory_delay.outcome",
+                      "\"accepted\" leaves a dossier voted without a deliberation, but under "
+                      "budget.granted_by \"deliberation\" only the vote's close grants: use "
+                      "\"refused\", or grants by award");
+  }
   if (auto s = checkRange("reminders.service_level_days", r.serviceLevelDays, 0, 365); !s) return s;
   if (auto s = checkRange("reminders.jurors_days_before", r.jurorsDaysBefore, 0, 60); !s) return s;
   if ((r.jurorsDaysBefore != 0) != !r.scoringClosesLocal.empty()) {

@@ -24,8 +24,9 @@ Result<TimerRecord*> pendingForChange(TimerMap& timers, std::string_view eventTy
 }  // namespace
 
 // The enums are declared in the same order as the schema's; a value a
-// newer parcours might write reads as the deadline's (never fired here:
-// its decision refuses an action it does not own).
+// newer parcours might write reads as the deadline's, which only a
+// campaign's deadline timer does: a dossier's firing refuses it, and
+// parseTimerId refuses an id naming an action this build does not know.
 TimerAction readTimerAction(schema::TimerAction action) {
   switch (action) {
     case schema::TimerAction::DEEM_DECISION:

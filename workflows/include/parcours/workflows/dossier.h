@@ -142,8 +142,9 @@ struct DossierState {
   std::uint32_t meanMilli = 0;                                // once scoring closed
   std::int64_t grantedCents = 0;
   std::string labelName;
-  // The dossier's timers (a statutory delay and its warning), by id, ended
-  // ones too; and when a decision was deemed taken (DecisionDeemed).
+  // The dossier's timers (a statutory delay and its warning, the meeting
+  // held again, the service level's reminder), by id, ended ones too; and
+  // when a decision was deemed taken (DecisionDeemed).
   TimerMap timers;
   std::optional<std::int64_t> deemedAtMicros;
   std::uint64_t version = 0;  // events folded

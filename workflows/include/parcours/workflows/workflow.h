@@ -79,10 +79,13 @@ class Workflow {
   Result<store::AppendResult> timer(const std::string& timerId, const TimerCommand& command,
                                     const CommandContext& context);
   // A dossier's pending timers as its stream has them, in due order (read
-  // your writes: no index to wait for). Without a fold when its campaign
-  // never declared a statutory delay (no rules version did): none.
+  // your writes: no index to wait for). Without a fold when no rules
+  // version of its campaign could give a dossier a timer (no statutory
+  // delay, no service level, no reconvened vote): none.
   Result<std::vector<TimerRecord>> pendingDossierTimers(const std::string& dossierId,
                                                         const std::string& campaignId) const;
+  // A campaign's time zone; NotFound for one never opened.
+  Result<std::string> campaignZone(const std::string& campaignId) const;
   // The time zone a timer is read in: its campaign's (a dossier's timer,
   // its dossier's campaign's). NotFound for an owner that does not exist.
   Result<std::string> timerZone(const std::string& timerId) const;
