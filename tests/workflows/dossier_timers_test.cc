@@ -243,6 +243,10 @@ TEST_F(DossierTimersTest, MovingOrCancellingTheDelayTakesItsWarningAlong) {
   auto wrongOwner = timer("dossier-d-1:close-submissions:2", tcmd::Cancel{"dossier-d-1:close-submissions:2"});
   ASSERT_FALSE(wrongOwner);
   EXPECT_EQ(wrongOwner.error().code, ErrorCode::InvalidInput);
+  EXPECT_NE(wrongOwner.error().message.find("close-submissions is a campaign's timer, not a "
+                                            "dossier's"),
+            std::string::npos)
+      << wrongOwner.error().message;
   auto noReason = timer(deemTimer("d-1"), tcmd::Cancel{deemTimer("d-1")}, "");
   ASSERT_FALSE(noReason);
   EXPECT_EQ(noReason.error().code, ErrorCode::InvalidInput);

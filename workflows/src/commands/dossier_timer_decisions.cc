@@ -91,11 +91,7 @@ Result<std::vector<DomainEvent>> fire(const Owner& o, const TimerRecord& t, std:
     }
   }
   DossierTimerEvent b(o.dossierId, o.campaign, reason);
-  auto fired = b.event.initDossierTimerFired();
-  fired.setTimerId(t.timerId);
-  fired.setDueMicros(t.dueMicros);
-  fired.setAction(writeTimerAction(t.action));
-  fired.setOutcome(outcome);
+  writeTimerFired(b.event.initDossierTimerFired(), t, outcome);
   std::vector<DomainEvent> events{b.done()};
   for (DomainEvent& e : effects) events.push_back(std::move(e));
   return events;

@@ -50,11 +50,7 @@ Result<std::vector<DomainEvent>> fire(const CampaignState& state, const timer_co
                         closes + ": " + outcome;
     CampaignEventBuilder b(state.campaignId, state.rulesVersion(),
                            givenReason.empty() ? outcome : std::string(givenReason));
-    auto fired = b.event.initTimerFired();
-    fired.setTimerId(t.timerId);
-    fired.setDueMicros(t.dueMicros);
-    fired.setAction(writeTimerAction(t.action));
-    fired.setOutcome(outcome);
+    writeTimerFired(b.event.initTimerFired(), t, outcome);
     return std::vector<DomainEvent>{b.done()};
   }
   const std::string reason =
@@ -83,11 +79,7 @@ Result<std::vector<DomainEvent>> fire(const CampaignState& state, const timer_co
     }
   }
   CampaignEventBuilder b(state.campaignId, state.rulesVersion(), reason);
-  auto fired = b.event.initTimerFired();
-  fired.setTimerId(t.timerId);
-  fired.setDueMicros(t.dueMicros);
-  fired.setAction(writeTimerAction(t.action));
-  fired.setOutcome(outcome);
+  writeTimerFired(b.event.initTimerFired(), t, outcome);
   std::vector<DomainEvent> events{b.done()};
   for (DomainEvent& e : effects) events.push_back(std::move(e));
   return events;
@@ -117,6 +109,14 @@ DomainEvent cancelled(const CampaignState& state, const TimerRecord& t, std::str
 }
 
 }  // namespace
+
+void writeTimerFired(schema::TimerFired::Builder fired, const TimerRecord& t,
+                     const std::string& outcome) {
+  fired.setTimerId(t.timerId);
+  fired.setDueMicros(t.dueMicros);
+  fired.setAction(writeTimerAction(t.action));
+  fired.setOutcome(outcome);
+}
 
 std::string describeTimer(const TimerRecord& t, std::string_view zone) {
   return "timer " + t.timerId + " (" + std::string(timerActionName(t.action)) + ", due " +

@@ -37,6 +37,10 @@ std::optional<DomainEvent> followJurorReminder(const CampaignState& before,
 // The phase leaving `submissions` by hand cancels the pending deadline timer.
 std::optional<DomainEvent> cancelDeadlineTimer(const CampaignState& before, std::string_view reason);
 
+// A firing's record: the timer, its due instant and action, what it did.
+void writeTimerFired(schema::TimerFired::Builder fired, const TimerRecord& t,
+                     const std::string& outcome);
+
 // "timer <id> (<action>, due <instant in zone>)", for messages.
 std::string describeTimer(const TimerRecord& t, std::string_view zone);
 

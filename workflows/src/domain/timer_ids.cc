@@ -59,15 +59,21 @@ Result<TimerRef> parseTimerId(std::string_view id) {
     ref.campaignId = ref.ownerStream.substr(campaignStreamPrefix.size());
     const bool campaigns =
         *action == TimerAction::CloseSubmissions || *action == TimerAction::RemindJurors;
-    if (!validateId("campaign id", ref.campaignId) || !campaigns) {
-      return malformed();
+    if (!validateId("campaign id", ref.campaignId)) return malformed();
+    if (!campaigns) {
+      return Error::invalidInput("timer id \"" + std::string(id.substr(0, 200)) + "\": " +
+                                 std::string(timerActionName(*action)) +
+                                 " is a dossier's timer, not a campaign's");
     }
   } else if (ref.ownerStream.starts_with(dossierStreamPrefix)) {
     ref.dossierId = ref.ownerStream.substr(dossierStreamPrefix.size());
     const bool dossiers =
         *action != TimerAction::CloseSubmissions && *action != TimerAction::RemindJurors;
-    if (!validateId("dossier id", ref.dossierId) || !dossiers) {
-      return malformed();
+    if (!validateId("dossier id", ref.dossierId)) return malformed();
+    if (!dossiers) {
+      return Error::invalidInput("timer id \"" + std::string(id.substr(0, 200)) + "\": " +
+                                 std::string(timerActionName(*action)) +
+                                 " is a campaign's timer, not a dossier's");
     }
   } else {
     return malformed();
