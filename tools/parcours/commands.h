@@ -52,6 +52,9 @@ void addDemoCommand(CLI::App& app, CommandRun& run);
 // The auditors' commands: `parcours digest|verify|anchor` (and, in their
 // own files, bundle, verify-bundle, replay, erase).
 void addDigestCommand(CLI::App& app, CommandRun& run);
+// `parcours form show` (form_command.cc).
+void addFormCommands(CLI::App& app, CommandRun& run);
+
 // `parcours calendar holidays|delay` (calendar_command.cc).
 void addCalendarCommands(CLI::App& app, CommandRun& run);
 // `parcours timers list|run-due|reschedule|cancel` (timers_command.cc).

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::addReadCommands(app, run);
   cli::addDemoCommand(app, run);
   cli::addDigestCommand(app, run);
+  cli::addFormCommands(app, run);
   cli::addCalendarCommands(app, run);
   cli::addTimersCommands(app, run);
   cli::addVerifyCommand(app, run);

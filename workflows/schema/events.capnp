@@ -89,6 +89,55 @@ struct CampaignRules {
                                    # dossiers are reminded this many days before scoring closes
   scoringClosesLocal @29 :Text;    # when the scoring round is planned to close, as written
   scoringClosesMicros @30 :Int64;  # resolved in the campaign's zone
+  form @31 :Form;                  # unset: the campaign has no form (docs/forms.md)
+}
+
+# The application form (docs/forms.md), versioned with the rules it is in.
+enum FormFieldType {
+  shortText @0; longText @1; integer @2; amount @3; date @4; email @5; phone @6;
+  siren @7; siret @8; choice @9; choices @10; yesNo @11; group @12;
+}
+
+struct FormChoice {
+  value @0 :Text;
+  label @1 :Text;
+  labelEn @2 :Text;
+}
+
+struct FormCondition {
+  field @0 :Text;               # a field of the form, "strands" or "applicant.kind"
+  values @1 :List(Text);        # shown when its answer is (or includes) one of these
+}
+
+struct FormField {
+  id @0 :Text;
+  label @1 :Text;
+  labelEn @2 :Text;
+  help @3 :Text;
+  type @4 :FormFieldType;
+  required @5 :Bool;
+  personal @6 :Bool;            # sealed with the dossier's key, erased with it
+  maxLength @7 :UInt32;         # texts; 0: the type's default
+  hasMin @8 :Bool;
+  min @9 :Int64;
+  hasMax @10 :Bool;
+  max @11 :Int64;
+  choices @12 :List(FormChoice);
+  when @13 :FormCondition;      # unset: always shown
+  fields @14 :List(FormField);  # a group's item
+  minItems @15 :UInt32;
+  maxItems @16 :UInt32;
+}
+
+struct FormSection {
+  id @0 :Text;
+  title @1 :Text;
+  titleEn @2 :Text;
+  fields @3 :List(FormField);
+}
+
+struct Form {
+  sections @0 :List(FormSection);
 }
 
 # A statutory delay (docs/timers.md): without a decision `count` units after

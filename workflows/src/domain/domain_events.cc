@@ -2,6 +2,8 @@
 // letter capitalised), so a new event needs no second list to keep in step.
 #include "parcours/workflows/domain_events.h"
 
+#include "domain/form_codec.h"
+
 #include <capnp/dynamic.h>
 #include <capnp/schema.h>
 #include <kj/encoding.h>
@@ -265,6 +267,7 @@ void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out) 
   // Left unset when it says nothing new, so rules without judging rules
   // encode to the bytes they always did (a replay compares bytes).
   if (!(rules.judging == judging::JudgingRules{})) writeJudging(rules.judging, out.initJudging());
+  if (!rules.form.empty()) writeFormMessage(rules.form, out.initForm());  // unset without one, as before
 }
 
 CampaignRules readRules(schema::CampaignRules::Reader in) {
@@ -338,6 +341,7 @@ CampaignRules readRules(schema::CampaignRules::Reader in) {
   rules.scoringClosesLocal = toString(in.getScoringClosesLocal());
   rules.scoringClosesMicros = in.getScoringClosesMicros();
   if (in.hasJudging()) rules.judging = readJudging(in.getJudging());
+  if (in.hasForm()) rules.form = readFormMessage(in.getForm());
   return rules;
 }
 

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "domain/form_json.h"
 #include "domain/json_input.h"
 #include "parcours/workflows/campaign_rules.h"
 #include "parcours/workflows/zoned_time.h"
@@ -279,7 +280,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
              {"id", "name", "organiser", "deadline", "eligible_applicant_kinds", "required_fields",
               "strands", "auditions_held", "criteria", "threshold", "vote", "label_name", "budget",
               "judging", "notes", "eligible_departements", "assumptions", "auditions",
-              "ceremony", "applicants_see_jurors", "statutory_delay", "calendar", "reminders"},
+              "ceremony", "applicants_see_jurors", "statutory_delay", "calendar", "reminders", "form"},
              error, false);
   CampaignDefinition definition;
   CampaignRules& rules = definition.rules;
@@ -343,6 +344,7 @@ Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
   Fields calendar = top.object("calendar", optional, {"alsace_moselle"});
   rules.alsaceMoselle = calendar.boolean("alsace_moselle", optional);
   readReminders(top, rules);
+  readForm(top, rules.form);
   rules.notes = top.string("notes", optional);
 
   if (top.failed()) return *error;
@@ -484,6 +486,7 @@ std::string campaignDefinitionJson(const CampaignDefinition& d) {
     }
     out["assumptions"] = std::move(assumptions);
   }
+  if (!r.form.empty()) out["form"] = formJson(r.form);
   if (!r.notes.empty()) out["notes"] = r.notes;
   return out.dump(2, ' ', false, Json::error_handler_t::strict) + "\n";
 }

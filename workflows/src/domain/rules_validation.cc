@@ -510,6 +510,7 @@ Status validateRules(const CampaignRules& r) {
                                    "jurors are reminded that many days before scoring closes");
   }
   if (auto s = checkText("reminders.scoring_closes", r.scoringClosesLocal, false); !s) return s;
+  if (auto s = validateForm(r); !s) return s;
   return checkText("notes", r.notes, false);
 }
 
@@ -529,7 +530,7 @@ bool CampaignRules::operator==(const CampaignRules& o) const {
          judging == o.judging && statutoryDelay == o.statutoryDelay &&
          alsaceMoselle == o.alsaceMoselle && serviceLevelDays == o.serviceLevelDays &&
          jurorsDaysBefore == o.jurorsDaysBefore && scoringClosesLocal == o.scoringClosesLocal &&
-         scoringClosesMicros == o.scoringClosesMicros;
+         scoringClosesMicros == o.scoringClosesMicros && form == o.form;
 }
 
 std::string_view deemedOutcomeName(DeemedOutcome outcome) {

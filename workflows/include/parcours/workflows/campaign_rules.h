@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "parcours/store/result.h"
+#include "parcours/workflows/form.h"
 #include "parcours/workflows/judging/judging_rules.h"
 
 namespace parcours::workflows {
@@ -171,6 +172,9 @@ struct CampaignRules {
   std::uint32_t jurorsDaysBefore = 0;
   std::string scoringClosesLocal;      // as written: "2020-07-15T18:00:00"
   std::int64_t scoringClosesMicros = 0;  // resolved in the campaign's zone
+  // The application form (docs/forms.md); empty: the fixed application
+  // fields only.
+  Form form;
 
   // Whether an application asking these strands asks for money: one of them
   // is an investment strand.
@@ -206,6 +210,10 @@ Status validateId(std::string_view what, std::string_view id);
 // Checks rules built in code or read from a file: every error names the
 // field path and the value. The deadline must already be resolved.
 Status validateRules(const CampaignRules& rules);
+
+// The form's part of validateRules (docs/forms.md): ids, options per type,
+// conditions (a field that exists, values it can hold, no cycle).
+Status validateForm(const CampaignRules& rules);
 
 // Parses and validates a definition (JSON text). Errors are InvalidInput
 // and name the field path: `criteria[2].weight: must be at least 1, got 0`.
