@@ -26,6 +26,7 @@ packages=(
   libssl-dev                           # SHA-256 of tokens, constant-time compare, CSPRNG
   python3-minimal                      # a test re-runs a recorded juror draw with tools/judging/draw_v1.py
   libnats-dev                          # NATS JetStream: the publisher and read replicas (C client)
+  libphonenumber-dev                   # forms: phone numbers checked and written in E.164 (Google's library)
   nats-server                          # the tests' JetStream servers, on loopback, started by the tests
 )
 

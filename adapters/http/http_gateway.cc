@@ -540,6 +540,7 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
   if (path.size() == 4 && path[3] == "timeline") {
     return serveRead<P::TimelineParams, P::TimelineResults>(r, byId, &Api::timeline, whole);
   }
+  if (path.size() == 4 && path[3] == "answers") return dossierAnswers(r, id);
   if (path.size() == 4 && path[3] == "audit") {
     const auto format = r.param("format").value_or("json");
     if (format == "csv") return auditCsv(r, id, true);
@@ -553,6 +554,27 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
         &Api::dossierAudit, whole);
   }
   return sendProblem(r, 404, "not_found", kj::str("no such endpoint: ", r.pathText()));
+}
+
+// The answers as the JSON object they are (docs/forms.md), not as the text
+// the RPC answer carries them in. Always the dossier's as submitted: the
+// answers never change after the submission, so ?at= has nothing to add.
+kj::Promise<void> HttpGateway::dossierAnswers(Request& r, kj::StringPtr id) {
+  if (r.past) {
+    return sendProblem(r, 400, "invalid_input",
+                       "?at= and ?as_of= apply to the views, not to a dossier's answers "
+                       "(they are the submission's, unchanged since)");
+  }
+  capnp::MallocMessageBuilder params;
+  params.initRoot<P::AnswersParams>().setDossierId(id);
+  capnp::MallocMessageBuilder results;
+  auto out = results.initRoot<P::AnswersResults>();
+  if (auto s = parts_.api.answers(*r.who, params.getRoot<P::AnswersParams>().asReader(), out); !s) {
+    return sendProblem(r, s.error());
+  }
+  return sendBody(r, 200, "application/json",
+                  kj::str("{\"dossierId\":", jsonString(id.cStr()).c_str(), ",\"answers\":",
+                          out.getAnswers(), "}"));
 }
 
 kj::Promise<void> HttpGateway::dossierList(Request& r) {
@@ -667,11 +689,13 @@ kj::Promise<void> HttpGateway::methodNotAllowed(Request& r, kj::StringPtr allow)
 }
 
 kj::Promise<void> HttpGateway::sendProblem(Request& r, const Error& error) {
-  return sendProblem(r, httpStatus(error.code), codeName(error), error.message.c_str());
+  return sendProblem(r, httpStatus(error.code), codeName(error), error.message.c_str(),
+                     error.problems);
 }
 
 kj::Promise<void> HttpGateway::sendProblem(Request& r, unsigned status, kj::StringPtr code,
-                                           kj::StringPtr detail) {
+                                           kj::StringPtr detail,
+                                           const std::vector<FieldProblem>& problems) {
   if (status >= 500) {
     parts_.logger->error("http {} {}: {}", status, r.pathText().cStr(), detail.cStr());
   }
@@ -680,7 +704,18 @@ kj::Promise<void> HttpGateway::sendProblem(Request& r, unsigned status, kj::Stri
                      "\",\"title\":" + jsonString(statusText(status).cStr()) +
                      ",\"status\":" + std::to_string(status) +
                      ",\"code\":" + jsonString(code.cStr()) +
-                     ",\"detail\":" + jsonString(detail.cStr()) + "}";
+                     ",\"detail\":" + jsonString(detail.cStr());
+  // Several problems found at once (a form's answers): each with the JSON
+  // Pointer of the field it is about, RFC 9457's extension member "errors".
+  if (!problems.empty()) {
+    body += ",\"errors\":[";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      body += std::string(i == 0 ? "" : ",") + "{\"pointer\":" + jsonString(problems[i].pointer) +
+              ",\"detail\":" + jsonString(problems[i].message) + "}";
+    }
+    body += "]";
+  }
+  body += "}";
   return sendBody(r, status, "application/problem+json", kj::str(body.c_str()));
 }
 

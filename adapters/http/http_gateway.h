@@ -86,10 +86,12 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> sendBody(Request& r, unsigned status, kj::StringPtr contentType,
                              kj::String body);
   kj::Promise<void> sendProblem(Request& r, const Error& error);
+  kj::Promise<void> dossierAnswers(Request& r, kj::StringPtr id);
   // 405 with the Allow header RFC 9110 requires.
   kj::Promise<void> methodNotAllowed(Request& r, kj::StringPtr allow);
   kj::Promise<void> sendProblem(Request& r, unsigned status, kj::StringPtr code,
-                                kj::StringPtr detail);
+                                kj::StringPtr detail,
+                                const std::vector<FieldProblem>& problems = {});
   template <typename Reader>
   kj::Promise<void> sendJson(Request& r, Reader value) {
     return sendBody(r, 200, "application/json", json_.encode(value));

@@ -58,6 +58,7 @@ inline constexpr auto httpRoutes = std::to_array<HttpRoute>({
     {"/v1/dossiers", getHead},
     {"/v1/dossiers/{dossierId}", getHead},
     {"/v1/dossiers/{dossierId}/timeline", getHead},
+    {"/v1/dossiers/{dossierId}/answers", getHead},
     {"/v1/dossiers/{dossierId}/audit", getHead},
     {"/v1/dossiers/{dossierId}/submit", "POST"},
     {"/v1/dossiers/{dossierId}/eligible", "POST"},

@@ -100,6 +100,24 @@ Status checkFieldsUnique(capnp::JsonValue::Reader value, const std::string& path
   return okStatus();
 }
 
+// A submission's form answers are free JSON (docs/forms.md): an object in
+// the HTTP body, its text in Events.Application.answers, where RPC callers
+// put it. `field` is the body's "application"; its answers object, if any,
+// becomes a string in `out`'s copy of it.
+capnp::JsonValue::Reader answersAsText(const capnp::JsonCodec& json,
+                                       capnp::JsonValue::Field::Reader field,
+                                       capnp::MallocMessageBuilder& out) {
+  if (field.getName() != "application" || !field.getValue().isObject()) return field.getValue();
+  out.setRoot(field.getValue());
+  for (auto inner : out.getRoot<capnp::JsonValue>().getObject()) {
+    if (inner.getName() == "answers" && inner.getValue().isObject()) {
+      const kj::String text = json.encodeRaw(inner.getValue().asReader());
+      inner.initValue().setString(text);
+    }
+  }
+  return out.getRoot<capnp::JsonValue>().asReader();
+}
+
 // Fills `command` (a DossierCommand or CampaignCommand) from the body.
 Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Action& action,
                    capnp::DynamicStruct::Builder command) {
@@ -165,8 +183,11 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
         if (target.getSchema().findFieldByName(field.getName()) == nullptr) {
           return Error::invalidInput(std::string(field.getName().cStr()) + ": unknown field");
         }
+        capnp::MallocMessageBuilder rewritten;
         capnp::MallocMessageBuilder one;
-        one.initRoot<capnp::JsonValue>().initObject(1).setWithCaveats(0, field);
+        auto only = one.initRoot<capnp::JsonValue>().initObject(1)[0];
+        only.setName(field.getName());
+        only.setValue(answersAsText(json, field, rewritten));
         try {
           json.decode(one.getRoot<capnp::JsonValue>().asReader(), target);
         } catch (const kj::Exception& e) {

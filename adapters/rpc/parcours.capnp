@@ -79,6 +79,12 @@ interface Parcours {
   timerCommand @18 (timerId :Text, command :TimerCommand, commandId :Text)
       -> (result :CommandResult);
 
+  # ---- a dossier's answers to its campaign's form (docs/forms.md), for
+  # those who may read the dossier: the clear answers as recorded, a JSON
+  # object as text ("{}" when none). Personal answers never leave the
+  # server: they are opened only by `parcours show` on the store.
+  answers @19 (dossierId :Text) -> (answers :Text);
+
   # ---- operations, administrators only.
   backup @15 (to :Text) -> (manifest :Text);
   # Backs up the server's data directory (the log with its views, the key

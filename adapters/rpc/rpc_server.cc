@@ -115,6 +115,10 @@ class ParcoursImpl final : public P::Server {
     throwIfFailed(parts_.api.timeline(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;
   }
+  kj::Promise<void> answers(AnswersContext context) override {
+    throwIfFailed(parts_.api.answers(who_, context.getParams(), context.getResults()));
+    return kj::READY_NOW;
+  }
   kj::Promise<void> dossierAudit(DossierAuditContext context) override {
     throwIfFailed(parts_.api.dossierAudit(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;

@@ -670,6 +670,16 @@ Status Api::dossier(const Principal& who, P::DossierParams::Reader in,
   return okStatus();
 }
 
+Status Api::answers(const Principal& who, P::AnswersParams::Reader in,
+                    P::AnswersResults::Builder out) const {
+  auto row = readableDossier(who, toString(in.getDossierId()));
+  if (!row) return row.error();
+  auto recorded = workflow_.answers(row->dossierId);
+  if (!recorded) return recorded.error();
+  out.setAnswers(recorded->empty() ? std::string("{}") : *recorded);
+  return okStatus();
+}
+
 bool Api::hidesJurorsFrom(const Principal& who, const std::string& campaignId) const {
   if (!seesJurorsAnonymously(who)) return false;
   auto campaign = workflow_.loadCampaign(campaignId);

@@ -66,6 +66,9 @@ class Api {
                  P::DossierResults::Builder out) const;
   Status timeline(const Principal& who, P::TimelineParams::Reader in,
                   P::TimelineResults::Builder out) const;
+  // The clear answers to the form, for whoever may read the dossier.
+  Status answers(const Principal& who, P::AnswersParams::Reader in,
+                 P::AnswersResults::Builder out) const;
   Status dossierAudit(const Principal& who, P::DossierAuditParams::Reader in,
                       P::DossierAuditResults::Builder out) const;
   Status campaignAudit(const Principal& who, P::CampaignAuditParams::Reader in,

@@ -41,11 +41,16 @@ class JudgingCli : public ::testing::Test {
     std::ofstream(path(name)) << content;
     return path(name);
   }
-  std::string submission(const std::string& name) {
+  // A commune's application to `campaign`, with the answers its form
+  // accepts (`form sample`).
+  std::string submission(const std::string& name,
+                         const std::string& campaign = "label-territoire-innovant-2020") {
+    const std::string answers = ok({"form", "sample", campaign, "--kind", "commune"});
     return writeFile(name + ".json", R"({
       "applicant": {"name": "Commune Fictive de )" + name + R"(", "kind": "commune"},
       "title": "Tiers-lieu numérique", "summary": "Un projet imaginaire.",
-      "contact": {"name": "Camille Exemple", "email": "camille@example.org"}})");
+      "contact": {"name": "Camille Exemple", "email": "camille@example.org"},
+      "answers": )" + answers + "}");
   }
 
   TempDir dir_;

@@ -120,8 +120,10 @@ class WorkflowCli : public ::testing::Test {
   }
 
   // A fictional applicant's submission.
+  // `answers`: the form's (a JSON object), when the campaign has one.
   std::string application(const std::string& name, const std::string& kind,
-                          std::int64_t requestedCents = 50000, const std::string& strands = "[]") {
+                          std::int64_t requestedCents = 50000, const std::string& strands = "[]",
+                          const std::string& answers = "{}") {
     return writeFile(name + ".json", R"({
       "applicant": {"name": "Communauté Fictive du Val de Brume", "kind": ")" +
                                          kind + R"("},
@@ -130,7 +132,8 @@ class WorkflowCli : public ::testing::Test {
       "strands": )" + strands + R"(,
       "requested_amount_cents": )" + std::to_string(requestedCents) +
                                          R"(,
-      "contact": {"name": "Camille Exemple", "email": "camille@example.org"}
+      "contact": {"name": "Camille Exemple", "email": "camille@example.org"},
+      "answers": )" + answers + R"(
     })");
   }
 
@@ -307,7 +310,10 @@ TEST_F(WorkflowCli, SeedCampaignsOpenAndKeepTheirDeadline) {
   ok({"campaign", "open", dir + "/parcours-sud-smart-territoires-2020.json"});
   ok({"campaign", "open", dir + "/label-territoire-innovant-2020.json"});
   const std::string lti = "label-territoire-innovant-2020";
-  const std::string file = application("seed", "communaute_de_communes");
+  // The seeds' forms ask their answers: `form sample` gives answers they accept.
+  const std::string file =
+      application("seed", "communaute_de_communes", 50000, "[]",
+                  ok({"form", "sample", lti, "--kind", "communaute_de_communes"}));
   EXPECT_EQ(
       ok({"dossier", "submit", lti, "last-second", file, "--at", "2020-06-19T23:59:59+02:00"}),
       "dossier last-second: submitted to campaign " + lti +
@@ -319,7 +325,9 @@ TEST_F(WorkflowCli, SeedCampaignsOpenAndKeepTheirDeadline) {
       << late.err;
   // The AMI takes intercommunalités only: a commune is refused eligibility.
   ok({"dossier", "submit", "parcours-sud-2020", "commune-1",
-      application("c1", "commune", 100000, "[\"3\"]"), "--at", "2020-06-01T10:00:00+02:00"});
+      application("c1", "commune", 100000, "[\"3\"]",
+                  ok({"form", "sample", "parcours-sud-2020", "--strands", "3"})),
+      "--at", "2020-06-01T10:00:00+02:00"});
   Outcome commune = parcours({"dossier", "eligible", "commune-1"});
   EXPECT_EQ(commune.exitCode, 4);
   EXPECT_NE(commune.err.find("applicant kind \"commune\" is not eligible"), std::string::npos)

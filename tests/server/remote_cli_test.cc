@@ -32,15 +32,23 @@ CliRun parcours(const std::string& args) {
 // What `show` prints on the embedded store but not through a server: the
 // applicant's contact (opened with the key store, which a server does not
 // hand out; docs/erasure.md). The line of the table, or the JSON key.
+// What `show` prints only on the embedded store, from the dossier's stream
+// and its key: the contact, and the form's answers (docs/forms.md).
 std::string withoutContact(const std::string& out) {
   if (out.rfind("{", 0) == 0) {
-    const auto at = out.find("{\"contact\":{");
-    if (at != 0) return out;
-    return "{" + out.substr(out.find("},", at) + 2);
+    auto json = nlohmann::json::parse(out, nullptr, false);
+    if (json.is_discarded() || !json.contains("contact")) return out;
+    for (const char* key : {"contact", "answers", "personal_answers"}) json.erase(key);
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
-  const auto line = out.find("\ncontact ");
-  if (line == std::string::npos) return out;
-  return out.substr(0, line) + out.substr(out.find('\n', line + 1));
+  std::string text = out;
+  const auto line = text.find("\ncontact ");
+  if (line != std::string::npos) text = text.substr(0, line) + text.substr(text.find('\n', line + 1));
+  const auto answers = text.find("\n\nANSWER ");
+  if (answers != std::string::npos) {
+    text = text.substr(0, answers) + text.substr(text.find("\n\n", answers + 2));
+  }
+  return text;
 }
 
 TEST(RemoteCliTest, ReadsPrintTheSameAsOnTheEmbeddedStoreAndWritesGoThroughTheServer) {

@@ -1,5 +1,6 @@
 #include "workflow_fixture.h"
 
+#include "parcours/workflows/form_answers.h"
 #include "parcours/workflows/zoned_time.h"
 
 namespace parcours::testing {
@@ -103,7 +104,13 @@ void WorkflowFixture::openCampaign(const std::string& id, const CampaignRules& r
 }
 
 void WorkflowFixture::submit(const std::string& dossierId, const std::string& campaignId,
-                             const Application& a) {
+                             const Application& given) {
+  Application a = given;
+  if (a.answers.empty()) {
+    auto campaign = workflow_->loadCampaign(campaignId);
+    ASSERT_TRUE(campaign) << campaign.error().message;
+    a.answers = sampleAnswers(campaign->rules().form, a);
+  }
   auto submitted = dossier(dossierId, dossier_command::Submit{campaignId, a, {}}, "", "applicant-1");
   ASSERT_TRUE(submitted) << submitted.error().message;
 }

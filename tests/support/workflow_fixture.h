@@ -51,7 +51,10 @@ class WorkflowFixture : public ::testing::Test {
   // Opens `id` with `rules` and appoints `members`; asserts success.
   void openCampaign(const std::string& id, const workflows::CampaignRules& rules,
                     const std::vector<workflows::JuryMember>& members);
-  // Submits `dossierId` to `campaignId` now; asserts success.
+  // Submits `dossierId` to `campaignId` now; asserts success. An application
+  // without answers gets the sample answers of the campaign's form
+  // (sampleAnswers): the seeds' forms ask them, and most tests are about
+  // something else.
   void submit(const std::string& dossierId, const std::string& campaignId,
               const workflows::Application& a = application());
 

@@ -75,7 +75,7 @@ TEST(Application, EveryFieldMayBeAbsent) {
 TEST(Application, UnknownFieldsAreRefused) {
   EXPECT_THAT(applicationRefusal(with(fullText, "\"requested_amount_cents\"", "\"requested_amount\"")),
               HasSubstr("unknown field \"requested_amount\" at the top level (known fields: "
-                        "applicant, title, summary, strands, requested_amount_cents, contact)"));
+                        "applicant, title, summary, strands, requested_amount_cents, contact, answers)"));
   EXPECT_EQ(applicationRefusal(with(fullText, "\"email\"", "\"mail\"")),
             "unknown field \"mail\" in contact (did you mean \"email\"?)");
   EXPECT_EQ(applicationRefusal(with(fullText, "\"kind\"", "\"knd\"")),

@@ -7,6 +7,7 @@
 
 #include "parcours/engine/clock.h"
 #include "parcours/store/hash_chain.h"
+#include "parcours/workflows/form_answers.h"
 #include "parcours/workflows/judging/assignment.h"
 #include "parcours/workflows/judging_views.h"
 #include "parcours/workflows/workflow.h"
@@ -407,6 +408,7 @@ class Scenario {
       clock_.set(engine::fromMicros(i == n - 1 ? deadline : from + (deadline - from) / n * i));
       const std::string kind = i % 9 == 4 ? ineligibleKind : kinds[static_cast<std::size_t>(i) % kinds.size()];
       Application a = makeApplication(i + (prefix == "sud" ? 0 : 17), kind, d.rules);
+      a.answers = sampleAnswers(d.rules.form, a);  // the call's form, filled in
       if (i == 7) {  // an incomplete file
         a.summary.clear();
         a.contact.email.clear();

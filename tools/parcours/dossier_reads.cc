@@ -1,6 +1,7 @@
 // `parcours status` (where every dossier stands, a page at a time) and
 // `parcours show DOSSIER` (one dossier now, and how it got there).
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -91,10 +92,14 @@ struct ShowOptions {
   AsOfOptions asOf;
 };
 
-// The applicant's contact as `show` prints it.
+// The applicant's contact as `show` prints it, and the answers to the form.
 struct ShownContact {
   std::string text;     // for the table
   nlohmann::json json;  // {name, email, phone}, {"erased": true} or {"unreadable": why}
+  // The form's answers (docs/forms.md): the clear ones as recorded, an
+  // object; the personal ones opened with the key, keyed by JSON Pointer.
+  nlohmann::json answers = nlohmann::json::object();
+  nlohmann::json personalAnswers = nlohmann::json::object();
 };
 
 // Opened from the dossier's DossierSubmitted with its key (docs/erasure.md),
@@ -115,11 +120,26 @@ Result<std::optional<ShownContact>> readContact(const Context& context,
     if (dossier.error().code == ErrorCode::NotFound) return std::optional<ShownContact>();
     return dossier.error();
   }
+  auto answers = workflow.answers(dossierId);
+  if (!answers) return answers.error();
+  const nlohmann::json clear =
+      answers->empty() ? nlohmann::json::object() : nlohmann::json::parse(*answers, nullptr, false);
+  if (clear.is_discarded()) {
+    return Error::corruption("dossier " + dossierId + ": its recorded answers are not JSON");
+  }
   auto reading = workflow.contact(dossierId);
   if (!reading) {
     std::string why = reading.error().message;
     if (!*keys) why += " (no key store at " + keyStoreDir(context).value() + ": give --keys DIR)";
-    return std::optional(ShownContact{"unreadable: " + why, {{"unreadable", why}}});
+    return std::optional(ShownContact{"unreadable: " + why, {{"unreadable", why}}, clear,
+                                      nlohmann::json::object()});
+  }
+  nlohmann::json personal = nlohmann::json::object();
+  if (!reading->personalAnswers.empty()) {
+    personal = nlohmann::json::parse(reading->personalAnswers, nullptr, false);
+    if (personal.is_discarded()) {
+      return Error::corruption("dossier " + dossierId + ": its personal answers are not JSON");
+    }
   }
   if (reading->erased) {
     if (reading->keyStillHeld) {
@@ -127,7 +147,7 @@ Result<std::optional<ShownContact>> readContact(const Context& context,
                 << " stopped before its key was destroyed: run `parcours erase " << dossierId
                 << "` again to finish it\n";
     }
-    return std::optional(ShownContact{"erased", {{"erased", true}}});
+    return std::optional(ShownContact{"erased", {{"erased", true}}, clear, nlohmann::json::object()});
   }
   const workflows::Contact& c = reading->contact;
   std::string text;
@@ -135,7 +155,29 @@ Result<std::optional<ShownContact>> readContact(const Context& context,
     if (!part->empty()) text += (text.empty() ? "" : ", ") + *part;
   }
   return std::optional(ShownContact{text.empty() ? "none" : text,
-                                    {{"name", c.name}, {"email", c.email}, {"phone", c.phone}}});
+                                    {{"name", c.name}, {"email", c.email}, {"phone", c.phone}},
+                                    clear, std::move(personal)});
+}
+
+// The form's answers, one per line by JSON Pointer (a group's items as
+// /group/0/field), the personal ones marked.
+void printAnswers(const ShownContact& shown) {
+  std::map<std::string, std::string> lines;
+  auto cell = [](const nlohmann::json& v) {
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const nlohmann::json flat = shown.answers.flatten();  // {"/group/0/field": value}
+  for (const auto& item : flat.items()) {
+    if (!item.value().is_null()) lines[item.key()] = cell(item.value());
+  }
+  for (const auto& item : shown.personalAnswers.items()) {
+    lines[item.key()] = cell(item.value()) + " (personal)";
+  }
+  std::cout << "\n";
+  Table table({"ANSWER", "VALUE"});
+  for (const auto& [pointer, value] : lines) table.addRow({pointer, ellipsize(value, 100)});
+  table.print(std::cout);
 }
 
 Status printShow(const workflows::ViewQueries& views, const ShowOptions& options,
@@ -148,7 +190,11 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& entry : *timeline) steps.push_back(timelineEntryJson(entry));
     nlohmann::json out{{"dossier", dossierRowJson(*row)}, {"timeline", std::move(steps)}};
-    if (contact) out["contact"] = contact->json;
+    if (contact) {
+      out["contact"] = contact->json;
+      out["answers"] = contact->answers;
+      out["personal_answers"] = contact->personalAnswers;
+    }
     printJson(out);
     return okStatus();
   }
@@ -176,6 +222,9 @@ Status printShow(const workflows::ViewQueries& views, const ShowOptions& options
                                std::to_string(row->lastPosition) + ", version " +
                                std::to_string(row->version) + ")"});
   facts.print(std::cout);
+  if (contact && (!contact->answers.empty() || !contact->personalAnswers.empty())) {
+    printAnswers(*contact);
+  }
 
   std::cout << "\n";
   // The summary is the long cell: last, so the others stay aligned.
@@ -246,8 +295,10 @@ void addShowCommand(CLI::App& app, CommandRun& run) {
   command->footer(
       "\n--json: {\"dossier\": {the fields of `status --json`}, \"timeline\": [{position,\n"
       "stream_version, recorded_at, event_type, actor, reason, rules_version, summary}],\n"
-      "\"contact\": {name, email, phone} or {\"erased\": true} or {\"unreadable\": why}}.\n"
-      "The contact is opened with the key store (--keys); not shown with --server.\n" +
+      "\"contact\": {name, email, phone} or {\"erased\": true} or {\"unreadable\": why},\n"
+      "\"answers\": the form's answers, \"personal_answers\": {JSON Pointer: value}}.\n"
+      "The contact and the personal answers are opened with the key store (--keys);\n"
+      "none of these is shown with --server.\n" +
       helpFooter("parcours show d-12 --json"));
   command->add_option("dossier", options->dossierId, "Dossier id")->required();
   command->add_flag("--json", options->json, "One JSON object (fields below)");

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "output.h"
+#include "parcours/workflows/dossier.h"
+#include "parcours/workflows/form_answers.h"
 #include "rules_in_force.h"
 
 namespace parcours::cli {
@@ -81,6 +83,26 @@ int runFormShow(const Context& context, const FormShowOptions& options) {
   return 0;
 }
 
+struct FormSampleOptions {
+  std::string campaignId;
+  std::vector<std::string> strands;
+  std::string kind;
+};
+
+int runFormSample(const Context& context, const FormSampleOptions& options) {
+  auto rules = readRulesInForce(context, options.campaignId);
+  if (!rules) return reportError(rules.error());
+  workflows::Application application;
+  application.strands = options.strands;
+  application.applicantKind = options.kind.empty() && !rules->rules.eligibleApplicantKinds.empty()
+                                  ? rules->rules.eligibleApplicantKinds.front()
+                                  : options.kind;
+  std::cout << nlohmann::json::parse(workflows::sampleAnswers(rules->rules.form, application))
+                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void addFormCommands(CLI::App& app, CommandRun& run) {
@@ -98,6 +120,23 @@ void addFormCommands(CLI::App& app, CommandRun& run) {
   show->add_flag("--json", options->json, "The form as the definition file writes it (JSON)");
   show->callback([options, &run] {
     run = [options](const Context& context) { return runFormShow(context, *options); };
+  });
+
+  auto sample = std::make_shared<FormSampleOptions>();
+  CLI::App* sampleCommand = group->add_subcommand(
+      "sample", "Print answers the form accepts, to start a submission file's \"answers\" from");
+  sampleCommand->footer(
+      "\nEvery field shown for an application asking --strands, by an applicant of --kind\n"
+      "(default: the first eligible kind), answered with a plain value of its type (the\n"
+      "first choice, yes, the lower bound, one item per group, fictional contact details):\n"
+      "a JSON object, the \"answers\" of a submission file (docs/forms.md).\n" +
+      helpFooter("parcours form sample parcours-sud-2020 --strands 1,3"));
+  sampleCommand->add_option("CAMPAIGN", sample->campaignId, "Campaign id")->required();
+  sampleCommand->add_option("--strands", sample->strands, "The strands the application asks")
+      ->delimiter(',');
+  sampleCommand->add_option("--kind", sample->kind, "The applicant's kind");
+  sampleCommand->callback([sample, &run] {
+    run = [sample](const Context& context) { return runFormSample(context, *sample); };
   });
 }
 

@@ -22,7 +22,16 @@ std::size_t displayWidth(const std::string& text) {
 }  // namespace
 
 int reportError(const Error& error) {
-  std::cerr << "parcours: " << error.message << "\n";
+  if (error.problems.empty()) {
+    std::cerr << "parcours: " << error.message << "\n";
+  } else {
+    // Several problems found at once (a form's answers): one per line.
+    std::cerr << "parcours: " << error.problems.size()
+              << (error.problems.size() == 1 ? " problem:\n" : " problems:\n");
+    for (const FieldProblem& p : error.problems) {
+      std::cerr << "  " << p.pointer << ": " << p.message << "\n";
+    }
+  }
   return exitCodeFor(error.code);
 }
 

@@ -498,6 +498,11 @@ struct Application {
   contact @6 :Contact;
   siren @7 :Text;           # 9 digits, Luhn-checked; empty: not given
   departement @8 :Text;     # of the applicant's seat: "13", "2A", "974"
+  # The answers to the campaign's form (docs/forms.md), a JSON object as
+  # text: in a DossierSubmitted, the checked clear answers in canonical JSON
+  # (the personal ones are in sealedAnswers); in a submission sent over RPC,
+  # every answer the applicant gave. Empty: no form, no answers.
+  answers @9 :Text;
 }
 
 struct CriterionScore {
@@ -540,6 +545,12 @@ struct DossierEvent {
       # decision, and its replay, are checked against this list, so they
       # never need the plaintext or the key.
       contactFields @29 :List(Text);
+      # The personal answers to the form ({"/pointer": value}, canonical
+      # JSON), sealed like the contact, associated data "<dossierId>/answers";
+      # and their pointers ("/referent_telephone"), so required fields are
+      # checked again, and replayed, without the plaintext or the key.
+      sealedAnswers @58 :Data $Json.base64;
+      answerFields @59 :List(Text);
     }
     eligibilityConfirmed @5 :Void;
     dossierDeclaredIneligible @6 :Void;

@@ -112,6 +112,9 @@ Result<DossierCommand> dossierCommandOf(const store::RecordedEvent& first,
         submit.sealed.sealed.assign(reinterpret_cast<const char*>(s.getSealedContact().begin()),
                                     s.getSealedContact().size());
         for (auto f : s.getContactFields()) submit.sealed.fields.push_back(toString(f));
+        submit.sealedAnswers.sealed.assign(
+            reinterpret_cast<const char*>(s.getSealedAnswers().begin()), s.getSealedAnswers().size());
+        for (auto p : s.getAnswerFields()) submit.sealedAnswers.pointers.push_back(toString(p));
         return DossierCommand(std::move(submit));
       }
       case E::ELIGIBILITY_CONFIRMED:

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "commands/dossier_fold.h"
+#include "parcours/workflows/form_answers.h"
 #include "domain/json_input.h"
 #include "commands/judging_decisions.h"
 #include "commands/judging_inputs.h"
@@ -97,23 +98,51 @@ Result<store::AppendResult> sameCommandOnly(Result<store::AppendResult> result,
 // submission creates no key; once it accepts, the contact is sealed with the
 // dossier's key and the submission decided again with the sealed bytes,
 // which the event carries. Without a key store the contact is dropped.
+//
+// The form's answers go the same way: checked in plaintext against the form
+// of the rules in force (every problem at once), the clear ones left in the
+// application, the personal ones sealed with the same key (their pointers
+// stay, for the decision's check of required answers).
 Result<DossierDecision> decideSubmission(engine::KeyStore* keys, const std::string& dossierId,
                                          const DossierState& dossier, const CampaignState& campaign,
                                          const dossier_command::Submit& given,
                                          const DecisionInput& input) {
-  dossier_command::Submit submit{given.campaignId, given.application, {}};
+  dossier_command::Submit submit{given.campaignId, given.application, {}, {}};
   const Contact plaintext = std::move(submit.application.contact);
   submit.application.contact = {};
   submit.sealed.fields = filledContactFields(plaintext);
+  std::string personalAnswers;
+  if (campaign.exists) {
+    auto answers = checkAnswers(campaign.rules().form, submit.application, given.application.answers);
+    if (!answers) {
+      // A submission the machine refuses anyway (late, closed, a strand not
+      // offered) hears that first; the form's problems come after.
+      dossier_command::Submit bare = submit;
+      bare.application.answers.clear();
+      auto other = decideDossier(dossierId, dossier, campaign, bare, input);
+      if (!other && other.error().problems.empty()) return std::move(other).takeError();
+      return std::move(answers).takeError();
+    }
+    submit.application.answers = std::move(answers->publicJson);
+    submit.sealedAnswers.pointers = std::move(answers->personalPointers);
+    personalAnswers = std::move(answers->personalJson);
+  }
   auto decision = decideDossier(dossierId, dossier, campaign, submit, input);
   const bool noContact =
       plaintext.name.empty() && plaintext.email.empty() && plaintext.phone.empty();
-  if (!decision || keys == nullptr || noContact) return decision;
+  if (!decision || keys == nullptr || (noContact && personalAnswers.empty())) return decision;
   auto key = keys->keyFor(dossierId);
   if (!key) return std::move(key).takeError();
-  auto sealed = engine::seal(*key, encodeContact(plaintext), contactSealContext(dossierId));
-  if (!sealed) return std::move(sealed).takeError();
-  submit.sealed.sealed = std::move(sealed).value();
+  if (!noContact) {
+    auto sealed = engine::seal(*key, encodeContact(plaintext), contactSealContext(dossierId));
+    if (!sealed) return std::move(sealed).takeError();
+    submit.sealed.sealed = std::move(sealed).value();
+  }
+  if (!personalAnswers.empty()) {
+    auto sealed = engine::seal(*key, personalAnswers, answersSealContext(dossierId));
+    if (!sealed) return std::move(sealed).takeError();
+    submit.sealedAnswers.sealed = std::move(sealed).value();
+  }
   return decideDossier(dossierId, dossier, campaign, submit, input);
 }
 
@@ -552,12 +581,10 @@ Result<ContactReading> Workflow::contact(const std::string& dossierId) const {
     }
     return reading;
   }
-  if (state->contact.sealed.empty()) {
-    reading.contact = state->application.contact;  // written before sealing, or none
-    return reading;
-  }
+  reading.contact = state->application.contact;  // written before sealing, or none
+  if (state->contact.sealed.empty() && state->answers.sealed.empty()) return reading;
   if (keys_ == nullptr) {
-    return Error::invalidInput("the contact of dossier \"" + dossierId +
+    return Error::invalidInput("the personal data of dossier \"" + dossierId +
                                "\" is sealed: reading it needs the key store");
   }
   auto key = keys_->find(dossierId);
@@ -571,14 +598,27 @@ Result<ContactReading> Workflow::contact(const std::string& dossierId) const {
       return reading;
     }
     return Error::notFound("the key store holds no key for dossier \"" + dossierId +
-                           "\", whose contact is sealed: is it the key store of this log?");
+                           "\", whose personal data is sealed: is it the key store of this log?");
   }
-  auto plaintext = engine::openSealed(**key, state->contact.sealed, contactSealContext(dossierId));
-  if (!plaintext) return std::move(plaintext).takeError();
-  auto decoded = decodeContact(*plaintext);
-  if (!decoded) return std::move(decoded).takeError();
-  reading.contact = std::move(decoded).value();
+  if (!state->contact.sealed.empty()) {
+    auto plaintext = engine::openSealed(**key, state->contact.sealed, contactSealContext(dossierId));
+    if (!plaintext) return std::move(plaintext).takeError();
+    auto decoded = decodeContact(*plaintext);
+    if (!decoded) return std::move(decoded).takeError();
+    reading.contact = std::move(decoded).value();
+  }
+  if (!state->answers.sealed.empty()) {
+    auto plaintext = engine::openSealed(**key, state->answers.sealed, answersSealContext(dossierId));
+    if (!plaintext) return std::move(plaintext).takeError();
+    reading.personalAnswers = std::move(plaintext).value();
+  }
   return reading;
+}
+
+Result<std::string> Workflow::answers(const std::string& dossierId) const {
+  auto state = loadDossier(dossierId);
+  if (!state) return std::move(state).takeError();
+  return state->application.answers;
 }
 
 Result<CampaignState> Workflow::loadCampaign(const std::string& campaignId) const {

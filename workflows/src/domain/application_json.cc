@@ -17,18 +17,9 @@ namespace {
 
 using json_input::Fields;
 using json_input::isBlank;
+using json_input::looksLikeEmail;
 using json_input::optional;
 using json_input::Presence;
-
-// Only the shape: something@somewhere, one line, no spaces. Whether the
-// address works is for the instructor to find out.
-bool looksLikeEmail(std::string_view email) {
-  const auto at = email.find('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
-         email.find('@', at + 1) == std::string_view::npos &&
-         std::none_of(email.begin(), email.end(),
-                      [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; });
-}
 
 bool isEmpty(const Application& a, std::string_view field) {
   if (field == "applicant.name") return isBlank(a.applicantName);
@@ -68,7 +59,8 @@ Result<Application> parseApplication(std::string_view text) {
 
   std::optional<Error> error;
   Fields top(&*document, "",
-             {"applicant", "title", "summary", "strands", "requested_amount_cents", "contact"},
+             {"applicant", "title", "summary", "strands", "requested_amount_cents", "contact",
+              "answers"},
              error, false);
   Application a;
   Fields applicant =
@@ -104,6 +96,18 @@ Result<Application> parseApplication(std::string_view text) {
   a.contact.phone = contact.string("phone", optional);
   if (!contact.failed() && !a.contact.email.empty() && !looksLikeEmail(a.contact.email)) {
     contact.fail("contact.email", "is not an e-mail address (expected name@domain, one line)");
+  }
+  // The form's answers are checked against the campaign's form when the
+  // dossier is submitted (form_answers.h), where the form is known; here only
+  // their shape: an object, kept as its text.
+  if (top.has("answers") && !top.failed()) {
+    const json_input::Json& answers = (*document)["answers"];
+    if (!answers.is_object()) {
+      top.fail("answers", "must be an object of answers keyed by field id, got " +
+                              std::string(json_input::typeName(answers)));
+    } else {
+      a.answers = answers.dump(-1, ' ', false, json_input::Json::error_handler_t::strict);
+    }
   }
   if (top.failed()) return *error;
   return a;

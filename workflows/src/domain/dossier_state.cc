@@ -23,6 +23,7 @@ Application readApplication(schema::Application::Reader in) {
   a.contact.name = toString(in.getContact().getName());
   a.contact.email = toString(in.getContact().getEmail());
   a.contact.phone = toString(in.getContact().getPhone());
+  a.answers = toString(in.getAnswers());
   return a;
 }
 
@@ -48,6 +49,7 @@ void writeApplication(const Application& a, schema::Application::Builder out) {
   auto strands = out.initStrands(static_cast<unsigned>(a.strands.size()));
   for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
   out.setRequestedCents(a.requestedCents);
+  if (!a.answers.empty()) out.setAnswers(a.answers);  // unset without a form, as before
   // An empty contact stays unset: a DossierSubmitted's always is (sealed).
   if (a.contact.name.empty() && a.contact.email.empty() && a.contact.phone.empty()) return;
   auto contact = out.initContact();
@@ -170,6 +172,11 @@ Status applyDossierEvent(DossierState& state, std::string_view eventType, std::s
         for (auto field : submitted.getContactFields()) {
           state.contact.fields.push_back(toString(field));
         }
+        auto sealedAnswers = submitted.getSealedAnswers();
+        state.answers.sealed.assign(reinterpret_cast<const char*>(sealedAnswers.begin()),
+                                    sealedAnswers.size());
+        state.answers.pointers.clear();
+        for (auto p : submitted.getAnswerFields()) state.answers.pointers.push_back(toString(p));
         // Written before sealing: the plaintext says which fields it fills.
         if (state.contact.fields.empty()) {
           state.contact.fields = filledContactFields(state.application.contact);

@@ -97,6 +97,16 @@ inline Status checkRange(std::string_view path, std::int64_t value, std::int64_t
   return okStatus();
 }
 
+// Only the shape: something@somewhere, one line, no spaces. Whether the
+// address works is for the instructor to find out.
+inline bool looksLikeEmail(std::string_view email) {
+  const auto at = email.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+         email.find('@', at + 1) == std::string_view::npos &&
+         std::none_of(email.begin(), email.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; });
+}
+
 // Applicant kinds are words of a closed spelling (not a closed list: each
 // campaign names its own), so "Commune" or "communauté" is caught early.
 inline Status checkApplicantKind(std::string_view path, std::string_view kind) {

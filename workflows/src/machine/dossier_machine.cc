@@ -29,6 +29,7 @@
 
 #include "parcours/store/assert.h"
 #include "parcours/workflows/domain_events.h"
+#include "parcours/workflows/form_answers.h"
 #include "parcours/workflows/zoned_time.h"
 #include "commands/dossier_timers.h"
 #include "commands/vote_decision.h"
@@ -328,6 +329,21 @@ struct ContactSealed : Guard<ContactSealed> {
     if (contact.name.empty() && contact.email.empty() && contact.phone.empty()) return true;
     return c.refuse(
         Error::bug("dossier \"" + c.dossierId + "\": the contact reached the decision unsealed"));
+  }
+};
+
+// The form's answers (docs/forms.md) as the submission records them: the
+// clear ones checked again, every required one present (the personal ones by
+// their pointers), none personal in clear. The workflow service checked the
+// plaintext before sealing; this check is the one a replay re-decides.
+struct AnswersMatchTheForm : Guard<AnswersMatchTheForm> {
+  static bool test(Context& c, const cmd::Submit& e) {
+    auto checked = checkRecordedAnswers(c.rules().form, e.application, e.application.answers,
+                                        e.sealedAnswers.pointers);
+    if (checked) return true;
+    Error error = std::move(checked).takeError();
+    error.message += " (" + c.rulesRef() + ")";
+    return c.refuse(std::move(error));
   }
 };
 
@@ -953,6 +969,18 @@ struct EmitSubmitted : Action<EmitSubmitted> {
     }
     auto fields = submitted.initContactFields(static_cast<unsigned>(e.sealed.fields.size()));
     for (unsigned i = 0; i < fields.size(); ++i) fields.set(i, e.sealed.fields[i]);
+    // Unset without personal answers, so submissions without a form encode
+    // as before.
+    if (!e.sealedAnswers.sealed.empty()) {
+      submitted.setSealedAnswers(kj::ArrayPtr<const kj::byte>(
+          reinterpret_cast<const kj::byte*>(e.sealedAnswers.sealed.data()),
+          e.sealedAnswers.sealed.size()));
+    }
+    if (!e.sealedAnswers.pointers.empty()) {
+      auto pointers =
+          submitted.initAnswerFields(static_cast<unsigned>(e.sealedAnswers.pointers.size()));
+      for (unsigned i = 0; i < pointers.size(); ++i) pointers.set(i, e.sealedAnswers.pointers[i]);
+    }
     b.emitTo(c);
   }
 };
@@ -1185,7 +1213,7 @@ struct DossierMachineDef : msm::front::state_machine_def<DossierMachineDef> {
     Row< Restoring,      Restore,                 Rejected,       none,               IsIn<Rejected> >,
     Row< Restoring,      Restore,                 Withdrawn,      none,               IsIn<Withdrawn> >,
     // -- submission and instruction
-    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<ContactSealed, TakingSubmissions, SubmittedInTime, StrandsOffered, MoneyOnlyForInvestment> >,
+    Row< Absent,         cmd::Submit,             Submitted,      EmitSubmitted,      All<ContactSealed, TakingSubmissions, SubmittedInTime, StrandsOffered, MoneyOnlyForInvestment, AnswersMatchTheForm> >,
     Row< Submitted,      cmd::ConfirmEligibility, Eligible,       EmitEligible,       All<ApplicantKindEligible, ApplicationComplete, SeatInTheRegion, RequestWithinCap> >,
     Row< Submitted,      cmd::DeclareIneligible,  Ineligible,     EmitIneligible,     HasReason >,
     Row< Eligible,       cmd::NotSelect,          NotSelected,    EmitNotSelected,    HasReason >,

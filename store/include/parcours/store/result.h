@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace parcours {
 
@@ -33,11 +34,25 @@ std::string_view errorCodeName(ErrorCode code);
 // 6 unauthorised, 7 I/O or corruption, 1 an internal bug. (0 is success.)
 int exitCodeFor(ErrorCode code);
 
+// One thing wrong in a request that may have several (a form's answers):
+// where, as an RFC 6901 JSON Pointer into the request ("/answers/budget"),
+// and what.
+struct FieldProblem {
+  std::string pointer;
+  std::string message;
+  bool operator==(const FieldProblem& o) const {
+    return pointer == o.pointer && message == o.message;
+  }
+};
+
 // An expected failure: a code and a message written for the person reading it
-// (what happened, with the values involved, and what to do next).
+// (what happened, with the values involved, and what to do next). `problems`
+// lists each field's problem when a request had several, all found at once
+// (the message lists them too); HTTP answers them as the problem's `errors`.
 struct Error {
   ErrorCode code;
   std::string message;
+  std::vector<FieldProblem> problems = {};
 
   static Error invalidInput(std::string m) { return {ErrorCode::InvalidInput, std::move(m)}; }
   static Error notFound(std::string m) { return {ErrorCode::NotFound, std::move(m)}; }

@@ -41,6 +41,15 @@ struct SealedContact {
   std::vector<std::string> fields;
 };
 
+// The personal answers to the form as the log keeps them (docs/forms.md):
+// sealed with the dossier's data key, and their JSON Pointers.
+struct SealedAnswers {
+  // engine::seal(key, CheckedAnswers::personalJson, answersSealContext(id));
+  // empty: no personal answer.
+  std::string sealed;
+  std::vector<std::string> pointers;  // sorted
+};
+
 struct Application {
   std::string applicantName;
   std::string applicantKind;  // e.g. "communaute_de_communes"
@@ -53,6 +62,10 @@ struct Application {
   // Plaintext: in a command, until the workflow service seals it. Empty in a
   // dossier folded from events written since (see DossierState::contact).
   Contact contact;
+  // The form's answers, a JSON object as text (form_answers.h): in a
+  // command, all the applicant gave, until the workflow service checks them
+  // and seals the personal ones; in a dossier, the clear answers, canonical.
+  std::string answers;
 };
 
 // Parses a submission file (JSON, see docs/campaign-definition.md). Errors
@@ -127,6 +140,7 @@ struct DossierState {
   std::string campaignId;
   Application application;     // its contact only from events written before sealing
   SealedContact contact;       // as DossierSubmitted recorded it
+  SealedAnswers answers;       // the form's personal answers, as DossierSubmitted recorded them
   bool contactErased = false;  // DossierErased: the personal data is gone
   std::int64_t submittedAtMicros = 0;
   std::optional<std::int64_t> auditionSlotMicros;
@@ -176,6 +190,10 @@ struct Submit {
   // contactFields as they are (no key, no plaintext): the decision copies
   // them unchanged into the event it emits, so the bytes match.
   SealedContact sealed = {};
+  // Likewise the form's personal answers: sealed by the workflow service
+  // (application.answers then holds the clear ones only), carried unchanged
+  // by a replay.
+  SealedAnswers sealedAnswers = {};
 };
 struct ConfirmEligibility {};
 struct DeclareIneligible {};

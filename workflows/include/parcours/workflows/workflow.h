@@ -45,6 +45,9 @@ struct ContactReading {
   // the event and the key's destruction): erase again to finish.
   bool keyStillHeld = false;
   Contact contact;  // when not erased; empty when none was recorded
+  // The form's personal answers, {"/pointer": value} (docs/forms.md); empty
+  // when erased or none were given.
+  std::string personalAnswers;
 };
 
 class Workflow {
@@ -116,13 +119,18 @@ class Workflow {
   Result<CampaignState> loadCampaignAfter(const std::string& campaignId,
                                           const store::AppendResult& appended) const;
 
-  // The dossier's contact, opened with its key. NotFound for an unknown
+  // The dossier's personal data (its contact, the form's personal answers),
+  // opened with its key. NotFound for an unknown
   // dossier; InvalidInput when the contact is sealed and this workflow has
   // no key store; NotFound when the key store holds no key for a sealed,
   // unerased contact (another key store?); Corruption when the sealed bytes
   // do not open with the key. A contact recorded before sealing comes back
   // from the plaintext (unless erased).
   Result<ContactReading> contact(const std::string& dossierId) const;
+  // The dossier's clear answers to its campaign's form, canonical JSON (""
+  // when it was submitted without a form): what every reader of the dossier
+  // may see. The personal ones are in contact().
+  Result<std::string> answers(const std::string& dossierId) const;
 
  private:
   class CampaignCache;
