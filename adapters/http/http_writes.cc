@@ -103,17 +103,23 @@ Status checkFieldsUnique(capnp::JsonValue::Reader value, const std::string& path
 // A submission's form answers are free JSON (docs/forms.md): an object in
 // the HTTP body, its text in Events.Application.answers, where RPC callers
 // put it. `field` is the body's "application"; its answers object, if any,
-// becomes a string in `out`'s copy of it.
-capnp::JsonValue::Reader answersAsText(const capnp::JsonCodec& json,
-                                       capnp::JsonValue::Field::Reader field,
+// becomes a string in `out`'s copy of it. The text is nlohmann's reading of
+// `body` (the JSON the request sent, bounded and checked already): Cap'n
+// Proto's JsonValue holds numbers as doubles, which would turn 5.0 into 5
+// and 10^15 into 1e+15.
+capnp::JsonValue::Reader answersAsText(std::string_view body, capnp::JsonValue::Field::Reader field,
                                        capnp::MallocMessageBuilder& out) {
   if (field.getName() != "application" || !field.getValue().isObject()) return field.getValue();
+  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return field.getValue();
+  const auto application = parsed.find("application");
+  if (application == parsed.end() || !application->is_object()) return field.getValue();
+  const auto answers = application->find("answers");
+  if (answers == application->end() || !answers->is_object()) return field.getValue();
+  const std::string text = answers->dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
   out.setRoot(field.getValue());
   for (auto inner : out.getRoot<capnp::JsonValue>().getObject()) {
-    if (inner.getName() == "answers" && inner.getValue().isObject()) {
-      const kj::String text = json.encodeRaw(inner.getValue().asReader());
-      inner.initValue().setString(text);
-    }
+    if (inner.getName() == "answers") inner.initValue().setString(text);
   }
   return out.getRoot<capnp::JsonValue>().asReader();
 }
@@ -187,7 +193,7 @@ Status fillCommand(const capnp::JsonCodec& json, kj::StringPtr text, const Actio
         capnp::MallocMessageBuilder one;
         auto only = one.initRoot<capnp::JsonValue>().initObject(1)[0];
         only.setName(field.getName());
-        only.setValue(answersAsText(json, field, rewritten));
+        only.setValue(answersAsText(raw, field, rewritten));
         try {
           json.decode(one.getRoot<capnp::JsonValue>().asReader(), target);
         } catch (const kj::Exception& e) {

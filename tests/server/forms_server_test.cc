@@ -71,6 +71,7 @@ TEST_F(FormsServerTest, WrongAnswersComeBackAllAtOnceWithTheirPointersAndWriteNo
   answers.erase("usagers");
   answers["mise_en_oeuvre"] = "bientot";
   answers["partenaires"][0]["siret"] = "12345678901234";
+  answers["budget_cents"] = 5.0;  // not a whole number, however JSON's number reader sees it
   auto refused = client_->post("/v1/dossiers/f-1/submit", token("applicant-a"),
                                submission(answers).dump());
   ASSERT_EQ(refused.status, 400u) << refused.body;
@@ -78,10 +79,11 @@ TEST_F(FormsServerTest, WrongAnswersComeBackAllAtOnceWithTheirPointersAndWriteNo
   EXPECT_EQ(problem.at("code"), "invalid_input");
   std::vector<std::string> pointers;
   for (const auto& e : problem.at("errors")) pointers.push_back(e.at("pointer"));
-  EXPECT_EQ(pointers, (std::vector<std::string>{"/answers/mise_en_oeuvre",
+  EXPECT_EQ(pointers, (std::vector<std::string>{"/answers/mise_en_oeuvre", "/answers/budget_cents",
                                                 "/answers/partenaires/0/siret",
                                                 "/answers/usagers"}));
-  EXPECT_EQ(problem.at("errors").at(2).at("detail"), "is required");
+  EXPECT_EQ(problem.at("errors").at(1).at("detail"), "must be a whole number, got 5.0");
+  EXPECT_EQ(problem.at("errors").at(3).at("detail"), "is required");
   EXPECT_EQ(head(), before);
   // Answers that are not an object are refused too, naming the field.
   auto notAnObject = client_->post("/v1/dossiers/f-1/submit", token("applicant-a"),
@@ -90,14 +92,17 @@ TEST_F(FormsServerTest, WrongAnswersComeBackAllAtOnceWithTheirPointersAndWriteNo
 }
 
 TEST_F(FormsServerTest, TheClearAnswersAreServedToWhoMayReadTheDossierNeverThePersonalOnes) {
+  json answers = completeAnswers();
+  answers["budget_cents"] = 1'000'000'000'000'000;  // exact, as sent: no double on the way
   auto submitted = client_->post("/v1/dossiers/f-2/submit", token("applicant-a"),
-                                 submission(completeAnswers()).dump());
+                                 submission(answers).dump());
   ASSERT_EQ(submitted.status, 200u) << submitted.body;
   auto own = client_->get("/v1/dossiers/f-2/answers", token("applicant-a"));
   ASSERT_EQ(own.status, 200u) << own.body;
   EXPECT_EQ(own.json().at("dossierId"), "f-2");
   EXPECT_EQ(own.json().at("answers").at("mise_en_oeuvre"), "realise");
   EXPECT_EQ(own.json().at("answers").at("partenaires").at(0).at("nom"), "Lille");
+  EXPECT_NE(own.body.find("\"budget_cents\":1000000000000000"), std::string::npos) << own.body;
   EXPECT_EQ(own.body.find("Dominique Fictif"), std::string::npos) << "personal: never served";
   EXPECT_EQ(client_->get("/v1/dossiers/f-2/answers", token("admin")).status, 200u);
   // Another applicant's dossier does not exist for them; an integrator reads no dossier.

@@ -156,9 +156,69 @@ TEST(FormAnswers, ARecordedSubmissionHoldsNoPersonalAnswerInClearAndNoStraySeale
   ASSERT_FALSE(missing);
   EXPECT_THAT(pointersOf(missing.error()), ElementsAre("/answers/referent_telephone"));
   auto stray = checkRecordedAnswers(form, asking({"1"}), checked->publicJson,
-                                    {"/referent_nom", "/referent_telephone", "/objectifs"});
+                                    {"/objectifs", "/referent_nom", "/referent_telephone"});
   ASSERT_FALSE(stray);
   EXPECT_THAT(stray.error().message, HasSubstr("/answers/objectifs: a sealed answer recorded for no personal field"));
+}
+
+// Review findings: a form wider than any other object, keys that are not
+// pointer-safe, numbers past int64, a recorded phone not in E.164, answers
+// not written as a submission writes them.
+TEST(FormAnswers, WideFormsOddKeysAndRecordedEncodingsAreHandled) {
+  Form wide;
+  wide.sections.push_back({"s", "S", "", {}});
+  nlohmann::json answers = nlohmann::json::object();
+  for (int i = 0; i < 60; ++i) {
+    FormField f;
+    f.id = "f" + std::to_string(i);
+    f.label = "F";
+    f.type = FieldType::Integer;
+    f.max = -5;
+    f.required = true;
+    wide.sections[0].fields.push_back(f);
+    answers[f.id] = -6;
+  }
+  auto checked = checkAnswers(wide, asking({}), answers.dump());
+  ASSERT_TRUE(checked) << checked.error().message;  // 60 answers: more than 32 keys
+  answers["f0"] = 18446744073709551610u;             // past int64: never wrapped to a negative
+  auto huge = checkAnswers(wide, asking({}), answers.dump());
+  ASSERT_FALSE(huge);
+  EXPECT_THAT(pointersOf(huge.error()), ElementsAre("/answers/f0"));
+  answers["f0"] = -6;
+  answers["a/b~c"] = 1;
+  auto odd = checkAnswers(wide, asking({}), answers.dump());
+  ASSERT_FALSE(odd);
+  EXPECT_THAT(pointersOf(odd.error()), ElementsAre("/answers/a~1b~0c"));  // RFC 6901
+
+  const Form sud = seedForm("parcours-sud-smart-territoires-2020.json");
+  auto sample = checkAnswers(sud, asking({"1"}), sampleAnswers(sud, asking({"1"})));
+  ASSERT_TRUE(sample);
+  // Recorded answers are the submission's bytes: reordered keys or spaces are not.
+  nlohmann::json reordered = nlohmann::json::parse(sample->publicJson);
+  EXPECT_FALSE(checkRecordedAnswers(sud, asking({"1"}), reordered.dump(1), sample->personalPointers));
+  std::vector<std::string> twice = sample->personalPointers;
+  twice.push_back(twice.front());
+  EXPECT_FALSE(checkRecordedAnswers(sud, asking({"1"}), sample->publicJson, twice));
+}
+
+TEST(FormAnswers, ASampleOfAnAwkwardFormPassesItsCheck) {
+  Form form;
+  FormField accents;
+  accents.id = "etat";
+  accents.label = "État\tdes lieux";
+  accents.type = FieldType::ShortText;
+  accents.maxLength = 1;  // "É" is two bytes: the sample cuts before it
+  accents.required = true;
+  FormField negative;
+  negative.id = "n";
+  negative.label = "N";
+  negative.type = FieldType::Integer;
+  negative.max = -3;
+  negative.required = true;
+  form.sections.push_back({"s", "S", "", {accents, negative}});
+  const std::string sample = sampleAnswers(form, asking({}));
+  auto checked = checkAnswers(form, asking({}), sample);
+  EXPECT_TRUE(checked) << sample << ": " << checked.error().message;
 }
 
 // What `parcours form sample` prints, the demo and the tests submit: answers

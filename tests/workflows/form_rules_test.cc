@@ -159,8 +159,8 @@ TEST(FormRules, ABadFormIsRefusedNamingTheFieldAndWhatIsWrong) {
               HasSubstr("fields[0].fields: a group needs fields"));
   EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "g", "type": "group", "label": "G", "fields": [
       {"id": "h", "type": "group", "label": "H", "fields": [{"id": "i", "type": "date", "label": "I"}]}]})")),
-              HasSubstr("nested deeper than 8 levels"));
-  // Rules built in code meet the same check, the file's depth limit aside.
+              HasSubstr("fields[0].fields[0].fields: a group's item cannot hold another group"));
+  // Rules built in code meet the same check.
   CampaignDefinition label = formSeed("label-territoire-innovant-2020.json");
   FormField* partners = nullptr;
   for (FormSection& s : label.rules.form.sections) {
@@ -200,6 +200,19 @@ TEST(FormRules, AConditionNamesAFieldThatExistsWithValuesItCanHoldAndNeverACycle
   EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "a", "type": "yes_no", "label": "A"},
       {"id": "b", "type": "date", "label": "B", "when": {"field": "a", "is": []}})")),
               HasSubstr("fields[1].when.is: names no value"));
+  // A group's field with a top-level field's id neither hides a cycle nor
+  // makes one up.
+  EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "x", "type": "yes_no", "label": "X", "when": {"field": "y", "is": ["yes"]}},
+      {"id": "y", "type": "yes_no", "label": "Y", "when": {"field": "x", "is": ["yes"]}},
+      {"id": "z", "type": "yes_no", "label": "Z"},
+      {"id": "g", "type": "group", "label": "G", "fields": [
+        {"id": "x", "type": "choice", "label": "X", "when": {"field": "z", "is": ["yes"]},
+         "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}]})")),
+              HasSubstr("the conditions form a cycle: x -> y -> x"));
+  EXPECT_EQ(formRefusal(oneSectionForm(R"({"id": "x", "type": "yes_no", "label": "X"},
+      {"id": "g", "type": "group", "label": "G", "fields": [
+        {"id": "x", "type": "date", "label": "X", "when": {"field": "x", "is": ["yes"]}}]})")),
+            "(accepted)");
 }
 
 }  // namespace

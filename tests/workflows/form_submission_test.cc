@@ -133,5 +133,47 @@ TEST_F(FormSubmissionTest, AnAmendedFormAppliesToTheSubmissionsAfterItOnly) {
   EXPECT_THAT(report->divergences, IsEmpty());
 }
 
+// An erasure needs the key of sealed answers as it does a sealed contact's:
+// recorded without it, the answers would stay readable with the real key.
+TEST_F(FormSubmissionTest, AnErasureNeedsTheKeyOfSealedAnswersEvenWithoutAContact) {
+  Application a = application();
+  a.contact = {};
+  a.answers = completeAnswers().dump();
+  ASSERT_TRUE(dossier("d1", cmd::Submit{kCall, a, {}, {}}, "", "applicant-1"));
+  const std::uint64_t before = log_->head();
+  Workflow keyless(*log_, clock_);
+  CommandContext context;
+  context.metadata.actor = "dpo-1";
+  context.reason = "the applicant's request";
+  auto refused = keyless.dossier("d1", cmd::Erase{}, context);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("erasing it needs the key store"));
+  EXPECT_EQ(log_->head(), before) << "nothing written";
+}
+
+// Answers past what one event may carry are refused at /answers before any
+// key is made.
+TEST_F(FormSubmissionTest, AnswersTooLargeForOneEventAreRefusedBeforeAKeyIsMade) {
+  CampaignRules rules = labelRules();
+  FormField essay;
+  essay.id = "essai";
+  essay.label = "Essai";
+  essay.type = FieldType::LongText;
+  essay.maxLength = 100'000;
+  FormField secret = essay;
+  secret.id = "secret";
+  secret.personal = true;
+  rules.form.sections.push_back({"s", "S", "", {essay, secret}});
+  openCampaign("big-call", rules, threeJurors());
+  Application a = application();
+  a.answers = nlohmann::json{{"essai", std::string(20'000, 'a')}, {"secret", std::string(5'000, 'b')}}.dump();
+  auto refused = dossier("d1", cmd::Submit{"big-call", a, {}, {}}, "", "applicant-1");
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("bytes, over the limit of 24576"));
+  EXPECT_FALSE(keys_->find("d1")->has_value());
+  a.answers = nlohmann::json{{"essai", std::string(15'000, 'a')}, {"secret", std::string(5'000, 'b')}}.dump();
+  EXPECT_TRUE(dossier("d1", cmd::Submit{"big-call", a, {}, {}}, "", "applicant-1"));
+}
+
 }  // namespace
 }  // namespace parcours::testing

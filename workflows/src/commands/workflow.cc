@@ -123,6 +123,14 @@ Result<DossierDecision> decideSubmission(engine::KeyStore* keys, const std::stri
       if (!other && other.error().problems.empty()) return std::move(other).takeError();
       return std::move(answers).takeError();
     }
+    if (const std::size_t bytes = answers->publicJson.size() + answers->personalJson.size();
+        bytes > answersBytesMax) {
+      Error tooLarge = Error::invalidInput(
+          "the form's answers are " + std::to_string(bytes) + " bytes, over the limit of " +
+          std::to_string(answersBytesMax) + " bytes a submission records");
+      tooLarge.problems = {{"/answers", tooLarge.message}};
+      return tooLarge;
+    }
     submit.application.answers = std::move(answers->publicJson);
     submit.sealedAnswers.pointers = std::move(answers->personalPointers);
     personalAnswers = std::move(answers->personalJson);
@@ -521,12 +529,14 @@ Result<store::AppendResult> Workflow::decideAndAppend(const std::string& dossier
 Result<store::AppendResult> Workflow::erase(const std::string& dossierId,
                                             const CommandContext& context) {
   // Recording the erasure while the key lives on in another key store would
-  // promise what was not done: a sealed contact's key must be here.
+  // promise what was not done: the key of a sealed contact or of sealed
+  // answers to the form must be here.
   auto state = foldDossier(log_, dossierId);
   if (!state) return std::move(state).takeError();
-  if (!state->contact.sealed.empty() && !state->contactErased) {
+  const bool sealed = !state->contact.sealed.empty() || !state->answers.sealed.empty();
+  if (sealed && !state->contactErased) {
     if (keys_ == nullptr) {
-      return Error::invalidInput("the contact of dossier \"" + dossierId +
+      return Error::invalidInput("the personal data of dossier \"" + dossierId +
                                  "\" is sealed: erasing it needs the key store holding its key");
     }
     auto key = keys_->find(dossierId);
@@ -536,7 +546,7 @@ Result<store::AppendResult> Workflow::erase(const std::string& dossierId,
       if (!erased) return std::move(erased).takeError();
       if (!*erased) {
         return Error::notFound("the key store holds no key for dossier \"" + dossierId +
-                               "\", whose contact is sealed: is it the key store of this log? "
+                               "\", whose personal data is sealed: is it the key store of this log? "
                                "(nothing erased)");
       }
     }

@@ -54,7 +54,8 @@ void addUnfundedInvestment(const Application& a, const CampaignRules& rules,
 Result<Application> parseApplication(std::string_view text) {
   // Personal data (the contact) stays out of every message, parse errors
   // included: messages end up in logs and HTTP responses.
-  auto document = json_input::parseDocument(text, "submission", true);
+  // A form's answers are as wide as the form (docs/forms.md).
+  auto document = json_input::parseDocument(text, "submission", true, json_input::formDocument);
   if (!document) return document.error();
 
   std::optional<Error> error;

@@ -75,6 +75,30 @@ bool validDate(const std::string& text) {
   return day.ok();
 }
 
+// A key as a JSON Pointer's reference token (RFC 6901): "~" and "/" escaped.
+// Form ids never hold them; an unknown key may.
+std::string pointerToken(const std::string& key) {
+  std::string token;
+  for (char c : key) {
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
+  }
+  return token;
+}
+
+// E.164 as recorded: "+", then 8 to 15 digits, the first not 0. A replay
+// checks this shape only: whether a number is valid is libphonenumber's
+// numbering plans at submission, which change between its releases.
+bool looksLikeE164(const std::string& text) {
+  return text.size() >= 9 && text.size() <= 16 && text[0] == '+' && text[1] != '0' &&
+         std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string joinedValues(const std::vector<std::string>& values) {
   std::string out;
   for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
@@ -95,7 +119,7 @@ class AnswerWalker {
     answers_ = &answers;
     for (const auto& item : answers.items()) {
       if (form_.field(item.key()) == nullptr) {
-        problem("/answers/" + item.key(),
+        problem("/answers/" + pointerToken(item.key()),
                 "the form has no field " + inQuotes(item.key()) + " outside a group");
       }
     }
@@ -175,7 +199,7 @@ class AnswerWalker {
       return;
     }
     if (sealedAway) sealedSeen_.insert(pointer);
-    const bool given = sealedAway ? recordedPersonal_.count(pointer) != 0 : !isEmpty(field, value);
+    const bool given = sealedAway ? recordedPersonal_.count(pointer) != 0 : !isEmpty(value);
     if (!shown) {
       if (given) problem(at, "is not asked: the form shows it only when " + whenText(field.when));
       return;
@@ -194,10 +218,10 @@ class AnswerWalker {
     }
   }
 
-  static bool isEmpty(const FormField& field, const Given* value) {
+  static bool isEmpty(const Given* value) {
     if (value == nullptr) return true;
     if (value->is_string()) return json_input::isBlank(value->get<std::string>());
-    if (value->is_array()) return value->empty() && field.type != FieldType::Group;
+    if (value->is_array()) return value->empty();
     return false;
   }
 
@@ -233,7 +257,8 @@ class AnswerWalker {
         const std::int64_t lowest = f.min.value_or(f.type == FieldType::Amount ? 0 : INT64_MIN);
         const std::int64_t highest = f.max.value_or(json_input::centsMax);
         if (!v.is_number_integer()) return wrong("must be a whole number, got " + shown(v));
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(highest)) {
+        if (v.is_number_unsigned() &&
+            v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
           return wrong("must be at most " + std::to_string(highest));
         }
         const std::int64_t n = v.get<std::int64_t>();
@@ -254,6 +279,10 @@ class AnswerWalker {
         return v.get<std::string>();
       }
       case FieldType::Phone: {
+        if (mode_ == Mode::Recorded) {
+          if (v.is_string() && looksLikeE164(v.get<std::string>())) return v.get<std::string>();
+          return wrong("is not a phone number in E.164, as a submission records it");
+        }
         if (!v.is_string() || v.get<std::string>().size() > 64) {
           return wrong("is not a phone number (a string of at most 64 characters)");
         }
@@ -339,7 +368,7 @@ class AnswerWalker {
         const bool known = std::any_of(f.fields.begin(), f.fields.end(),
                                        [&](const FormField& c) { return c.id == entry.key(); });
         if (!known) {
-          problem("/answers" + itemPointer + "/" + entry.key(),
+          problem("/answers" + itemPointer + "/" + pointerToken(entry.key()),
                   "the group " + inQuotes(f.id) + " has no field " + inQuotes(entry.key()));
         }
       }
@@ -388,7 +417,7 @@ Error answerProblems(std::vector<FieldProblem> problems) {
 }
 
 Result<Given> parseAnswers(std::string_view text) {
-  auto document = json_input::parseDocument(text, "answers", true);
+  auto document = json_input::parseDocument(text, "answers", true, json_input::formDocument);
   if (!document) {
     Error e = std::move(document).takeError();
     e.problems = {{"/answers", e.message}};
@@ -437,9 +466,19 @@ Status checkRecordedAnswers(const Form& form, const Application& application,
   auto answers = parseAnswers(publicJson.empty() ? std::string_view("{}") : publicJson);
   if (!answers) return std::move(answers).takeError();
   const std::set<std::string> personal(personalPointers.begin(), personalPointers.end());
+  if (personal.size() != personalPointers.size() ||
+      !std::is_sorted(personalPointers.begin(), personalPointers.end())) {
+    return answerProblems({{"/answers", "the personal answers' pointers are recorded out of order "
+                                        "or twice: a submission records them sorted, once"}});
+  }
   AnswerWalker walker(form, application, Mode::Recorded, personal);
   walker.walk(*answers);
   if (!walker.problems().empty()) return answerProblems(std::move(walker.problems()));
+  // What the submission writes, to the byte: a replay accepts nothing else.
+  if (!publicJson.empty() && walker.publicOut().dump() != publicJson) {
+    return answerProblems({{"/answers", "the clear answers are not recorded as a submission "
+                                        "writes them (canonical JSON, normalised values)"}});
+  }
   return okStatus();
 }
 
@@ -449,11 +488,26 @@ namespace {
 Canonical sampleValue(const FormField& f, const std::function<bool(const FieldCondition&)>& shown) {
   switch (f.type) {
     case FieldType::ShortText:
-    case FieldType::LongText:
-      return f.label.substr(0, std::min<std::size_t>(maxLengthOf(f), 60));
+    case FieldType::LongText: {
+      // The label, one line, cut to the field's length on a character's
+      // boundary (never inside a UTF-8 sequence).
+      std::string text = f.label;
+      for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+      }
+      std::size_t cut = std::min<std::size_t>({text.size(), maxLengthOf(f), 60});
+      while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
+      text.resize(cut);
+      return json_input::isBlank(text) ? std::string("x") : text;
+    }
     case FieldType::Integer:
-    case FieldType::Amount:
-      return std::max<std::int64_t>(f.min.value_or(0), std::min<std::int64_t>(f.max.value_or(1), 1));
+    case FieldType::Amount: {
+      const std::int64_t lowest = f.min.value_or(f.type == FieldType::Amount ? 0 : INT64_MIN);
+      const std::int64_t highest = f.max.value_or(INT64_MAX);
+      return std::clamp<std::int64_t>(1, lowest, std::max(lowest, highest));
+    }
     case FieldType::Date:
       return "2020-09-01";
     case FieldType::Email:
@@ -495,9 +549,14 @@ std::string sampleAnswers(const Form& form, const Application& application) {
     AnswerWalker conditions(form, application, Mode::Given, none);
     for (const FormSection& section : form.sections) {
       for (const FormField& field : section.fields) {
-        if (answers.contains(field.id) || !conditions.shownWith(field.when, answers)) continue;
+        // A group again on each pass: its fields' conditions may read a
+        // field answered since.
+        if (!conditions.shownWith(field.when, answers)) continue;
+        if (answers.contains(field.id) && field.type != FieldType::Group) continue;
         auto shown = [&](const FieldCondition& when) { return conditions.shownWith(when, answers); };
-        answers[field.id] = Given::parse(sampleValue(field, shown).dump());
+        Given value = Given::parse(sampleValue(field, shown).dump());
+        if (answers.contains(field.id) && answers[field.id] == value) continue;
+        answers[field.id] = std::move(value);
         changed = true;
       }
     }

@@ -14,7 +14,7 @@ namespace {
 using json_input::fieldError;
 using json_input::inQuotes;
 
-constexpr std::size_t fieldsMax = 500;       // in the whole form, group items' fields included
+using workflows::formFieldsMax;
 constexpr std::uint32_t shortTextDefault = 200;
 constexpr std::uint32_t shortTextMax = 1'000;
 constexpr std::uint32_t longTextDefault = 10'000;
@@ -80,8 +80,8 @@ class FormChecker {
     }
     // Conditions once every top-level field is known: one may name a field
     // of a later section (a form is answered in any order).
-    for (const auto& [path, field] : conditioned_) {
-      if (auto st = checkCondition(path, *field); !st) return st;
+    for (const Conditioned& c : conditioned_) {
+      if (auto st = checkCondition(c.path, *c.field, c.inGroup); !st) return st;
     }
     return checkNoCycle();
   }
@@ -89,8 +89,8 @@ class FormChecker {
  private:
   Status checkField(const std::string& path, const FormField& f, std::set<std::string>& ids,
                     bool inGroup) {
-    if (++fieldCount_ > fieldsMax) {
-      return fieldError(path, "the form has more than " + std::to_string(fieldsMax) + " fields");
+    if (++fieldCount_ > formFieldsMax) {
+      return fieldError(path, "the form has more than " + std::to_string(formFieldsMax) + " fields");
     }
     if (auto st = checkFormId(path + ".id", f.id); !st) return st;
     if (!ids.insert(f.id).second) {
@@ -118,6 +118,9 @@ class FormChecker {
     if (f.type == FieldType::Amount && f.min && *f.min < 0) {
       return fieldError(path + ".min", "an amount is never negative");
     }
+    if (f.type == FieldType::Amount && f.max && *f.max < 0) {
+      return fieldError(path + ".max", "an amount is never negative");
+    }
     if (takesChoices(f.type)) {
       if (auto st = checkChoices(path, f); !st) return st;
     } else if (!f.choices.empty()) {
@@ -144,7 +147,7 @@ class FormChecker {
       return notFor(path + (f.fields.empty() ? ".max_items" : ".fields"), type);
     }
     if (!f.when.field.empty()) {
-      conditioned_.emplace_back(path, &f);
+      conditioned_.push_back({path, &f, inGroup});
     } else if (!f.when.values.empty()) {
       return fieldError(path + ".when.field", "must not be empty");
     }
@@ -175,7 +178,7 @@ class FormChecker {
   }
 
   // The values a condition may test: the named field's.
-  Status checkCondition(const std::string& path, const FormField& f) {
+  Status checkCondition(const std::string& path, const FormField& f, bool inGroup) {
     const std::string at = path + ".when";
     const FieldCondition& when = f.when;
     if (when.values.empty()) return fieldError(at + ".is", "names no value");
@@ -195,7 +198,7 @@ class FormChecker {
                                              "\"strands\" or \"applicant.kind\")");
       }
       const FormField& named = *it->second;
-      if (named.id == f.id) return fieldError(at + ".field", "a field cannot depend on itself");
+      if (&named == &f) return fieldError(at + ".field", "a field cannot depend on itself");
       if (named.personal) {
         return fieldError(at + ".field", inQuotes(when.field) +
                                              " is personal: a condition cannot read it (it is "
@@ -211,7 +214,8 @@ class FormChecker {
                                              " field: a condition names a choice, a yes/no, "
                                              "\"strands\" or \"applicant.kind\"");
       }
-      dependsOn_[f.id] = named.id;
+      // A group's field cannot be named by a condition: it closes no cycle.
+      if (!inGroup) dependsOn_[f.id] = named.id;
     }
     std::set<std::string> seen;
     for (std::size_t i = 0; i < when.values.size(); ++i) {
@@ -253,7 +257,12 @@ class FormChecker {
   std::size_t fieldCount_ = 0;
   std::set<std::string> topIds_;
   std::map<std::string, const FormField*, std::less<>> fieldsById_;
-  std::vector<std::pair<std::string, const FormField*>> conditioned_;
+  struct Conditioned {
+    std::string path;
+    const FormField* field;
+    bool inGroup;
+  };
+  std::vector<Conditioned> conditioned_;
   std::map<std::string, std::string> dependsOn_;  // field id -> the field its condition reads
 };
 

@@ -143,14 +143,17 @@ class ShapeGuard {
  public:
   struct Stop {};
 
+  ShapeGuard(std::size_t depthMax, std::size_t fieldsMax)
+      : depthMax_(depthMax), fieldsMax_(fieldsMax) {}
+
   bool see(Json::parse_event_t event, const Json& parsed) {
     using Event = Json::parse_event_t;
     switch (event) {
       case Event::object_start:
       case Event::array_start:
         frames_.push_back({event == Event::object_start, childPath(), {}, {}, 0});
-        if (frames_.size() > nestingDepthMax) {
-          stop(frames_.back().path + ": nested deeper than " + std::to_string(nestingDepthMax) +
+        if (frames_.size() > depthMax_) {
+          stop(frames_.back().path + ": nested deeper than " + std::to_string(depthMax_) +
                " levels");
         }
         break;
@@ -160,8 +163,8 @@ class ShapeGuard {
         if (!top.keys.insert(top.key).second) {
           stop("duplicate field " + inQuotes(top.key) + " " + where(top.path));
         }
-        if (top.keys.size() > fieldsPerObjectMax) {
-          stop("more than " + std::to_string(fieldsPerObjectMax) + " fields " + where(top.path));
+        if (top.keys.size() > fieldsMax_) {
+          stop("more than " + std::to_string(fieldsMax_) + " fields " + where(top.path));
         }
         break;
       }
@@ -203,6 +206,8 @@ class ShapeGuard {
     throw Stop{};
   }
 
+  std::size_t depthMax_;
+  std::size_t fieldsMax_;
   std::vector<Frame> frames_;
   std::string error_;
 };
@@ -245,16 +250,26 @@ inline std::string_view typeName(const Json& value) {
   }
 }
 
+// How deep and how wide one document may be: the general limits, or a
+// form's (a definition holding one, a submission answering one).
+struct DocumentShape {
+  std::size_t depthMax = nestingDepthMax;
+  std::size_t fieldsMax = fieldsPerObjectMax;
+};
+inline constexpr DocumentShape formDocument{workflows::formNestingDepthMax,
+                                            workflows::formFieldsMax};
+
 // Parses a whole file. `what` names it in messages ("campaign definition");
 // `personal` keeps its text out of them (submission files hold contacts).
-inline Result<Json> parseDocument(std::string_view text, std::string_view what, bool personal) {
+inline Result<Json> parseDocument(std::string_view text, std::string_view what, bool personal,
+                                  DocumentShape shape = {}) {
   const std::string name(what);
   if (text.size() > documentBytesMax) {
     return Error::invalidInput("the " + name + " is " + std::to_string(text.size()) +
                                " bytes, over the limit of " + std::to_string(documentBytesMax) +
                                " bytes (1 MiB)");
   }
-  ShapeGuard guard;
+  ShapeGuard guard(shape.depthMax, shape.fieldsMax);
   Json document;
   try {
     document = Json::parse(text.begin(), text.end(),

@@ -272,7 +272,9 @@ void readDeadline(Fields& top, CampaignRules& rules) {
 }  // namespace
 
 Result<CampaignDefinition> parseCampaignDefinition(std::string_view text) {
-  auto document = json_input::parseDocument(text, "campaign definition", false);
+  // A form's group fields sit deeper than any other value (docs/forms.md).
+  auto document =
+      json_input::parseDocument(text, "campaign definition", false, json_input::formDocument);
   if (!document) return document.error();
 
   std::optional<Error> error;

@@ -36,4 +36,21 @@ inline constexpr std::size_t nestingDepthMax = 8;             // deeper than any
 static_assert(stringBytesMax <= limits::payloadBytesMax / 4,
               "a few strings at their limit must fit one event's payload");
 
+// A campaign's form (docs/forms.md) and the answers to it. A form's fields
+// are the keys of one answers object, and a group's field sits deeper in a
+// definition file than any other value: both documents are read with these
+// in place of the two limits above.
+inline constexpr std::size_t formFieldsMax = 500;        // in a form, group fields included
+inline constexpr std::size_t formNestingDepthMax = 12;   // a group field's choices: 10
+// The answers a submission records, clear and personal together, in
+// canonical JSON: refused past it at /answers, so the DossierSubmitted that
+// carries them (with the sealing's overhead and the application) stays under
+// one event's payload.
+inline constexpr std::size_t answersBytesMax = 24 * 1024;
+// Beside them: the application's three texts and the contact's three (sealed,
+// with their overhead), its strands, the event's own fields.
+static_assert(answersBytesMax + 6 * stringBytesMax + listItemsMax * idBytesMax + 2048 <
+                  limits::payloadBytesMax,
+              "the answers at their limit, beside an application at its limits, fit one event");
+
 }  // namespace parcours::workflows
