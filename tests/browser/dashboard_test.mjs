@@ -214,6 +214,17 @@ try {
     const tl = normalise(await page.textContent(sel('timeline')));
     assert.ok(tl.includes(timeline[0].eventType) && tl.includes(timeline[0].actor), 'the first timeline entry');
     assert.ok((await page.textContent('#d-title')).includes(opened));
+    // The form's answers, under the form's section titles and field labels.
+    const answers = (await get(`/v1/dossiers/${opened}/answers`)).answers;
+    if (Object.keys(answers).length > 0) {
+      await page.waitForSelector(`${sel('answers')}:not([hidden]) section h4`, { timeout: T });
+      const shown = normalise(await page.textContent(sel('answers')));
+      const rules = (await get(`/v1/campaigns/${(await get(`/v1/dossiers/${opened}`)).campaignId}/rules`)).rules;
+      const first = rules.form.sections[0];
+      assert.ok(shown.includes(normalise(first.title)), `section title in: ${shown.slice(0, 200)}`);
+      const answered = first.fields.find((f) => f.id in answers && f.type !== 'group');
+      assert.ok(shown.includes(normalise(answered.label)), `label ${answered.label}`);
+    }
     await shot(page, '3-dossier-page');
   });
 
@@ -261,6 +272,14 @@ try {
         strands: [],
         requestedCents: '0',
         contact: { name: 'Camille Exemple', email: 'camille@example.org', phone: '' },
+        // The label's form (docs/forms.md): its required answers.
+        answers: {
+          description: 'Un navigateur qui vérifie le tableau de bord.',
+          mise_en_oeuvre: 'realise',
+          innovation: 'Réponse', usagers: 'Réponse', reproductibilite: 'Réponse',
+          mutualisation: 'Réponse', sobriete: 'Réponse',
+          disponible_audition: false,
+        },
       },
     });
     await page.waitForSelector(`${sel('dossier-row')}[data-dossier-id="${dossierId}"]`, { timeout: T });
@@ -302,6 +321,11 @@ try {
     await page.keyboard.press('Enter');
     await page.waitForSelector(sel('dossier-page'), { state: 'visible', timeout: T });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline"] li').length === 1, null, { timeout: T });
+    // Its answers in English: the choice's and the yes/no's words, not their values.
+    await page.waitForSelector(`${sel('answers')}:not([hidden]) section h4`, { timeout: T });
+    const answers = normalise(await page.textContent(sel('answers')));
+    assert.ok(answers.includes('Where does the project stand?') && answers.includes('Done'), answers);
+    assert.ok(answers.includes('The audition') && answers.includes('No'), answers);
   });
 
   await check('no request carries the token in its URL; the event stream sends it as a header', async () => {

@@ -28,6 +28,7 @@ const I18N = {
     title: 'Titre', strands: 'Volets', requested: 'Montant demandé', granted: 'Montant accordé',
     audition: 'Audition', mean: 'Moyenne pondérée', label: 'Label', submittedAt: 'Déposé le',
     updatedAt: 'Mis à jour le', version: 'Version', none: '—',
+    answers: 'Réponses au formulaire', yes: 'Oui', no: 'Non',
     live: 'En direct', reconnecting: 'Reconnexion…', offline: 'Hors ligne',
     lastEvent: (n) => `dernier événement n° ${n}`,
     langSwitch: 'English', langSwitchLabel: 'Switch to English',
@@ -69,6 +70,7 @@ const I18N = {
     title: 'Title', strands: 'Strands', requested: 'Requested', granted: 'Granted',
     audition: 'Audition', mean: 'Weighted mean', label: 'Label', submittedAt: 'Submitted',
     updatedAt: 'Updated', version: 'Version', none: '—',
+    answers: 'Form answers', yes: 'Yes', no: 'No',
     live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline',
     lastEvent: (n) => `last event #${n}`,
     langSwitch: 'Français', langSwitchLabel: 'Passer en français',
@@ -362,14 +364,81 @@ function setFilters({ campaign, status }) {
 
 // ------------------------------------------------------------------ dossier page
 
+// The form of a campaign's rules in force, by campaign (public to every
+// role; docs/forms.md): its labels name the answers.
+const forms = new Map();
+async function formOf(campaignId) {
+  if (!forms.has(campaignId)) {
+    const r = await api(`/v1/campaigns/${encodeURIComponent(campaignId)}/rules`);
+    forms.set(campaignId, r.rules?.form ?? null);
+  }
+  return forms.get(campaignId);
+}
+
 async function loadDossier(id) {
   const g = ++gen.dossier;
   const base = `/v1/dossiers/${encodeURIComponent(id)}`;
-  const [d, timeline, audit] = await Promise.all(
-    [api(base), api(`${base}/timeline`), api(`${base}/audit`)]);
+  const [d, timeline, audit, answers] = await Promise.all(
+    [api(base), api(`${base}/timeline`), api(`${base}/audit`), api(`${base}/answers`)]);
+  const form = Object.keys(answers.answers ?? {}).length ? await formOf(d.campaignId) : null;
   if (g !== gen.dossier) return;
-  view.dossier = { d, timeline: timeline.entries ?? [], audit: audit.entries ?? [] };
+  view.dossier = {
+    d, timeline: timeline.entries ?? [], audit: audit.entries ?? [],
+    answers: answers.answers ?? {}, form,
+  };
   renderDossier();
+}
+
+// ------------------------------------------------------------------ answers
+
+const inLang = (fr, en) => (lang === 'en' && en ? en : fr);
+
+// One answer as people read it: yes/no, a choice's label, money in euros,
+// a group's items as a list of their own answers.
+function answerText(field, value) {
+  switch (field?.type) {
+    case 'yesNo': return value ? t('yes') : t('no');
+    case 'choice': case 'choices': {
+      const label = (v) => {
+        const c = (field.choices ?? []).find((x) => x.value === v);
+        return c ? inLang(c.label, c.labelEn) : v;
+      };
+      return Array.isArray(value) ? value.map(label).join(', ') : label(value);
+    }
+    case 'amount': return euros(value);
+    case 'group':
+      return h('ol', {}, (Array.isArray(value) ? value : []).map((item) =>
+        h('li', {}, answerList(field.fields ?? [], item ?? {}))));
+    default: return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+// The answered fields of `fields` as a definition list; an answer to a field
+// the form in force no longer has (an amended form) is shown by its id.
+function answerList(fields, answers) {
+  const known = new Set(fields.map((f) => f.id));
+  const rows = fields.filter((f) => f.id in answers)
+    .map((f) => [inLang(f.label, f.labelEn), answerText(f, answers[f.id])]);
+  for (const [id, v] of Object.entries(answers)) if (!known.has(id)) rows.push([id, answerText(null, v)]);
+  return h('dl', { class: 'details' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function renderAnswers({ answers, form }) {
+  const box = $('#answers');
+  const shown = Object.keys(answers).length > 0;
+  box.hidden = !shown;
+  $('#answers-title').hidden = !shown;
+  if (!shown) { box.replaceChildren(); return; }
+  const sections = form?.sections ?? [];
+  const parts = sections.filter((s) => (s.fields ?? []).some((f) => f.id in answers))
+    .map((s) => h('section', { 'data-section': s.id },
+      h('h4', {}, inLang(s.title, s.titleEn)),
+      answerList(s.fields ?? [], Object.fromEntries(
+        Object.entries(answers).filter(([id]) => (s.fields ?? []).some((f) => f.id === id))))));
+  const inSections = new Set(sections.flatMap((s) => (s.fields ?? []).map((f) => f.id)));
+  const rest = Object.fromEntries(Object.entries(answers).filter(([id]) => !inSections.has(id)));
+  if (Object.keys(rest).length) parts.push(answerList([], rest));
+  box.replaceChildren(...parts);
 }
 
 function renderDossier() {
@@ -390,6 +459,7 @@ function renderDossier() {
     ['updatedAt', when(d.updatedAt)], ['version', String(d.version ?? none)],
   ];
   $('#d-details').replaceChildren(...facts.flatMap(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
+  renderAnswers(view.dossier);
   $('#timeline').replaceChildren(...timeline.map((e) =>
     h('li', { 'data-position': e.position, 'data-event-type': e.eventType },
       h('time', { datetime: e.recordedAt }, when(e.recordedAt)), ' ',
@@ -424,7 +494,7 @@ function onRoute() {
   if (r.name === 'dossier') {
     if (view.dossier?.d.dossierId !== r.id) {
       view.dossier = null;
-      for (const s of ['#d-details', '#timeline', '#audit tbody']) $(s).replaceChildren();
+      for (const s of ['#d-details', '#timeline', '#audit tbody', '#answers']) $(s).replaceChildren();
       $('#d-title').textContent = r.id;
     }
     show('dossier');
