@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(envelope payload campaign submission http bundle)
+((${#targets[@]})) || targets=(envelope payload campaign submission answers http bundle)
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: SECONDS must be a whole number" >&2; exit 2; }
 
 bash tools/setup.sh sanitize
