@@ -7,13 +7,13 @@
 #include <tuple>
 
 #include "commands/dossier_fold.h"
-#include "parcours/workflows/form_answers.h"
 #include "domain/json_input.h"
 #include "commands/judging_decisions.h"
 #include "commands/judging_inputs.h"
 #include "parcours/engine/command_runner.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/dossier_machine.h"
+#include "parcours/workflows/form_answers.h"
 #include "parcours/workflows/zoned_time.h"
 
 namespace parcours::workflows {
