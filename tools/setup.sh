@@ -27,6 +27,7 @@ packages=(
   python3-minimal                      # a test re-runs a recorded juror draw with tools/judging/draw_v1.py
   libnats-dev                          # NATS JetStream: the publisher and read replicas (C client)
   libphonenumber-dev                   # forms: phone numbers checked and written in E.164 (Google's library)
+  libmagic-dev                         # documents: the content type named from the bytes (file(1)'s library)
   nats-server                          # the tests' JetStream servers, on loopback, started by the tests
 )
 

@@ -30,6 +30,8 @@ unsigned httpStatus(ErrorCode code) {
       return 404;
     case ErrorCode::Conflict:
       return 409;
+    case ErrorCode::PreconditionFailed:
+      return 412;
     case ErrorCode::RefusedByRule:
       return 422;
     case ErrorCode::Unauthorized:
@@ -51,6 +53,8 @@ kj::StringPtr statusText(unsigned status) {
       return "Created";
     case 202:
       return "Accepted";
+    case 204:
+      return "No Content";
     case 400:
       return "Bad Request";
     case 401:
@@ -65,8 +69,14 @@ kj::StringPtr statusText(unsigned status) {
       return "Misdirected Request";
     case 409:
       return "Conflict";
+    case 412:
+      return "Precondition Failed";
     case 413:
       return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
     case 422:
       return "Unprocessable Content";
     case 503:
@@ -100,6 +110,13 @@ HttpGateway::HttpGateway(ServerParts& parts, kj::HttpHeaderTable::Builder& table
       retryAfter_(tableBuilder.add("Retry-After")),
       position_(tableBuilder.add("Parcours-Position")),
       head_(tableBuilder.add("Parcours-Head")),
+      etag_(tableBuilder.add("ETag")),
+      ifMatch_(tableBuilder.add("If-Match")),
+      ifNoneMatch_(tableBuilder.add("If-None-Match")),
+      range_(tableBuilder.add("Range")),
+      contentRange_(tableBuilder.add("Content-Range")),
+      acceptRanges_(tableBuilder.add("Accept-Ranges")),
+      contentDisposition_(tableBuilder.add("Content-Disposition")),
       table_(tableBuilder.getFutureTable()) {
   json_.handleByAnnotation<rpc::Event>();
   json_.handleByAnnotation<rpc::EventPage>();
@@ -531,6 +548,8 @@ kj::Promise<void> HttpGateway::routeDossiers(Request& r) {
     p.setDossierId(id);
     return okStatus();
   };
+  if (path.size() >= 4 && path[3] == "draft") return dossierDraft(r, id);
+  if (path.size() >= 4 && path[3] == "documents") return dossierDocuments(r, id);
   if (path.size() == 4 && r.method == kj::HttpMethod::POST)
     return dossierWrite(r, id, path[3].c_str());
   if (path.size() == 3) {
@@ -673,6 +692,7 @@ kj::Promise<void> HttpGateway::sendBody(Request& r, unsigned status, kj::StringP
   headers.set(position_, kj::str(r.viewsAt.value_or(parts_.views.checkpoint())));
   headers.set(head_, kj::str(parts_.api.log().head()));
   if (status == 405 && r.allow) headers.set(allow_, kj::str(r.allow->c_str()));
+  if (r.etag && status < 300) headers.set(etag_, kj::str(r.etag->c_str()));
   if (status == 503) headers.set(retryAfter_, "1");
   if (r.headOnly) {
     r.response.send(status, statusText(status), headers, body.size());

@@ -13,6 +13,7 @@
 
 #include "../src/server_limits.h"
 #include "../src/server_parts.h"
+#include "parcours/workflows/documents.h"
 
 namespace parcours::adapters {
 
@@ -69,6 +70,25 @@ class HttpGateway final : public kj::HttpService {
   kj::Promise<void> campaignWrite(Request& r, kj::StringPtr campaignId, kj::StringPtr action);
   kj::Promise<void> dossierWrite(Request& r, kj::StringPtr dossierId, kj::StringPtr action);
   kj::Promise<void> timerWrite(Request& r, kj::StringPtr timerId, kj::StringPtr action);
+  // A submit's body ({"campaignId", "application"}) into `into`'s root, an
+  // rpc::Submission: the checks and codecs of every write's body.
+  Status readSubmission(kj::StringPtr body, capnp::MallocMessageBuilder& into) const;
+  // /v1/dossiers/{id}/draft (GET, PUT, DELETE) and .../draft/submit (POST):
+  // http_drafts.cc.
+  kj::Promise<void> dossierDraft(Request& r, kj::StringPtr dossierId);
+  // If-Match: absent (0), or one strong entity tag "<version>" as ETag gave.
+  Result<std::uint64_t> readIfMatch(const Request& r) const;
+  // /v1/dossiers/{id}/documents[/{sha256}] (http_documents.cc).
+  struct Upload;  // an upload in flight
+  kj::Promise<void> dossierDocuments(Request& r, kj::StringPtr dossierId);
+  kj::Promise<void> uploadDocument(Request& r, kj::StringPtr dossierId);
+  kj::Promise<bool> receiveUpload(Request& r, std::shared_ptr<Upload> state);
+  kj::Promise<void> detachDocument(Request& r, kj::StringPtr dossierId, const std::string& sha256);
+  kj::Promise<void> downloadDocument(Request& r, kj::StringPtr dossierId,
+                                     const std::string& sha256);
+  kj::Promise<void> sendDocumentBytes(kj::AsyncOutputStream& out,
+                                      workflows::StoredDocument document, std::uint64_t from,
+                                      std::uint64_t end);
   template <typename Params, typename Results>
   kj::Promise<void> runWrite(Request& r, const Action& action, const char* idField,
                              kj::StringPtr id,
@@ -111,6 +131,13 @@ class HttpGateway final : public kj::HttpService {
   kj::HttpHeaderId retryAfter_;
   kj::HttpHeaderId position_;  // Parcours-Position: the views' position
   kj::HttpHeaderId head_;      // Parcours-Head: the log's head
+  kj::HttpHeaderId etag_;      // a draft's version
+  kj::HttpHeaderId ifMatch_;   // the version a draft's save read
+  kj::HttpHeaderId ifNoneMatch_;
+  kj::HttpHeaderId range_;
+  kj::HttpHeaderId contentRange_;
+  kj::HttpHeaderId acceptRanges_;
+  kj::HttpHeaderId contentDisposition_;
   const kj::HttpHeaderTable& table_;
   std::size_t liveStreams_ = 0;  // open SSE streams (the event loop's thread only)
 };

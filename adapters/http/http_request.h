@@ -34,6 +34,8 @@ struct HttpGateway::Request {
   // The views' position when the request was read (after ?minPosition='s
   // wait), sent as Parcours-Position: the answer reflects at least it.
   std::optional<std::uint64_t> viewsAt;
+  // Sent as ETag with a success (a draft's version, quoted).
+  std::optional<std::string> etag;
 
   kj::String pathText() const {
     std::string text;

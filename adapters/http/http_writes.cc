@@ -319,6 +319,18 @@ kj::Promise<void> HttpGateway::runWrite(
           });
 }
 
+Status HttpGateway::readSubmission(kj::StringPtr body, capnp::MallocMessageBuilder& into) const {
+  const Action* submit = findAction(dossierActions, "submit");
+  capnp::MallocMessageBuilder scratch;
+  auto command = scratch.initRoot<rpc::DossierCommand>();
+  if (auto s = fillCommand(json_, body, *submit, capnp::toDynamic(command)); !s) return s;
+  if (command.getReason().size() > 0) {
+    return Error::invalidInput("reason: unknown field (a draft's body is {campaignId, application})");
+  }
+  into.setRoot(command.asReader().getSubmit());
+  return okStatus();
+}
+
 kj::Promise<void> HttpGateway::campaignWrite(Request& r, kj::StringPtr campaignId,
                                              kj::StringPtr path) {
   const Action* action = findAction(campaignActions, path);

@@ -85,6 +85,17 @@ interface Parcours {
   # server: they are opened only by `parcours show` on the store.
   answers @19 (dossierId :Text) -> (answers :Text);
 
+  # ---- drafts (docs/forms.md, "Drafts"): an applicant's dossier before it
+  # is submitted, its own to read and save; administrators may act on any.
+  # `ifMatch` is the version the caller read (0: none given): a save over
+  # an existing draft needs it, and a stale one is refused
+  # (precondition_failed).
+  draftSave @20 (dossierId :Text, submission :Submission, ifMatch :UInt64) -> (draft :Draft);
+  draft @21 (dossierId :Text) -> (draft :Draft);
+  draftDiscard @22 (dossierId :Text, ifMatch :UInt64) -> ();
+  # Submits the draft as `dossierCommand`'s submit would, then deletes it.
+  draftSubmit @23 (dossierId :Text, ifMatch :UInt64, commandId :Text) -> (result :CommandResult);
+
   # ---- operations, administrators only.
   backup @15 (to :Text) -> (manifest :Text);
   # Backs up the server's data directory (the log with its views, the key
@@ -377,4 +388,27 @@ struct Event {
     dossier @11 :Events.DossierEvent;
     other @12 :Data $Json.base64;  # a payload this schema does not know
   }
+}
+
+# ---------------------------------------------------------------- drafts
+
+struct Draft {
+  dossierId @0 :Text;
+  campaignId @1 :Text;
+  version @2 :UInt64;         # 1 when created, one more at each save: the ETag
+  createdAt @3 :Text;         # RFC 3339 UTC
+  savedAt @4 :Text;
+  # As the applicant left it, contact and answers included ("answers": the
+  # JSON object's text, as in a submission).
+  application @5 :Events.Application;
+  # What a submission of it would be told now: complete, or the first
+  # refusal (`refusal`) and, for the form's answers, every problem.
+  complete @6 :Bool;
+  refusal @7 :Text;
+  problems @8 :List(Problem);
+}
+
+struct Problem {
+  pointer @0 :Text;           # RFC 6901, into the submission ("/answers/budget")
+  detail @1 :Text;
 }

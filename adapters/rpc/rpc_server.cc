@@ -95,6 +95,30 @@ class ParcoursImpl final : public P::Server {
         });
   }
 
+  // Drafts: saves, discards and submissions sync the disk, on a worker.
+  kj::Promise<void> draftSave(DraftSaveContext context) override {
+    return runWrite<P::DraftSaveParams, P::DraftSaveResults>(
+        context, [](Api& api, const Principal& who, auto in, auto out) {
+          return api.draftSave(who, in, out);
+        });
+  }
+  kj::Promise<void> draft(DraftContext context) override {
+    throwIfFailed(parts_.api.draft(who_, context.getParams(), context.getResults()));
+    return kj::READY_NOW;
+  }
+  kj::Promise<void> draftDiscard(DraftDiscardContext context) override {
+    return runWrite<P::DraftDiscardParams, P::DraftDiscardResults>(
+        context, [](Api& api, const Principal& who, auto in, auto) {
+          return api.draftDiscard(who, in);
+        });
+  }
+  kj::Promise<void> draftSubmit(DraftSubmitContext context) override {
+    return runWrite<P::DraftSubmitParams, P::DraftSubmitResults>(
+        context, [](Api& api, const Principal& who, auto in, auto out) {
+          return api.draftSubmit(who, in, out);
+        });
+  }
+
   kj::Promise<void> campaigns(CampaignsContext context) override {
     throwIfFailed(parts_.api.campaigns(who_, context.getParams(), context.getResults()));
     return kj::READY_NOW;
@@ -225,8 +249,7 @@ class ParcoursImpl final : public P::Server {
         })
         .then([job, context]() mutable {
           if (job->error) throwIfFailed(*job->error);
-          context.getResults().setResult(
-              job->results.template getRoot<Results>().getResult().asReader());
+          context.setResults(job->results.template getRoot<Results>().asReader());
         });
   }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api_convert.h"
+#include "api_support.h"
 #include "server_limits.h"
 #include "parcours/workflows/domain_events.h"
 #include "parcours/workflows/zoned_time.h"
@@ -40,11 +41,6 @@ void anonymiseJuror(std::string_view eventType, std::string& actor, std::string&
   }
 }
 
-Error forbidden(const Principal& who, std::string_view what) {
-  std::string roles;
-  for (Role r : who.roles) roles += (roles.empty() ? "" : ", ") + std::string(roleName(r));
-  return Error::unauthorized(who.subject + " (" + roles + ") may not " + std::string(what));
-}
 
 // Lower case for the search: ASCII, and the accented capitals of French
 // and its neighbours (Latin-1 À..Þ, and Œ), which titles and applicants'
@@ -72,61 +68,9 @@ bool containsFolded(std::string_view haystack, std::string_view foldedNeedle) {
   return foldCase(haystack).find(foldedNeedle) != std::string::npos;
 }
 
-std::uint64_t microsSince(std::chrono::steady_clock::time_point start) {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                        std::chrono::steady_clock::now() - start)
-                                        .count());
-}
 
-// An idempotency key is the caller's own: the log records it as
-// "<subject>/<key>", so one subject's key never answers another's command
-// (issue 17, defect 8).
-Result<workflows::CommandContext> commandContext(const Principal& who,
-                                                 capnp::Text::Reader commandId,
-                                                 capnp::Text::Reader reason) {
-  workflows::CommandContext context;
-  const std::string key = toString(commandId);
-  if (key.size() > idempotencyKeyBytesMax) {
-    return Error::invalidInput("the idempotency key is " + std::to_string(key.size()) +
-                               " bytes, over the limit of " +
-                               std::to_string(idempotencyKeyBytesMax));
-  }
-  if (who.subject.size() > subjectBytesMax) {
-    return Error::invalidInput("the token's subject is over " + std::to_string(subjectBytesMax) +
-                               " bytes");
-  }
-  if (!key.empty()) context.metadata.commandId = who.subject + "/" + key;
-  context.metadata.actor = who.subject;  // never a value from the request
-  context.reason = toString(reason);
-  return context;
-}
 
-// Read-your-writes: a write is answered once the views show it, so whoever
-// wrote reads what they wrote. The views follow the log within
-// milliseconds; past this the answer goes out anyway (the write is durable).
-constexpr auto viewsWaitMax = std::chrono::seconds(2);
 
-void awaitViews(const workflows::Views& views, store::Position position) {
-  const auto deadline = std::chrono::steady_clock::now() + viewsWaitMax;
-  while (views.checkpoint() < position && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::microseconds(500));
-  }
-}
-
-void writeAppend(const store::AppendResult& appended, rpc::CommandResult::Builder out) {
-  out.setFirstPosition(appended.firstPosition);
-  out.setLastPosition(appended.lastPosition);
-  out.setDeduplicated(appended.deduplicated);
-  auto streams = out.initStreams(static_cast<unsigned>(appended.streams.size()));
-  for (unsigned i = 0; i < streams.size(); ++i) {
-    const store::StreamAppendResult& s = appended.streams[i];
-    streams[i].setStreamId(s.streamId);
-    streams[i].setFirstVersion(s.firstVersion);
-    streams[i].setLastVersion(s.lastVersion);
-    auto positions = streams[i].initPositions(static_cast<unsigned>(s.positions.size()));
-    for (unsigned p = 0; p < positions.size(); ++p) positions.set(p, s.positions[p]);
-  }
-}
 
 }  // namespace
 
@@ -156,13 +100,14 @@ bool EventFilter::matches(std::string_view type, std::string_view streamId,
 }
 
 Api::Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
-         Metrics& metrics, workflows::TimerService* timers)
+         Metrics& metrics, workflows::TimerService* timers, workflows::Drafts* drafts)
     : log_(log),
       workflow_(workflow),
       live_(views),
       views_(views),
       metrics_(metrics),
-      timers_(timers) {}
+      timers_(timers),
+      drafts_(drafts) {}
 
 Api::Api(const Api& base, const workflows::ViewQueries& reads)
     : log_(base.log_),
@@ -172,7 +117,8 @@ Api::Api(const Api& base, const workflows::ViewQueries& reads)
       metrics_(base.metrics_),
       // The index and the streams' present only: a past dossier shows no
       // timers (its timeline has every timer event); /v1/timers refuses ?at=.
-      timers_(nullptr) {}
+      timers_(nullptr),
+      drafts_(nullptr) {}
 
 Api Api::readingFrom(const workflows::ViewQueries& past) const {
   return Api(*this, past);

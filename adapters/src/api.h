@@ -14,6 +14,7 @@
 #include "parcours/adapters/rpc/parcours.capnp.h"
 #include "parcours/adapters/tokens.h"
 #include "parcours/store/event_log.h"
+#include "parcours/workflows/drafts.h"
 #include "parcours/workflows/laureates.h"
 #include "parcours/workflows/timer_service.h"
 #include "parcours/workflows/views.h"
@@ -35,9 +36,11 @@ struct EventFilter {
 class Api {
  public:
   // `timers` (not owned, may be null: a replica, which fires none) answers
-  // the timer reads.
+  // the timer reads; `drafts` (not owned, may be null: a replica, a server
+  // without a key store) keeps the applicants' drafts.
   Api(store::EventLog& log, workflows::Workflow& workflow, workflows::Views& views,
-      Metrics& metrics, workflows::TimerService* timers = nullptr);
+      Metrics& metrics, workflows::TimerService* timers = nullptr,
+      workflows::Drafts* drafts = nullptr);
 
   using P = rpc::Parcours;
 
@@ -52,6 +55,29 @@ class Api {
   Status mayAttemptTimerCommand(const Principal& who, std::string_view timerId) const;
   Status timers(const Principal& who, P::TimersParams::Reader in,
                 P::TimersResults::Builder out) const;
+
+  // ---- drafts (workflows/drafts.h; api_drafts.cc): an applicant's own,
+  // any for administrators. mayDraft is the role check, made before a
+  // request's body is read.
+  Status mayDraft(const Principal& who) const;
+  Status draftSave(const Principal& who, P::DraftSaveParams::Reader in,
+                   P::DraftSaveResults::Builder out);
+  Status draft(const Principal& who, P::DraftParams::Reader in, P::DraftResults::Builder out) const;
+  Status draftDiscard(const Principal& who, P::DraftDiscardParams::Reader in);
+  Status draftSubmit(const Principal& who, P::DraftSubmitParams::Reader in,
+                     P::DraftSubmitResults::Builder out);
+  // Documents (docs/documents.md; api_drafts.cc). An upload's checks, made
+  // before its first byte is read: the role, the draft, the field, room.
+  Result<workflows::AttachmentSlot> mayUpload(const Principal& who, std::string_view dossierId,
+                                              const std::string& field) const;
+  // The dossier's documents as `who` may see them: its draft's (its owner,
+  // administrators), or its submission's (administrators, instructors,
+  // auditors, its applicant, and the jurors drawn to score it, not when
+  // recused).
+  Result<std::vector<workflows::DocumentRef>> documents(const Principal& who,
+                                                        std::string_view dossierId) const;
+  // Null on a server that keeps no drafts (mayDraft says why).
+  workflows::Drafts* drafts() const { return drafts_; }
 
   // ---- reads
   Status campaigns(const Principal& who, P::CampaignsParams::Reader in,
@@ -151,6 +177,7 @@ class Api {
   const workflows::ViewQueries& views_;  // what reads read: live_, or a past view
   Metrics& metrics_;
   workflows::TimerService* timers_ = nullptr;
+  workflows::Drafts* drafts_ = nullptr;
 };
 
 }  // namespace parcours::adapters

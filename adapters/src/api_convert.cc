@@ -184,6 +184,11 @@ Result<workflows::DossierCommand> readDossierCommand(rpc::DossierCommand::Reader
         return Error::invalidInput("application: missing (the applicant, title, amount...)");
       }
       workflows::Application application = workflows::readApplication(submission.getApplication());
+      if (!application.documents.empty()) {
+        return Error::invalidInput(
+            "application.documents: documents are uploaded to the dossier's draft (POST "
+            "/v1/dossiers/{id}/documents, docs/documents.md), not listed in a submission");
+      }
       if (auto s = workflows::validateApplication(application); !s) {
         return Error::invalidInput("application." + s.error().message);
       }

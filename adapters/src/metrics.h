@@ -37,7 +37,7 @@ class Metrics {
   static constexpr std::array<std::uint64_t, 12> latencyBucketsMicros = {
       500,    1'000,   2'500,   5'000,   10'000,    25'000,
       50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000};
-  static constexpr int outcomeCount = 9;  // ok + the eight error codes
+  static constexpr int outcomeCount = 1 + static_cast<int>(ErrorCode::Internal) + 1;  // ok + every error code
 
  private:
   struct Histogram {

@@ -136,6 +136,29 @@ class HttpErrorHandler final : public kj::HttpServerErrorHandler {
   spdlog::logger& logger_;
 };
 
+
+// How often a server collects drafts and documents nobody can use.
+constexpr auto collectEvery = 1 * kj::HOURS;
+
+void collectUnused(workflows::Drafts& drafts, const engine::Clock& clock, spdlog::logger& logger) {
+  auto expired = drafts.collectExpired(workflows::draftGraceMicros);
+  if (!expired) {
+    logger.warn("collecting drafts: {}", expired.error().message);
+  } else if (*expired > 0) {
+    logger.info("collected {} drafts of campaigns closed to submissions", *expired);
+  }
+  auto documents = drafts.documents().collect(
+      engine::toMicros(clock.now()), workflows::documentGraceMicros,
+      [&](const std::string& dossierId, const std::string& sha256) {
+        return drafts.holds(dossierId, sha256);
+      });
+  if (!documents) {
+    logger.warn("collecting documents: {}", documents.error().message);
+  } else if (*documents > 0) {
+    logger.info("collected {} uploads and documents nothing holds", *documents);
+  }
+}
+
 }  // namespace
 
 int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
@@ -197,8 +220,18 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     if (!opened) return fail(opened.error(), *logger);
     timers = std::move(opened).value();
   }
+  // Drafts need the key that seals them, and are a primary's: a replica
+  // takes no writes.
+  std::unique_ptr<workflows::Drafts> drafts;
+  if (options.replicaOf.empty() && keys) {
+    auto opened = workflows::Drafts::open(
+        **log, workflow, clock, *keys,
+        workflows::DocumentLimits{options.documentMaxBytes, options.dossierDocumentsMaxBytes});
+    if (!opened) return fail(opened.error(), *logger);
+    drafts = std::move(opened).value();
+  }
   Metrics metrics;
-  Api api(**log, workflow, **views, metrics, timers.get());
+  Api api(**log, workflow, **views, metrics, timers.get(), drafts.get());
   EventFeed feed(**log);
   feed.start();
   CommandPool pool(options.commandWorkers);
@@ -274,6 +307,19 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
     parts.nats = natsNode.get();
   }
   if (timers) timers->start();
+  // Drafts and documents nobody can use any more (docs/documents.md),
+  // collected at start and then every hour, on a worker.
+  std::function<kj::Promise<void>()> collectLoop = [&]() -> kj::Promise<void> {
+    return pool.run([&] { collectUnused(*drafts, clock, *logger); })
+        .then([&] { return io.provider->getTimer().afterDelay(collectEvery); })
+        .then([&] { return collectLoop(); });
+  };
+  kj::Promise<void> collecting = kj::READY_NOW;
+  if (drafts) {
+    collecting = collectLoop().eagerlyEvaluate([logger](kj::Exception&& e) {
+      logger->warn("collecting drafts and documents stopped: {}", e.getDescription().cStr());
+    });
+  }
   ready = true;
   logger->info("serving http=127.0.0.1:{} rpc=127.0.0.1:{} data={} head={}",
                httpListener->getPort(), rpcListener->getPort(), options.dataDir, (*log)->head());
@@ -284,6 +330,7 @@ int serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger) {
   ready = false;
   if (timers) timers->stop();  // a firing under way finishes; the rest fire at the next start
   accepting = nullptr;  // no new connections
+  collecting = nullptr;
   httpListener = nullptr;
   rpcListener = nullptr;
   shutdown.fulfiller->fulfill();  // live streams and subscriptions end

@@ -18,6 +18,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "corruption";
     case ErrorCode::IoError:
       return "io_error";
+    case ErrorCode::PreconditionFailed:
+      return "precondition_failed";
     case ErrorCode::Internal:
       return "internal";
   }
@@ -33,6 +35,7 @@ int exitCodeFor(ErrorCode code) {
     case ErrorCode::RefusedByRule:
       return 4;
     case ErrorCode::Conflict:
+    case ErrorCode::PreconditionFailed:
       return 5;
     case ErrorCode::Unauthorized:
       return 6;

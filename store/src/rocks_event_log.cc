@@ -255,7 +255,8 @@ class RocksEventLog final : public EventLog {
     auto it = tables_.find(key);
     if (it == tables_.end()) {
       rocksdb::ColumnFamilyHandle* raw = nullptr;
-      rocksdb::Status s = db_->CreateColumnFamily(logFamilyOptions(cache_), familyName(name), &raw);
+      rocksdb::Status s = db_->CreateColumnFamily(
+          familyOptions(familyName(name), tableFamilyPrefix, cache_), familyName(name), &raw);
       if (!s.ok()) return fromRocks(s, "creating table " + key);
       it = tables_.emplace(key, ownHandle(raw)).first;
     }
@@ -388,7 +389,9 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const Options& options,
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) descriptors.emplace_back(name, logFamilyOptions(cache));
+  for (const std::string& name : names) {
+    descriptors.emplace_back(name, familyOptions(name, tableFamilyPrefix, cache));
+  }
 
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -27,4 +27,19 @@ rocksdb::ColumnFamilyOptions logFamilyOptions(const std::shared_ptr<rocksdb::Cac
   return options;
 }
 
+rocksdb::ColumnFamilyOptions familyOptions(std::string_view familyName, std::string_view tablePrefix,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options = logFamilyOptions(cache);
+  if (!familyName.starts_with(tablePrefix) ||
+      !familyName.substr(tablePrefix.size()).starts_with(blobTablePrefix)) {
+    return options;
+  }
+  options.enable_blob_files = true;
+  options.min_blob_size = 4096;
+  options.blob_compression_type = rocksdb::kNoCompression;
+  options.compression = rocksdb::kNoCompression;
+  options.enable_blob_garbage_collection = true;
+  return options;
+}
+
 }  // namespace parcours::store

@@ -12,5 +12,13 @@ namespace parcours::store {
 
 rocksdb::DBOptions logDbOptions();
 rocksdb::ColumnFamilyOptions logFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache);
+// A column family's options by its name: a table whose name starts with
+// blobTablePrefix holds large values (documents' chunks), kept in RocksDB's
+// blob files (BlobDB: written once at flush, out of the LSM's compactions),
+// uncompressed (they are sealed: random bytes); every other family has
+// logFamilyOptions.
+inline constexpr std::string_view blobTablePrefix = "blobs-";
+rocksdb::ColumnFamilyOptions familyOptions(std::string_view familyName, std::string_view tablePrefix,
+                                           const std::shared_ptr<rocksdb::Cache>& cache);
 
 }  // namespace parcours::store

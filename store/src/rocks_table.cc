@@ -98,12 +98,18 @@ std::unique_ptr<TableBatch> RocksTable::newBatch() const {
 }
 
 Status RocksTable::commit(TableBatch& batch) {
+  return write(batch, false);  // derived data: see table.h
+}
+
+Status RocksTable::commitDurably(TableBatch& batch) { return write(batch, true); }
+
+Status RocksTable::write(TableBatch& batch, bool sync) {
   auto* rocksBatch = dynamic_cast<RocksTableBatch*>(&batch);
   if (rocksBatch == nullptr || rocksBatch->owner() != this) {
     return Error::invalidInput("a batch can only be committed to the table that made it");
   }
   rocksdb::WriteOptions options;
-  options.sync = false;  // derived data: see table.h
+  options.sync = sync;
   rocksdb::Status s = db_->Write(options, rocksBatch->writeBatch());
   if (!s.ok()) return fromRocks(s, "committing to table " + name_);
   return okStatus();

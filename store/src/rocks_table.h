@@ -25,8 +25,11 @@ class RocksTable final : public Table {
                                 std::size_t limit) const override;
   std::unique_ptr<TableBatch> newBatch() const override;
   Status commit(TableBatch& batch) override;
+  Status commitDurably(TableBatch& batch) override;
 
  private:
+  Status write(TableBatch& batch, bool sync);
+
   rocksdb::DB* db_;
   FamilyHandle family_;
   std::string name_;

@@ -194,6 +194,7 @@ HttpReply HttpClient::sendOnce(kj::HttpMethod method, const std::string& path,
   response.headers->forEach([&](kj::StringPtr name, kj::StringPtr value) {
     if (name == "Parcours-Position") reply.position = value.cStr();
     if (name == "Allow") reply.allow = value.cStr();
+    if (name == "ETag") reply.etag = value.cStr();
   });
   reply.body = response.body->readAllText().wait(io_.waitScope).cStr();
   return reply;

@@ -59,6 +59,7 @@ struct HttpReply {
   std::string contentType;
   std::string position;  // the Parcours-Position header: the position the answer reflects
   std::string allow;     // the Allow header (a 405's)
+  std::string etag;      // the ETag header (a draft's version)
   std::string body;
   nlohmann::json json() const;  // the body parsed (fails the test if not JSON)
 };

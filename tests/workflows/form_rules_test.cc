@@ -125,17 +125,39 @@ TEST(FormRules, EveryTypeSurvivesTheFileAndTheLog) {
     {"id": "k", "type": "choices", "label": "K", "choices": [{"value": "x", "label": "X"}, {"value": "y", "label": "Y"}], "when": {"field": "j", "is": ["y"]}},
     {"id": "l", "type": "yes_no", "label": "L", "when": {"field": "strands", "is": ["3"]}},
     {"id": "m", "type": "group", "label": "M", "min_items": 1, "max_items": 3, "when": {"field": "l", "is": ["yes"]},
-     "fields": [{"id": "n", "type": "short_text", "label": "N", "required": true}]})"));
+     "fields": [{"id": "n", "type": "short_text", "label": "N", "required": true}]},
+    {"id": "o", "type": "attachment", "label": "O", "kind": "deliberation", "required": true,
+     "content_types": ["application/pdf", "image/png"], "max_bytes": 1000000, "max_items": 3})"));
   ASSERT_TRUE(parsed) << parsed.error().message;
-  EXPECT_EQ(parsed->rules.form.sections.at(0).fields.size(), 13u);
+  EXPECT_EQ(parsed->rules.form.sections.at(0).fields.size(), 14u);
+  EXPECT_EQ(parsed->rules.form.field("o")->contentTypes.size(), 2u);
   EXPECT_EQ(maxLengthOf(*parsed->rules.form.field("a")), 10u);
   EXPECT_EQ(maxLengthOf(*parsed->rules.form.field("b")), 10'000u);
   expectRoundTrips(*parsed);
 }
 
 TEST(FormRules, ABadFormIsRefusedNamingTheFieldAndWhatIsWrong) {
-  EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "a", "type": "attachment", "label": "A"})")),
-              HasSubstr("form.sections[0].fields[0].type: \"attachment\" is not a field type"));
+  // An attachment names its kind and the content types it takes; it is
+  // never in a group, never "personal" (documents are always sealed).
+  EXPECT_THAT(formRefusal(oneSectionForm(
+                  R"({"id": "a", "type": "attachment", "label": "A", "kind": "deliberation"})")),
+              HasSubstr("form.sections[0].fields[0].content_types: names no content type"));
+  EXPECT_THAT(formRefusal(oneSectionForm(
+                  R"({"id": "a", "type": "attachment", "label": "A", "kind": "deliberation",
+                      "content_types": ["application/PDF"]})")),
+              HasSubstr("\"application/PDF\" is not a content type"));
+  EXPECT_THAT(formRefusal(oneSectionForm(
+                  R"({"id": "a", "type": "attachment", "label": "A", "kind": "deliberation",
+                      "content_types": ["application/pdf"], "personal": true})")),
+              HasSubstr("documents are always sealed"));
+  EXPECT_THAT(formRefusal(oneSectionForm(
+                  R"({"id": "a", "type": "short_text", "label": "A", "kind": "deliberation"})")),
+              HasSubstr("fields[0].kind: does not apply to a field of type \"short_text\""));
+  EXPECT_THAT(formRefusal(oneSectionForm(
+                  R"({"id": "g", "type": "group", "label": "G", "fields": [{"id": "a",
+                      "type": "attachment", "label": "A", "kind": "k",
+                      "content_types": ["application/pdf"]}]})")),
+              HasSubstr("a group's item cannot hold an attachment"));
   EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "a", "type": "texte", "label": "A"})")),
               HasSubstr("\"texte\" is not a field type (short_text, long_text"));
   EXPECT_THAT(formRefusal(oneSectionForm(R"({"id": "a", "type": "date", "label": "A"},

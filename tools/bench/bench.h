@@ -88,6 +88,9 @@ Result<std::vector<Figure>> runReadAndScan(const Settings& settings, bool read, 
 // The full command path (load, fold, decide in the dossier machine, append)
 // against durable appends of the same run.
 Result<std::vector<Figure>> runCommands(const Settings& settings, const Logger& logger);
+// Applicants' draft saves (draft_bench.cc) against raw synced puts of the
+// same size and concurrency.
+Result<std::vector<Figure>> runDrafts(const Settings& settings, const Logger& logger);
 // Rebuilding every projection over a populated log against a raw RocksDB
 // scan of the same log.
 Result<std::vector<Figure>> runRebuild(const Settings& settings, const Logger& logger);

@@ -68,6 +68,7 @@ int runBench(const BenchOptions& options, const Context& context) {
          return bench::runReadAndScan(s, false, true, l);
        }},
       {"command", true, bench::runCommands},
+      {"drafts", false, bench::runDrafts},
       {"rebuild", true, bench::runRebuild},
       {"audit", false, bench::runAudit},
       {"webhook", false, bench::runWebhooks},
@@ -134,7 +135,9 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "  timers  --timers pending timers scheduled in bulk and the memory\n"
                             "          `serve` needs with them; --fire-timers due timers fired\n"
                             "          through the workflow (1 and 8 threads); the lag at 1,000\n"
-                            "          timers due a second (not in `all`)\n\n"
+                            "          timers due a second (not in `all`)\n"
+                            "  drafts  applicants' draft saves, 64 clients each on its own draft,\n"
+                            "          durable, against raw synced puts (not in `all`)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
@@ -142,9 +145,10 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                 exitCodesHelp);
   bench
       ->add_option("workload", options->workload,
-                   "append, read, scan, command, rebuild, all, audit, webhook, nats, backup or timers")
+                   "append, read, scan, command, rebuild, all, audit, webhook, nats, backup, timers or "
+                   "drafts")
       ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit",
-                             "webhook", "nats", "backup", "timers"}))
+                             "webhook", "nats", "backup", "timers", "drafts"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")

@@ -84,7 +84,8 @@ void addWebhookCommands(CLI::App& app, CommandRun& run);
 // The exit codes, as printed in every --help and in the README.
 inline constexpr const char* exitCodesHelp =
     "Exit codes: 0 ok, 1 internal error (a bug: please report it), 2 invalid input,\n"
-    "3 not found, 4 refused by a campaign rule, 5 conflict (an id already taken, or\n"
-    "the stream moved on: reload and retry), 6 unauthorised, 7 I/O error or corrupted data.";
+    "3 not found, 4 refused by a campaign rule, 5 conflict (an id already taken, the\n"
+    "stream moved on, or a draft saved since you read it: reload and retry),\n"
+    "6 unauthorised, 7 I/O error or corrupted data.";
 
 }  // namespace parcours::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "draft_commands.h"
 #include "input_parsing.h"
 #include "output.h"
 #include "parcours/workflows/campaign_rules.h"
@@ -28,6 +29,8 @@ struct DossierOptions {
   std::string dossierId;
   std::string campaignId;
   std::string file;
+  std::vector<std::string> submitArgs;  // submit: CAMPAIGN DOSSIER FILE, or DOSSIER (its draft)
+  std::uint64_t draftVersion = 0;       // submit DOSSIER: the draft's version read
   std::string slot;
   std::string roundId;  // audition schedule: the round
   std::string link;     // audition schedule: the video conference's link
@@ -113,7 +116,21 @@ int runCloseVote(const Context& context, const DossierOptions& options) {
   return runDossierWrite(context, options, close, noDetail);
 }
 
-int runSubmit(const Context& context, const DossierOptions& options) {
+int runSubmit(const Context& context, const DossierOptions& given) {
+  if (given.submitArgs.size() == 1) {
+    return runDraftSubmit(context, given.submitArgs[0], given.draftVersion, given.write);
+  }
+  if (given.submitArgs.size() != 3) {
+    return reportError(Error::invalidInput(
+        "submit: give CAMPAIGN DOSSIER FILE, or DOSSIER alone to submit its draft"));
+  }
+  if (given.draftVersion != 0) {
+    return reportError(Error::invalidInput("--version: only for a draft's submission (DOSSIER alone)"));
+  }
+  DossierOptions options = given;
+  options.campaignId = given.submitArgs[0];
+  options.dossierId = given.submitArgs[1];
+  options.file = given.submitArgs[2];
   auto text = readInputFile(options.file, "submission");
   if (!text) return reportError(text.error());
   auto application = workflows::parseApplication(*text);
@@ -221,13 +238,20 @@ void addDossierCommands(CLI::App& app, CommandRun& run) {
       helpFooter("parcours --data /var/lib/parcours dossier eligible d-12 --reason \"complete\""));
   std::shared_ptr<DossierOptions> o;
 
-  CLI::App* verb = addVerb(*group, run, "submit", "Submit a dossier to a campaign from a file",
+  CLI::App* verb = addVerb(*group, run, "submit",
+                           "Submit a dossier to a campaign from a file (CAMPAIGN DOSSIER FILE), "
+                           "or its draft (DOSSIER)",
                            "parcours dossier submit lti-2020 d-12 application.json "
                            "--at 2020-06-19T18:00:00+02:00",
                            false, runSubmit, o);
-  verb->add_option("campaign", o->campaignId, "Campaign id")->required();
-  addDossierPositional(verb, *o);
-  verb->add_option("file", o->file, "The application (JSON)")->required();
+  verb->add_option("args", o->submitArgs,
+                   "CAMPAIGN DOSSIER FILE (the application, JSON), or DOSSIER to submit its draft")
+      ->required()
+      ->expected(1, 3);
+  verb->add_option("--version", o->draftVersion,
+                   "Submitting a draft: the version you read; refused if it was saved since")
+      ->check(CLI::PositiveNumber);
+  addDraftVerbs(*group, run);
 
   verb = addVerb(*group, run, "eligible", "Confirm the dossier is eligible (kind, completeness)",
                  "parcours dossier eligible d-12", false, runSimple<cmd::ConfirmEligibility>, o);

@@ -37,6 +37,12 @@ std::string typeText(const workflows::FormField& f) {
     for (const auto& c : f.choices) values += (values.empty() ? "" : "|") + c.value;
     text += " (" + values + ")";
   }
+  if (f.type == workflows::FieldType::Attachment) {
+    std::string types;
+    for (const auto& t : f.contentTypes) types += (types.empty() ? "" : "|") + t;
+    text += " " + f.kind + " (" + types + ")" + (f.maxItems > 1 ? " ×" + std::to_string(f.maxItems) : "");
+    if (f.maxBytes != 0) text += " ≤" + std::to_string(f.maxBytes) + " B";
+  }
   if (f.personal) text += ", personal";
   return text;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "parcours/workflows/limits.h"
 #include "output.h"
 #include "parcours/adapters/server.h"
 #include "store_access.h"
@@ -38,6 +39,16 @@ void addServeCommand(CLI::App& app, CommandRun& run) {
       ->add_option("--workers", options->commandWorkers,
                    "Threads running commands (they wait on fsync together)")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command
+      ->add_option("--document-max-bytes", options->documentMaxBytes,
+                   "The largest document an applicant may upload, whatever the form allows")
+      ->check(CLI::Range(std::uint64_t{1}, workflows::documentBytesCeiling))
+      ->capture_default_str();
+  command
+      ->add_option("--dossier-documents-max-bytes", options->dossierDocumentsMaxBytes,
+                   "The most a dossier's documents may take together")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
   command
       ->add_option("--max-connections", options->httpConnectionsMax,

@@ -96,6 +96,7 @@ struct CampaignRules {
 enum FormFieldType {
   shortText @0; longText @1; integer @2; amount @3; date @4; email @5; phone @6;
   siren @7; siret @8; choice @9; choices @10; yesNo @11; group @12;
+  attachment @13;               # answered by documents (docs/documents.md)
 }
 
 struct FormChoice {
@@ -126,7 +127,10 @@ struct FormField {
   when @13 :FormCondition;      # unset: always shown
   fields @14 :List(FormField);  # a group's item
   minItems @15 :UInt32;
-  maxItems @16 :UInt32;
+  maxItems @16 :UInt32;         # a group's items; an attachment's files
+  kind @17 :Text;               # attachment: what the documents are ("deliberation")
+  contentTypes @18 :List(Text); # attachment: the types allowed, as the bytes say
+  maxBytes @19 :UInt64;         # attachment: the largest file; 0: the server's limit
 }
 
 struct FormSection {
@@ -503,6 +507,17 @@ struct Application {
   # (the personal ones are in sealedAnswers); in a submission sent over RPC,
   # every answer the applicant gave. Empty: no form, no answers.
   answers @9 :Text;
+  # The documents attached to the form's attachment fields (docs/documents.md):
+  # their bytes are in the store, sealed; these lines are what the chain covers.
+  documents @10 :List(Document);
+}
+
+struct Document {
+  field @0 :Text;        # the form's attachment field
+  name @1 :Text;         # the file's name as uploaded
+  size @2 :UInt64;
+  contentType @3 :Text;  # as the bytes say (libmagic)
+  sha256 @4 :Text;       # of the bytes, lower-case hex
 }
 
 struct CriterionScore {

@@ -526,6 +526,22 @@ Result<store::AppendResult> Workflow::decideAndAppend(const std::string& dossier
   return sameCommandOnly(std::move(result), dossierStream(dossierId), context.metadata);
 }
 
+Status Workflow::checkSubmission(const std::string& dossierId,
+                                 const dossier_command::Submit& submit,
+                                 const std::string& actor) const {
+  if (auto s = validateId("dossier id", dossierId); !s) return s.error();
+  auto dossier = foldDossier(log_, dossierId);
+  if (!dossier) return std::move(dossier).takeError();
+  auto campaign = campaigns_->get(submit.campaignId);
+  if (!campaign) return std::move(campaign).takeError();
+  if (!(*campaign)->exists) return Error::notFound("no campaign \"" + submit.campaignId + "\"");
+  const DecisionInput input{engine::toMicros(clock_.now()), actor, {}};
+  // No key store: the contact is not sealed, only checked.
+  auto decision = decideSubmission(nullptr, dossierId, *dossier, **campaign, submit, input);
+  if (!decision) return std::move(decision).takeError();
+  return okStatus();
+}
+
 Result<store::AppendResult> Workflow::erase(const std::string& dossierId,
                                             const CommandContext& context) {
   // Recording the erasure while the key lives on in another key store would

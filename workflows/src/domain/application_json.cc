@@ -114,6 +114,30 @@ Result<Application> parseApplication(std::string_view text) {
   return a;
 }
 
+std::string applicationFile(const Application& a) {
+  json_input::Json out = json_input::Json::object();
+  json_input::Json applicant = json_input::Json::object();
+  const auto put = [](json_input::Json& o, const char* key, const std::string& value) {
+    if (!value.empty()) o[key] = value;
+  };
+  put(applicant, "name", a.applicantName);
+  put(applicant, "kind", a.applicantKind);
+  put(applicant, "siren", a.siren);
+  put(applicant, "departement", a.departement);
+  if (!applicant.empty()) out["applicant"] = std::move(applicant);
+  put(out, "title", a.title);
+  put(out, "summary", a.summary);
+  if (!a.strands.empty()) out["strands"] = a.strands;
+  if (a.requestedCents != 0) out["requested_amount_cents"] = a.requestedCents;
+  json_input::Json contact = json_input::Json::object();
+  put(contact, "name", a.contact.name);
+  put(contact, "email", a.contact.email);
+  put(contact, "phone", a.contact.phone);
+  if (!contact.empty()) out["contact"] = std::move(contact);
+  if (!a.answers.empty()) out["answers"] = json_input::Json::parse(a.answers, nullptr, false);
+  return out.dump(2, ' ', false, json_input::Json::error_handler_t::replace) + "\n";
+}
+
 Status checkSiren(std::string_view path, std::string_view siren) {
   const bool nineDigits =
       siren.size() == 9 &&

@@ -128,6 +128,14 @@ const TimerRecord* CampaignState::pendingTimer(TimerAction action) const {
   return findPendingTimer(timers, action);
 }
 
+bool CampaignState::submissionInTime(std::int64_t nowMicros) const {
+  constexpr std::int64_t microsPerSecond = 1'000'000;
+  const std::int64_t nowSecond =
+      (nowMicros >= 0 ? nowMicros : nowMicros - (microsPerSecond - 1)) / microsPerSecond *
+      microsPerSecond;
+  return nowSecond <= submissionDeadlineMicros();
+}
+
 
 Status applyCampaignEvent(CampaignState& state, std::string_view eventType,
                           std::string_view payload, std::int64_t recordedAtMicros) {

@@ -115,6 +115,13 @@ Status checkEventText(const DomainEvent& event) {
   return readPayload<schema::CampaignEvent>(event.payload, event.type, walk);
 }
 
+Status checkApplicationText(const Application& application) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::Application>();
+  writeApplication(application, root);
+  return checkTextIsUtf8(capnp::toDynamic(root.asReader()), "");
+}
+
 std::string flattenMessage(capnp::MessageBuilder& message) {
   kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
   kj::ArrayPtr<const char> chars = words.asChars();

@@ -24,6 +24,10 @@ Application readApplication(schema::Application::Reader in) {
   a.contact.email = toString(in.getContact().getEmail());
   a.contact.phone = toString(in.getContact().getPhone());
   a.answers = toString(in.getAnswers());
+  for (auto d : in.getDocuments()) {
+    a.documents.push_back({toString(d.getField()), toString(d.getName()), d.getSize(),
+                           toString(d.getContentType()), toString(d.getSha256())});
+  }
   return a;
 }
 
@@ -50,6 +54,17 @@ void writeApplication(const Application& a, schema::Application::Builder out) {
   for (unsigned i = 0; i < strands.size(); ++i) strands.set(i, a.strands[i]);
   out.setRequestedCents(a.requestedCents);
   if (!a.answers.empty()) out.setAnswers(a.answers);  // unset without a form, as before
+  if (!a.documents.empty()) {
+    auto documents = out.initDocuments(static_cast<unsigned>(a.documents.size()));
+    for (unsigned i = 0; i < documents.size(); ++i) {
+      const DocumentRef& d = a.documents[i];
+      documents[i].setField(d.field);
+      documents[i].setName(d.name);
+      documents[i].setSize(d.size);
+      documents[i].setContentType(d.contentType);
+      documents[i].setSha256(d.sha256);
+    }
+  }
   // An empty contact stays unset: a DossierSubmitted's always is (sealed).
   if (a.contact.name.empty() && a.contact.email.empty() && a.contact.phone.empty()) return;
   auto contact = out.initContact();

@@ -25,7 +25,10 @@ using Given = json_input::Json;
 
 constexpr std::size_t problemsMax = 100;  // a form's answers report at most this many
 
-enum class Mode { Given, Recorded };
+// Given: a submission's answers. Recorded: a recorded submission's, checked
+// again (personal ones by pointer only). Draft: a draft's save, where
+// nothing is required yet and answers to hidden fields are kept.
+enum class Mode { Given, Recorded, Draft };
 
 bool hasControl(std::string_view text, bool multiline) {
   return std::any_of(text.begin(), text.end(), [multiline](char ch) {
@@ -130,6 +133,7 @@ class AnswerWalker {
         if (publicOut_[field.id].is_null()) publicOut_.erase(field.id);
       }
     }
+    checkDocumentFields();
     for (const std::string& pointer : recordedPersonal_) {
       if (sealedSeen_.count(pointer) == 0) {
         problem("/answers" + pointer, "a sealed answer recorded for no personal field of the form");
@@ -193,6 +197,10 @@ class AnswerWalker {
   void visit(const FormField& field, const Given* value, const std::string& pointer, Canonical& out) {
     const std::string at = "/answers" + pointer;
     const bool shown = holds(field.when);
+    if (field.type == FieldType::Attachment) {
+      visitAttachment(field, value, at, shown);
+      return;
+    }
     const bool sealedAway = mode_ == Mode::Recorded && field.personal;
     if (sealedAway && value != nullptr) {
       problem(at, "a personal answer is recorded in clear: it must be sealed");
@@ -200,12 +208,12 @@ class AnswerWalker {
     }
     if (sealedAway) sealedSeen_.insert(pointer);
     const bool given = sealedAway ? recordedPersonal_.count(pointer) != 0 : !isEmpty(value);
-    if (!shown) {
+    if (!shown && mode_ != Mode::Draft) {
       if (given) problem(at, "is not asked: the form shows it only when " + whenText(field.when));
       return;
     }
     if (!given) {
-      if (field.required) problem(at, "is required");
+      if (field.required && mode_ != Mode::Draft) problem(at, "is required");
       return;
     }
     if (sealedAway) return;
@@ -215,6 +223,52 @@ class AnswerWalker {
       personalOut_[pointer] = std::move(checked);
     } else {
       out = std::move(checked);
+    }
+  }
+
+  // An attachment field is answered by the application's documents, never
+  // in the answers.
+  void visitAttachment(const FormField& field, const Given* value, const std::string& at,
+                       bool shown) {
+    if (value != nullptr) {
+      problem(at, "is answered by uploading documents, not in the answers");
+      return;
+    }
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < application_.documents.size(); ++i) {
+      const DocumentRef& d = application_.documents[i];
+      if (d.field != field.id) continue;
+      ++count;
+      const std::string where = "/documents/" + std::to_string(i);
+      if (std::find(field.contentTypes.begin(), field.contentTypes.end(), d.contentType) ==
+          field.contentTypes.end()) {
+        problem(where, d.contentType + " is not a type " + inQuotes(field.id) + " takes (" +
+                           joinedValues(field.contentTypes) + ")");
+      }
+      if (field.maxBytes != 0 && d.size > field.maxBytes) {
+        problem(where, std::to_string(d.size) + " bytes, over the limit of " +
+                           std::to_string(field.maxBytes) + " for " + inQuotes(field.id));
+      }
+    }
+    if (!shown && mode_ != Mode::Draft) {
+      if (count > 0) problem(at, "is not asked: the form shows it only when " + whenText(field.when));
+      return;
+    }
+    if (count == 0 && field.required && mode_ != Mode::Draft) problem(at, "is required");
+    if (count > field.maxItems) {
+      problem(at, std::to_string(count) + " documents: the form takes at most " +
+                      std::to_string(field.maxItems));
+    }
+  }
+
+  // Documents attached to no attachment field of the form.
+  void checkDocumentFields() {
+    for (std::size_t i = 0; i < application_.documents.size(); ++i) {
+      const FormField* f = form_.field(application_.documents[i].field);
+      if (f == nullptr || f->type != FieldType::Attachment) {
+        problem("/documents/" + std::to_string(i),
+                "the form has no attachment field " + inQuotes(application_.documents[i].field));
+      }
     }
   }
 
@@ -338,6 +392,8 @@ class AnswerWalker {
       }
       case FieldType::Group:
         return checkGroup(f, v, pointer, at);
+      case FieldType::Attachment:
+        break;  // visitAttachment's: never here
     }
     return wrong("has a type this parcours does not know");
   }
@@ -348,7 +404,8 @@ class AnswerWalker {
       problem(at, "must be a list of items, got " + std::string(json_input::typeName(v)));
       return Canonical();
     }
-    const std::size_t least = std::max<std::size_t>(f.minItems, f.required ? 1 : 0);
+    const std::size_t least =
+        mode_ == Mode::Draft ? 0 : std::max<std::size_t>(f.minItems, f.required ? 1 : 0);
     if (v.size() < least || v.size() > f.maxItems) {
       problem(at, std::to_string(v.size()) + " items: the form asks " + std::to_string(least) +
                       " to " + std::to_string(f.maxItems));
@@ -426,7 +483,10 @@ Result<Given> parseAnswers(std::string_view text) {
   return document;
 }
 
-Status noAnswersWithoutForm(std::string_view text) {
+Status noAnswersWithoutForm(std::string_view text, const Application& application) {
+  if (!application.documents.empty()) {
+    return answerProblems({{"/documents", "the campaign has no form: it takes no documents"}});
+  }
   if (text.empty() || text == "{}") return okStatus();
   return answerProblems({{"/answers", "the campaign has no form: it takes no answers"}});
 }
@@ -436,7 +496,7 @@ Status noAnswersWithoutForm(std::string_view text) {
 Result<CheckedAnswers> checkAnswers(const Form& form, const Application& application,
                                     std::string_view answersJson) {
   if (form.empty()) {
-    if (auto s = noAnswersWithoutForm(answersJson); !s) return s.error();
+    if (auto s = noAnswersWithoutForm(answersJson, application); !s) return s.error();
     return CheckedAnswers{};
   }
   auto answers = parseAnswers(answersJson.empty() ? std::string_view("{}") : answersJson);
@@ -454,6 +514,18 @@ Result<CheckedAnswers> checkAnswers(const Form& form, const Application& applica
   return checked;
 }
 
+Status checkDraftAnswers(const Form& form, const Application& application,
+                         std::string_view answersJson) {
+  if (form.empty()) return noAnswersWithoutForm(answersJson, application);
+  auto answers = parseAnswers(answersJson.empty() ? std::string_view("{}") : answersJson);
+  if (!answers) return std::move(answers).takeError();
+  const std::set<std::string> none;
+  AnswerWalker walker(form, application, Mode::Draft, none);
+  walker.walk(*answers);
+  if (!walker.problems().empty()) return answerProblems(std::move(walker.problems()));
+  return okStatus();
+}
+
 Status checkRecordedAnswers(const Form& form, const Application& application,
                             std::string_view publicJson,
                             const std::vector<std::string>& personalPointers) {
@@ -461,7 +533,7 @@ Status checkRecordedAnswers(const Form& form, const Application& application,
     if (!personalPointers.empty()) {
       return answerProblems({{"/answers", "the campaign has no form: it takes no answers"}});
     }
-    return noAnswersWithoutForm(publicJson);
+    return noAnswersWithoutForm(publicJson, application);
   }
   auto answers = parseAnswers(publicJson.empty() ? std::string_view("{}") : publicJson);
   if (!answers) return std::move(answers).takeError();
@@ -532,6 +604,8 @@ Canonical sampleValue(const FormField& f, const std::function<bool(const FieldCo
       const std::size_t items = std::max<std::size_t>(f.minItems, 1);
       return Canonical(std::vector<Canonical>(std::min<std::size_t>(items, f.maxItems), item));
     }
+    case FieldType::Attachment:
+      break;  // documents are uploaded, not answered
   }
   return Canonical();
 }
@@ -551,6 +625,7 @@ std::string sampleAnswers(const Form& form, const Application& application) {
       for (const FormField& field : section.fields) {
         // A group again on each pass: its fields' conditions may read a
         // field answered since.
+        if (field.type == FieldType::Attachment) continue;  // documents, not answers
         if (!conditions.shownWith(field.when, answers)) continue;
         if (answers.contains(field.id) && field.type != FieldType::Group) continue;
         auto shown = [&](const FieldCondition& when) { return conditions.shownWith(when, answers); };

@@ -9,7 +9,7 @@ std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size())
 // newer parcours might write reads as a short text.
 FieldType typeOf(schema::FormFieldType t) {
   const auto ordinal = static_cast<unsigned>(t);
-  return ordinal <= static_cast<unsigned>(FieldType::Group) ? static_cast<FieldType>(ordinal)
+  return ordinal <= static_cast<unsigned>(FieldType::Attachment) ? static_cast<FieldType>(ordinal)
                                                             : FieldType::ShortText;
 }
 
@@ -50,6 +50,12 @@ void writeField(const FormField& f, schema::FormField::Builder out) {
   }
   out.setMinItems(f.minItems);
   out.setMaxItems(f.maxItems);
+  if (!f.kind.empty()) out.setKind(f.kind);
+  if (!f.contentTypes.empty()) {
+    auto types = out.initContentTypes(static_cast<unsigned>(f.contentTypes.size()));
+    for (unsigned i = 0; i < types.size(); ++i) types.set(i, f.contentTypes[i]);
+  }
+  out.setMaxBytes(f.maxBytes);
 }
 
 FormField readField(schema::FormField::Reader in) {
@@ -74,6 +80,9 @@ FormField readField(schema::FormField::Reader in) {
   for (auto child : in.getFields()) f.fields.push_back(readField(child));
   f.minItems = in.getMinItems();
   f.maxItems = in.getMaxItems();
+  f.kind = text(in.getKind());
+  for (auto t : in.getContentTypes()) f.contentTypes.push_back(text(t));
+  f.maxBytes = in.getMaxBytes();
   return f;
 }
 

@@ -36,9 +36,6 @@ FormField readField(Fields& f, int depth) {
     }
     f.fail(json_input::fieldPath(f.path(), "type"),
            json_input::inQuotes(type) + " is not a field type (" + known +
-               (type == "attachment" ? "; attachments come with the dossier's documents, "
-                                       "not built yet"
-                                     : "") +
                ")");
   }
   field.label = f.string("label", required, labelBytesMax);
@@ -64,12 +61,16 @@ FormField readField(Fields& f, int depth) {
   for (Fields& child : f.objects("fields", optional,
                                  {"id", "type", "label", "label_en", "help", "required", "personal",
                                   "max_length", "min", "max", "choices", "when", "fields",
-                                  "min_items", "max_items"})) {
+                                  "min_items", "max_items", "kind", "content_types", "max_bytes"})) {
     field.fields.push_back(readField(child, depth + 1));
   }
   field.minItems = static_cast<std::uint32_t>(f.integer("min_items", optional, 0, 1'000));
   field.maxItems = static_cast<std::uint32_t>(f.integer("max_items", optional, 1, 1'000));
   if (field.type == FieldType::Group && !f.has("max_items")) field.maxItems = 20;
+  if (field.type == FieldType::Attachment && !f.has("max_items")) field.maxItems = 1;
+  field.kind = f.string("kind", optional, 64);
+  field.contentTypes = f.strings("content_types", optional);
+  field.maxBytes = static_cast<std::uint64_t>(f.integer("max_bytes", optional, 1, documentBytesCeiling));
   return field;
 }
 
@@ -101,6 +102,12 @@ Json fieldJson(const FormField& f) {
     if (f.minItems != 0) out["min_items"] = f.minItems;
     out["max_items"] = f.maxItems;
   }
+  if (f.type == FieldType::Attachment) {
+    out["kind"] = f.kind;
+    out["content_types"] = f.contentTypes;
+    if (f.maxBytes != 0) out["max_bytes"] = f.maxBytes;
+    if (f.maxItems != 1) out["max_items"] = f.maxItems;
+  }
   return out;
 }
 
@@ -117,7 +124,8 @@ void readForm(Fields& top, Form& form) {
     for (Fields& field : s.objects("fields", required,
                                    {"id", "type", "label", "label_en", "help", "required",
                                     "personal", "max_length", "min", "max", "choices", "when",
-                                    "fields", "min_items", "max_items"})) {
+                                    "fields", "min_items", "max_items", "kind", "content_types",
+                                    "max_bytes"})) {
       section.fields.push_back(readField(field, 0));
     }
     form.sections.push_back(std::move(section));

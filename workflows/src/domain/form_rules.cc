@@ -23,7 +23,7 @@ constexpr std::uint32_t longTextMax = 100'000;
 constexpr std::string_view typeNames[] = {"short_text", "long_text", "integer", "amount",
                                           "date",       "email",     "phone",   "siren",
                                           "siret",      "choice",    "choices", "yes_no",
-                                          "group"};
+                                          "group",      "attachment"};
 
 // Field, section and choice ids: they are keys of the answers and parts of
 // JSON Pointers, so no "/" or "~", and lower case to read the same
@@ -143,8 +143,16 @@ class FormChecker {
         }
         if (auto st = checkField(at, f.fields[i], childIds, true); !st) return st;
       }
+    } else if (f.type == FieldType::Attachment) {
+      if (auto st = checkAttachment(path, f, inGroup); !st) return st;
     } else if (!f.fields.empty() || f.minItems != 0 || f.maxItems != 0) {
       return notFor(path + (f.fields.empty() ? ".max_items" : ".fields"), type);
+    }
+    if (f.type != FieldType::Attachment &&
+        (!f.kind.empty() || !f.contentTypes.empty() || f.maxBytes != 0)) {
+      return notFor(path + (!f.kind.empty() ? ".kind" : !f.contentTypes.empty() ? ".content_types"
+                                                                                 : ".max_bytes"),
+                    type);
     }
     if (!f.when.field.empty()) {
       conditioned_.push_back({path, &f, inGroup});
@@ -169,6 +177,47 @@ class FormChecker {
       }
       if (auto st = checkLabel(at + ".label", f.choices[i].label, true); !st) return st;
       if (auto st = checkLabel(at + ".label_en", f.choices[i].labelEn, false); !st) return st;
+    }
+    return okStatus();
+  }
+
+  // Documents are sealed with the dossier's key whatever the field says, and
+  // stand beside the answers: one level, no repetition inside a group.
+  static Status checkAttachment(const std::string& path, const FormField& f, bool inGroup) {
+    if (inGroup) return fieldError(path + ".type", "a group's item cannot hold an attachment");
+    if (f.personal) {
+      return fieldError(path + ".personal",
+                        "does not apply to an attachment: documents are always sealed");
+    }
+    if (!f.fields.empty() || f.minItems != 0) {
+      return notFor(path + (f.fields.empty() ? ".min_items" : ".fields"), "attachment");
+    }
+    if (f.maxItems == 0) return fieldError(path + ".max_items", "must be at least 1");
+    if (auto st = checkFormId(path + ".kind", f.kind); !st) return st;
+    if (f.contentTypes.empty()) {
+      return fieldError(path + ".content_types",
+                        "names no content type (e.g. \"application/pdf\")");
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < f.contentTypes.size(); ++i) {
+      const std::string& t = f.contentTypes[i];
+      const std::string at = json_input::itemPath(path + ".content_types", i);
+      const auto slash = t.find('/');
+      const bool wellFormed =
+          slash != std::string::npos && slash > 0 && slash + 1 < t.size() && t.size() <= contentTypeBytesMax &&
+          std::all_of(t.begin(), t.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '-' ||
+                   c == '.' || c == '+';
+          });
+      if (!wellFormed) {
+        return fieldError(at, inQuotes(t) + " is not a content type (type/subtype, lower case)");
+      }
+      if (!seen.insert(t).second) return fieldError(at, inQuotes(t) + " is listed twice");
+    }
+    if (f.maxBytes > documentBytesCeiling) {
+      return fieldError(path + ".max_bytes", std::to_string(f.maxBytes) + " is over " +
+                                                 std::to_string(documentBytesCeiling) +
+                                                 " bytes, the most a file may be");
     }
     return okStatus();
   }
@@ -288,7 +337,8 @@ bool FormField::operator==(const FormField& o) const {
   return id == o.id && label == o.label && labelEn == o.labelEn && help == o.help &&
          type == o.type && required == o.required && personal == o.personal &&
          maxLength == o.maxLength && min == o.min && max == o.max && choices == o.choices &&
-         when == o.when && fields == o.fields && minItems == o.minItems && maxItems == o.maxItems;
+         when == o.when && fields == o.fields && minItems == o.minItems && maxItems == o.maxItems &&
+         kind == o.kind && contentTypes == o.contentTypes && maxBytes == o.maxBytes;
 }
 
 const FormField* Form::field(std::string_view id) const {

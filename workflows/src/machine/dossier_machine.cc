@@ -239,13 +239,7 @@ struct IsIn : Guard<IsIn<S>> {
 
 struct SubmittedInTime : Guard<SubmittedInTime> {
   static bool test(Context& c, const cmd::Submit&) {
-    // Deadlines are written to the second ("23:59:59"): the whole of that
-    // second is in time, so the recorded time is compared to the second.
-    constexpr std::int64_t microsPerSecond = 1'000'000;
-    const std::int64_t now = c.input.nowMicros;
-    const std::int64_t nowSecond =
-        (now >= 0 ? now : now - (microsPerSecond - 1)) / microsPerSecond * microsPerSecond;
-    if (nowSecond <= c.campaign.submissionDeadlineMicros()) return true;
+    if (c.campaign.submissionInTime(c.input.nowMicros)) return true;
     return c.refuse(Error::refused("submission at " + c.when(c.input.nowMicros) +
                                    " is after the deadline " + c.when(c.campaign.submissionDeadlineMicros()) +
                                    " (" + c.rulesRef() + ")"));

@@ -44,6 +44,10 @@ struct ServeOptions {
   // The URL a replica names as its primary; default: http://<--http>.
   std::string advertiseUrl;
   WebhookSettings webhooks;  // --webhook-retry-for, --webhook-backoff-*
+  // Documents (docs/documents.md): the largest file, and the most a
+  // dossier's documents may take together, whatever a form allows.
+  std::uint64_t documentMaxBytes = 20ULL << 20;
+  std::uint64_t dossierDocumentsMaxBytes = 200ULL << 20;
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code (0 after a

@@ -21,6 +21,8 @@ class MemoryTable final : public Table {
   // Staged until committed, like a RocksTable's (the Table contract).
   std::unique_ptr<TableBatch> newBatch() const override;
   Status commit(TableBatch& batch) override;
+  // Memory has no durability: the same as commit().
+  Status commitDurably(TableBatch& batch) override { return commit(batch); }
 
  private:
   class Batch;

@@ -23,6 +23,9 @@ enum class ErrorCode : std::uint8_t {
   Unauthorized,   // The caller's role may not do this.
   Corruption,     // Stored bytes are not what we wrote.
   IoError,        // The disk or the database failed; nothing was acknowledged.
+  // A conditional write named a version that is no longer the current one
+  // (a draft saved from another tab), or named none where one is needed.
+  PreconditionFailed,
   Internal,       // parcours broke one of its own invariants: a bug to report.
 };
 
@@ -30,7 +33,8 @@ enum class ErrorCode : std::uint8_t {
 std::string_view errorCodeName(ErrorCode code);
 
 // The process exit code for an error class, as documented in the README:
-// 2 invalid input, 3 not found, 4 refused by rule, 5 conflict,
+// 2 invalid input, 3 not found, 4 refused by rule, 5 conflict or a failed
+// precondition (the version read moved on),
 // 6 unauthorised, 7 I/O or corruption, 1 an internal bug. (0 is success.)
 int exitCodeFor(ErrorCode code);
 
@@ -61,6 +65,9 @@ struct Error {
   static Error unauthorized(std::string m) { return {ErrorCode::Unauthorized, std::move(m)}; }
   static Error corruption(std::string m) { return {ErrorCode::Corruption, std::move(m)}; }
   static Error ioError(std::string m) { return {ErrorCode::IoError, std::move(m)}; }
+  static Error preconditionFailed(std::string m) {
+    return {ErrorCode::PreconditionFailed, std::move(m)};
+  }
   static Error bug(std::string m) { return {ErrorCode::Internal, std::move(m)}; }
 };
 

@@ -43,6 +43,10 @@ class Table {
   // tables are derived from the log and rebuilt from it, and RocksDB's WAL
   // keeps the batch all-or-nothing through a crash.
   virtual Status commit(TableBatch& batch) = 0;
+  // commit(), then the write-ahead log fsynced before it returns: for rows
+  // that are not derived from the log and were acknowledged to a person
+  // (an applicant's draft), which a crash must not take back.
+  virtual Status commitDurably(TableBatch& batch) = 0;
 };
 
 }  // namespace parcours::store

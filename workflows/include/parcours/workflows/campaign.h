@@ -141,6 +141,10 @@ struct CampaignState {
   const TimerRecord* pendingTimer(TimerAction action) const;
   // The last accepted instant of a submission (deadlineMicros above).
   std::int64_t submissionDeadlineMicros() const { return deadlineMicros; }
+  // Whether a submission (or a draft's save) at `nowMicros` is in time.
+  // Deadlines are written to the second ("23:59:59"): the whole of that
+  // second is in time, so the instant is compared to the second.
+  bool submissionInTime(std::int64_t nowMicros) const;
 };
 
 // `recordedAtMicros`: the event's recorded time, which the milestones keep.

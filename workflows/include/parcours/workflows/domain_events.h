@@ -62,6 +62,8 @@ Status checkRecordedCents(std::string_view what, std::int64_t cents);
 // command came through (a flag, a file, HTTP, RPC), its text passes here.
 // InvalidInput names the field ("reason: not valid UTF-8 text").
 Status checkEventText(const DomainEvent& event);
+// The same check on an application kept outside the log (a draft, drafts.h).
+Status checkApplicationText(const Application& application);
 
 // Rules to and from their schema form.
 void writeRules(const CampaignRules& rules, schema::CampaignRules::Builder out);

@@ -23,6 +23,22 @@
 
 namespace parcours::workflows {
 
+// A document attached to a dossier (docs/documents.md): the answer of an
+// attachment field of the form, as a draft holds it and the submission
+// records it. The bytes are in the store's document blobs, sealed with the
+// dossier's key; this line is what the hash chain covers.
+struct DocumentRef {
+  std::string field;        // the form's attachment field
+  std::string name;         // the file's name as uploaded (one line, no "/")
+  std::uint64_t size = 0;   // bytes
+  std::string contentType;  // as the bytes say (libmagic), e.g. "application/pdf"
+  std::string sha256;       // of the bytes, 64 lower-case hex digits
+  bool operator==(const DocumentRef& o) const {
+    return field == o.field && name == o.name && size == o.size &&
+           contentType == o.contentType && sha256 == o.sha256;
+  }
+};
+
 struct Contact {  // personal data: never logged
   std::string name;
   std::string email;
@@ -66,11 +82,16 @@ struct Application {
   // command, all the applicant gave, until the workflow service checks them
   // and seals the personal ones; in a dossier, the clear answers, canonical.
   std::string answers;
+  // The documents attached (attachment fields), in the order attached.
+  std::vector<DocumentRef> documents;
 };
 
 // Parses a submission file (JSON, see docs/campaign-definition.md). Errors
 // are InvalidInput and name the field path ("contact.email: ...").
 Result<Application> parseApplication(std::string_view json);
+// ... and back: the submission file of `application` (pretty-printed JSON;
+// empty fields left out), contact and answers included. A draft's content.
+std::string applicationFile(const Application& application);
 
 // The same shape checks on an application that arrived another way (the
 // API's Cap'n Proto struct): applicant kind, strand ids, amount, e-mail.

@@ -33,9 +33,12 @@ enum class FieldType : std::uint8_t {
   Choices,    // any of `choices`, each once
   YesNo,      // true or false
   Group,      // repeated: a list of items, each answering `fields`
+  // Documents of a kind ("délibération", "budget prévisionnel"): answered by
+  // uploading files (docs/documents.md), not in the answers.
+  Attachment,
 };
 // "short_text", "long_text", "integer", "amount", "date", "email", "phone",
-// "siren", "siret", "choice", "choices", "yes_no", "group".
+// "siren", "siret", "choice", "choices", "yes_no", "group", "attachment".
 std::string_view fieldTypeName(FieldType type);
 std::optional<FieldType> parseFieldType(std::string_view name);
 // Every type name, in declaration order, for messages and `form show`.
@@ -79,7 +82,13 @@ struct FormField {
   FieldCondition when;
   std::vector<FormField> fields;  // group: what each item answers (no group in a group)
   std::uint32_t minItems = 0;     // group
-  std::uint32_t maxItems = 0;     // group: at least 1
+  std::uint32_t maxItems = 0;     // group: at least 1; attachment: files, at least 1
+  // attachment: what the documents are ("deliberation"), their content
+  // types as the bytes say (libmagic: "application/pdf"), at least one,
+  // and the largest file in bytes (0: the server's limit).
+  std::string kind;
+  std::vector<std::string> contentTypes;
+  std::uint64_t maxBytes = 0;
   bool operator==(const FormField& o) const;
 };
 

@@ -42,6 +42,14 @@ struct CheckedAnswers {
 Result<CheckedAnswers> checkAnswers(const Form& form, const Application& application,
                                     std::string_view answersJson);
 
+// The check a draft's save makes (drafts.h): every answer given has the
+// type and shape checkAnswers wants, but nothing is required yet, a group
+// may have fewer items than its minimum, and answers to fields the form
+// does not show now are kept, unchecked by their condition (the applicant
+// may change back the answer that hides them); the submission checks all.
+Status checkDraftAnswers(const Form& form, const Application& application,
+                         std::string_view answersJson);
+
 // The check a recorded submission passes again (its decision and replay): the
 // clear answers' values, and every required answer present, the personal
 // ones by their pointers. No plaintext personal answer may be in `publicJson`.

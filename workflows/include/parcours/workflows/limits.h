@@ -53,4 +53,27 @@ static_assert(answersBytesMax + 6 * stringBytesMax + listItemsMax * idBytesMax +
                   limits::payloadBytesMax,
               "the answers at their limit, beside an application at its limits, fit one event");
 
+// Documents (docs/documents.md). A form's attachment field may allow files
+// up to the ceiling; a server takes at most --document-max-bytes per file
+// (default documentBytesDefault) and --dossier-documents-max-bytes per
+// dossier (default dossierDocumentsBytesDefault), whatever the form says.
+inline constexpr std::uint64_t documentBytesCeiling = 1ULL << 30;
+inline constexpr std::uint64_t documentBytesDefault = 20ULL << 20;
+inline constexpr std::uint64_t dossierDocumentsBytesDefault = 200ULL << 20;
+// A dossier's documents, all fields together: each is a line of its
+// DossierSubmitted (name, type, hash), which one event's payload bounds.
+inline constexpr std::size_t documentsPerDossierMax = 20;
+inline constexpr std::size_t documentNameBytesMax = 128;  // a file name
+inline constexpr std::size_t contentTypeBytesMax = 64;    // "application/vnd.oasis...": libmagic's are shorter
+// What a server collects (docs/documents.md): drafts a week after their
+// campaign closed to submissions, uploads and documents nothing holds a day
+// after they were stored (an upload cut off, a draft discarded).
+inline constexpr std::int64_t draftGraceMicros = 7LL * 24 * 3600 * 1'000'000;
+inline constexpr std::int64_t documentGraceMicros = 24LL * 3600 * 1'000'000;
+static_assert(answersBytesMax + 6 * stringBytesMax + listItemsMax * idBytesMax + 2048 +
+                      documentsPerDossierMax *
+                          (documentNameBytesMax + idBytesMax + contentTypeBytesMax + 64 + 8 + 24) <
+                  limits::payloadBytesMax,
+              "the documents' lines fit the submission's event beside everything else");
+
 }  // namespace parcours::workflows

@@ -76,6 +76,13 @@ class Workflow {
   Result<store::AppendResult> dossier(const std::string& dossierId, const DossierCommand& command,
                                       const CommandContext& context);
 
+  // What dossier() would answer `submit` as `dossierId` by `actor` now,
+  // decided the same way (late, strands, missing fields, the form's answers:
+  // every problem at once) and appending nothing: ok when it would be
+  // accepted. A draft's completeness (drafts.h).
+  Status checkSubmission(const std::string& dossierId, const dossier_command::Submit& submit,
+                         const std::string& actor) const;
+
   // A person's reschedule or cancel of a timer (timers.h): on the campaign
   // stream that owns it, stamped with this workflow's clock. Command ids
   // starting "timer:" are the timers' own, refused here as in every command.
