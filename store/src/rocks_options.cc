@@ -39,6 +39,9 @@ rocksdb::ColumnFamilyOptions familyOptions(std::string_view familyName, std::str
   options.blob_compression_type = rocksdb::kNoCompression;
   options.compression = rocksdb::kNoCompression;
   options.enable_blob_garbage_collection = true;
+  // Uploads pass through the memtable before their blob files: a small one
+  // keeps many concurrent uploads from holding much memory.
+  options.write_buffer_size = 16u << 20;
   return options;
 }
 

@@ -91,6 +91,9 @@ Result<std::vector<Figure>> runCommands(const Settings& settings, const Logger& 
 // Applicants' draft saves (draft_bench.cc) against raw synced puts of the
 // same size and concurrency.
 Result<std::vector<Figure>> runDrafts(const Settings& settings, const Logger& logger);
+// Documents stored and read back against raw file writes (fsynced) and
+// reads, and the memory of 100 concurrent uploads (document_bench.cc).
+Result<std::vector<Figure>> runDocuments(const Settings& settings, const Logger& logger);
 // Rebuilding every projection over a populated log against a raw RocksDB
 // scan of the same log.
 Result<std::vector<Figure>> runRebuild(const Settings& settings, const Logger& logger);

@@ -69,6 +69,7 @@ int runBench(const BenchOptions& options, const Context& context) {
        }},
       {"command", true, bench::runCommands},
       {"drafts", false, bench::runDrafts},
+      {"documents", false, bench::runDocuments},
       {"rebuild", true, bench::runRebuild},
       {"audit", false, bench::runAudit},
       {"webhook", false, bench::runWebhooks},
@@ -137,7 +138,10 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                             "          through the workflow (1 and 8 threads); the lag at 1,000\n"
                             "          timers due a second (not in `all`)\n"
                             "  drafts  applicants' draft saves, 64 clients each on its own draft,\n"
-                            "          durable, against raw synced puts (not in `all`)\n\n"
+                            "          durable, against raw synced puts (not in `all`)\n"
+                            "  documents 10 MiB documents stored and read back against raw file\n"
+                            "          writes (fsynced) and reads; the memory 100 concurrent\n"
+                            "          20 MiB uploads take (not in `all`)\n\n"
                             "Output: a table, or with --json one JSON object per line and per\n"
                             "benchmark: name, unit, value (median of the runs), raw_value, ratio,\n"
                             "runs, raw_runs, target, target_met.\n\n"
@@ -145,10 +149,10 @@ void addBenchCommand(CLI::App& app, CommandRun& run) {
                 exitCodesHelp);
   bench
       ->add_option("workload", options->workload,
-                   "append, read, scan, command, rebuild, all, audit, webhook, nats, backup, timers or "
-                   "drafts")
+                   "append, read, scan, command, rebuild, all, audit, webhook, nats, backup, timers, "
+                   "drafts or documents")
       ->check(CLI::IsMember({"append", "read", "scan", "command", "rebuild", "all", "audit",
-                             "webhook", "nats", "backup", "timers", "drafts"}))
+                             "webhook", "nats", "backup", "timers", "drafts", "documents"}))
       ->capture_default_str();
   bench->add_flag("--json", options->json, "One JSON object per benchmark per line");
   bench->add_option("--seconds", options->settings.seconds, "Length of one throughput run")
