@@ -37,6 +37,9 @@ class DraftCli : public ::testing::Test {
     definition.erase("ceremony");
     definition["vote"].erase("tie_break");
     definition["vote"].erase("chair");
+    definition["form"]["sections"][0]["fields"].push_back(
+        {{"id", "budget_previsionnel"}, {"type", "attachment"}, {"label", "Budget prévisionnel"},
+         {"kind", "budget"}, {"content_types", {"application/pdf"}}, {"max_items", 2}});
     Outcome opened = run({"campaign", "open", write("call.json", definition), "--actor", "admin"});
     ASSERT_EQ(opened.exitCode, 0) << opened.err;
   }
@@ -101,6 +104,39 @@ TEST_F(DraftCli, BadInputSaysWhatWithItsExitCode) {
   Outcome help = run({"dossier", "draft", "--help"});
   EXPECT_EQ(help.exitCode, 0);
   EXPECT_NE(help.out.find("Exit codes"), std::string::npos) << help.out;
+}
+
+TEST_F(DraftCli, DocumentsAreAttachedByTheirBytesListedVerifiedAndRecorded) {
+  ASSERT_EQ(run({"dossier", "draft", "lti-drafts", "d-2"}).exitCode, 0);
+  const auto pdf = dir_.path() / "budget.pdf";
+  {
+    std::ofstream out(pdf, std::ios::binary);
+    out << "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\n"
+        << std::string(150'000, 'p');
+  }
+  Outcome attached = run({"dossier", "attach", "d-2", "budget_previsionnel", pdf.string(), "--json"});
+  ASSERT_EQ(attached.exitCode, 0) << attached.err;
+  const auto document = nlohmann::json::parse(attached.out);
+  EXPECT_EQ(document.at("content_type"), "application/pdf");
+  EXPECT_EQ(document.at("draft_version"), 2);
+  // A text file named .pdf is a text file: refused, naming what it is.
+  const auto fake = dir_.path() / "fake.pdf";
+  std::ofstream(fake) << "pas un PDF\n";
+  Outcome refused = run({"dossier", "attach", "d-2", "budget_previsionnel", fake.string()});
+  EXPECT_EQ(refused.exitCode, 2) << refused.err;
+  EXPECT_NE(refused.err.find("text/plain"), std::string::npos) << refused.err;
+  EXPECT_EQ(run({"dossier", "attach", "d-2", "titre", pdf.string()}).exitCode, 3);
+
+  Outcome listed = run({"dossier", "documents", "d-2"});
+  ASSERT_EQ(listed.exitCode, 0) << listed.err;
+  EXPECT_NE(listed.out.find("budget.pdf"), std::string::npos) << listed.out;
+  Outcome verified = run({"verify"});
+  ASSERT_EQ(verified.exitCode, 0) << verified.err;
+  EXPECT_NE(verified.out.find("1 document hashed again and matching"), std::string::npos)
+      << verified.out;
+  Outcome detached = run({"dossier", "detach", "d-2", document.at("sha256").get<std::string>()});
+  EXPECT_EQ(detached.exitCode, 0) << detached.err;
+  EXPECT_EQ(run({"dossier", "detach", "d-2", document.at("sha256").get<std::string>()}).exitCode, 3);
 }
 
 }  // namespace

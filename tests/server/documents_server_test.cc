@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <atomic>
+#include <iostream>
+#include <thread>
 
 #include "server_process.h"
 
@@ -174,6 +177,51 @@ TEST_F(DocumentsServerTest, AnUploadCutOffMidwayAttachesNothing) {
   EXPECT_EQ(draft.etag, "\"1\"");  // the draft never moved
   // The server goes on: a whole upload after it is attached.
   EXPECT_EQ(upload(pdf(5000, 'w')).status, 201u);
+}
+
+TEST_F(DocumentsServerTest, EveryAcknowledgedUploadSurvivesAKillDuring20ConcurrentOnes) {
+  constexpr int uploads = 20;
+  for (int i = 0; i < uploads; ++i) {
+    auto created = client_->send(kj::HttpMethod::PUT, "/v1/dossiers/dk-" + std::to_string(i) + "/draft",
+                                 token("applicant-a"), submissionBody("lti-docs"));
+    ASSERT_EQ(created.status, 201u) << created.body;
+  }
+  std::vector<std::string> sent(uploads), acknowledged(uploads);  // the sha256 of a 201
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < uploads; ++i) {
+    sent[i] = pdf(900'000 + 1000 * i, static_cast<char>('a' + i));
+    threads.emplace_back([&, i] {
+      try {
+        HttpClient own(server_.httpAddress());
+        auto reply = own.send(kj::HttpMethod::POST,
+                              "/v1/dossiers/dk-" + std::to_string(i) +
+                                  "/documents?field=deliberation&name=d.pdf",
+                              token("applicant-a"), sent[i]);
+        if (reply.status == 201) acknowledged[i] = reply.json().at("sha256");
+        ++answered;
+      } catch (const kj::Exception&) {
+        // the server was killed under this upload: not acknowledged
+      }
+    });
+  }
+  // Killed once a few were answered: the others are in flight.
+  for (int waited = 0; answered < 3 && waited < 5000; ++waited) ::usleep(1000);
+  server_.kill();
+  for (auto& t : threads) t.join();
+  server_.start();
+  client_.reset();  // one event loop per thread: the old client's goes first
+  HttpClient after(server_.httpAddress());
+  int kept = 0;
+  for (int i = 0; i < uploads; ++i) {
+    if (acknowledged[i].empty()) continue;
+    ++kept;
+    auto bytes = after.get("/v1/dossiers/dk-" + std::to_string(i) + "/documents/" + acknowledged[i],
+                           token("applicant-a"));
+    EXPECT_EQ(bytes.status, 200u) << "upload " << i << ": " << bytes.body.substr(0, 200);
+    EXPECT_TRUE(bytes.body == sent[i]) << "upload " << i << " came back different";
+  }
+  std::cerr << kept << " of " << uploads << " uploads acknowledged before the kill\n";
 }
 
 }  // namespace
