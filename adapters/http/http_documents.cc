@@ -114,7 +114,8 @@ kj::Promise<void> HttpGateway::uploadDocument(Request& r, kj::StringPtr dossierI
   auto ifMatch = readIfMatch(r);
   if (!ifMatch) return sendProblem(r, ifMatch.error());
   // Everything that can refuse the upload, before its first byte is read.
-  auto slot = parts_.api.mayUpload(*r.who, dossierId.cStr(), *field);
+  auto slot = parts_.api.mayUpload(*r.who, dossierId.cStr(), *field,
+                                   *ifMatch == 0 ? std::nullopt : std::optional(*ifMatch));
   if (!slot) return sendProblem(r, slot.error());
   KJ_IF_MAYBE (length, r.body.tryGetLength()) {
     if (*length > slot->maxBytes) {
@@ -255,6 +256,11 @@ kj::Promise<void> HttpGateway::downloadDocument(Request& r, kj::StringPtr dossie
                        kj::str("the bytes of document ", sha256.c_str(), " are not in the store"));
   }
   const workflows::StoredDocument document = **found;
+  // Readable (its key not erased): checked before the status line goes out.
+  if (auto readable = store.read(document, 0, 0, [](std::string_view) { return okStatus(); });
+      !readable) {
+    return sendProblem(r, readable.error());
+  }
   const std::string etag = "\"" + sha256 + "\"";
   kj::HttpHeaders headers(table_);
   headers.set(cacheControl_, "private, no-cache");

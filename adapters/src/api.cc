@@ -346,6 +346,10 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
       command.getCastVote().setVoterId(who.subject);
     }
     if (auto s = mayRunDossierCommand(who, dossierId, command.asReader()); !s) return s;
+    // An id with a draft is submitted from the draft (docs/forms.md, "Drafts").
+    if (command.isSubmit() && drafts_ != nullptr) {
+      if (auto s = drafts_->mayBypass(dossierId, who.subject); !s) return s;
+    }
     auto decoded = readDossierCommand(command.asReader());
     if (!decoded) return decoded.error();
     auto context = commandContext(who, in.getCommandId(), command.getReason());

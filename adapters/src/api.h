@@ -69,7 +69,8 @@ class Api {
   // Documents (docs/documents.md; api_drafts.cc). An upload's checks, made
   // before its first byte is read: the role, the draft, the field, room.
   Result<workflows::AttachmentSlot> mayUpload(const Principal& who, std::string_view dossierId,
-                                              const std::string& field) const;
+                                              const std::string& field,
+                                              std::optional<std::uint64_t> ifMatch) const;
   // The dossier's documents as `who` may see them: its draft's (its owner,
   // administrators), or its submission's (administrators, instructors,
   // auditors, its applicant, and the jurors drawn to score it, not when

@@ -118,14 +118,19 @@ Status Api::draftSubmit(const Principal& who, P::DraftSubmitParams::Reader in,
 }
 
 Result<workflows::AttachmentSlot> Api::mayUpload(const Principal& who, std::string_view dossierId,
-                                                 const std::string& field) const {
+                                                 const std::string& field,
+                                                 std::optional<std::uint64_t> ifMatch) const {
   if (auto s = mayDraft(who); !s) return s.error();
-  return drafts_->attachable(std::string(dossierId), field, accessOf(who));
+  return drafts_->attachable(std::string(dossierId), field, accessOf(who), ifMatch);
 }
 
 Result<std::vector<workflows::DocumentRef>> Api::documents(const Principal& who,
                                                            std::string_view dossierId) const {
   if (auto s = workflows::validateId("dossier", dossierId); !s) return s.error();
+  if (drafts_ == nullptr) {
+    return Error::notFound("this server keeps no documents (a read replica, or no key store: "
+                           "serve --keys)");
+  }
   const std::string id(dossierId);
   auto submitted = log_.streamVersion(workflows::dossierStream(id));
   if (!submitted) return std::move(submitted).takeError();
@@ -140,7 +145,9 @@ Result<std::vector<workflows::DocumentRef>> Api::documents(const Principal& who,
   if (!row) return row.error();
   const bool readsAll = who.has(Role::Administrator) || who.has(Role::Instructor) ||
                         who.has(Role::Auditor);
-  if (!readsAll && who.has(Role::Juror) && !who.has(Role::Applicant)) {
+  auto owner = submitter(id);
+  if (!owner) return std::move(owner).takeError();
+  if (!readsAll && who.has(Role::Juror) && *owner != who.subject) {
     auto campaign = workflow_.loadCampaign(row->campaignId);
     if (!campaign) return std::move(campaign).takeError();
     const auto scorers = campaign->scorers(id);

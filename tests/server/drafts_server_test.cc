@@ -95,6 +95,30 @@ TEST_F(DraftsServerTest, SaveReadSaveAgainThenSubmit) {
   EXPECT_EQ(client_->get("/v1/dossiers/dr-1/draft", token("applicant-a")).status, 404u);
 }
 
+TEST_F(DraftsServerTest, AnIdWithADraftIsSubmittedFromItAndARetryAnswersTheFirstResult) {
+  ASSERT_EQ(put("dr-7", body(completeAnswers())).status, 201u);
+  // Another applicant cannot take the id by submitting directly; nor does
+  // the owner bypass the draft.
+  auto other = client_->post("/v1/dossiers/dr-7/submit", token("applicant-b"),
+                             body(completeAnswers()).dump());
+  EXPECT_EQ(other.status, 409u) << other.body;
+  EXPECT_NE(other.body.find("is taken"), std::string::npos) << other.body;
+  auto bypass = client_->post("/v1/dossiers/dr-7/submit", token("applicant-a"),
+                              body(completeAnswers()).dump());
+  EXPECT_EQ(bypass.status, 409u) << bypass.body;
+  EXPECT_NE(bypass.body.find("has a draft"), std::string::npos) << bypass.body;
+  // Submitted with an idempotency key; the same key again answers the
+  // first result, though the draft is gone.
+  auto first = client_->send(kj::HttpMethod::POST, "/v1/dossiers/dr-7/draft/submit",
+                             token("applicant-a"), "", {{"Idempotency-Key", "k-7"}});
+  ASSERT_EQ(first.status, 200u) << first.body;
+  auto again = client_->send(kj::HttpMethod::POST, "/v1/dossiers/dr-7/draft/submit",
+                             token("applicant-a"), "", {{"Idempotency-Key", "k-7"}});
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_TRUE(again.json().at("deduplicated").get<bool>());
+  EXPECT_EQ(again.json().at("lastPosition"), first.json().at("lastPosition"));
+}
+
 TEST_F(DraftsServerTest, TwoTabsSavingTheSameVersionOneGets412) {
   ASSERT_EQ(put("dr-2", body()).status, 201u);
   HttpReply first, second;

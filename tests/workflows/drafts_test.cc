@@ -201,6 +201,24 @@ TEST_F(DraftsTest, SubmittingChecksTheWholeFormThenRecordsTheDossierAndDropsTheD
   EXPECT_EQ(gone.error().code, ErrorCode::NotFound);
 }
 
+TEST_F(DraftsTest, WhoeverSubmitsADraftItsOwnerIsTheSubmitter) {
+  ASSERT_TRUE(save("d1", complete(), std::nullopt));
+  // The CLI on the data directory (any owner), run as someone else.
+  auto submitted = drafts_->submit("d1", std::nullopt, DraftAccess{"root", true},
+                                   {{"", "root", "", ""}, ""});
+  ASSERT_TRUE(submitted) << submitted.error().message;
+  const auto events = allEvents();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().eventType, "DossierSubmitted");
+  EXPECT_EQ(events.back().actor, "applicant-1");
+  // A submission that bypasses a draft is refused while the draft stands.
+  ASSERT_TRUE(save("d2", partial(), std::nullopt));
+  EXPECT_EQ(drafts_->mayBypass("d2", "applicant-1").error().code, ErrorCode::Conflict);
+  EXPECT_EQ(drafts_->mayBypass("d2", "applicant-2").error().message,
+            "the dossier id \"d2\" is taken");
+  EXPECT_TRUE(drafts_->mayBypass("d3", "applicant-2"));
+}
+
 TEST_F(DraftsTest, NoSaveAfterTheDeadlineAndNothingLost) {
   ASSERT_TRUE(save("d1", partial(), std::nullopt));
   clock_.set(parisTime("2020-06-20T00:00:00"));  // the deadline was 2020-06-19T23:59:59

@@ -86,7 +86,7 @@ int runVerify(const Context& context, const VerifyCommandOptions& options) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (options.json) {
-    nlohmann::json json = {{"intact", report->intact},
+    nlohmann::json json = {{"intact", report->intact && documentsIntact},
                            {"events_checked", report->eventsChecked},
                            {"stream_copies_checked", report->streamCopiesChecked},
                            {"anchors_checked", anchors.size()},

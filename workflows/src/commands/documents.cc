@@ -122,7 +122,8 @@ DocumentUpload::DocumentUpload(DocumentStore& store, std::string dossierId, std:
 }
 
 DocumentUpload::~DocumentUpload() {
-  if (!finished_) (void)store_.removeUpload(uploadId_, chunks_, false);
+  // The chunks it wrote are known: no scan (this may run on an event loop).
+  if (!finished_) (void)store_.removeUpload(uploadId_, chunks_, false, false);
 }
 
 Status DocumentUpload::write(std::string_view bytes) {
@@ -167,16 +168,29 @@ Result<StoredDocument> DocumentUpload::finish(const std::string& contentType) {
   unsigned int length = 0;
   EVP_DigestFinal_ex(hasher_->ctx, digest, &length);
   StoredDocument document{dossierId_, hex(digest, length), size_, contentType, nowMicros()};
-  auto existing = store_.find(dossierId_, document.sha256);
+  std::lock_guard lock(store_.lockFor(dossierId_));
+  const std::string recordKey = documentKey(dossierId_, document.sha256);
+  auto existing = store_.table_->get(recordKey);
   if (!existing) return std::move(existing).takeError();
   if (existing->has_value()) {
-    // The same bytes again: one copy. This upload's chunks go.
+    // The same bytes again: one copy, its record refreshed (so collection,
+    // which waits a day after a record's time, leaves it to be attached),
+    // and this upload's chunks deleted, all in one batch.
+    auto record = decodeRecord(recordKey, **existing);
+    if (!record) return std::move(record).takeError();
+    record->at = document.storedAtMicros;
     finished_ = true;
-    if (auto s = store_.removeUpload(uploadId_, chunks_, true); !s) return s.error();
-    return std::move(**existing);
+    auto batch = store_.table_->newBatch();
+    batch->put(recordKey, encodeRecord(*record));
+    for (std::uint32_t i = 0; i < chunks_; ++i) batch->remove(chunkKey(uploadId_, i));
+    batch->remove(pendingKey(uploadId_));
+    if (auto s = store_.table_->commitDurably(*batch); !s) return s.error();
+    document.size = record->size;
+    document.contentType = record->contentType;
+    return document;
   }
   auto batch = store_.table_->newBatch();
-  batch->put(documentKey(dossierId_, document.sha256),
+  batch->put(recordKey,
              encodeRecord({uploadId_, size_, contentType, chunks_, document.storedAtMicros}));
   batch->remove(pendingKey(uploadId_));
   // Synced: the chunks before it are in the same write-ahead log.
@@ -187,6 +201,10 @@ Result<StoredDocument> DocumentUpload::finish(const std::string& contentType) {
 
 DocumentStore::DocumentStore(std::shared_ptr<store::Table> table, engine::KeyStore& keys)
     : table_(std::move(table)), keys_(keys) {}
+
+std::mutex& DocumentStore::lockFor(const std::string& dossierId) const {
+  return locks_[std::hash<std::string>{}(dossierId) % locks_.size()];
+}
 
 Result<std::unique_ptr<DocumentStore>> DocumentStore::open(store::EventLog& log,
                                                            engine::KeyStore& keys) {
@@ -327,16 +345,22 @@ Result<DocumentCheck> DocumentStore::verify() const {
   return check;
 }
 
-Status DocumentStore::removeUpload(const std::string& uploadId, std::uint32_t chunks,
+Status DocumentStore::removeUpload(const std::string& uploadId, std::uint32_t chunks, bool scan,
                                    bool durably, std::string_view alsoRemove) {
   auto batch = table_->newBatch();
   if (!alsoRemove.empty()) batch->remove(alsoRemove);
-  // A crash may have left chunks past the count this process knew of: the
-  // pending marker's collection scans for them.
-  auto rows = table_->scan("c/" + uploadId + "/", "", 1'000'000);
-  if (!rows) return rows.error();
-  for (const auto& row : *rows) batch->remove(row.first);
   for (std::uint32_t i = 0; i < chunks; ++i) batch->remove(chunkKey(uploadId, i));
+  // A crash may have left chunks past the count this process knew of (the
+  // count of a pending upload is not recorded): found page by page, a few
+  // chunks in memory at a time.
+  for (std::string after = chunks == 0 ? "" : chunkKey(uploadId, chunks - 1); scan;) {
+    constexpr std::size_t page = 16;
+    auto rows = table_->scan("c/" + uploadId + "/", after, page);
+    if (!rows) return rows.error();
+    for (const auto& row : *rows) batch->remove(row.first);
+    if (rows->size() < page) break;
+    after = rows->back().first;
+  }
   batch->remove(pendingKey(uploadId));
   return durably ? table_->commitDurably(*batch) : table_->commit(*batch);
 }
@@ -365,7 +389,7 @@ Result<std::size_t> DocumentStore::collect(
     after = rows->back().first;
   }
   for (const std::string& uploadId : stale) {
-    if (auto s = removeUpload(uploadId, 0, false); !s) return s.error();
+    if (auto s = removeUpload(uploadId, 0, true, false); !s) return s.error();
     ++collected;
   }
   // Documents nothing holds (a draft abandoned, a document detached).
@@ -377,11 +401,21 @@ Result<std::size_t> DocumentStore::collect(
       auto ids = splitDocumentKey(key);
       auto record = decodeRecord(key, value);
       if (!ids || !record || record->at >= now - graceMicros) continue;
+      // Under the dossier's lock, read again: an upload of the same bytes
+      // since refreshed it.
+      std::lock_guard lock(lockFor(ids->first));
+      auto current = table_->get(key);
+      if (!current) return std::move(current).takeError();
+      if (!current->has_value()) continue;
+      auto fresh = decodeRecord(key, **current);
+      if (!fresh || fresh->at >= now - graceMicros) continue;
       auto held = referenced(ids->first, ids->second);
       if (!held) return std::move(held).takeError();
       if (*held) continue;
       // The record and its chunks in one batch: never a record without them.
-      if (auto s = removeUpload(record->uploadId, record->chunks, true, key); !s) return s.error();
+      if (auto s = removeUpload(fresh->uploadId, fresh->chunks, false, true, key); !s) {
+        return s.error();
+      }
       ++collected;
     }
     if (rows->size() < pageRows) break;

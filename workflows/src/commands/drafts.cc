@@ -127,8 +127,9 @@ Result<AttachmentSlot> Drafts::slotIn(const Draft& draft, const std::string& fie
 }
 
 Result<AttachmentSlot> Drafts::attachable(const std::string& dossierId, const std::string& field,
-                                          const DraftAccess& access) const {
-  auto draft = owned(dossierId, std::nullopt, access, false);
+                                          const DraftAccess& access,
+                                          std::optional<std::uint64_t> ifMatch) const {
+  auto draft = owned(dossierId, ifMatch, access, false);
   if (!draft) return std::move(draft).takeError();
   return slotIn(*draft, field);
 }
@@ -385,14 +386,38 @@ Result<store::AppendResult> Drafts::submit(const std::string& dossierId,
                                            const CommandContext& context) {
   std::lock_guard lock(lockFor(dossierId));
   auto draft = owned(dossierId, ifMatch, access, false);
-  if (!draft) return std::move(draft).takeError();
+  if (!draft) {
+    // Gone, perhaps submitted by this very command: its id answers the
+    // first result (the log deduplicates before deciding).
+    if (draft.error().code == ErrorCode::NotFound && !context.metadata.commandId.empty()) {
+      auto again = workflow_.dossier(dossierId, dossier_command::Submit{}, context);
+      if (again && again->deduplicated) return again;
+    }
+    return std::move(draft).takeError();
+  }
+  CommandContext asOwner = context;
+  asOwner.metadata.actor = draft->owner;  // the dossier is its submitter's
   auto appended = workflow_.dossier(
-      dossierId, dossier_command::Submit{draft->campaignId, draft->application, {}, {}}, context);
+      dossierId, dossier_command::Submit{draft->campaignId, draft->application, {}, {}}, asOwner);
   if (!appended) return appended;
   // The dossier is in the log: the row is dead whatever happens next
   // (read() ignores it), so a failure to delete it is not the caller's.
   (void)remove(dossierId);
   return appended;
+}
+
+Status Drafts::mayBypass(const std::string& dossierId, const std::string& actor) const {
+  auto row = table_->get(dossierId);
+  if (!row) return row.error();
+  if (!row->has_value()) return okStatus();
+  auto draft = read(dossierId);
+  if (!draft) return draft.error();
+  if (!draft->has_value()) return okStatus();  // submitted already: the log decides
+  if ((*draft)->owner != actor) return idTaken(dossierId);
+  return Error::conflict("dossier " + quotedId(dossierId) +
+                         " has a draft: submit the draft (POST /v1/dossiers/" + dossierId +
+                         "/draft/submit, parcours dossier submit " + dossierId +
+                         "), or discard it first");
 }
 
 Status Drafts::forget(const std::string& dossierId) {

@@ -22,8 +22,10 @@
 // thread at a time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,13 +132,19 @@ class DocumentStore {
  private:
   friend class DocumentUpload;
   DocumentStore(std::shared_ptr<store::Table> table, engine::KeyStore& keys);
-  // The upload's chunks and pending marker, and `alsoRemove` (a document's
+  // The upload's chunks (the first `chunks`, and with `scan` any a crash
+  // left past them) and pending marker, and `alsoRemove` (a document's
   // record) in the same batch.
-  Status removeUpload(const std::string& uploadId, std::uint32_t chunks, bool durably,
+  Status removeUpload(const std::string& uploadId, std::uint32_t chunks, bool scan, bool durably,
                       std::string_view alsoRemove = {});
+  // A dossier's records are written (finish) and collected under its lock:
+  // two uploads of the same bytes keep one record, and a record refreshed
+  // by a second upload is not collected under it.
+  std::mutex& lockFor(const std::string& dossierId) const;
 
   std::shared_ptr<store::Table> table_;
   engine::KeyStore& keys_;
+  mutable std::array<std::mutex, 64> locks_;
 };
 
 }  // namespace parcours::workflows

@@ -109,6 +109,9 @@ class Drafts {
                  const DraftAccess& access);
   // Submits the draft through Workflow::dossier (the whole form checked,
   // DossierSubmitted recorded under the rules in force), then deletes it.
+  // The submitter recorded is the draft's owner, whoever submits it. A
+  // command id already run answers its first result (the draft is gone by
+  // then).
   // A crash between the two leaves a row that every call treats as gone:
   // the log's dossier wins.
   Result<store::AppendResult> submit(const std::string& dossierId,
@@ -119,7 +122,12 @@ class Drafts {
   // submissions, `field` is an attachment field of the form in force with
   // room for one more file, and the dossier has bytes left.
   Result<AttachmentSlot> attachable(const std::string& dossierId, const std::string& field,
-                                    const DraftAccess& access) const;
+                                    const DraftAccess& access,
+                                    std::optional<std::uint64_t> ifMatch = std::nullopt) const;
+  // A submission that does not come from the draft (POST .../submit, the
+  // CLI's submit with a file) is refused while the id has a draft: the
+  // draft's owner submits the draft, anyone else finds the id taken.
+  Status mayBypass(const std::string& dossierId, const std::string& actor) const;
   // Attaches a stored document (DocumentUpload::finish's) to the draft as
   // `name`: a new version. The same checks again, under the draft's lock;
   // the same bytes on the same field twice are refused (Conflict).
