@@ -356,19 +356,23 @@ Status Api::dossierCommand(const Principal& who, P::DossierCommandParams::Reader
     if (!context) return context.error();
     auto appended = workflow_.dossier(dossierId, *decoded, *context);
     if (!appended) return appended.error();
-    awaitViews(live_, appended->lastPosition);
-    auto result = out.initResult();
-    writeAppend(*appended, result);
-    auto state = workflow_.loadDossierAfter(dossierId, *appended);
-    if (!state) return state.error();
-    result.setStreamId(workflows::dossierStream(dossierId));
-    result.setStreamVersion(state->version);
-    result.setStatus(std::string(workflows::statusName(state->status)));
-    return okStatus();
+    return answerDossierWrite(dossierId, *appended, out.initResult());
   };
   Status s = run();
   metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
   return s;
+}
+
+Status Api::answerDossierWrite(const std::string& dossierId, const store::AppendResult& appended,
+                               rpc::CommandResult::Builder result) const {
+  awaitViews(live_, appended.lastPosition);
+  writeAppend(appended, result);
+  auto state = workflow_.loadDossierAfter(dossierId, appended);
+  if (!state) return state.error();
+  result.setStreamId(workflows::dossierStream(dossierId));
+  result.setStreamVersion(state->version);
+  result.setStatus(std::string(workflows::statusName(state->status)));
+  return okStatus();
 }
 
 // A campaign's decisions and a person's timer commands schedule, move and

@@ -146,6 +146,10 @@ class Api {
  private:
   Status mayReadCampaign(const Principal& who, std::string_view campaignId) const;
   Status awaitTimersAndViews(store::Position position) const;
+  // A dossier write's answer, once the views show it: the append, and the
+  // stream's version and status it left (a retried command id: its first).
+  Status answerDossierWrite(const std::string& dossierId, const store::AppendResult& appended,
+                            rpc::CommandResult::Builder result) const;
   // A dossier's pending timers from its stream (Workflow::pendingDossierTimers),
   // the service level's reminder only for those who read everything.
   Result<std::vector<engine::PendingTimer>> dossierTimers(const Principal& who,

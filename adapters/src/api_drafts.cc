@@ -102,15 +102,7 @@ Status Api::draftSubmit(const Principal& who, P::DraftSubmitParams::Reader in,
     auto appended = drafts_->submit(dossierId, ifMatchOf(in.getIfMatch()),
                                     workflows::DraftAccess{who.subject, false}, *context);
     if (!appended) return appended.error();
-    awaitViews(live_, appended->lastPosition);
-    auto result = out.initResult();
-    writeAppend(*appended, result);
-    auto state = workflow_.loadDossierAfter(dossierId, *appended);
-    if (!state) return state.error();
-    result.setStreamId(workflows::dossierStream(dossierId));
-    result.setStreamVersion(state->version);
-    result.setStatus(std::string(workflows::statusName(state->status)));
-    return okStatus();
+    return answerDossierWrite(dossierId, *appended, out.initResult());
   };
   Status s = run();
   metrics_.commandDone(s ? std::nullopt : std::optional(s.error().code), microsSince(started));
