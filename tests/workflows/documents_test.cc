@@ -143,8 +143,9 @@ TEST_F(DocumentsTest, AnUploadCutOffByACrashIsCollectedAfterTheGrace) {
   auto upload = drafts_->documents().begin("d1", 1 << 20);
   ASSERT_TRUE(upload);
   ASSERT_TRUE((*upload)->write(pdfBytes(600'000)));
-  // A crash: the process ends without the upload's destructor.
-  (void)upload->release();
+  // A crash: the upload never finishes, nor is it destroyed before the
+  // collection runs (it stays alive below, as a dead process's would be gone).
+  std::unique_ptr<DocumentUpload> abandoned = std::move(upload).value();
   const auto noneHeld = [](const std::string&, const std::string&) -> Result<bool> { return false; };
   const std::int64_t now = engine::toMicros(clock_.now()) + 3'600'000'000LL;
   auto soon = drafts_->documents().collect(engine::toMicros(engine::SystemClock().now()),
@@ -159,6 +160,7 @@ TEST_F(DocumentsTest, AnUploadCutOffByACrashIsCollectedAfterTheGrace) {
   (void)now;
   auto table = log_->openTable("blobs-documents");
   EXPECT_TRUE((*table)->scan("", "", 10)->empty());
+  abandoned.reset();  // deletes what is already gone: nothing
 }
 
 TEST_F(DocumentsTest, DocumentsAreSealedInEveryFileAlteredOnesAreFoundAndErasureShredsThem) {
