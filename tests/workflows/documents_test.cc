@@ -147,7 +147,6 @@ TEST_F(DocumentsTest, AnUploadCutOffByACrashIsCollectedAfterTheGrace) {
   // collection runs (it stays alive below, as a dead process's would be gone).
   std::unique_ptr<DocumentUpload> abandoned = std::move(upload).value();
   const auto noneHeld = [](const std::string&, const std::string&) -> Result<bool> { return false; };
-  const std::int64_t now = engine::toMicros(clock_.now()) + 3'600'000'000LL;
   auto soon = drafts_->documents().collect(engine::toMicros(engine::SystemClock().now()),
                                            documentGraceMicros, noneHeld);
   ASSERT_TRUE(soon);
@@ -157,7 +156,6 @@ TEST_F(DocumentsTest, AnUploadCutOffByACrashIsCollectedAfterTheGrace) {
       noneHeld);
   ASSERT_TRUE(later);
   EXPECT_EQ(*later, 1u);
-  (void)now;
   auto table = log_->openTable("blobs-documents");
   EXPECT_TRUE((*table)->scan("", "", 10)->empty());
   abandoned.reset();  // deletes what is already gone: nothing

@@ -80,11 +80,11 @@ Result<std::unique_ptr<Drafts>> Drafts::open(store::EventLog& log, Workflow& wor
                                             std::move(documents).value(), limits));
 }
 
-Status Drafts::takingSubmissions(const std::string& campaignId) const {
+Result<CampaignState> Drafts::campaignTakingSubmissions(const std::string& campaignId) const {
   auto campaign = workflow_.loadCampaign(campaignId);
-  if (!campaign) return campaign.error();
+  if (!campaign) return std::move(campaign).takeError();
   const std::int64_t now = engine::toMicros(clock_.now());
-  if (campaign->phase == Phase::Submissions && campaign->submissionInTime(now)) return okStatus();
+  if (campaign->phase == Phase::Submissions && campaign->submissionInTime(now)) return campaign;
   return Error::refused("campaign " + quotedId(campaignId) + " takes no submissions now (phase " +
                         std::string(phaseName(campaign->phase)) + ", deadline " +
                         formatInZone(campaign->submissionDeadlineMicros(),
@@ -93,8 +93,7 @@ Status Drafts::takingSubmissions(const std::string& campaignId) const {
 }
 
 Result<AttachmentSlot> Drafts::slotIn(const Draft& draft, const std::string& field) const {
-  if (auto s = takingSubmissions(draft.campaignId); !s) return s.error();
-  auto campaign = workflow_.loadCampaign(draft.campaignId);
+  auto campaign = campaignTakingSubmissions(draft.campaignId);
   if (!campaign) return std::move(campaign).takeError();
   const FormField* f = campaign->rules().form.field(field);
   if (f == nullptr || f->type != FieldType::Attachment) {
@@ -177,7 +176,9 @@ Result<Draft> Drafts::detach(const std::string& dossierId, const std::string& sh
   auto current = owned(dossierId, ifMatch, access, false);
   if (!current) return std::move(current).takeError();
   Draft draft = std::move(current).value();
-  if (auto s = takingSubmissions(draft.campaignId); !s) return s.error();
+  if (auto campaign = campaignTakingSubmissions(draft.campaignId); !campaign) {
+    return std::move(campaign).takeError();
+  }
   auto& documents = draft.application.documents;
   const auto before = documents.size();
   documents.erase(std::remove_if(documents.begin(), documents.end(),
@@ -309,10 +310,9 @@ Result<Draft> Drafts::save(const std::string& dossierId, const std::string& camp
                                " bytes, over the limit of " +
                                std::to_string(engine::sealPlaintextBytesMax) + " bytes");
   }
-  auto campaign = workflow_.loadCampaign(campaignId);
+  auto campaign = campaignTakingSubmissions(campaignId);
   if (!campaign) return std::move(campaign).takeError();
   const std::int64_t now = engine::toMicros(clock_.now());
-  if (auto s = takingSubmissions(campaignId); !s) return s.error();
   if (auto s = checkDraftAnswers(campaign->rules().form, application, application.answers); !s) {
     return s.error();
   }

@@ -157,8 +157,8 @@ class Drafts {
          std::unique_ptr<DocumentStore> documents, DocumentLimits limits);
   // attachable's checks on a draft already read.
   Result<AttachmentSlot> slotIn(const Draft& draft, const std::string& field) const;
-  // The campaign takes submissions now (saves, uploads).
-  Status takingSubmissions(const std::string& campaignId) const;
+  // The campaign, refused unless it takes submissions now (saves, uploads).
+  Result<CampaignState> campaignTakingSubmissions(const std::string& campaignId) const;
   std::mutex& lockFor(const std::string& dossierId) const;
   // The stored row, opened; nullopt when none, or when the log holds the
   // dossier (a submission that crashed before deleting its draft).
